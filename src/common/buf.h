@@ -14,7 +14,10 @@ struct buf {
 	size_t cap;
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT           \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Make room for at least extra more bytes. Returns 0 or -ENOMEM. */
 int buf_reserve(struct buf *b, size_t extra);

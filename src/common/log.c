@@ -21,8 +21,8 @@ static struct {
 } logger = {"zccache", LOG_TARGET_STDERR, NULL, -1, false, LOG_LEVEL_INFO};
 
 static const char *const level_names[] = {
-	[LOG_LEVEL_ERR] = "error",   [LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_NOTICE] = "notice",
-	[LOG_LEVEL_INFO] = "info",   [LOG_LEVEL_DEBUG] = "debug",
+        [LOG_LEVEL_ERR] = "error", [LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_NOTICE] = "notice",
+        [LOG_LEVEL_INFO] = "info", [LOG_LEVEL_DEBUG] = "debug",
 };
 
 void log_open(const char *ident, enum log_target target, const char *path, bool also_stderr)
@@ -113,7 +113,8 @@ static void log_emit(enum log_level level, const char *msg)
 		return;
 	if (logger.also_stderr) {
 		n = snprintf(line, sizeof(line), "%s: %s\n", logger.ident, msg);
-		write_line(STDERR_FILENO, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		write_line(STDERR_FILENO, line,
+		           n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		if (logger.target != LOG_TARGET_FILE)
 			return;
 	}
@@ -123,12 +124,14 @@ static void log_emit(enum log_level level, const char *msg)
 	switch (logger.target) {
 	case LOG_TARGET_JOURNAL:
 		n = snprintf(line, sizeof(line), "<%d>%s\n", (int)level, msg);
-		write_line(STDERR_FILENO, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		write_line(STDERR_FILENO, line,
+		           n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		break;
 	case LOG_TARGET_STDERR:
-		n = snprintf(line, sizeof(line), "%s: %s: %s\n", logger.ident, log_level_name(level),
-			     msg);
-		write_line(STDERR_FILENO, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		n = snprintf(line, sizeof(line), "%s: %s: %s\n", logger.ident,
+		             log_level_name(level), msg);
+		write_line(STDERR_FILENO, line,
+		           n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		break;
 	case LOG_TARGET_FILE: {
 		struct timespec ts;
@@ -136,15 +139,16 @@ static void log_emit(enum log_level level, const char *msg)
 		char when[32];
 
 		if (logger.fd < 0 && logger.path)
-			logger.fd = open(logger.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+			logger.fd =
+			        open(logger.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (logger.fd < 0)
 			return;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 		n = snprintf(line, sizeof(line), "%s.%03ldZ %s[%ld]: %s: %s\n", when,
-			     ts.tv_nsec / 1000000, logger.ident, (long)getpid(),
-			     log_level_name(level), msg);
+		             ts.tv_nsec / 1000000, logger.ident, (long)getpid(),
+		             log_level_name(level), msg);
 		write_line(logger.fd, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		break;
 	}

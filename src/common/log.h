@@ -43,7 +43,7 @@ bool log_stderr_is_journal(void);
 /* The *_errno forms append ": strerror(err)"; err may be negative. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_errno(enum log_level level, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #define log_err(...)    log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
 #define log_warnx(...)  log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)

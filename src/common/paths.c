@@ -1,0 +1,178 @@
+/* paths: socket/cache/config locations and the private-folder check. */
+#include "paths.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An XDG variable counts only when set to an absolute path (XDG spec). */
+static const char *xdg_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && v[0] == '/' ? v : NULL;
+}
+
+/* out = a followed by b, or -ENAMETOOLONG. */
+static int concat_path(char *out, size_t n, const char *a, const char *b)
+{
+	int len = snprintf(out, n, "%s%s", a, b);
+
+	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
+}
+
+int paths_home(char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (!home || home[0] != '/') {
+		pw = getpwuid(getuid());
+		if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+			return -ENOENT;
+		home = pw->pw_dir;
+	}
+	return concat_path(out, n, home, "");
+}
+
+int paths_resolve_socket(struct zc_paths *p)
+{
+	const char *sock = getenv("ZCCACHE_SOCKET");
+	const char *rt;
+	char *slash;
+	int r;
+
+	if (sock && sock[0]) {
+		if (sock[0] != '/')
+			return -EINVAL;
+		r = concat_path(p->socket, sizeof(p->socket), sock, "");
+		if (r < 0)
+			return r;
+		r = concat_path(p->runtime_dir, sizeof(p->runtime_dir), sock, "");
+		if (r < 0)
+			return r;
+		slash = strrchr(p->runtime_dir, '/');
+		if (slash == p->runtime_dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	} else {
+		rt = xdg_env("XDG_RUNTIME_DIR");
+		if (rt)
+			r = concat_path(p->runtime_dir, sizeof(p->runtime_dir), rt, "/zccache");
+		else
+			r = snprintf(p->runtime_dir, sizeof(p->runtime_dir), "/tmp/zccache-%u",
+			             (unsigned)getuid()) >= (int)sizeof(p->runtime_dir)
+			            ? -ENAMETOOLONG
+			            : 0;
+		if (r < 0)
+			return r;
+		r = concat_path(p->socket, sizeof(p->socket), p->runtime_dir, "/zccache.sock");
+		if (r < 0)
+			return r;
+	}
+	r = concat_path(p->spawn_lock, sizeof(p->spawn_lock), p->socket, ".spawn-lock");
+	if (r < 0)
+		return r;
+	return concat_path(p->pid_file, sizeof(p->pid_file), p->socket, ".pid");
+}
+
+static int resolve_cache_dir(char *out, size_t n)
+{
+	const char *dir = getenv("ZCCACHE_DIR");
+	char home[PATH_MAX];
+	int r;
+
+	if (dir && dir[0]) {
+		if (dir[0] != '/')
+			return -EINVAL;
+		return concat_path(out, n, dir, "");
+	}
+	dir = xdg_env("XDG_CACHE_HOME");
+	if (dir)
+		return concat_path(out, n, dir, "/zccache");
+	r = paths_home(home, sizeof(home));
+	if (r < 0)
+		return r;
+	return concat_path(out, n, home, "/.cache/zccache");
+}
+
+static int resolve_config_file(char *out, size_t n)
+{
+	const char *f = getenv("ZCCACHE_CONFIG");
+	char home[PATH_MAX];
+	int r;
+
+	if (f && f[0])
+		return concat_path(out, n, f, "");
+	f = xdg_env("XDG_CONFIG_HOME");
+	if (f)
+		return concat_path(out, n, f, "/zccache/zccache.conf");
+	r = paths_home(home, sizeof(home));
+	if (r < 0)
+		return r;
+	return concat_path(out, n, home, "/.config/zccache/zccache.conf");
+}
+
+int paths_resolve(struct zc_paths *p)
+{
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	r = paths_resolve_socket(p);
+	if (r < 0)
+		return r;
+	r = resolve_cache_dir(p->cache_dir, sizeof(p->cache_dir));
+	if (r < 0)
+		return r;
+	r = resolve_config_file(p->config_file, sizeof(p->config_file));
+	if (r < 0)
+		return r;
+	return concat_path(p->log_file, sizeof(p->log_file), p->cache_dir, "/log");
+}
+
+static int mkdir_parents(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, len + 1);
+	for (char *s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+int paths_ensure_private_dir(const char *path, bool create)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT || !create)
+			return -errno;
+		r = mkdir_parents(path);
+		if (r < 0)
+			return r;
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		if (lstat(path, &st) < 0)
+			return -errno;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0)
+		return -EPERM;
+	return 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * paths: where the socket, cache, config and log live, resolved from the
+ * environment the way the XDG base directory spec says (relative values are
+ * ignored), and the safety check on the folders we create or trust.
+ */
+#ifndef ZCCACHE_PATHS_H
+#define ZCCACHE_PATHS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* sun_path is 108 bytes; longer socket paths cannot be bound. */
+#define PATHS_SOCKET_MAX 108
+
+struct zc_paths {
+	char socket[PATHS_SOCKET_MAX]; /* $ZCCACHE_SOCKET or <runtime>/zccache.sock */
+	char runtime_dir[PATH_MAX];    /* folder of the socket, 0700 */
+	char spawn_lock[PATH_MAX];     /* launchers serialise autospawn on this */
+	char pid_file[PATH_MAX];       /* held locked by the running server */
+	char cache_dir[PATH_MAX];      /* $ZCCACHE_DIR, $XDG_CACHE_HOME/zccache, ~/.cache/zccache */
+	char config_file[PATH_MAX]; /* $ZCCACHE_CONFIG or $XDG_CONFIG_HOME/zccache/zccache.conf */
+	char log_file[PATH_MAX];    /* <cache_dir>/log */
+};
+
+/*
+ * Fill every path from the environment. Returns 0, -ENAMETOOLONG when the
+ * socket path does not fit sun_path, -EINVAL when $ZCCACHE_SOCKET or
+ * $ZCCACHE_DIR is relative, -ENOENT when no home folder can be found.
+ */
+int paths_resolve(struct zc_paths *p);
+
+/* Only the socket and its folder: what a launcher needs on the hot path. */
+int paths_resolve_socket(struct zc_paths *p);
+
+/* Home folder from $HOME, else the password database. */
+int paths_home(char *out, size_t n);
+
+/*
+ * Make sure path is a folder owned by us with no group/other access,
+ * creating it (and missing parents, 0700) when create is set.
+ * Returns 0, -EPERM when it exists with the wrong owner or mode,
+ * -ENOTDIR when it is not a folder, or the mkdir/stat error.
+ */
+int paths_ensure_private_dir(const char *path, bool create);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * ctl.h: what zccachectl's subcommands share: the options, the connection
+ * to the server, and output helpers. One function per subcommand.
+ */
+#ifndef ZCCACHECTL_H
+#define ZCCACHECTL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "paths.h"
+#include "proto.h"
+
+/* Exit codes, documented in zccachectl(1). */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_FAILED = 1,      /* the server answered with an error */
+	CTL_EXIT_USAGE = 2,       /* bad command line */
+	CTL_EXIT_NOT_RUNNING = 3, /* no server runs (with --no-start) */
+	CTL_EXIT_UNREACHABLE = 4, /* no server could be reached or started */
+};
+
+struct ctl {
+	bool json;
+	bool no_start;
+	struct zc_paths paths;
+	int fd; /* -1 until ctl_connect */
+};
+
+/* Connect (autospawning unless --no-start). Returns 0 or a ctl_exit code. */
+int ctl_connect(struct ctl *ctl);
+/* Send req (stolen) and wait for the reply. Returns 0 or a ctl_exit code,
+ * printing why on failure. */
+int ctl_call(struct ctl *ctl, json_t *req, json_t **reply);
+/* Print a reply as JSON on stdout. */
+void ctl_print_json(json_t *j);
+/* When the reply is an error: print it and return CTL_EXIT_FAILED. */
+int ctl_check_reply(struct ctl *ctl, json_t *reply);
+
+typedef int ctl_command(struct ctl *ctl, int argc, char **argv);
+ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config;
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * zccachectl: control the zccache server. Commands are rows in a table;
+ * each is one function in its own file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "ctl.h"
+#include "zccache-config.h"
+
+static const struct ctl_command_entry {
+	const char *name;
+	ctl_command *run;
+	const char *usage;
+	const char *help;
+} commands[] = {
+        {"status", ctl_status, "status", "show whether the server runs, and how"},
+        {"stats", ctl_stats, "stats", "show the cache statistics"},
+        {"zero-stats", ctl_zero_stats, "zero-stats", "reset the statistics"},
+        {"flush", ctl_flush, "flush [--older-than DURATION]", "empty the cache"},
+        {"trim", ctl_trim, "trim", "evict entries down to max_size now"},
+        {"config", ctl_config, "config show | get KEY | set KEY VALUE",
+         "show or change the configuration"},
+        {"stop", ctl_stop, "stop", "stop the server"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: zccachectl [OPTION]... COMMAND [ARGUMENT]...\n"
+	           "Control the zccache server.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-38s %s\n", commands[i].usage, commands[i].help);
+	fprintf(f, "\nOptions:\n"
+	           "  -j, --json      print machine-readable JSON\n"
+	           "  -n, --no-start  do not start a server when none is running\n"
+	           "  -h, --help      show this help and exit\n"
+	           "  -V, --version   show the version and exit\n"
+	           "\nExit status: 0 success, 1 the server reported an error, 2 usage error,\n"
+	           "3 no server is running (with --no-start), 4 no server could be reached.\n");
+}
+
+int ctl_connect(struct ctl *ctl)
+{
+	char why[PATH_MAX + 128];
+	int fd;
+
+	if (ctl->fd >= 0)
+		return 0;
+	fd = client_connect(&ctl->paths, !ctl->no_start, why, sizeof(why));
+	if (fd >= 0) {
+		ctl->fd = fd;
+		return 0;
+	}
+	if (ctl->no_start && (fd == -ENOENT || fd == -ECONNREFUSED))
+		return CTL_EXIT_NOT_RUNNING;
+	fprintf(stderr, "zccachectl: %s\n", why);
+	return CTL_EXIT_UNREACHABLE;
+}
+
+int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
+{
+	int r = ctl_connect(ctl);
+
+	if (r != 0) {
+		if (r == CTL_EXIT_NOT_RUNNING)
+			fprintf(stderr, "zccachectl: the server is not running\n");
+		json_decref(req);
+		return r;
+	}
+	r = client_request(ctl->fd, req, reply, 30000);
+	json_decref(req);
+	if (r < 0) {
+		fprintf(stderr, "zccachectl: no answer from the server at %s: %s\n",
+		        ctl->paths.socket, strerror(-r));
+		return CTL_EXIT_UNREACHABLE;
+	}
+	return 0;
+}
+
+void ctl_print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	putchar('\n');
+}
+
+int ctl_check_reply(struct ctl *ctl, json_t *reply)
+{
+	if (proto_get_bool(reply, "ok", 0))
+		return 0;
+	if (ctl->json)
+		ctl_print_json(reply);
+	else
+		fprintf(stderr, "zccachectl: %s\n",
+			proto_get_str(reply, "message") ?: proto_get_str(reply, "error") ?: "error");
+	return CTL_EXIT_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"json", no_argument, NULL, 'j'},
+	        {"no-start", no_argument, NULL, 'n'},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct ctl ctl = {.fd = -1};
+	int c, r;
+
+	/* "+": options stop at the command, so each command parses its own. */
+	while ((c = getopt_long(argc, argv, "+jnhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ctl.json = true;
+			break;
+		case 'n':
+			ctl.no_start = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_EXIT_OK;
+		case 'V':
+			printf("zccachectl %s (protocol %d)\n", ZCCACHE_VERSION, PROTO_VERSION);
+			return CTL_EXIT_OK;
+		default:
+			usage(stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	r = paths_resolve(&ctl.paths);
+	if (r < 0) {
+		fprintf(stderr, "zccachectl: cannot resolve paths: %s\n", strerror(-r));
+		return CTL_EXIT_UNREACHABLE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) == 0) {
+			/* Command options may also follow the command name. */
+			optind++;
+			for (int k = optind; k < argc; k++) {
+				if (strcmp(argv[k], "--json") == 0 || strcmp(argv[k], "-j") == 0)
+					ctl.json = true;
+				else if (strcmp(argv[k], "--no-start") == 0 ||
+				         strcmp(argv[k], "-n") == 0)
+					ctl.no_start = true;
+				else
+					continue;
+				memmove(argv + k, argv + k + 1, (size_t)(argc - k) * sizeof(*argv));
+				argc--;
+				k--;
+			}
+			r = commands[i].run(&ctl, argc - optind, argv + optind);
+			if (ctl.fd >= 0)
+				close(ctl.fd);
+			return r;
+		}
+	}
+	fprintf(stderr, "zccachectl: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return CTL_EXIT_USAGE;
+}

@@ -1,0 +1,66 @@
+/* zccachectl status: is the server running, which one, and how was it started. */
+#include <stdio.h>
+
+#include "ctl.h"
+
+static void print_duration(long long s)
+{
+	if (s >= 86400)
+		printf("%lldd %lldh %lldm", s / 86400, s % 86400 / 3600, s % 3600 / 60);
+	else if (s >= 3600)
+		printf("%lldh %lldm %llds", s / 3600, s % 3600 / 60, s % 60);
+	else if (s >= 60)
+		printf("%lldm %llds", s / 60, s % 60);
+	else
+		printf("%llds", s);
+}
+
+int ctl_status(struct ctl *ctl, int argc, char **argv)
+{
+	json_t *reply = NULL;
+	int r;
+
+	if (argc > 0) {
+		fprintf(stderr, "zccachectl: status takes no arguments\n");
+		return CTL_EXIT_USAGE;
+	}
+	r = ctl_connect(ctl);
+	if (r == CTL_EXIT_NOT_RUNNING) {
+		if (ctl->json) {
+			json_t *j = json_pack("{s:b,s:s,s:s}", "running", 0, "socket",
+			                      ctl->paths.socket, "cache_dir", ctl->paths.cache_dir);
+
+			ctl_print_json(j);
+			json_decref(j);
+		} else {
+			printf("zccache server: not running\n  socket:     %s\n  cache dir:  %s\n",
+			       ctl->paths.socket, ctl->paths.cache_dir);
+		}
+		return r;
+	}
+	if (r != 0)
+		return r;
+	r = ctl_call(ctl, proto_request_new(PROTO_STATUS), &reply);
+	if (r != 0)
+		return r;
+	r = ctl_check_reply(ctl, reply);
+	if (r == 0 && ctl->json) {
+		json_object_set_new(reply, "running", json_true());
+		json_object_del(reply, "ok");
+		json_object_del(reply, "v");
+		ctl_print_json(reply);
+	} else if (r == 0) {
+		printf("zccache server: running\n");
+		printf("  pid:        %lld\n", (long long)proto_get_int(reply, "pid", 0));
+		printf("  version:    %s (protocol %lld)\n", proto_get_str(reply, "version") ?: "?",
+		       (long long)proto_get_int(reply, "protocol", 0));
+		printf("  uptime:     ");
+		print_duration(proto_get_int(reply, "uptime", 0));
+		printf("\n  activation: %s\n", proto_get_str(reply, "activation") ?: "?");
+		printf("  socket:     %s\n", proto_get_str(reply, "socket") ?: "?");
+		printf("  cache dir:  %s\n", proto_get_str(reply, "cache_dir") ?: "?");
+		printf("  requests:   %lld\n", (long long)proto_get_int(reply, "requests", 0));
+	}
+	json_decref(reply);
+	return r;
+}

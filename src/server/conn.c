@@ -1,0 +1,246 @@
+/*
+ * conn: one client connection. Reads length-prefixed frames, hands each
+ * request to the dispatcher, and writes the reply whenever the handler gives
+ * it (now, or later for a compile that waits on another). One request at a
+ * time per connection; a malformed frame gets an error and closes only this
+ * connection.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <stdlib.h>
+#include <sys/time.h>
+
+#include "log.h"
+#include "server.h"
+
+/* A client that stops halfway through a frame is dropped after this. */
+#define PARTIAL_FRAME_TIMEOUT_S 30
+/* A client that does not read its reply is dropped after this. */
+#define WRITE_TIMEOUT_S 30
+
+struct conn {
+	struct server *srv;
+	struct bufferevent *bev;
+	struct conn *prev, *next;
+	pid_t peer_pid;
+	bool busy;    /* a request is being handled; its reply is pending */
+	bool closing; /* close once the output has been written */
+	bool dead;    /* the peer left while busy: drop the reply when it comes */
+	bool in_read; /* inside the read callback: it will pick up more input */
+};
+
+pid_t conn_peer_pid(const struct conn *c)
+{
+	return c->peer_pid;
+}
+
+static void conn_free(struct conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	if (c->busy)
+		srv->n_busy--;
+	if (c->bev)
+		bufferevent_free(c->bev);
+	free(c);
+	srv->n_conns--;
+	listener_resume(srv);
+	if (srv->stopping && srv->n_conns == 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+static void write_frame(struct conn *c, json_t *msg)
+{
+	struct buf b = BUF_INIT;
+	int r = proto_encode(msg, &b);
+
+	if (r == -EMSGSIZE) {
+		json_t *err = proto_error_new(PROTO_ERR_TOO_LARGE, "reply exceeds the frame limit");
+
+		buf_reset(&b);
+		r = err ? proto_encode(err, &b) : -ENOMEM;
+		json_decref(err);
+	}
+	if (r < 0 || evbuffer_add(bufferevent_get_output(c->bev), b.data, b.len) < 0) {
+		log_warnx("cannot queue a reply for pid %ld; closing", (long)c->peer_pid);
+		c->closing = true;
+	}
+	buf_free(&b);
+}
+
+static void process_input(struct conn *c);
+
+static void finish_request(struct conn *c)
+{
+	c->busy = false;
+	c->srv->n_busy--;
+	c->srv->last_activity_ms = server_now_ms();
+}
+
+void conn_reply(struct conn *c, json_t *reply)
+{
+	if (c->dead) {
+		json_decref(reply);
+		conn_free(c);
+		return;
+	}
+	if (reply)
+		write_frame(c, reply);
+	json_decref(reply);
+	if (c->busy)
+		finish_request(c);
+	/* A deferred reply: nobody else will look at input that queued meanwhile. */
+	if (!c->in_read && !c->closing)
+		process_input(c);
+}
+
+void conn_fail(struct conn *c, json_t *reply)
+{
+	c->srv->bad_requests++;
+	c->closing = true;
+	bufferevent_disable(c->bev, EV_READ);
+	conn_reply(c, reply);
+}
+
+static void set_partial_timeout(struct conn *c, bool partial)
+{
+	struct timeval rt = {PARTIAL_FRAME_TIMEOUT_S, 0}, wt = {WRITE_TIMEOUT_S, 0};
+
+	bufferevent_set_timeouts(c->bev, partial ? &rt : NULL, &wt);
+}
+
+/* Handle every complete frame in the input, one request at a time. */
+static void process_input(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+
+	c->in_read = true;
+	while (!c->busy && !c->closing) {
+		uint8_t hdr[PROTO_HEADER_SIZE];
+		size_t avail = evbuffer_get_length(in), need, used;
+		uint32_t n;
+		json_t *req;
+		int r;
+
+		if (avail == 0) {
+			set_partial_timeout(c, false);
+			break;
+		}
+		if (avail < PROTO_HEADER_SIZE) {
+			set_partial_timeout(c, true);
+			break;
+		}
+		evbuffer_copyout(in, hdr, sizeof(hdr));
+		n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 |
+		    hdr[3];
+		if (n > PROTO_MAX_FRAME) {
+			log_warnx("pid %ld sent a frame of %u bytes (limit %u); closing",
+			          (long)c->peer_pid, n, PROTO_MAX_FRAME);
+			conn_fail(c, proto_error_new(PROTO_ERR_TOO_LARGE,
+			                             "frame of %u bytes exceeds the limit of %u", n,
+			                             PROTO_MAX_FRAME));
+			break;
+		}
+		need = PROTO_HEADER_SIZE + (size_t)n;
+		if (avail < need) {
+			set_partial_timeout(c, true);
+			break;
+		}
+		r = proto_decode(evbuffer_pullup(in, (ev_ssize_t)need), need, &used, &req);
+		evbuffer_drain(in, need);
+		if (r < 0) {
+			log_warnx("pid %ld sent a frame that is not a JSON object; closing",
+			          (long)c->peer_pid);
+			conn_fail(c, proto_error_new(PROTO_ERR_BAD_FRAME,
+			                             "frame is not a JSON object"));
+			break;
+		}
+		c->busy = true;
+		c->srv->n_busy++;
+		c->srv->last_activity_ms = server_now_ms();
+		dispatch_request(c->srv, c, req);
+		json_decref(req);
+	}
+	c->in_read = false;
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_free(c);
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	process_input(arg);
+}
+
+static void on_write(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->closing && !c->busy)
+		conn_free(c);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_TIMEOUT)
+		log_warnx("pid %ld stalled %s; closing its connection", (long)c->peer_pid,
+		          what & BEV_EVENT_READING ? "in the middle of a request"
+		                                   : "without reading its reply");
+	if (c->busy) {
+		/* The handler still owns the request; free when it replies. */
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+		c->dead = true;
+		return;
+	}
+	conn_free(c);
+}
+
+int conn_accept(struct server *srv, int fd, pid_t peer_pid)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		log_warnx("out of memory accepting a connection");
+		return -ENOMEM;
+	}
+	evutil_make_socket_nonblocking(fd);
+	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->srv = srv;
+	c->peer_pid = peer_pid;
+	c->next = srv->conns;
+	if (c->next)
+		c->next->prev = c;
+	srv->conns = c;
+	srv->n_conns++;
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	set_partial_timeout(c, false);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return 0;
+}
+
+/* On shutdown: connections with nothing in flight go now. */
+void conn_close_idle(struct server *srv)
+{
+	struct conn *c = srv->conns, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (!c->busy && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			conn_free(c);
+		else
+			c->closing = true;
+	}
+}

@@ -1,0 +1,97 @@
+/*
+ * server.h: the one struct that holds all of zccached's state, passed
+ * explicitly; and the calls the server's modules make on each other.
+ */
+#ifndef ZCCACHED_SERVER_H
+#define ZCCACHED_SERVER_H
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "config.h"
+#include "paths.h"
+#include "proto.h"
+
+enum activation {
+	ACTIVATION_SOCKET,    /* systemd passed us the listening socket */
+	ACTIVATION_AUTOSPAWN, /* a launcher or zccachectl started us */
+	ACTIVATION_MANUAL,    /* started by hand */
+};
+
+struct conn;
+
+struct server {
+	struct event_base *base;
+	struct zc_paths paths;
+	struct config cfg;
+	enum activation activation;
+	bool foreground;
+
+	/* Listening */
+	int listen_fd;
+	bool owns_socket_path; /* we bound it, so we unlink it on exit */
+	ino_t socket_ino;
+	char socket_path[PATHS_SOCKET_MAX];
+	int pid_lock_fd;
+	int spare_fd; /* closed to accept-and-drop when out of descriptors */
+	struct evconnlistener *listener;
+	bool listener_paused;
+
+	/* Connections */
+	struct conn *conns;
+	unsigned n_conns;
+	unsigned max_conns;
+	unsigned n_busy; /* connections with a request being handled */
+
+	/* Timers and signals */
+	struct event *tick, *watchdog, *sigterm, *sigint, *sighup, *grace;
+	uint64_t watchdog_usec;
+
+	/* Life */
+	time_t started_at;
+	int64_t started_ms, last_activity_ms;
+	bool stopping;
+	char stop_reason[64];
+
+	/* Counters kept in memory (the cache's own stats live in the index). */
+	uint64_t requests[PROTO_KIND_COUNT];
+	uint64_t bad_requests, refused_peers, dropped_conns;
+	char last_status[128];
+};
+
+/* Monotonic milliseconds. */
+int64_t server_now_ms(void);
+
+/* listener.c */
+int listener_open(struct server *srv);
+void listener_close(struct server *srv);
+void listener_resume(struct server *srv);
+
+/* conn.c */
+/* Send reply (reference stolen) for the request conn is handling. */
+void conn_reply(struct conn *c, json_t *reply);
+/* Send an error reply and close the connection once it is written. */
+void conn_fail(struct conn *c, json_t *reply);
+int conn_accept(struct server *srv, int fd, pid_t peer_pid);
+void conn_close_idle(struct server *srv);
+pid_t conn_peer_pid(const struct conn *c);
+
+/* dispatch.c */
+void dispatch_request(struct server *srv, struct conn *c, json_t *req);
+
+/* main.c */
+void server_shutdown(struct server *srv, const char *reason);
+void server_reload_config(struct server *srv);
+void server_notify_status(struct server *srv);
+
+/* Request handlers, one file each (req_*.c). */
+typedef void request_handler(struct server *srv, struct conn *c, json_t *req);
+request_handler req_compile, req_store, req_status, req_stats, req_zero_stats, req_flush,
+        req_config, req_trim, req_stop;
+
+#endif
