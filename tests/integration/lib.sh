@@ -1,0 +1,117 @@
+# lib.sh: shared by the integration tests. TAP on stdout (ok / not ok), an
+# isolated sandbox per test (socket, cache, config, HOME), the built programs
+# first in PATH, and a cleanup that never leaves a server running.
+# shellcheck shell=bash
+set -u
+
+: "${ZCCACHE_BUILD:?run through meson test}"
+LAUNCHER=$ZCCACHE_BUILD/src/launcher/zccache
+SERVER=$ZCCACHE_BUILD/src/server/zccached
+CTL=$ZCCACHE_BUILD/src/ctl/zccachectl
+SRCDIR=${ZCCACHE_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+T=$(mktemp -d /tmp/zcit.XXXXXX)
+chmod 700 "$T"
+mkdir -p "$T/home" "$T/bin" "$T/work"
+export HOME=$T/home
+export ZCCACHE_SOCKET=$T/run/zccache.sock
+export ZCCACHE_DIR=$T/cache
+export ZCCACHE_CONFIG=$T/zccache.conf
+export ZCCACHE_SERVER=$SERVER
+unset XDG_RUNTIME_DIR XDG_CACHE_HOME XDG_CONFIG_HOME ZCCACHE_DEBUG ZCCACHE_DISABLE \
+	ZCCACHE_NOSPAWN NOTIFY_SOCKET LISTEN_FDS LISTEN_PID JOURNAL_STREAM
+export PATH=$T/bin:$(dirname "$LAUNCHER"):$(dirname "$CTL"):$PATH
+ln -sf "$CTL" "$T/bin/zccachectl"
+
+_tap_n=0
+_tap_failed=0
+_cleanups=()
+
+# ok DESCRIPTION COMMAND...: one test case, passing when COMMAND succeeds.
+ok() {
+	local desc=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	if "$@"; then
+		echo "ok $_tap_n - $desc"
+	else
+		echo "not ok $_tap_n - $desc"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# is DESCRIPTION GOT EXPECTED
+is() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$2" == "$3" ]; then
+		echo "ok $_tap_n - $1"
+	else
+		echo "not ok $_tap_n - $1"
+		diag "got:      $(printf '%q' "$2")"
+		diag "expected: $(printf '%q' "$3")"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+skip_case() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+on_exit() { _cleanups+=("$*"); }
+
+# Every server this test may have started is ours: its pid file or socket
+# lives in $T. Kill them all, whatever state the test ended in.
+_cleanup() {
+	local c pid
+	for c in "${_cleanups[@]}"; do eval "$c" >/dev/null 2>&1; done
+	for pid in $(pgrep -f "zccached" 2>/dev/null); do
+		if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q "^ZCCACHE_SOCKET=$T/"; then
+			kill -KILL "$pid" 2>/dev/null
+		fi
+	done
+	if [ "$_tap_failed" -gt 0 ] && [ -f "$ZCCACHE_DIR/log" ]; then
+		diag "server log:"
+		sed 's/^/#   /' "$ZCCACHE_DIR/log" | tail -n 40
+	fi
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 50 ms.
+wait_until() {
+	local limit=$1 i=0
+	shift
+	while ! "$@"; do
+		i=$((i + 1))
+		[ "$i" -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+	done
+}
+
+server_pid() { sed -n 1p "$ZCCACHE_SOCKET.pid" 2>/dev/null; }
+server_alive() { local p; p=$(server_pid); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+socket_exists() { [ -S "$ZCCACHE_SOCKET" ]; }
+no_socket() { [ ! -e "$ZCCACHE_SOCKET" ]; }
+
+# Start a server in the foreground, in the background of this shell.
+start_server() {
+	"$SERVER" --foreground "$@" 2>>"$T/server.err" &
+	wait_until 10 socket_exists
+}
+
+stop_server() { "$CTL" stop >/dev/null 2>&1; }
+
+# A fake compiler: a script that does what the test says.
+fake_compiler() {
+	local name=$1 body=$2
+	printf '#!/bin/bash\n%s\n' "$body" >"$T/bin/$name"
+	chmod +x "$T/bin/$name"
+}
