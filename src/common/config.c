@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,6 +78,7 @@ static int parse_scaled(const char *text, const char *const *suffixes, const uin
 	char *end;
 	unsigned long long v;
 	const char *p = text;
+	size_t unit_len;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -88,8 +90,12 @@ static int parse_scaled(const char *text, const char *const *suffixes, const uin
 		return -ERANGE;
 	while (isspace((unsigned char)*end))
 		end++;
+	unit_len = strlen(end);
+	while (unit_len > 0 && isspace((unsigned char)end[unit_len - 1]))
+		unit_len--;
 	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(end, suffixes[i]) == 0) {
+		if (strlen(suffixes[i]) == unit_len &&
+		    strncasecmp(end, suffixes[i], unit_len) == 0) {
 			if (scale[i] && v > UINT64_MAX / scale[i])
 				return -ERANGE;
 			*out = (uint64_t)v * scale[i];
