@@ -91,7 +91,8 @@ int client_server_path(char *out, size_t n)
 			}
 		}
 	}
-	snprintf(out, n, "%s/zccached", ZCCACHE_BINDIR);
+	if ((size_t)snprintf(out, n, "%s/zccached", ZCCACHE_BINDIR) >= n)
+		return -ENAMETOOLONG;
 	return access(out, X_OK) == 0 ? 0 : -ENOENT;
 }
 

@@ -1,0 +1,66 @@
+#!/bin/bash
+# The main job: set up a Debian 12 machine, build zccache, then build two real
+# projects through it, cold (empty cache) then warm (same build again from a
+# clean build folder), and show the times and what the server says.
+#   - zccache itself: C, meson + ninja, CC="zccache gcc"
+#   - googletest with its own tests: C++, CMake + ninja,
+#     CMAKE_CXX_COMPILER_LAUNCHER=zccache (sources from Debian's googletest)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+BUILD=build bash tests/setup.sh
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+for p in cmake googletest; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "$p"
+done
+
+W=$(mktemp -d /tmp/zccache-demo.XXXXXX)
+chmod 700 "$W"
+export ZCCACHE_DIR=$W/cache ZCCACHE_SOCKET=$W/run/zccache.sock ZCCACHE_CONFIG=$W/zccache.conf
+export ZCCACHE_SERVER=$ROOT/build/src/server/zccached
+export PATH=$ROOT/build/src/launcher:$ROOT/build/src/ctl:$PATH
+# ccache on the machine would otherwise wrap the compiler meson picks.
+export CCACHE_DISABLE=1
+trap 'zccachectl stop >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+
+timed() { # timed LABEL COMMAND...: run quietly, print the wall time
+	local label=$1 start end
+	shift
+	start=$(date +%s.%N)
+	"$@" >"$W/last.log" 2>&1 || { cat "$W/last.log"; return 1; }
+	end=$(date +%s.%N)
+	printf '  %-34s %7.2f s\n' "$label" "$(echo "$end - $start" | bc)"
+}
+
+zc_meson() {
+	rm -rf "$W/zc-build"
+	CC="zccache gcc" meson setup "$W/zc-build" "$ROOT" -Dtests=false >/dev/null
+	ninja -C "$W/zc-build" -j"$(nproc)"
+}
+gtest() {
+	rm -rf "$W/gt-build"
+	cmake -G Ninja -S /usr/src/googletest -B "$W/gt-build" -Dgtest_build_tests=ON \
+		-Dgmock_build_tests=ON -DCMAKE_CXX_COMPILER_LAUNCHER=zccache \
+		-DCMAKE_C_COMPILER_LAUNCHER=zccache >/dev/null
+	ninja -C "$W/gt-build" -j"$(nproc)"
+}
+
+echo "== zccache $(zccache --version | cut -d' ' -f2) on $(nproc) cores; cache in $ZCCACHE_DIR"
+zccachectl status --no-start || true
+echo
+echo "== zccache's own sources (C, meson)"
+timed "cold build (empty cache)" zc_meson
+timed "warm build (same sources)" zc_meson
+echo
+echo "== googletest with its tests (C++, CMake, $(find /usr/src/googletest -name '*.cc' | wc -l) sources)"
+timed "cold build" gtest
+timed "warm build" gtest
+echo
+echo "== zccachectl status"
+zccachectl status
+echo
+echo "== zccachectl stats"
+zccachectl stats
