@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "paths.h"
 #include "proto.h"
@@ -36,6 +38,9 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply);
 void ctl_print_json(json_t *j);
 /* When the reply is an error: print it and return CTL_EXIT_FAILED. */
 int ctl_check_reply(struct ctl *ctl, json_t *reply);
+
+/* "1.5 GiB" */
+void ctl_format_bytes(uint64_t n, char *out, size_t len);
 
 typedef int ctl_command(struct ctl *ctl, int argc, char **argv);
 ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config;

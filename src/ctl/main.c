@@ -82,6 +82,19 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 	return 0;
 }
 
+void ctl_format_bytes(uint64_t n, char *out, size_t len)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
 void ctl_print_json(json_t *j)
 {
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);

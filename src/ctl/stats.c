@@ -1,13 +1,68 @@
 /* zccachectl stats / zero-stats: the server's counters, as a table or JSON. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static uint64_t get(json_t *counters, const char *name)
+{
+	return (uint64_t)json_integer_value(json_object_get(counters, name));
+}
+
+/* The headline figures first, then every counter, sorted, zeros left out. */
+static void print_table(json_t *counters)
+{
+	uint64_t hits = get(counters, "direct_hit"), misses = get(counters, "depend_miss");
+	uint64_t uncacheable = 0, errors = 0;
+	const char **names;
+	const char *name;
+	size_t n = 0, i = 0;
+	json_t *v;
+	char bytes[32];
+
+	json_object_foreach(counters, name, v)
+	{
+		if (strncmp(name, "uncacheable.", 12) == 0)
+			uncacheable += (uint64_t)json_integer_value(v);
+		if (strncmp(name, "error.", 6) == 0)
+			errors += (uint64_t)json_integer_value(v);
+		n++;
+	}
+	printf("%-32s %12llu\n", "cache hits (direct)", (unsigned long long)hits);
+	printf("%-32s %12llu\n", "cache misses", (unsigned long long)misses);
+	printf("%-32s %11.1f%%\n", "hit rate",
+	       hits + misses ? 100.0 * (double)hits / (double)(hits + misses) : 0.0);
+	printf("%-32s %12llu\n", "uncacheable", (unsigned long long)uncacheable);
+	printf("%-32s %12llu\n", "compile failed",
+	       (unsigned long long)get(counters, "compile_failed"));
+	printf("%-32s %12llu\n", "errors", (unsigned long long)errors);
+	ctl_format_bytes(get(counters, "bytes_stored"), bytes, sizeof(bytes));
+	printf("%-32s %12s\n", "stored", bytes);
+	printf("%-32s %11.1fs\n", "time saved", (double)get(counters, "time_saved_ms") / 1000.0);
+	printf("\n");
+	names = calloc(n + 1, sizeof(*names));
+	if (!names)
+		return;
+	json_object_foreach(counters, name, v) names[i++] = name;
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		uint64_t value = get(counters, names[i]);
+
+		if (value)
+			printf("  %-40s %12llu\n", names[i], (unsigned long long)value);
+	}
+	free(names);
+}
+
 int ctl_stats(struct ctl *ctl, int argc, char **argv)
 {
-	json_t *reply = NULL, *counters, *v;
-	const char *name;
+	json_t *reply = NULL, *counters;
 	int r = ctl_call(ctl, proto_request_new(PROTO_STATS), &reply);
 
 	if (r != 0)
@@ -18,8 +73,7 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 		if (ctl->json) {
 			ctl_print_json(counters);
 		} else {
-			json_object_foreach(counters, name, v)
-			        printf("%-40s %lld\n", name, (long long)json_integer_value(v));
+			print_table(counters);
 		}
 	}
 	json_decref(reply);

@@ -1,4 +1,5 @@
 /* zccachectl status: is the server running, which one, and how was it started. */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ctl.h"
@@ -60,6 +61,23 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		printf("  socket:     %s\n", proto_get_str(reply, "socket") ?: "?");
 		printf("  cache dir:  %s\n", proto_get_str(reply, "cache_dir") ?: "?");
 		printf("  requests:   %lld\n", (long long)proto_get_int(reply, "requests", 0));
+		if (json_object_get(reply, "entries")) {
+			char size[32], limit[32];
+
+			ctl_format_bytes((uint64_t)proto_get_int(reply, "size", 0), size,
+			                 sizeof(size));
+			ctl_format_bytes((uint64_t)proto_get_int(reply, "max_size", 0), limit,
+			                 sizeof(limit));
+			printf("  cache:      %lld entries, %s of %s\n",
+			       (long long)proto_get_int(reply, "entries", 0), size, limit);
+			printf("  hit rate:   %.1f %% (%lld hits, %lld misses)\n",
+			       100.0 * json_real_value(json_object_get(reply, "hit_rate")),
+			       (long long)proto_get_int(reply, "hits", 0),
+			       (long long)proto_get_int(reply, "misses", 0));
+		} else if (proto_get_str(reply, "cache_error")) {
+			printf("  cache:      unavailable: %s\n",
+			       proto_get_str(reply, "cache_error"));
+		}
 	}
 	json_decref(reply);
 	return r;

@@ -10,13 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "b64.h"
 #include "client.h"
 #include "log.h"
 #include "paths.h"
 #include "proto.h"
 #include "resolve.h"
+#include "run.h"
 #include "zccache-config.h"
 
 /* How long to wait for the server's answer before compiling without it. */
@@ -90,6 +94,14 @@ static _Noreturn void exec_compiler(const char *compiler, char **cargv)
 	exit(errno == ENOENT ? 127 : 126);
 }
 
+static mode_t current_umask(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
+}
+
 static json_t *build_request(const char *compiler, int cargc, char **cargv)
 {
 	json_t *req = proto_request_new(PROTO_COMPILE), *argv = json_array(), *env = json_object();
@@ -115,6 +127,7 @@ static json_t *build_request(const char *compiler, int cargc, char **cargv)
 	json_object_set_new(req, "env", env);
 	json_object_set_new(req, "pid", json_integer(getpid()));
 	json_object_set_new(req, "stderr_tty", json_boolean(isatty(STDERR_FILENO)));
+	json_object_set_new(req, "umask", json_integer(current_umask()));
 	return req;
 }
 
@@ -145,6 +158,96 @@ static void handle_version_mismatch(int fd, json_t *reply)
 	json_decref(ack);
 }
 
+/* Write a cached result's output as the compiler would have, and end like it. */
+static _Noreturn void replay_hit(json_t *reply)
+{
+	const char *out = proto_get_str(reply, "stdout") ?: "";
+	const char *err = proto_get_str(reply, "stderr") ?: "";
+	struct buf o = BUF_INIT, e = BUF_INIT;
+
+	if (b64_decode(out, strlen(out), &o) < 0 || b64_decode(err, strlen(err), &e) < 0) {
+		/* The outputs are already in place; only the text is lost. Say so. */
+		log_warnx("server sent undecodable compiler output for a hit");
+	}
+	run_write_all(STDOUT_FILENO, o.data, o.len);
+	run_write_all(STDERR_FILENO, e.data, e.len);
+	exit((int)proto_get_int(reply, "exit", 0));
+}
+
+/* Build the argv the server asked us to run: its words, our compiler path. */
+static char **argv_from_reply(json_t *reply, const char *compiler)
+{
+	json_t *arr = json_object_get(reply, "argv");
+	size_t n = json_array_size(arr);
+	char **argv;
+
+	if (n == 0)
+		return NULL;
+	argv = calloc(n + 1, sizeof(*argv));
+	if (!argv)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *a = json_string_value(json_array_get(arr, i));
+
+		if (!a) {
+			free(argv);
+			return NULL;
+		}
+		argv[i] = (char *)a;
+	}
+	argv[0] = (char *)compiler;
+	return argv;
+}
+
+/*
+ * A miss the server wants to store: run the compiler as our child, then hand
+ * its exit status and output to the server, which copies the outputs into the
+ * cache. Whatever happens to the store, we end exactly as the compiler did.
+ */
+static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, json_t *reply,
+                                    int timeout_ms)
+{
+	const char *token = proto_get_str(reply, "token");
+	char **argv = argv_from_reply(reply, compiler);
+	struct run_result res;
+	struct buf o = BUF_INIT, e = BUF_INIT;
+	json_t *store, *ack = NULL;
+	int r;
+
+	if (!token || !argv) {
+		log_warnx("server asked to store without a token or argv; compiling directly");
+		exec_compiler(compiler, cargv);
+	}
+	r = run_captured(compiler, argv, &res);
+	if (r < 0) {
+		log_errno(LOG_LEVEL_WARNING, r, "cannot run %s", compiler);
+		exec_compiler(compiler, cargv);
+	}
+	if (WIFEXITED(res.wait_status)) {
+		store = proto_request_new(PROTO_STORE);
+		json_object_set_new(store, "token", json_string(token));
+		json_object_set_new(store, "exit", json_integer(WEXITSTATUS(res.wait_status)));
+		json_object_set_new(store, "duration_ms", json_integer(res.duration_ms));
+		if (res.overflow) {
+			json_object_set_new(store, "overflow", json_true());
+		} else if (b64_encode(res.out.data, res.out.len, &o) == 0 &&
+		           b64_encode(res.err.data, res.err.len, &e) == 0) {
+			json_object_set_new(store, "stdout",
+			                    json_string(o.len ? (char *)o.data : ""));
+			json_object_set_new(store, "stderr",
+			                    json_string(e.len ? (char *)e.data : ""));
+		}
+		r = client_request(fd, store, &ack, timeout_ms);
+		if (r < 0)
+			log_errno(LOG_LEVEL_WARNING, r, "storing the result failed");
+		else if (!proto_get_bool(ack, "ok", 0))
+			log_debug("server did not store: %s", proto_get_str(ack, "message") ?: "?");
+		json_decref(store);
+		json_decref(ack);
+	}
+	run_exit_like(res.wait_status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *self = base_name(argv[0]), *name, *tmo;
@@ -153,6 +256,7 @@ int main(int argc, char **argv)
 	char **cargv;
 	int cargc, fd, r, timeout_ms;
 	json_t *req, *reply = NULL;
+	const char *action;
 	bool debug = env_true("ZCCACHE_DEBUG");
 
 	if (strcmp(self, "zccache") == 0) {
@@ -209,6 +313,16 @@ int main(int argc, char **argv)
 	timeout_ms = tmo && atoi(tmo) > 0 ? atoi(tmo) : DEFAULT_REPLY_TIMEOUT_MS;
 	r = req ? client_request(fd, req, &reply, timeout_ms) : -ENOMEM;
 	json_decref(req);
+	/* "wait": the same compile is running for another launcher; the answer
+	 * comes when it is stored, within the time the server names. */
+	while (r == 0 && proto_get_bool(reply, "ok", 0) &&
+	       strcmp(proto_get_str(reply, "action") ?: "", "wait") == 0) {
+		int wait_ms = (int)proto_get_int(reply, "timeout_ms", timeout_ms);
+
+		json_decref(reply);
+		reply = NULL;
+		r = client_recv(fd, &reply, wait_ms > timeout_ms ? wait_ms : timeout_ms);
+	}
 	if (r < 0) {
 		paths_ensure_private_dir(paths.cache_dir, true);
 		log_errno(LOG_LEVEL_WARNING, r,
@@ -226,14 +340,19 @@ int main(int argc, char **argv)
 			          code ? code : "?", proto_get_str(reply, "message") ?: "?");
 		exec_compiler(compiler, cargv);
 	}
-	if (strcmp(proto_get_str(reply, "action") ?: "", "run") != 0) {
+	action = proto_get_str(reply, "action") ?: "";
+	if (strcmp(action, "hit") == 0)
+		replay_hit(reply);
+	if (strcmp(action, "run") != 0) {
 		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("server answered an unknown action '%s'; compiling directly",
-		          proto_get_str(reply, "action") ?: "");
+		log_warnx("server answered an unknown action '%s'; compiling directly", action);
 		exec_compiler(compiler, cargv);
 	}
 	log_debug("server says run (%s)", proto_get_str(reply, "reason") ?: "");
-	close(fd);
-	json_decref(reply);
-	exec_compiler(compiler, cargv);
+	if (!proto_get_bool(reply, "store", 0)) {
+		close(fd);
+		json_decref(reply);
+		exec_compiler(compiler, cargv);
+	}
+	run_and_store(fd, compiler, cargv, reply, timeout_ms);
 }

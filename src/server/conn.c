@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
 
@@ -24,11 +25,22 @@ struct conn {
 	struct bufferevent *bev;
 	struct conn *prev, *next;
 	pid_t peer_pid;
-	bool busy;    /* a request is being handled; its reply is pending */
-	bool closing; /* close once the output has been written */
-	bool dead;    /* the peer left while busy: drop the reply when it comes */
-	bool in_read; /* inside the read callback: it will pick up more input */
+	bool busy;      /* a request is being handled; its reply is pending */
+	bool closing;   /* close once the output has been written */
+	bool dead;      /* the peer left while busy: drop the reply when it comes */
+	bool in_read;   /* inside the read callback: it will pick up more input */
+	char token[40]; /* the miss being compiled through this connection */
 };
+
+void conn_set_token(struct conn *c, const char *token)
+{
+	snprintf(c->token, sizeof(c->token), "%s", token ? token : "");
+}
+
+const char *conn_token(const struct conn *c)
+{
+	return c->token[0] ? c->token : NULL;
+}
 
 pid_t conn_peer_pid(const struct conn *c)
 {
@@ -38,6 +50,9 @@ pid_t conn_peer_pid(const struct conn *c)
 static void conn_free(struct conn *c)
 {
 	struct server *srv = c->srv;
+
+	if (c->token[0])
+		server_conn_lost(srv, c);
 
 	if (c->prev)
 		c->prev->next = c->next;
@@ -99,6 +114,13 @@ void conn_reply(struct conn *c, json_t *reply)
 	/* A deferred reply: nobody else will look at input that queued meanwhile. */
 	if (!c->in_read && !c->closing)
 		process_input(c);
+}
+
+void conn_send_interim(struct conn *c, json_t *msg)
+{
+	if (!c->dead && c->bev)
+		write_frame(c, msg);
+	json_decref(msg);
 }
 
 void conn_fail(struct conn *c, json_t *reply)

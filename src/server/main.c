@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "log.h"
 #include "server.h"
 #include "zccache-config.h"
@@ -88,6 +89,9 @@ static void load_config(struct server *srv)
 void server_reload_config(struct server *srv)
 {
 	load_config(srv);
+	if (srv->cache)
+		cache_configure(srv->cache, (int)srv->cfg.value[CONFIG_COMPRESSION_LEVEL],
+		                srv->cfg.value[CONFIG_MAX_SIZE]);
 	log_info("configuration loaded from %s", srv->paths.config_file);
 }
 
@@ -151,7 +155,49 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		server_shutdown(srv, why);
 		return;
 	}
+	if (srv->cache) {
+		cache_flush_batches(srv->cache);
+		/* Eviction runs here, between requests, never inside one. */
+		if (cache_over_limit(srv->cache)) {
+			uint64_t evicted = 0, freed = 0;
+			int r = cache_trim(srv->cache, &evicted, &freed);
+
+			if (r < 0)
+				log_errno(LOG_LEVEL_WARNING, r, "eviction failed");
+			else
+				log_info("evicted %llu entries (%llu bytes) to stay under max_size",
+				         (unsigned long long)evicted, (unsigned long long)freed);
+		}
+	}
 	server_notify_status(srv);
+}
+
+void server_conn_lost(struct server *srv, struct conn *c)
+{
+	const char *token = conn_token(c);
+
+	if (token && srv->cache)
+		cache_abandon(srv->cache, token);
+	conn_set_token(c, NULL);
+	inflight_finish(srv, c);
+}
+
+static void open_cache(struct server *srv)
+{
+	struct cache_options o = {
+	        .dir = srv->paths.cache_dir,
+	        .compression_level = (int)srv->cfg.value[CONFIG_COMPRESSION_LEVEL],
+	        .max_size = srv->cfg.value[CONFIG_MAX_SIZE],
+	};
+	int r = cache_open(&o, &srv->cache);
+
+	if (r < 0) {
+		/* Fail open: serve every compile as pass-through and say why. */
+		snprintf(srv->cache_error, sizeof(srv->cache_error), "cannot open cache %s: %s",
+		         srv->paths.cache_dir, strerror(-r));
+		log_err("%s; compiles are passed through uncached", srv->cache_error);
+		srv->cache = NULL;
+	}
 }
 
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
@@ -233,6 +279,9 @@ static void server_free(struct server *srv)
 		if (evs[i])
 			event_free(evs[i]);
 	listener_close(srv);
+	inflight_cancel_all(srv);
+	cache_close(srv->cache);
+	srv->cache = NULL;
 	if (srv->pid_lock_fd >= 0)
 		close(srv->pid_lock_fd);
 	if (srv->base)
@@ -302,6 +351,7 @@ int main(int argc, char **argv)
 	load_config(&srv);
 	raise_fd_limit(&srv);
 
+	open_cache(&srv);
 	srv.base = event_base_new();
 	if (!srv.base)
 		fatalx("cannot create the event loop");
@@ -319,6 +369,7 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		snprintf(err, sizeof(err), "cannot listen on %s: %s", srv.paths.socket,
 		         strerror(-r));
+		fprintf(stderr, "zccached: %s\n", err);
 		tell_spawner(err);
 		sd_notifyf(0, "STATUS=%s\nERRNO=%d", err, -r);
 		server_free(&srv);

@@ -1,13 +1,252 @@
 /*
- * req_compile: a launcher asks what to do with one compiler invocation.
- * Until the cache engine is wired in, every compile is passed through: the
- * launcher runs the compiler itself and stores nothing.
+ * req_compile: a launcher asks what to do with one compiler invocation: a
+ * hit (outputs already in place), run-and-store (a miss), or run (not
+ * cacheable). An identical miss already being compiled by another launcher
+ * is joined: this one waits for that store, then is answered from the cache.
  */
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+#include "cache.h"
+#include "log.h"
 #include "server.h"
+
+/* How long a joined compile waits for the first one before compiling itself. */
+#define JOIN_TIMEOUT_S 120
+
+struct waiter {
+	struct waiter *next;
+	struct server *srv;
+	struct inflight *in;
+	struct conn *conn;
+	json_t *req;
+	struct event *timer;
+};
+
+struct inflight {
+	struct inflight *next;
+	struct digest key;
+	struct conn *owner;
+	struct waiter *waiters;
+};
+
+static void handle(struct server *srv, struct conn *c, json_t *req, bool may_join);
+
+static const char *env_lookup(void *ctx, const char *name)
+{
+	return json_string_value(json_object_get(ctx, name));
+}
+
+static json_t *run_reply(const char *reason)
+{
+	json_t *reply = proto_reply_new();
+
+	json_object_set_new(reply, "action", json_string("run"));
+	json_object_set_new(reply, "store", json_false());
+	json_object_set_new(reply, "reason", json_string(reason));
+	return reply;
+}
+
+static json_t *hit_reply(struct cache_decision *d)
+{
+	json_t *reply = proto_reply_new();
+	struct buf b = BUF_INIT;
+
+	json_object_set_new(reply, "action", json_string("hit"));
+	json_object_set_new(reply, "exit", json_integer(d->exit_code));
+	b64_encode(d->out.data, d->out.len, &b);
+	json_object_set_new(reply, "stdout", json_string(b.len ? (char *)b.data : ""));
+	buf_reset(&b);
+	b64_encode(d->err.data, d->err.len, &b);
+	json_object_set_new(reply, "stderr", json_string(b.len ? (char *)b.data : ""));
+	buf_free(&b);
+	return reply;
+}
+
+static json_t *store_reply(struct cache_decision *d)
+{
+	json_t *reply = proto_reply_new(), *argv = json_array();
+
+	for (char **v = d->run_argv; v && *v; v++)
+		json_array_append_new(argv, json_string(*v));
+	json_object_set_new(reply, "action", json_string("run"));
+	json_object_set_new(reply, "store", json_true());
+	json_object_set_new(reply, "token", json_string(d->token));
+	json_object_set_new(reply, "argv", argv);
+	return reply;
+}
+
+static struct inflight *inflight_find(struct server *srv, const struct digest *key)
+{
+	for (struct inflight *in = srv->inflight; in; in = in->next)
+		if (digest_equal(&in->key, key))
+			return in;
+	return NULL;
+}
+
+static void waiter_free(struct waiter *w)
+{
+	if (w->timer)
+		event_free(w->timer);
+	json_decref(w->req);
+	free(w);
+}
+
+static void unlink_waiter(struct waiter *w)
+{
+	if (!w->in)
+		return;
+	for (struct waiter **pp = &w->in->waiters; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	w->in = NULL;
+}
+
+/* Waited long enough: compile on its own, without joining again. */
+static void on_join_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct waiter *w = arg;
+
+	unlink_waiter(w);
+	log_info("joined compile of pid %ld timed out; compiling it separately",
+	         (long)conn_peer_pid(w->conn));
+	handle(w->srv, w->conn, w->req, false);
+	waiter_free(w);
+}
+
+static bool join(struct server *srv, struct conn *c, json_t *req, struct inflight *in)
+{
+	struct timeval tv = {JOIN_TIMEOUT_S, 0};
+	struct waiter *w = calloc(1, sizeof(*w));
+	json_t *wait;
+
+	if (!w)
+		return false;
+	w->timer = evtimer_new(srv->base, on_join_timeout, w);
+	if (!w->timer) {
+		free(w);
+		return false;
+	}
+	w->srv = srv;
+	w->in = in;
+	w->conn = c;
+	w->req = json_incref(req);
+	w->next = in->waiters;
+	in->waiters = w;
+	evtimer_add(w->timer, &tv);
+	/* Tell the launcher we are alive and how long to give us. */
+	wait = proto_reply_new();
+	json_object_set_new(wait, "action", json_string("wait"));
+	json_object_set_new(wait, "timeout_ms", json_integer((JOIN_TIMEOUT_S + 30) * 1000));
+	conn_send_interim(c, wait);
+	cache_count(srv->cache, "joined", 1);
+	return true;
+}
+
+/* The owner's miss is over (stored, failed or abandoned): answer the waiters. */
+void inflight_finish(struct server *srv, struct conn *owner)
+{
+	struct inflight **pp, *in = NULL;
+	struct waiter *w, *next;
+
+	for (pp = &srv->inflight; *pp; pp = &(*pp)->next) {
+		if ((*pp)->owner == owner) {
+			in = *pp;
+			*pp = in->next;
+			break;
+		}
+	}
+	if (!in)
+		return;
+	for (w = in->waiters; w; w = next) {
+		next = w->next;
+		w->in = NULL;
+		handle(srv, w->conn, w->req, false);
+		waiter_free(w);
+	}
+	free(in);
+}
+
+void inflight_cancel_all(struct server *srv)
+{
+	while (srv->inflight)
+		inflight_finish(srv, srv->inflight->owner);
+}
+
+static void handle(struct server *srv, struct conn *c, json_t *req, bool may_join)
+{
+	json_t *argv = json_object_get(req, "argv"), *arg;
+	const char *compiler = proto_get_str(req, "compiler");
+	struct cache_decision d;
+	struct cache_request cr;
+	const char **args;
+	struct inflight *in;
+	size_t i, n = json_array_size(argv);
+	int r;
+
+	if (!srv->cache) {
+		conn_reply(c, run_reply("cache_unavailable"));
+		return;
+	}
+	args = calloc(n + 1, sizeof(*args));
+	if (!args) {
+		conn_reply(c, run_reply("error"));
+		return;
+	}
+	json_array_foreach(argv, i, arg) args[i] = json_string_value(arg);
+	cr = (struct cache_request){
+	        .compiler = compiler,
+	        .argc = (int)n,
+	        .argv = args,
+	        .cwd = proto_get_str(req, "cwd"),
+	        .getenv = env_lookup,
+	        .env_ctx = json_object_get(req, "env"),
+	        .stderr_tty = proto_get_bool(req, "stderr_tty", 0),
+	        .umask = (mode_t)(proto_get_int(req, "umask", 022) & 0777),
+	};
+	r = cache_lookup(srv->cache, &cr, &d);
+	free(args);
+	if (r < 0)
+		log_errno(LOG_LEVEL_WARNING, r, "lookup failed for pid %ld; it compiles uncached",
+		          (long)conn_peer_pid(c));
+	switch (d.action) {
+	case CACHE_HIT:
+		conn_reply(c, hit_reply(&d));
+		break;
+	case CACHE_RUN:
+		log_debug("pid %ld: not cacheable: %s", (long)conn_peer_pid(c), d.explain);
+		conn_reply(c, run_reply(d.reason));
+		break;
+	case CACHE_RUN_STORE:
+		in = may_join ? inflight_find(srv, &d.key) : NULL;
+		if (in && in->owner != c && join(srv, c, req, in)) {
+			cache_abandon(srv->cache, d.token);
+			break;
+		}
+		if (!inflight_find(srv, &d.key)) {
+			in = calloc(1, sizeof(*in));
+			if (in) {
+				in->key = d.key;
+				in->owner = c;
+				in->next = srv->inflight;
+				srv->inflight = in;
+			}
+		}
+		conn_set_token(c, d.token);
+		conn_reply(c, store_reply(&d));
+		break;
+	}
+	cache_decision_free(&d);
+}
 
 void req_compile(struct server *srv, struct conn *c, json_t *req)
 {
-	json_t *argv = json_object_get(req, "argv"), *arg, *reply;
+	json_t *argv = json_object_get(req, "argv"), *arg, *env = json_object_get(req, "env");
+	const char *compiler = proto_get_str(req, "compiler");
 	size_t i;
 
 	if (json_array_size(argv) == 0) {
@@ -22,9 +261,15 @@ void req_compile(struct server *srv, struct conn *c, json_t *req)
 			return;
 		}
 	}
-	reply = proto_reply_new();
-	json_object_set_new(reply, "action", json_string("run"));
-	json_object_set_new(reply, "store", json_false());
-	json_object_set_new(reply, "reason", json_string("passthrough"));
-	conn_reply(c, reply);
+	if (!compiler || compiler[0] != '/' || proto_get_str(req, "cwd")[0] != '/') {
+		conn_reply(c, proto_error_new(PROTO_ERR_BAD_REQUEST,
+		                              "compile: compiler and cwd must be absolute paths"));
+		return;
+	}
+	if (env && !json_is_object(env)) {
+		conn_reply(c,
+		           proto_error_new(PROTO_ERR_BAD_REQUEST, "compile: env is not an object"));
+		return;
+	}
+	handle(srv, c, req, true);
 }

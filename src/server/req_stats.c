@@ -1,11 +1,13 @@
 /* req_stats, req_zero_stats: the server's counters. */
 #include <string.h>
 
+#include "cache.h"
 #include "server.h"
 
 void req_stats(struct server *srv, struct conn *c, json_t *req)
 {
-	json_t *reply = proto_reply_new(), *counters = json_object();
+	json_t *reply = proto_reply_new();
+	json_t *counters = srv->cache ? cache_stats_json(srv->cache) : json_object();
 
 	for (int i = 0; i < PROTO_KIND_COUNT; i++) {
 		char name[64];
@@ -24,6 +26,11 @@ void req_stats(struct server *srv, struct conn *c, json_t *req)
 
 void req_zero_stats(struct server *srv, struct conn *c, json_t *req)
 {
+	if (srv->cache && cache_zero_stats(srv->cache) < 0) {
+		conn_reply(c,
+		           proto_error_new(PROTO_ERR_INTERNAL, "zero-stats: index write failed"));
+		return;
+	}
 	memset(srv->requests, 0, sizeof(srv->requests));
 	srv->bad_requests = srv->refused_peers = srv->dropped_conns = 0;
 	conn_reply(c, proto_reply_new());

@@ -1,6 +1,7 @@
 /* req_status: who is serving, since when, from where, and how it was started. */
 #include <unistd.h>
 
+#include "cache.h"
 #include "server.h"
 #include "zccache-config.h"
 
@@ -37,5 +38,22 @@ void req_status(struct server *srv, struct conn *c, json_t *req)
 	json_object_set_new(reply, "requests", json_integer((json_int_t)total));
 	json_object_set_new(reply, "idle_timeout",
 	                    json_integer((json_int_t)srv->cfg.value[CONFIG_IDLE_TIMEOUT]));
+	if (srv->cache) {
+		struct cache_info ci;
+
+		cache_get_info(srv->cache, &ci);
+		json_object_set_new(reply, "entries", json_integer((json_int_t)ci.entries));
+		json_object_set_new(reply, "size", json_integer((json_int_t)ci.bytes));
+		json_object_set_new(reply, "max_size", json_integer((json_int_t)ci.max_size));
+		json_object_set_new(reply, "hits", json_integer((json_int_t)ci.hits));
+		json_object_set_new(reply, "misses", json_integer((json_int_t)ci.misses));
+		json_object_set_new(
+		        reply, "hit_rate",
+		        json_real(ci.hits + ci.misses
+		                          ? (double)ci.hits / (double)(ci.hits + ci.misses)
+		                          : 0.0));
+	} else {
+		json_object_set_new(reply, "cache_error", json_string(srv->cache_error));
+	}
 	conn_reply(c, reply);
 }

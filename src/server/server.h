@@ -8,6 +8,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -24,6 +25,8 @@ enum activation {
 };
 
 struct conn;
+struct cache;
+struct inflight;
 
 struct server {
 	struct event_base *base;
@@ -58,6 +61,12 @@ struct server {
 	bool stopping;
 	char stop_reason[64];
 
+	/* The cache engine; NULL when it could not be opened (then every
+	 * compile is passed through, and status says why). */
+	struct cache *cache;
+	char cache_error[PATH_MAX + 128];
+	struct inflight *inflight; /* misses being compiled, for joining */
+
 	/* Counters kept in memory (the cache's own stats live in the index). */
 	uint64_t requests[PROTO_KIND_COUNT];
 	uint64_t bad_requests, refused_peers, dropped_conns;
@@ -80,9 +89,20 @@ void conn_fail(struct conn *c, json_t *reply);
 int conn_accept(struct server *srv, int fd, pid_t peer_pid);
 void conn_close_idle(struct server *srv);
 pid_t conn_peer_pid(const struct conn *c);
+/* Send a frame without ending the request (a "wait" before a joined reply). */
+void conn_send_interim(struct conn *c, json_t *msg);
+/* The miss this connection is compiling, so a lost connection abandons it. */
+void conn_set_token(struct conn *c, const char *token);
+const char *conn_token(const struct conn *c);
+/* The connection went away (or the server stops) with a token still set. */
+void server_conn_lost(struct server *srv, struct conn *c);
 
 /* dispatch.c */
 void dispatch_request(struct server *srv, struct conn *c, json_t *req);
+
+/* req_compile.c: joining identical concurrent misses */
+void inflight_finish(struct server *srv, struct conn *owner);
+void inflight_cancel_all(struct server *srv);
 
 /* main.c */
 void server_shutdown(struct server *srv, const char *reason);

@@ -1,0 +1,194 @@
+/*
+ * args: decides whether one gcc/clang invocation is a cacheable single-source
+ * compile and, if so, names everything the cache needs: source, outputs as the
+ * compiler would write them, the arguments that make up the key, extra inputs.
+ */
+#ifndef ZCCACHE_ARGS_H
+#define ZCCACHE_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum compiler_family {
+	COMPILER_UNKNOWN,
+	COMPILER_GCC,
+	COMPILER_CLANG,
+};
+
+/*
+ * Why an invocation is not cached. The names are stats counters: stable,
+ * lowercase, underscores. Append new ones; never rename.
+ */
+#define UNCACHEABLE_REASONS(X)                                                                  \
+	X(NONE, "none")                             /* cacheable */                             \
+	X(LINKING, "linking")                       /* no -c or -S */                           \
+	X(PREPROCESS_ONLY, "preprocess_only")       /* -E, -M, -MM */                           \
+	X(PRINT_ONLY, "print_only")                 /* --version, -v, -###, -print-*, -dump* */ \
+	X(NO_SOURCE, "no_source")                   /* nothing to compile */                    \
+	X(MULTIPLE_SOURCES, "multiple_sources")     /* -c a.c b.c */                            \
+	X(STDIN_SOURCE, "stdin_source")             /* the source is "-" */                     \
+	X(OUTPUT_STDOUT, "output_stdout")           /* -o -, -MF -, -o /dev/stdout */           \
+	X(NO_OUTPUT, "no_output")                   /* -fsyntax-only, -S x.s, -o /dev/null */   \
+	X(UNKNOWN_LANGUAGE, "unknown_language")     /* -x fortran, a.o, a.cu, ... */            \
+	X(PCH, "pch")                               /* header compile, -include-pch, ... */     \
+	X(MODULES, "modules")                       /* -fmodules, .cppm, ... */                 \
+	X(PROFILE_USE, "profile_use")               /* profile data that cannot be named */     \
+	X(EXTRA_OUTPUT, "extra_output")             /* -save-temps, -fdump-*, listings */       \
+	X(MULTIPLE_ARCH, "multiple_arch")           /* several -arch */                         \
+	X(RESPONSE_FILE, "response_file")           /* unreadable or too deep @file */          \
+	X(MISSING_ARGUMENT, "missing_argument")     /* -o at the end of the line */             \
+	X(UNSUPPORTED_OPTION, "unsupported_option") /* not known to be safe */                  \
+	X(UNSUPPORTED_COMPILER, "unsupported_compiler") /* not gcc or clang */
+
+#define UNCACHEABLE_ENUM_(id, name) UNCACHEABLE_##id,
+enum uncacheable_reason { UNCACHEABLE_REASONS(UNCACHEABLE_ENUM_) UNCACHEABLE_REASON_COUNT };
+#undef UNCACHEABLE_ENUM_
+
+/* The counter name of a reason; "unknown" for a value out of range. */
+const char *uncacheable_reason_name(enum uncacheable_reason r);
+
+enum compile_output_kind {
+	OUTPUT_OBJECT,   /* -c */
+	OUTPUT_ASSEMBLY, /* -S */
+};
+
+enum diagnostics_color {
+	COLOR_AUTO,
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
+/* The include directory lists, in the order gcc searches them. */
+enum include_kind {
+	INCLUDE_QUOTE,  /* -iquote */
+	INCLUDE_DIR,    /* -I */
+	INCLUDE_SYSTEM, /* -isystem (and clang's -cxx-isystem) */
+	INCLUDE_AFTER,  /* -idirafter */
+	INCLUDE_KIND_COUNT,
+};
+
+/*
+ * The verdict. Paths are as the command spelled them (relative to the cwd
+ * unless absolute), except where a field says otherwise. When reason is not
+ * UNCACHEABLE_NONE only family, cxx_driver, reason, reason_arg and argv are
+ * meaningful; the rest may be partly filled.
+ */
+struct compile_args {
+	enum compiler_family family;
+	/* g++/clang++/c++ (or --driver-mode=g++): .c/.h/.i are C++. */
+	bool cxx_driver;
+
+	enum uncacheable_reason reason;
+	char *reason_arg; /* the offending argument, or NULL */
+
+	/* argv with @response files expanded; argv[0] as given; NULL-terminated. */
+	char **argv;
+	size_t argc;
+
+	char *source;
+	/*
+	 * Canonical -x name: "c", "c++", "objective-c", "objective-c++",
+	 * "assembler", "assembler-with-cpp", "cpp-output", "c++-cpp-output",
+	 * "objective-c-cpp-output", "objective-c++-cpp-output". It depends on
+	 * the driver name (clang and clang++ are one binary), so the key must
+	 * include it.
+	 */
+	char *language;
+	enum compile_output_kind output_kind;
+	/* -o, else the source's basename with its suffix replaced by .o/.s. */
+	char *output;
+
+	/*
+	 * Dependency file. depfile_wanted: the build asked for one (-MD, -MMD,
+	 * -Wp,-MD,f, -Wp,-MMD,f) and the language is preprocessed, so the
+	 * compiler writes it. depfile: -MF / the -Wp path, else the output with
+	 * its suffix replaced by .d. dep_targets: the rule's targets as given,
+	 * in command-line order, dep_target_quoted[i] saying whether the
+	 * compiler make-quotes it (-MQ and the default target) or not (-MT).
+	 * Without -MT/-MQ there is one default target: the -o path, else the
+	 * source's basename with .o (gcc with -Wp,-MD: always the latter).
+	 * For gcc, a leading "./" is already removed, as gcc removes it; gcc's
+	 * reordering (-MT before -MQ) is left to the depfile renderer.
+	 */
+	bool depfile_wanted;
+	bool depfile_mmd;   /* -MMD: system headers left out */
+	bool depfile_phony; /* -MP */
+	char *depfile;
+	char **dep_targets;
+	bool *dep_target_quoted;
+	size_t n_dep_targets;
+
+	/* Extra outputs the compile writes, NULL when it writes none. */
+	char *dwo;         /* -gsplit-dwarf */
+	char *gcno;        /* --coverage, -ftest-coverage */
+	char *stack_usage; /* -fstack-usage */
+
+	bool debug_info; /* the object carries debug info */
+	/*
+	 * The output depends on the cwd: debug info records it, coverage
+	 * notes/data paths are absolute, and so on. Then the key must include
+	 * output_cwd: the cwd as the output records it, i.e. after
+	 * -fdebug-prefix-map/-ffile-prefix-map, or the plain cwd when a map
+	 * cannot be proven to cover every use.
+	 */
+	bool cwd_in_output;
+	char *output_cwd;
+	/*
+	 * The object embeds its own or a sibling's path (.gcda, .dwo names,
+	 * clang's -frecord-command-line); key_args then keep the output names.
+	 */
+	bool output_path_in_output;
+	bool march_native; /* -march=native & co: the key needs the host CPU */
+	enum diagnostics_color color;
+
+	/*
+	 * The arguments that go into the key, in order: argv[1..] without the
+	 * output naming (-o path, -MF path, the path of -Wp,-MD,path which
+	 * becomes -Wp,-MD) unless output_path_in_output. The source stays.
+	 */
+	char **key_args;
+	size_t n_key_args;
+
+	/*
+	 * Files the key must hash that no depfile lists: plugins, profile data,
+	 * sanitizer lists, specs. They may not exist (gcc then compiles without
+	 * the profile): the key must record absence.
+	 */
+	char **extra_inputs;
+	size_t n_extra_inputs;
+
+	/*
+	 * The user include search path, as given, in gcc's order: -iquote,
+	 * -I, -isystem, -idirafter; n_include[kind] counts each kind.
+	 */
+	char **include_search;
+	size_t n_include_search;
+	size_t n_include[INCLUDE_KIND_COUNT];
+	bool nostdinc;
+	/* -include and -imacros files, in order. */
+	char **forced_includes;
+	size_t n_forced_includes;
+};
+
+/*
+ * The family a compiler name belongs to: gcc, g++, cc, c++, clang,
+ * clang++, with a target prefix (x86_64-linux-gnu-gcc) and a version
+ * suffix (gcc-12, clang++-14). A directory part is ignored. cc and c++
+ * count as gcc: pass the resolved path when they may be clang.
+ */
+enum compiler_family args_family_from_name(const char *argv0_or_resolved_path);
+
+/*
+ * Classify argv as run in cwd (absolute). The family and driver mode come
+ * from argv[0]. Returns 0 with out->reason set, or -ENOMEM / -EINVAL; out is
+ * then still safe to pass to compile_args_free().
+ */
+int args_classify(int argc, const char *const *argv, const char *cwd, struct compile_args *out);
+
+/* Same, with the family taken from the resolved compiler path instead. */
+int args_classify_as(const char *compiler_path, int argc, const char *const *argv, const char *cwd,
+                     struct compile_args *out);
+
+void compile_args_free(struct compile_args *a);
+
+#endif

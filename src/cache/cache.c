@@ -1,0 +1,1188 @@
+/*
+ * cache: lookup and store for one compile, tying together the classifier,
+ * compiler identity, keys, manifests, the artifact store and the index.
+ * Correctness first: any doubt is a miss, any failure is a miss plus a
+ * counted error, never an output.
+ */
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "b64.h"
+#include "compiler.h"
+#include "depfile.h"
+#include "hashcache.h"
+#include "index.h"
+#include "key.h"
+#include "log.h"
+#include "manifest.h"
+#include "paths.h"
+#include "store.h"
+
+#define RESULT_FORMAT 1
+/* A compile is remembered this long waiting for its store request. */
+#define PENDING_MAX 4096
+
+enum output_role { ROLE_OBJECT, ROLE_DWO, ROLE_GCNO, ROLE_SU, ROLE_COUNT };
+static const char *const role_names[ROLE_COUNT] = {"object", "dwo", "gcno", "su"};
+
+struct pending {
+	struct pending *next;
+	char token[40];
+	struct digest key;
+	struct compile_args args;
+	const struct compiler_info *ci;
+	char *cwd;
+	char *tmp_depfile; /* ours, when the build asked for none */
+	int64_t started_ns;
+	struct digest source;
+	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */
+	mode_t umask;
+};
+
+struct cache {
+	char *dir, *tmp_dir;
+	struct store *store;
+	struct index *index;
+	struct hashcache *hc;
+	struct compiler_cache *cc;
+	struct pending *pending;
+	size_t n_pending;
+	uint64_t token_seq;
+	char *cpu;
+	uint64_t max_size;
+	int level;
+};
+
+static void stat_add(struct cache *c, const char *name, uint64_t n)
+{
+	if (index_stats_add(c->index, name, n) < 0)
+		log_warnx("cannot count %s", name);
+}
+
+static void stat_uncacheable(struct cache *c, const char *reason)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "uncacheable.%s", reason);
+	stat_add(c, name, 1);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static char *abs_join(const char *cwd, const char *path)
+{
+	char *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return out;
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static int open_index(struct cache *c)
+{
+	char dir[PATH_MAX], aside[PATH_MAX + 64];
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/index", c->dir);
+	r = paths_ensure_private_dir(dir, true);
+	if (r < 0)
+		return r;
+	r = index_open(dir, NULL, &c->index);
+	if (r == -EPROTO || r == -EBADMSG || r == -EINVAL) {
+		/* Another format, or damaged: keep it for inspection, start anew. */
+		snprintf(aside, sizeof(aside), "%s.%ld.old", dir, (long)time(NULL));
+		log_errno(LOG_LEVEL_WARNING, r, "index %s unusable; moved to %s", dir, aside);
+		if (rename(dir, aside) < 0)
+			return -errno;
+		r = paths_ensure_private_dir(dir, true);
+		if (r < 0)
+			return r;
+		r = index_open(dir, NULL, &c->index);
+	}
+	return r;
+}
+
+/* Left-over depfiles from compiles whose launcher never came back. */
+static void sweep_tmp(const char *dir)
+{
+	char cmd[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s/%s", dir, de->d_name);
+		unlink(cmd);
+	}
+	closedir(d);
+}
+
+int cache_open(const struct cache_options *o, struct cache **out)
+{
+	struct cache *c = calloc(1, sizeof(*c));
+	char sub[PATH_MAX];
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	c->dir = strdup(o->dir);
+	c->level = o->compression_level;
+	c->max_size = o->max_size;
+	if (!c->dir || asprintf(&c->tmp_dir, "%s/tmp", o->dir) < 0) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	r = paths_ensure_private_dir(c->dir, true);
+	if (r < 0)
+		goto fail;
+	r = paths_ensure_private_dir(c->tmp_dir, true);
+	if (r < 0)
+		goto fail;
+	sweep_tmp(c->tmp_dir);
+	snprintf(sub, sizeof(sub), "%s/store", c->dir);
+	r = store_open(sub, c->level, &c->store);
+	if (r < 0)
+		goto fail;
+	r = open_index(c);
+	if (r < 0)
+		goto fail;
+	r = hashcache_new(&c->hc);
+	if (r < 0)
+		goto fail;
+	r = compiler_cache_new(&c->cc);
+	if (r < 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	cache_close(c);
+	return r;
+}
+
+static void pending_free(struct pending *p)
+{
+	if (p->tmp_depfile) {
+		unlink(p->tmp_depfile);
+		free(p->tmp_depfile);
+	}
+	compile_args_free(&p->args);
+	free(p->cwd);
+	free(p);
+}
+
+void cache_close(struct cache *c)
+{
+	struct pending *p, *next;
+
+	if (!c)
+		return;
+	for (p = c->pending; p; p = next) {
+		next = p->next;
+		pending_free(p);
+	}
+	if (c->index) {
+		index_flush(c->index);
+		index_close(c->index);
+	}
+	store_close(c->store);
+	hashcache_free(c->hc);
+	compiler_cache_free(c->cc);
+	free(c->cpu);
+	free(c->dir);
+	free(c->tmp_dir);
+	free(c);
+}
+
+void cache_configure(struct cache *c, int compression_level, uint64_t max_size)
+{
+	c->level = compression_level;
+	c->max_size = max_size;
+	store_set_level(c->store, compression_level);
+}
+
+/* ---- result records --------------------------------------------------- */
+
+struct result {
+	bool have[ROLE_COUNT];
+	struct digest out_digest[ROLE_COUNT];
+	json_t *json; /* owns the strings below */
+	const char *out_b64, *err_b64;
+	json_t *deps;
+	size_t source_index;
+	int64_t duration_ms;
+};
+
+static int result_decode(const struct buf *blob, struct result *r)
+{
+	json_t *outs, *o;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->json = json_loadb((const char *)blob->data, blob->len, 0, NULL);
+	if (!r->json || json_integer_value(json_object_get(r->json, "v")) != RESULT_FORMAT)
+		return -EBADMSG;
+	outs = json_object_get(r->json, "o");
+	r->out_b64 = json_string_value(json_object_get(r->json, "out"));
+	r->err_b64 = json_string_value(json_object_get(r->json, "err"));
+	r->deps = json_object_get(r->json, "deps");
+	r->source_index = (size_t)json_integer_value(json_object_get(r->json, "src"));
+	r->duration_ms = json_integer_value(json_object_get(r->json, "ms"));
+	if (!json_is_array(outs) || !r->out_b64 || !r->err_b64 || !json_is_array(r->deps))
+		return -EBADMSG;
+	json_array_foreach(outs, i, o)
+	{
+		const char *role = json_string_value(json_array_get(o, 0));
+		const char *hex = json_string_value(json_array_get(o, 1));
+
+		for (int k = 0; k < ROLE_COUNT; k++) {
+			if (role && hex && strcmp(role, role_names[k]) == 0) {
+				if (digest_from_hex(hex, &r->out_digest[k]) < 0)
+					return -EBADMSG;
+				r->have[k] = true;
+			}
+		}
+	}
+	if (!r->have[ROLE_OBJECT])
+		return -EBADMSG;
+	return 0;
+}
+
+static const char *role_path(const struct compile_args *a, enum output_role role)
+{
+	switch (role) {
+	case ROLE_OBJECT:
+		return a->output;
+	case ROLE_DWO:
+		return a->dwo;
+	case ROLE_GCNO:
+		return a->gcno;
+	case ROLE_SU:
+		return a->stack_usage;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- depfiles ----------------------------------------------------------- */
+
+static enum depfile_style style_of(const struct compile_args *a)
+{
+	return a->family == COMPILER_CLANG ? DEPFILE_STYLE_CLANG : DEPFILE_STYLE_GCC;
+}
+
+static enum compiler_lang lang_of(const struct compile_args *a)
+{
+	return strstr(a->language ? a->language : "", "c++") ? COMPILER_LANG_CXX : COMPILER_LANG_C;
+}
+
+/* -MMD leaves out what the compiler calls system headers. */
+static int filter_mmd(const struct compile_args *a, const struct compiler_info *ci,
+                      struct depfile *deps)
+{
+	const char *sys[256], *user[256];
+	struct depfile_search s = {.system_dirs = sys, .user_dirs = user};
+	enum compiler_lang l = lang_of(a);
+	size_t pos = 0;
+
+	for (size_t i = 0; i < ci->n_sysdirs[l] && s.n_system < 256; i++)
+		sys[s.n_system++] = ci->sysdirs[l][i];
+	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++) {
+		for (size_t i = 0; i < a->n_include[kind]; i++, pos++) {
+			const char *d = a->include_search[pos];
+
+			if ((kind == INCLUDE_SYSTEM || kind == INCLUDE_AFTER) && s.n_system < 256)
+				sys[s.n_system++] = d;
+			else if (s.n_user < 256)
+				user[s.n_user++] = d;
+		}
+	}
+	s.forced = (const char *const *)a->forced_includes;
+	s.n_forced = a->n_forced_includes;
+	return depfile_filter_system(deps, &s);
+}
+
+/* Render the depfile this command asked for, from the full prerequisite list. */
+static int render_depfile(const struct compile_args *a, const struct compiler_info *ci,
+                          struct depfile *deps, struct buf *out)
+{
+	struct depfile_render_opts o = {
+	        .style = style_of(a),
+	        .targets = (const char *const *)a->dep_targets,
+	        .n_targets = a->n_dep_targets,
+	        .target_quoted = a->dep_target_quoted,
+	        .phony = a->depfile_phony,
+	};
+	int r = 0;
+
+	if (a->depfile_mmd)
+		r = filter_mmd(a, ci, deps);
+	return r < 0 ? r : depfile_render(deps, &o, out);
+}
+
+/* Write bytes to path via a tmp file and rename, with the compiler's mode. */
+static int write_file_atomic(const char *path, const void *p, size_t n, mode_t mode)
+{
+	char *tmp;
+	int fd, r = 0;
+
+	if (asprintf(&tmp, "%s.zccache-tmp.%ld", path, (long)getpid()) < 0)
+		return -ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		r = -errno;
+		free(tmp);
+		return r;
+	}
+	for (size_t off = 0; off < n && r == 0;) {
+		ssize_t w = write(fd, (const char *)p + off, n - off);
+
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (fchmod(fd, mode) < 0 && r == 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+/* ---- lookup ------------------------------------------------------------- */
+
+static const char *cpu_description(struct cache *c)
+{
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	struct buf b = BUF_INIT;
+
+	if (c->cpu)
+		return c->cpu;
+	f = fopen("/proc/cpuinfo", "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		/* The first processor's model and flags are what -march=native reads. */
+		if (strncmp(line, "model name", 10) == 0 || strncmp(line, "flags", 5) == 0 ||
+		    strncmp(line, "vendor_id", 9) == 0 || strncmp(line, "cpu family", 10) == 0 ||
+		    strncmp(line, "model\t", 6) == 0)
+			buf_append(&b, line, strlen(line));
+		if (line[0] == '\n')
+			break;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	buf_terminate(&b);
+	c->cpu = b.data ? (char *)b.data : strdup("unknown");
+	return c->cpu;
+}
+
+static bool color_wanted(const struct compile_args *a, const struct cache_request *req)
+{
+	const char *term = req->getenv(req->env_ctx, "TERM");
+
+	if (a->color != COLOR_AUTO)
+		return a->color == COLOR_ALWAYS;
+	if (!req->stderr_tty || !term || strcmp(term, "dumb") == 0)
+		return false;
+	if (a->family == COMPILER_GCC) {
+		const char *gc = req->getenv(req->env_ctx, "GCC_COLORS");
+
+		if (gc && !*gc)
+			return false;
+	}
+	return true;
+}
+
+static bool preprocessed_language(const char *lang)
+{
+	return lang && strcmp(lang, "assembler") != 0 && !strstr(lang, "cpp-output");
+}
+
+/* The argv to run on a miss: the expanded command, adjusted so the compile
+ * itself tells us its include closure and prints what the user would see. */
+static int build_run_argv(const struct compile_args *a, const char *tmp_depfile, bool color,
+                          char ***out)
+{
+	char **v = calloc(a->argc + 6, sizeof(char *));
+	size_t n = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->argc; i++) {
+		const char *arg = a->argv[i];
+
+		/* -MMD runs as -MD: the cache needs system headers; the user's
+		 * file is filtered back when the result is stored. */
+		if (a->depfile_mmd && strcmp(arg, "-MMD") == 0)
+			arg = "-MD";
+		if (a->depfile_mmd && strncmp(arg, "-Wp,-MMD,", 9) == 0) {
+			if (asprintf(&v[n++], "-Wp,-MD,%s", arg + 9) < 0)
+				goto nomem;
+			continue;
+		}
+		v[n] = strdup(arg);
+		if (!v[n++])
+			goto nomem;
+	}
+	if (tmp_depfile) {
+		if (!(v[n++] = strdup("-MD")) || !(v[n++] = strdup("-MF")) ||
+		    !(v[n++] = strdup(tmp_depfile)))
+			goto nomem;
+	}
+	if (color && a->color == COLOR_AUTO) {
+		v[n] = strdup(a->family == COMPILER_CLANG ? "-fcolor-diagnostics"
+		                                          : "-fdiagnostics-color=always");
+		if (!v[n++])
+			goto nomem;
+	}
+	*out = v;
+	return 0;
+nomem:
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return -ENOMEM;
+}
+
+static void set_run(struct cache_decision *d, const char *reason)
+{
+	d->action = CACHE_RUN;
+	snprintf(d->reason, sizeof(d->reason), "%s", reason);
+}
+
+/* Drop a result that cannot be served (missing or damaged artifact). */
+static void forget_result(struct cache *c, const struct digest *rk)
+{
+	index_del(c->index, INDEX_RESULTS, rk);
+}
+
+/* Put every output of result r in place for args a. 0, or -errno (a miss). */
+static int materialize(struct cache *c, const struct compile_args *a, const char *cwd,
+                       const struct compiler_info *ci, struct result *r, mode_t mode)
+{
+	struct depfile deps = {0};
+	struct buf text = BUF_INIT;
+	char *path;
+	size_t i;
+	json_t *p;
+	int ret;
+
+	for (int k = 0; k < ROLE_COUNT; k++) {
+		if (!r->have[k] || !role_path(a, (enum output_role)k))
+			continue;
+		path = abs_join(cwd, role_path(a, (enum output_role)k));
+		if (!path)
+			return -ENOMEM;
+		ret = store_materialize(c->store, &r->out_digest[k], path, mode);
+		free(path);
+		if (ret < 0) {
+			stat_add(c,
+			         ret == -EBADMSG  ? "error.checksum"
+			         : ret == -ENOENT ? "error.missing_file"
+			                          : "error.store_read",
+			         1);
+			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
+			          role_names[k]);
+			return ret;
+		}
+	}
+	if (!a->depfile_wanted)
+		return 0;
+	deps.n_prereqs = json_array_size(r->deps);
+	deps.prereqs = calloc(deps.n_prereqs + 1, sizeof(char *));
+	if (!deps.prereqs)
+		return -ENOMEM;
+	json_array_foreach(r->deps, i, p) deps.prereqs[i] = strdup(json_string_value(p) ?: "");
+	deps.source_index = r->source_index;
+	ret = render_depfile(a, ci, &deps, &text);
+	if (ret == 0) {
+		path = abs_join(cwd, a->depfile);
+		ret = path ? write_file_atomic(path, text.data, text.len, mode) : -ENOMEM;
+		free(path);
+	}
+	buf_free(&text);
+	depfile_free(&deps);
+	return ret;
+}
+
+static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
+                   const struct compiler_info *ci, const struct digest *key,
+                   struct cache_decision *d)
+{
+	struct buf blob = BUF_INIT;
+	struct manifest m = {0};
+	struct result r;
+	const char *changed = NULL;
+	int idx, ret;
+
+	ret = index_get(c->index, INDEX_MANIFESTS, key, &blob);
+	if (ret < 0) {
+		snprintf(d->explain, sizeof(d->explain), "no entry for this command and source");
+		buf_free(&blob);
+		return ret;
+	}
+	ret = manifest_decode(blob.data, blob.len, &m);
+	buf_reset(&blob);
+	if (ret < 0) {
+		stat_add(c, "error.index", 1);
+		index_del(c->index, INDEX_MANIFESTS, key);
+		buf_free(&blob);
+		return ret;
+	}
+	idx = manifest_match(&m, c->hc, req->cwd, &changed);
+	if (idx < 0) {
+		snprintf(d->explain, sizeof(d->explain), "%s changed",
+		         changed ? changed : "a header");
+		manifest_free(&m);
+		buf_free(&blob);
+		return -ENOENT;
+	}
+	ret = index_get(c->index, INDEX_RESULTS, &m.entries[idx].result, &blob);
+	if (ret == 0)
+		ret = result_decode(&blob, &r);
+	else
+		memset(&r, 0, sizeof(r));
+	if (ret == 0)
+		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask);
+	if (ret < 0) {
+		if (ret != -ENOENT)
+			snprintf(d->explain, sizeof(d->explain), "cached result unusable: %s",
+			         strerror(-ret));
+		forget_result(c, &m.entries[idx].result);
+	} else {
+		d->action = CACHE_HIT;
+		d->exit_code = 0;
+		if (b64_decode(r.out_b64, strlen(r.out_b64), &d->out) < 0 ||
+		    b64_decode(r.err_b64, strlen(r.err_b64), &d->err) < 0)
+			ret = -EBADMSG;
+		else {
+			index_touch(c->index, INDEX_RESULTS, &m.entries[idx].result, time(NULL));
+			stat_add(c, "direct_hit", 1);
+			stat_add(c, "time_saved_ms",
+			         (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
+		}
+	}
+	json_decref(r.json);
+	manifest_free(&m);
+	buf_free(&blob);
+	return ret;
+}
+
+static const char *req_env(const struct cache_request *req, const char *name)
+{
+	return req->getenv(req->env_ctx, name);
+}
+
+int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d)
+{
+	const char *env[32];
+	struct key_extra_input extra[64];
+	struct file_digest src;
+	const struct compiler_info *ci;
+	struct compile_args a = {0};
+	struct pending *p = NULL;
+	struct key_inputs ki;
+	char *srcpath;
+	bool color;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	r = args_classify_as(req->compiler, req->argc, req->argv, req->cwd, &a);
+	if (r < 0) {
+		compile_args_free(&a);
+		set_run(d, "error");
+		return r;
+	}
+	if (a.reason != UNCACHEABLE_NONE) {
+		set_run(d, uncacheable_reason_name(a.reason));
+		snprintf(d->explain, sizeof(d->explain), "%s%s%s",
+		         uncacheable_reason_name(a.reason), a.reason_arg ? ": " : "",
+		         a.reason_arg ? a.reason_arg : "");
+		stat_uncacheable(c, d->reason);
+		compile_args_free(&a);
+		return 0;
+	}
+	if (req_env(req, "DEPENDENCIES_OUTPUT") || req_env(req, "SUNPRO_DEPENDENCIES")) {
+		set_run(d, "depfile_env");
+		goto uncacheable;
+	}
+	r = compiler_identify(c->cc, req->compiler, &ci);
+	if (r < 0) {
+		set_run(d, "unknown_compiler");
+		goto uncacheable;
+	}
+	srcpath = abs_join(req->cwd, a.source);
+	r = srcpath ? hashcache_get(c->hc, srcpath, &src) : -ENOMEM;
+	free(srcpath);
+	if (r < 0) {
+		set_run(d, "source_unreadable");
+		goto uncacheable;
+	}
+	if (src.time_macros && !req_env(req, "SOURCE_DATE_EPOCH")) {
+		set_run(d, "time_macros");
+		goto uncacheable;
+	}
+	if (a.n_extra_inputs > sizeof(extra) / sizeof(extra[0])) {
+		set_run(d, "too_many_inputs");
+		goto uncacheable;
+	}
+	for (size_t i = 0; i < a.n_extra_inputs; i++) {
+		struct file_digest fd;
+		char *ep = abs_join(req->cwd, a.extra_inputs[i]);
+
+		extra[i].path = a.extra_inputs[i];
+		extra[i].present = ep && hashcache_get(c->hc, ep, &fd) == 0;
+		if (extra[i].present)
+			extra[i].digest = fd.digest;
+		free(ep);
+	}
+	for (size_t i = 0; i < key_n_env_vars; i++)
+		env[i] = req_env(req, key_env_vars[i]);
+	color = color_wanted(&a, req);
+	ki = (struct key_inputs){
+	        .args = &a,
+	        .compiler_id = &ci->id,
+	        .source = &src.digest,
+	        .env = env,
+	        .color = color,
+	        .cpu = a.march_native ? cpu_description(c) : NULL,
+	        .extra = extra,
+	        .n_extra = a.n_extra_inputs,
+	};
+	key_direct(&ki, &d->key);
+
+	if (try_hit(c, req, &a, ci, &d->key, d) == 0) {
+		compile_args_free(&a);
+		return 0;
+	}
+	d->action = CACHE_RUN_STORE;
+	buf_free(&d->out);
+	buf_free(&d->err);
+	if (c->n_pending >= PENDING_MAX) {
+		set_run(d, "busy");
+		compile_args_free(&a);
+		return 0;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		goto nomem;
+	snprintf(p->token, sizeof(p->token), "%016llx%08lx", (unsigned long long)++c->token_seq,
+	         (unsigned long)(now_ns() & 0xffffffff));
+	if (!a.depfile_wanted && preprocessed_language(a.language) &&
+	    asprintf(&p->tmp_depfile, "%s/%s.d", c->tmp_dir, p->token) < 0) {
+		p->tmp_depfile = NULL;
+		goto nomem;
+	}
+	if (build_run_argv(&a, p->tmp_depfile, color, &d->run_argv) < 0)
+		goto nomem;
+	p->cwd = strdup(req->cwd);
+	if (!p->cwd)
+		goto nomem;
+	p->key = d->key;
+	p->args = a;
+	p->ci = ci;
+	p->started_ns = now_ns();
+	p->source = src.digest;
+	p->date_epoch = req_env(req, "SOURCE_DATE_EPOCH") != NULL;
+	p->umask = req->umask;
+	p->next = c->pending;
+	c->pending = p;
+	c->n_pending++;
+	memcpy(d->token, p->token, sizeof(d->token));
+	return 0;
+
+uncacheable:
+	stat_uncacheable(c, d->reason);
+	compile_args_free(&a);
+	return 0;
+nomem:
+	if (p) {
+		free(p->tmp_depfile);
+		free(p->cwd);
+		free(p);
+	}
+	compile_args_free(&a);
+	cache_decision_free(d);
+	set_run(d, "error");
+	return -ENOMEM;
+}
+
+void cache_decision_free(struct cache_decision *d)
+{
+	buf_free(&d->out);
+	buf_free(&d->err);
+	if (d->run_argv) {
+		for (char **v = d->run_argv; *v; v++)
+			free(*v);
+		free(d->run_argv);
+		d->run_argv = NULL;
+	}
+}
+
+/* ---- store ------------------------------------------------------------- */
+
+static struct pending *take_pending(struct cache *c, const char *token)
+{
+	for (struct pending **pp = &c->pending; *pp; pp = &(*pp)->next) {
+		struct pending *p = *pp;
+
+		if (strcmp(p->token, token) == 0) {
+			*pp = p->next;
+			c->n_pending--;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+void cache_abandon(struct cache *c, const char *token)
+{
+	struct pending *p = take_pending(c, token);
+
+	if (p)
+		pending_free(p);
+}
+
+/* Append dir (canonical, once) to a search list. */
+static void add_search_dir(const char *cwd, const char *dir, char **out, size_t *n, size_t max)
+{
+	char real[PATH_MAX], *abs = abs_join(cwd, dir);
+
+	if (abs && *n < max && realpath(abs, real)) {
+		bool dup = false;
+
+		for (size_t q = 0; q < *n && !dup; q++)
+			dup = strcmp(out[q], real) == 0;
+		if (!dup)
+			out[(*n)++] = strdup(real);
+	}
+	free(abs);
+}
+
+/*
+ * The folders the compiler searches, in order, for the shadowing check: the
+ * source's own folder (where #include "x.h" looks first), then -iquote, -I,
+ * -isystem, the built-in folders and -idirafter. The folder of an including
+ * header is searched first for its own quote includes too; those are not
+ * watched (a shadowing file there is not detected): see the design notes.
+ */
+static size_t search_path(const struct pending *p, char **out, size_t max)
+{
+	const struct compile_args *a = &p->args;
+	enum compiler_lang l = lang_of(a);
+	char *src_dir;
+	size_t n = 0, pos = 0;
+
+	src_dir = strdup(a->source);
+	if (src_dir) {
+		char *slash = strrchr(src_dir, '/');
+
+		if (slash)
+			*slash = '\0';
+		else
+			strcpy(src_dir, ".");
+		if (slash == src_dir)
+			strcpy(src_dir, "/");
+		add_search_dir(p->cwd, src_dir, out, &n, max);
+		free(src_dir);
+	}
+	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++) {
+		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
+			if (kind != INCLUDE_AFTER)
+				add_search_dir(p->cwd, a->include_search[pos], out, &n, max);
+		if (kind == INCLUDE_SYSTEM && !a->nostdinc)
+			for (size_t k = 0; k < p->ci->n_sysdirs[l]; k++)
+				add_search_dir(p->cwd, p->ci->sysdirs[l][k], out, &n, max);
+	}
+	pos = 0;
+	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++)
+		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
+			if (kind == INCLUDE_AFTER)
+				add_search_dir(p->cwd, a->include_search[pos], out, &n, max);
+	return n;
+}
+
+static int store_outputs(struct cache *c, struct pending *p, json_t *outs, uint64_t *bytes)
+{
+	char hex[DIGEST_HEX_LEN + 1];
+
+	for (int k = 0; k < ROLE_COUNT; k++) {
+		const char *rel = role_path(&p->args, (enum output_role)k);
+		struct digest d;
+		uint64_t stored;
+		char *path;
+		int fd, r;
+
+		if (!rel)
+			continue;
+		path = abs_join(p->cwd, rel);
+		fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		free(path);
+		if (fd < 0) {
+			/* The object must be there; extra outputs may legitimately not be. */
+			if (k == ROLE_OBJECT)
+				return -ENOENT;
+			continue;
+		}
+		r = store_put_fd(c->store, fd, &d, &stored);
+		close(fd);
+		if (r < 0)
+			return r;
+		*bytes += stored;
+		digest_to_hex(&d, hex);
+		json_array_append_new(outs, json_pack("[s,s]", role_names[k], hex));
+	}
+	return 0;
+}
+
+static int dump_cb(const char *s, size_t n, void *data)
+{
+	return buf_append(data, s, n) < 0 ? -1 : 0;
+}
+
+/* Decide, file by file, whether the include closure can be trusted. */
+static const char *check_closure(struct cache *c, struct pending *p, struct depfile *deps,
+                                 struct manifest_entry *e)
+{
+	e->files = calloc(deps->n_prereqs + 1, sizeof(*e->files));
+	if (!e->files)
+		return "error";
+	for (size_t i = 0; i < deps->n_prereqs; i++) {
+		struct file_digest fd;
+		char *path = abs_join(p->cwd, deps->prereqs[i]);
+		int r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
+
+		free(path);
+		if (r < 0)
+			return "missing_include";
+		/* Changed while the compiler ran: which version did it read? */
+		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
+			return "modified_during_compile";
+		if (fd.time_macros && !p->date_epoch)
+			return "time_macros";
+		if (i == deps->source_index) {
+			if (!digest_equal(&fd.digest, &p->source))
+				return "modified_during_compile";
+			continue; /* the source is in the direct key already */
+		}
+		e->files[e->n_files].path = strdup(deps->prereqs[i]);
+		if (!e->files[e->n_files].path)
+			return "error";
+		e->files[e->n_files++].digest = fd.digest;
+	}
+	return NULL;
+}
+
+int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
+                const void *err, size_t err_len, int64_t duration_ms, const char **why)
+{
+	struct pending *p = take_pending(c, token);
+	struct depfile deps = {0};
+	struct manifest_entry e = {0};
+	struct manifest m = {0};
+	struct key_file *kf = NULL;
+	struct buf blob = BUF_INIT, b64 = BUF_INIT, text = BUF_INIT;
+	char *search[256], *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1], conflict[PATH_MAX];
+	size_t n_search = 0;
+	json_t *rec = NULL, *outs, *jdeps;
+	uint64_t bytes = 0;
+	const char *skip = NULL;
+	int r;
+
+	*why = NULL;
+	if (!p) {
+		*why = "unknown_token";
+		return -ENOENT;
+	}
+	if (exit_code != 0) {
+		stat_add(c, "compile_failed", 1);
+		*why = "compile_failed";
+		pending_free(p);
+		return 1;
+	}
+	if (preprocessed_language(p->args.language)) {
+		depfile_path =
+		        p->tmp_depfile ? strdup(p->tmp_depfile) : abs_join(p->cwd, p->args.depfile);
+		r = depfile_path ? depfile_read(depfile_path, &deps) : -ENOMEM;
+		if (r < 0) {
+			skip = "depfile_unreadable";
+			goto not_stored;
+		}
+		/* The source is where the classifier says, whatever the depfile's order. */
+		for (size_t i = 0; i < deps.n_prereqs; i++) {
+			char *a1 = abs_join(p->cwd, deps.prereqs[i]),
+			     *a2 = abs_join(p->cwd, p->args.source);
+			char r1[PATH_MAX], r2[PATH_MAX];
+
+			if (a1 && a2 && realpath(a1, r1) && realpath(a2, r2) &&
+			    strcmp(r1, r2) == 0) {
+				deps.source_index = i;
+				free(a1);
+				free(a2);
+				break;
+			}
+			free(a1);
+			free(a2);
+		}
+	} else {
+		/* No preprocessor: the source is the whole input. */
+		deps.prereqs = calloc(2, sizeof(char *));
+		if (!deps.prereqs || !(deps.prereqs[0] = strdup(p->args.source))) {
+			skip = "error";
+			goto not_stored;
+		}
+		deps.n_prereqs = 1;
+	}
+	skip = check_closure(c, p, &deps, &e);
+	if (skip)
+		goto not_stored;
+	n_search = search_path(p, search, 256);
+	r = manifest_build_watch(&e, p->cwd, search, n_search, conflict, sizeof(conflict));
+	if (r == -EEXIST) {
+		log_info("not caching %s: %s could shadow one of its headers", p->args.source,
+		         conflict);
+		skip = "ambiguous_include";
+		goto not_stored;
+	}
+	if (r < 0) {
+		skip = "error";
+		goto not_stored;
+	}
+
+	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
+	if (p->args.depfile_mmd) {
+		struct depfile copy = {0};
+		char *user = abs_join(p->cwd, p->args.depfile);
+
+		if (!user || depfile_read(user, &copy) < 0 ||
+		    render_depfile(&p->args, p->ci, &copy, &text) < 0 ||
+		    write_file_atomic(user, text.data, text.len, 0666 & ~p->umask) < 0) {
+			free(user);
+			depfile_free(&copy);
+			skip = "depfile_unreadable";
+			goto not_stored;
+		}
+		free(user);
+		depfile_free(&copy);
+	}
+
+	kf = calloc(e.n_files + 1, sizeof(*kf));
+	if (!kf) {
+		skip = "error";
+		goto not_stored;
+	}
+	for (size_t i = 0; i < e.n_files; i++)
+		kf[i] = (struct key_file){e.files[i].path, e.files[i].digest};
+	key_result(&p->key, kf, e.n_files, &e.result);
+
+	rec = json_object();
+	outs = json_array();
+	jdeps = json_array();
+	json_object_set_new(rec, "v", json_integer(RESULT_FORMAT));
+	json_object_set_new(rec, "o", outs);
+	r = store_outputs(c, p, outs, &bytes);
+	if (r < 0) {
+		stat_add(c, r == -ENOENT ? "error.missing_file" : "error.store_write", 1);
+		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
+		skip = "error";
+		goto not_stored;
+	}
+	b64_encode(out, out_len, &b64);
+	json_object_set_new(rec, "out", json_string(b64.len ? (char *)b64.data : ""));
+	buf_reset(&b64);
+	b64_encode(err, err_len, &b64);
+	json_object_set_new(rec, "err", json_string(b64.len ? (char *)b64.data : ""));
+	for (size_t i = 0; i < deps.n_prereqs; i++)
+		json_array_append_new(jdeps, json_string(deps.prereqs[i]));
+	json_object_set_new(rec, "deps", jdeps);
+	json_object_set_new(rec, "src", json_integer((json_int_t)deps.source_index));
+	json_object_set_new(rec, "ms", json_integer(duration_ms));
+	if (json_dump_callback(rec, dump_cb, &blob, JSON_COMPACT) < 0) {
+		skip = "error";
+		goto not_stored;
+	}
+	/* Result before manifest: the index never names a result it lacks. */
+	r = index_put(c->index, INDEX_RESULTS, &e.result, blob.data, blob.len, bytes + blob.len,
+	              time(NULL));
+	if (r == 0) {
+		buf_reset(&blob);
+		if (index_get(c->index, INDEX_MANIFESTS, &p->key, &blob) == 0 &&
+		    manifest_decode(blob.data, blob.len, &m) < 0)
+			memset(&m, 0, sizeof(m));
+		buf_reset(&blob);
+		r = manifest_add(&m, &e);
+		if (r == 0)
+			r = manifest_encode(&m, &blob);
+		if (r == 0)
+			r = index_put(c->index, INDEX_MANIFESTS, &p->key, blob.data, blob.len,
+			              blob.len, time(NULL));
+	}
+	if (r < 0) {
+		stat_add(c, "error.index", 1);
+		log_errno(LOG_LEVEL_WARNING, r, "cannot index the result of %s", p->args.source);
+		skip = "error";
+		goto not_stored;
+	}
+	digest_to_hex(&e.result, hex);
+	log_debug("stored %s as %s (%llu bytes)", p->args.source, hex, (unsigned long long)bytes);
+	stat_add(c, "depend_miss", 1);
+	stat_add(c, "bytes_stored", bytes);
+	r = 0;
+	goto done;
+
+not_stored:
+	if (strcmp(skip, "error") == 0) {
+		stat_add(c, "error.store", 1);
+	} else {
+		stat_uncacheable(c, skip);
+	}
+	*why = skip;
+	r = 1;
+done:
+	for (size_t i = 0; i < n_search; i++)
+		free(search[i]);
+	free(kf);
+	free(depfile_path);
+	json_decref(rec);
+	buf_free(&blob);
+	buf_free(&b64);
+	buf_free(&text);
+	depfile_free(&deps);
+	manifest_entry_free(&e);
+	manifest_free(&m);
+	pending_free(p);
+	return r;
+}
+
+/* ---- maintenance -------------------------------------------------------- */
+
+struct drop_ctx {
+	struct cache *c;
+};
+
+/* An evicted result takes its artifacts with it. Another result sharing an
+ * artifact then misses (counted as a missing file) and is stored again. */
+static int drop_entry(enum index_db db, const struct digest *key, const void *val, size_t len,
+                      void *ctx)
+{
+	struct drop_ctx *dc = ctx;
+	struct buf b = BUF_INIT;
+	struct result r;
+
+	if (db != INDEX_RESULTS)
+		return 0;
+	if (buf_append(&b, val, len) == 0 && result_decode(&b, &r) == 0) {
+		for (int k = 0; k < ROLE_COUNT; k++)
+			if (r.have[k])
+				store_remove(dc->c->store, &r.out_digest[k], NULL);
+	}
+	json_decref(r.json);
+	buf_free(&b);
+	return 0;
+}
+
+int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed)
+{
+	struct drop_ctx dc = {c};
+	int r = index_evict_lru(c->index, c->max_size, drop_entry, &dc, evicted, freed);
+
+	if (r == 0 && *evicted)
+		stat_add(c, "evictions", *evicted);
+	return r;
+}
+
+int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed)
+{
+	struct drop_ctx dc = {c};
+	int r;
+
+	if (older_than < 0)
+		r = index_clear(c->index, drop_entry, &dc, evicted, freed);
+	else
+		r = index_evict_older_than(c->index, older_than, drop_entry, &dc, evicted, freed);
+	hashcache_clear(c->hc);
+	return r;
+}
+
+bool cache_over_limit(struct cache *c)
+{
+	return index_total_bytes(c->index) > c->max_size;
+}
+
+void cache_flush_batches(struct cache *c)
+{
+	int r = index_flush(c->index);
+
+	if (r < 0)
+		log_errno(LOG_LEVEL_WARNING, r, "cannot write statistics and access times");
+}
+
+void cache_count(struct cache *c, const char *name, uint64_t n)
+{
+	stat_add(c, name, n);
+}
+
+static int add_stat(const char *name, uint64_t value, void *ctx)
+{
+	json_object_set_new(ctx, name, json_integer((json_int_t)value));
+	return 0;
+}
+
+json_t *cache_stats_json(struct cache *c)
+{
+	json_t *o = json_object();
+
+	index_flush(c->index);
+	index_stats_get_all(c->index, add_stat, o);
+	return o;
+}
+
+int cache_zero_stats(struct cache *c)
+{
+	return index_stats_zero(c->index);
+}
+
+void cache_get_info(struct cache *c, struct cache_info *out)
+{
+	uint64_t hits = 0, misses = 0;
+
+	index_flush(c->index);
+	index_stats_get(c->index, "direct_hit", &hits);
+	index_stats_get(c->index, "depend_miss", &misses);
+	out->entries = index_entry_count(c->index);
+	out->bytes = index_total_bytes(c->index);
+	out->max_size = c->max_size;
+	out->hits = hits;
+	out->misses = misses;
+}

@@ -1,0 +1,92 @@
+/*
+ * cache: the engine behind a compile request. lookup() classifies the
+ * invocation, computes the direct key and, on a hit, puts every output in
+ * place and hands back the compiler's output; on a miss it says what to run
+ * and remembers the compile under a token until store() brings its result.
+ * The server owns the connections; this module owns keys, store and index.
+ */
+#ifndef ZCCACHE_CACHE_H
+#define ZCCACHE_CACHE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "hash.h"
+
+struct cache;
+
+struct cache_options {
+	const char *dir; /* the cache root; index/, store/ and tmp/ go inside */
+	int compression_level;
+	uint64_t max_size;
+};
+
+/* Opens (creating) the cache. An index of another format is moved aside. */
+int cache_open(const struct cache_options *o, struct cache **out);
+void cache_close(struct cache *c);
+void cache_configure(struct cache *c, int compression_level, uint64_t max_size);
+
+struct cache_request {
+	const char *compiler; /* resolved path */
+	int argc;
+	const char *const *argv;
+	const char *cwd;
+	/* The launcher's environment subset: name -> value. */
+	const char *(*getenv)(void *ctx, const char *name);
+	void *env_ctx;
+	bool stderr_tty;
+	mode_t umask;
+};
+
+enum cache_action {
+	CACHE_HIT,       /* outputs are in place; replay out/err, exit with exit_code */
+	CACHE_RUN_STORE, /* run run_argv, then store() under token */
+	CACHE_RUN,       /* run the original command; nothing to store */
+};
+
+struct cache_decision {
+	enum cache_action action;
+	char reason[96]; /* CACHE_RUN: the stats name of why; else empty */
+	int exit_code;
+	struct buf out, err;
+	char **run_argv; /* NULL-terminated */
+	char token[40];
+	struct digest key;
+	char explain[512]; /* why it missed, for `zccachectl explain` */
+};
+
+int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d);
+void cache_decision_free(struct cache_decision *d);
+
+/*
+ * The result of the compile started under token. Returns 0 when stored,
+ * 1 when deliberately not stored (why says which counter rose), or -errno.
+ * The token is consumed either way.
+ */
+int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
+                const void *err, size_t err_len, int64_t duration_ms, const char **why);
+/* The compile under token will never be stored (its launcher went away). */
+void cache_abandon(struct cache *c, const char *token);
+
+/* Count something the server saw (e.g. "joined"). */
+void cache_count(struct cache *c, const char *name, uint64_t n);
+
+/* Statistics as {"name": count}, plus derived figures. */
+json_t *cache_stats_json(struct cache *c);
+int cache_zero_stats(struct cache *c);
+struct cache_info {
+	uint64_t entries, bytes, max_size, hits, misses;
+};
+void cache_get_info(struct cache *c, struct cache_info *out);
+
+/* Evict to max_size (or older than cutoff, or everything when cutoff < 0). */
+int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed);
+int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed);
+/* Write batched stats and access times; call every second or so. */
+void cache_flush_batches(struct cache *c);
+bool cache_over_limit(struct cache *c);
+
+#endif

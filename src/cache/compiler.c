@@ -1,0 +1,299 @@
+/* compiler: identity digests and built-in include paths, cached per binary. */
+#include "compiler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+
+#define IDENTIFY_TIMEOUT_MS 10000
+
+struct cached {
+	struct cached *next;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct compiler_info info;
+};
+
+struct compiler_cache {
+	struct cached *list;
+};
+
+int compiler_cache_new(struct compiler_cache **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+static void info_free(struct compiler_info *ci)
+{
+	free(ci->path);
+	free(ci->version);
+	free(ci->machine);
+	for (int l = 0; l < COMPILER_LANG_COUNT; l++) {
+		for (size_t i = 0; i < ci->n_sysdirs[l]; i++)
+			free(ci->sysdirs[l][i]);
+		free(ci->sysdirs[l]);
+	}
+}
+
+void compiler_cache_free(struct compiler_cache *cc)
+{
+	struct cached *c, *next;
+
+	if (!cc)
+		return;
+	for (c = cc->list; c; c = next) {
+		next = c->next;
+		info_free(&c->info);
+		free(c);
+	}
+	free(cc);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
+{
+	struct buf b = BUF_INIT;
+	int p[2], status, r = 0;
+	int64_t deadline = now_ms() + timeout_ms;
+	pid_t pid;
+
+	*out = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+
+		if (nul >= 0)
+			dup2(nul, STDIN_FILENO);
+		dup2(p[1], STDOUT_FILENO);
+		dup2(p[1], STDERR_FILENO);
+		/* Parse-stable output: no translations, no colours. */
+		setenv("LC_ALL", "C", 1);
+		unsetenv("GCC_COLORS");
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	for (;;) {
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+			kill(pid, SIGKILL);
+			r = -ETIMEDOUT;
+			break;
+		}
+		if (buf_reserve(&b, 4096) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		n = read(p[0], b.data + b.len, 4096);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b.len += (size_t)n;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r < 0) {
+		buf_free(&b);
+		return r;
+	}
+	buf_terminate(&b);
+	*out = (char *)b.data;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* First line of a command's output, or NULL. */
+static char *first_line(const char *path, const char *arg)
+{
+	char *argv[] = {(char *)path, (char *)arg, NULL}, *out, *nl;
+
+	if (compiler_run_capture(argv, &out, IDENTIFY_TIMEOUT_MS) != 0) {
+		free(out);
+		return NULL;
+	}
+	nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+	return out;
+}
+
+/* The "#include <...> search starts here:" list of `path -x lang -E -v -`. */
+static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t *n)
+{
+	char *argv[] = {(char *)path, "-x", (char *)lang, "-E", "-v", "-", NULL}, *out, *line,
+	     *save = NULL;
+	bool in_list = false;
+	size_t cap = 0;
+
+	*dirs = NULL;
+	*n = 0;
+	if (compiler_run_capture(argv, &out, IDENTIFY_TIMEOUT_MS) != 0) {
+		free(out);
+		return -EPROTO;
+	}
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char real[PATH_MAX], *p = line, *fw;
+
+		if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
+			in_list = true;
+			continue;
+		}
+		if (strncmp(line, "End of search list.", 19) == 0)
+			break;
+		if (!in_list)
+			continue;
+		while (*p == ' ')
+			p++;
+		/* clang marks framework folders; they do not apply here. */
+		fw = strstr(p, " (framework directory)");
+		if (fw)
+			*fw = '\0';
+		if (!realpath(p, real))
+			continue;
+		if (*n == cap) {
+			char **grown = realloc(*dirs, (cap = cap ? cap * 2 : 8) * sizeof(char *));
+
+			if (!grown)
+				break;
+			*dirs = grown;
+		}
+		(*dirs)[(*n)++] = strdup(real);
+	}
+	free(out);
+	return 0;
+}
+
+/* Hash the program gcc runs for the real work (cc1, cc1plus), if any. */
+static void hash_sub_program(struct hasher *h, const char *path, const char *prog)
+{
+	char arg[64], *where;
+	struct digest d;
+
+	snprintf(arg, sizeof(arg), "-print-prog-name=%s", prog);
+	where = first_line(path, arg);
+	if (where && where[0] == '/' && digest_file(where, &d) == 0) {
+		hasher_update_str(h, prog);
+		hasher_update(h, d.bytes, sizeof(d.bytes));
+	}
+	free(where);
+}
+
+static int identify(const char *path, struct compiler_info *ci)
+{
+	char real[PATH_MAX];
+	struct hasher *h;
+	struct digest bin;
+	int r;
+
+	if (!realpath(path, real))
+		return -errno;
+	r = digest_file(real, &bin);
+	if (r < 0)
+		return r;
+	ci->family = args_family_from_name(real);
+	if (ci->family == COMPILER_UNKNOWN)
+		ci->family = args_family_from_name(path);
+	ci->path = strdup(path);
+	ci->version = first_line(path, "-dumpversion");
+	ci->machine = first_line(path, "-dumpmachine");
+	if (!ci->path || !ci->version || !ci->machine)
+		return -EPROTO;
+	h = hasher_new();
+	if (!h)
+		return -ENOMEM;
+	hasher_update_str(h, "zccache-compiler-v1");
+	hasher_update(h, bin.bytes, sizeof(bin.bytes));
+	hasher_update_str(h, ci->version);
+	hasher_update_str(h, ci->machine);
+	if (ci->family == COMPILER_GCC) {
+		hash_sub_program(h, path, "cc1");
+		hash_sub_program(h, path, "cc1plus");
+	}
+	hasher_final(h, &ci->id);
+	hasher_free(h);
+	read_sysdirs(path, "c", &ci->sysdirs[COMPILER_LANG_C], &ci->n_sysdirs[COMPILER_LANG_C]);
+	read_sysdirs(path, "c++", &ci->sysdirs[COMPILER_LANG_CXX],
+	             &ci->n_sysdirs[COMPILER_LANG_CXX]);
+	return 0;
+}
+
+int compiler_identify(struct compiler_cache *cc, const char *path, const struct compiler_info **out)
+{
+	struct cached *c, **pp;
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	for (pp = &cc->list; (c = *pp); pp = &c->next) {
+		if (strcmp(c->info.path, path) != 0)
+			continue;
+		if (c->dev == st.st_dev && c->ino == st.st_ino && c->size == st.st_size &&
+		    c->mtime.tv_sec == st.st_mtim.tv_sec &&
+		    c->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+			*out = &c->info;
+			return 0;
+		}
+		/* The binary changed (an upgrade): identify it afresh. */
+		*pp = c->next;
+		info_free(&c->info);
+		free(c);
+		break;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	r = identify(path, &c->info);
+	if (r < 0) {
+		log_errno(LOG_LEVEL_WARNING, r, "cannot identify compiler %s", path);
+		info_free(&c->info);
+		free(c);
+		return r;
+	}
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	c->size = st.st_size;
+	c->mtime = st.st_mtim;
+	c->next = cc->list;
+	cc->list = c;
+	*out = &c->info;
+	log_info("compiler %s: %s %s for %s", path,
+	         c->info.family == COMPILER_CLANG ? "clang" : "gcc", c->info.version,
+	         c->info.machine);
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * compiler: who a compiler is. Its identity digest covers the driver binary
+ * and, for gcc, the cc1/cc1plus it runs, plus -dumpversion and -dumpmachine;
+ * it is computed once per (path, device, inode, size, mtime) and kept in
+ * memory. Also its built-in include search path for C and C++.
+ */
+#ifndef ZCCACHE_COMPILER_H
+#define ZCCACHE_COMPILER_H
+
+#include <stddef.h>
+
+#include "args.h"
+#include "hash.h"
+
+enum compiler_lang {
+	COMPILER_LANG_C,
+	COMPILER_LANG_CXX,
+	COMPILER_LANG_COUNT,
+};
+
+struct compiler_info {
+	char *path; /* as the launcher resolved it */
+	enum compiler_family family;
+	struct digest id;
+	char *version, *machine;
+	/* Built-in "#include <...>" search dirs, in order, canonical paths. */
+	char **sysdirs[COMPILER_LANG_COUNT];
+	size_t n_sysdirs[COMPILER_LANG_COUNT];
+};
+
+struct compiler_cache;
+
+int compiler_cache_new(struct compiler_cache **out);
+void compiler_cache_free(struct compiler_cache *cc);
+
+/*
+ * The identity of the compiler at path. The result stays valid until the
+ * cache is freed or the binary changes. Returns 0, -ENOENT when the path is
+ * not an executable, -EPROTO when it does not answer like gcc or clang.
+ */
+int compiler_identify(struct compiler_cache *cc, const char *path,
+                      const struct compiler_info **out);
+
+/*
+ * Run argv (argv[0] a path) with stdin on /dev/null, collecting stdout and
+ * stderr into out (NUL-terminated, caller frees), killing it after
+ * timeout_ms. Returns the exit status (>= 0) or -errno.
+ */
+int compiler_run_capture(char *const argv[], char **out, int timeout_ms);
+
+#endif

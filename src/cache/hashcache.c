@@ -1,0 +1,227 @@
+/* hashcache: stat-validated in-memory cache of file content digests. */
+#include "hashcache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Past this many entries the table starts over rather than grow forever. */
+#define HASHCACHE_MAX_ENTRIES (1u << 20)
+/* Changes this close to the hashing time are not trusted. */
+#define RACY_NS 1000000000LL
+
+struct entry {
+	struct entry *next;
+	uint64_t key_hash;
+	dev_t dev;
+	ino_t ino;
+	int64_t hashed_at_ns;
+	struct file_digest fd;
+	char path[];
+};
+
+struct hashcache {
+	struct entry **buckets;
+	size_t n_buckets, n_entries;
+	struct hashcache_stats stats;
+};
+
+static uint64_t path_hash(const char *p)
+{
+	struct digest d;
+	uint64_t h = 0;
+
+	digest_mem(p, strlen(p), &d);
+	memcpy(&h, d.bytes, sizeof(h));
+	return h;
+}
+
+int hashcache_new(struct hashcache **out)
+{
+	struct hashcache *hc = calloc(1, sizeof(*hc));
+
+	if (!hc)
+		return -ENOMEM;
+	hc->n_buckets = 4096;
+	hc->buckets = calloc(hc->n_buckets, sizeof(*hc->buckets));
+	if (!hc->buckets) {
+		free(hc);
+		return -ENOMEM;
+	}
+	*out = hc;
+	return 0;
+}
+
+void hashcache_clear(struct hashcache *hc)
+{
+	for (size_t i = 0; i < hc->n_buckets; i++) {
+		struct entry *e = hc->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+		hc->buckets[i] = NULL;
+	}
+	hc->n_entries = 0;
+}
+
+void hashcache_free(struct hashcache *hc)
+{
+	if (!hc)
+		return;
+	hashcache_clear(hc);
+	free(hc->buckets);
+	free(hc);
+}
+
+static void grow(struct hashcache *hc)
+{
+	size_t n = hc->n_buckets * 2;
+	struct entry **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < hc->n_buckets; i++) {
+		struct entry *e = hc->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			e->next = b[e->key_hash & (n - 1)];
+			b[e->key_hash & (n - 1)] = e;
+		}
+	}
+	free(hc->buckets);
+	hc->buckets = b;
+	hc->n_buckets = n;
+}
+
+static bool has_time_macros(const void *p, size_t n)
+{
+	static const char *const macros[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
+
+	for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
+		if (memmem(p, n, macros[i], strlen(macros[i])))
+			return true;
+	return false;
+}
+
+static int64_t ts_ns(struct timespec ts)
+{
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Hash an open file whose stat we already have. */
+static int hash_open_file(int fd, const struct stat *st, struct file_digest *out)
+{
+	size_t n = (size_t)st->st_size;
+	void *p;
+
+	out->size = (uint64_t)st->st_size;
+	out->mtime_ns = ts_ns(st->st_mtim);
+	out->ctime_ns = ts_ns(st->st_ctim);
+	if (n == 0) {
+		digest_mem("", 0, &out->digest);
+		out->time_macros = false;
+		return 0;
+	}
+	p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	digest_mem(p, n, &out->digest);
+	out->time_macros = has_time_macros(p, n);
+	munmap(p, n);
+	return 0;
+}
+
+static int open_and_hash(const char *path, struct stat *st, struct file_digest *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) < 0) {
+		r = -errno;
+	} else if (S_ISDIR(st->st_mode)) {
+		r = -EISDIR;
+	} else if (!S_ISREG(st->st_mode)) {
+		r = -EINVAL;
+	} else {
+		r = hash_open_file(fd, st, out);
+	}
+	close(fd);
+	return r;
+}
+
+int hashcache_hash_file(const char *path, struct file_digest *out)
+{
+	struct stat st;
+
+	return open_and_hash(path, &st, out);
+}
+
+int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out)
+{
+	uint64_t h = path_hash(path);
+	struct entry **slot = &hc->buckets[h & (hc->n_buckets - 1)], *e;
+	struct timespec now;
+	struct stat st;
+	size_t len;
+	int r;
+
+	hc->stats.lookups++;
+	if (stat(path, &st) < 0)
+		return -errno;
+	for (e = *slot; e; e = e->next) {
+		if (e->key_hash != h || strcmp(e->path, path) != 0)
+			continue;
+		if (e->dev == st.st_dev && e->ino == st.st_ino &&
+		    e->fd.size == (uint64_t)st.st_size && e->fd.mtime_ns == ts_ns(st.st_mtim) &&
+		    e->fd.ctime_ns == ts_ns(st.st_ctim) &&
+		    e->hashed_at_ns - (e->fd.mtime_ns > e->fd.ctime_ns ? e->fd.mtime_ns
+		                                                       : e->fd.ctime_ns) >=
+		            RACY_NS) {
+			*out = e->fd;
+			return 0;
+		}
+		break;
+	}
+
+	/* Timestamp first: a change after this instant must look racy. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	hc->stats.rehashes++;
+	r = open_and_hash(path, &st, out);
+	if (r < 0)
+		return r;
+	if (!e) {
+		if (hc->n_entries >= HASHCACHE_MAX_ENTRIES)
+			hashcache_clear(hc);
+		if (hc->n_entries > hc->n_buckets)
+			grow(hc);
+		slot = &hc->buckets[h & (hc->n_buckets - 1)];
+		len = strlen(path);
+		e = malloc(sizeof(*e) + len + 1);
+		if (!e)
+			return 0; /* the digest is right; we just don't remember it */
+		memcpy(e->path, path, len + 1);
+		e->key_hash = h;
+		e->next = *slot;
+		*slot = e;
+		hc->n_entries++;
+	}
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->hashed_at_ns = ts_ns(now);
+	e->fd = *out;
+	return 0;
+}
+
+void hashcache_get_stats(const struct hashcache *hc, struct hashcache_stats *out)
+{
+	*out = hc->stats;
+	out->entries = hc->n_entries;
+}

@@ -1,0 +1,48 @@
+/*
+ * hashcache: the digest of a file's content, remembered by path and
+ * re-used while (dev, ino, size, mtime, ctime) stay the same, so a warm hit
+ * re-hashes nothing that did not change. A file changed within a second of
+ * being hashed is not trusted (its timestamp may not move on a second change
+ * inside the same clock tick) and is hashed again next time.
+ */
+#ifndef ZCCACHE_HASHCACHE_H
+#define ZCCACHE_HASHCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "hash.h"
+
+struct hashcache;
+
+struct file_digest {
+	struct digest digest;
+	uint64_t size;
+	int64_t mtime_ns, ctime_ns;
+	/* The content mentions __DATE__, __TIME__ or __TIMESTAMP__. */
+	bool time_macros;
+};
+
+int hashcache_new(struct hashcache **out);
+void hashcache_free(struct hashcache *hc);
+
+/*
+ * Digest of path (following symlinks). Returns 0, or -errno from stat/open/
+ * read (-ENOENT for a missing file, -EISDIR for a folder).
+ */
+int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out);
+
+/* Forget everything (e.g. after a flush). */
+void hashcache_clear(struct hashcache *hc);
+
+/* Counters, for tests and stats. */
+struct hashcache_stats {
+	uint64_t lookups, rehashes, entries;
+};
+void hashcache_get_stats(const struct hashcache *hc, struct hashcache_stats *out);
+
+/* Hash a file without caching; also reports time macros. */
+int hashcache_hash_file(const char *path, struct file_digest *out);
+
+#endif

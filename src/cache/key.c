@@ -1,0 +1,102 @@
+/* key: direct and result keys. Bump the tag strings when what goes in changes. */
+#include "key.h"
+
+#include <string.h>
+
+const char *const key_env_vars[] = {
+        /* header search */
+        "CPATH",
+        "C_INCLUDE_PATH",
+        "CPLUS_INCLUDE_PATH",
+        "OBJC_INCLUDE_PATH",
+        /* which programs the driver runs */
+        "GCC_EXEC_PREFIX",
+        "COMPILER_PATH",
+        "CCC_OVERRIDE_OPTIONS",
+        /* __DATE__/__TIME__ when pinned */
+        "SOURCE_DATE_EPOCH",
+        /* the language of diagnostics */
+        "LC_ALL",
+        "LC_MESSAGES",
+        "LANG",
+};
+const size_t key_n_env_vars = sizeof(key_env_vars) / sizeof(key_env_vars[0]);
+
+static void put_bool(struct hasher *h, bool b)
+{
+	hasher_update(h, b ? "1" : "0", 1);
+}
+
+void key_direct(const struct key_inputs *in, struct digest *out)
+{
+	const struct compile_args *a = in->args;
+	struct hasher *h = hasher_new();
+
+	if (!h) {
+		/* No key without memory: a digest nobody else can produce. */
+		memset(out, 0xff, sizeof(*out));
+		return;
+	}
+	hasher_update_str(h, "zccache-direct-v1");
+	hasher_update(h, in->compiler_id->bytes, sizeof(in->compiler_id->bytes));
+	hasher_update_u64(h, (uint64_t)a->family);
+	hasher_update_str(h, a->language ? a->language : "");
+	hasher_update_u64(h, (uint64_t)a->output_kind);
+	put_bool(h, a->cxx_driver);
+
+	hasher_update_str(h, "args");
+	hasher_update_u64(h, a->n_key_args);
+	for (size_t i = 0; i < a->n_key_args; i++)
+		hasher_update_str(h, a->key_args[i]);
+
+	hasher_update_str(h, "source");
+	hasher_update(h, in->source->bytes, sizeof(in->source->bytes));
+
+	hasher_update_str(h, "env");
+	for (size_t i = 0; i < key_n_env_vars; i++) {
+		put_bool(h, in->env[i] != NULL);
+		if (in->env[i])
+			hasher_update_str(h, in->env[i]);
+	}
+	put_bool(h, in->color);
+
+	/* Only when the output records them: otherwise two build folders share. */
+	put_bool(h, a->cwd_in_output);
+	if (a->cwd_in_output)
+		hasher_update_str(h, a->output_cwd ? a->output_cwd : "");
+	put_bool(h, in->cpu != NULL);
+	if (in->cpu)
+		hasher_update_str(h, in->cpu);
+
+	hasher_update_str(h, "extra");
+	hasher_update_u64(h, in->n_extra);
+	for (size_t i = 0; i < in->n_extra; i++) {
+		hasher_update_str(h, in->extra[i].path);
+		put_bool(h, in->extra[i].present);
+		if (in->extra[i].present)
+			hasher_update(h, in->extra[i].digest.bytes,
+			              sizeof(in->extra[i].digest.bytes));
+	}
+	hasher_final(h, out);
+	hasher_free(h);
+}
+
+void key_result(const struct digest *direct, const struct key_file *files, size_t n,
+                struct digest *out)
+{
+	struct hasher *h = hasher_new();
+
+	if (!h) {
+		memset(out, 0xff, sizeof(*out));
+		return;
+	}
+	hasher_update_str(h, "zccache-result-v1");
+	hasher_update(h, direct->bytes, sizeof(direct->bytes));
+	hasher_update_u64(h, n);
+	for (size_t i = 0; i < n; i++) {
+		hasher_update_str(h, files[i].path);
+		hasher_update(h, files[i].digest.bytes, sizeof(files[i].digest.bytes));
+	}
+	hasher_final(h, out);
+	hasher_free(h);
+}

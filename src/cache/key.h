@@ -1,0 +1,48 @@
+/*
+ * key: the direct key of a compile: H(compiler identity, language, the
+ * arguments that reach the compiler, source content, the environment that
+ * changes the output, and, only when they reach the output, the cwd and the
+ * host CPU). Pure: every input is passed in, so tests can vary each one.
+ */
+#ifndef ZCCACHE_KEY_H
+#define ZCCACHE_KEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "args.h"
+#include "hash.h"
+
+/* Environment variables that change what the compiler produces or prints. */
+extern const char *const key_env_vars[];
+extern const size_t key_n_env_vars;
+
+struct key_extra_input {
+	const char *path;
+	bool present;
+	struct digest digest;
+};
+
+struct key_inputs {
+	const struct compile_args *args;
+	const struct digest *compiler_id;
+	const struct digest *source;
+	/* Values of key_env_vars in order; NULL where unset. */
+	const char *const *env;
+	bool color;      /* diagnostics will carry colour codes */
+	const char *cpu; /* host CPU description, when -march=native */
+	const struct key_extra_input *extra;
+	size_t n_extra;
+};
+
+void key_direct(const struct key_inputs *in, struct digest *out);
+
+/* The result key: the direct key plus every included file and its digest. */
+struct key_file {
+	const char *path;
+	struct digest digest;
+};
+void key_result(const struct digest *direct, const struct key_file *files, size_t n,
+                struct digest *out);
+
+#endif

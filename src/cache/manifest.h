@@ -1,0 +1,79 @@
+/*
+ * manifest: what a direct key maps to: up to MANIFEST_MAX_ENTRIES include
+ * sets, each naming a result. An entry matches when every recorded file still
+ * has its digest AND no new header has appeared earlier in the include search
+ * path than one it recorded (the "shadowing" check: each entry watches the
+ * folders where such a header would land, by mtime, and looks for the exact
+ * names only when a folder changed).
+ */
+#ifndef ZCCACHE_MANIFEST_H
+#define ZCCACHE_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "hashcache.h"
+
+#define MANIFEST_MAX_ENTRIES 16
+
+/* mtime_ns of a watched folder that does not exist / must always be checked. */
+#define MANIFEST_DIR_ABSENT (-1)
+#define MANIFEST_DIR_RACY   (-2)
+
+struct manifest_file {
+	char *path; /* as the depfile spelled it: relative to the compile's cwd or absolute */
+	struct digest digest;
+};
+
+struct manifest_watch {
+	char *dir; /* absolute */
+	int64_t mtime_ns;
+	char **names; /* files that must not appear in dir */
+	size_t n_names;
+};
+
+struct manifest_entry {
+	struct digest result;
+	struct manifest_file *files;
+	size_t n_files;
+	struct manifest_watch *watch;
+	size_t n_watch;
+};
+
+struct manifest {
+	struct manifest_entry *entries; /* newest first */
+	size_t n;
+};
+
+int manifest_decode(const void *blob, size_t len, struct manifest *out);
+int manifest_encode(const struct manifest *m, struct buf *out);
+void manifest_free(struct manifest *m);
+void manifest_entry_free(struct manifest_entry *e);
+
+/* Put e (moved in, zeroed) first; drop an older entry with the same result and
+ * the oldest beyond the limit. */
+int manifest_add(struct manifest *m, struct manifest_entry *e);
+
+/*
+ * The first entry that still matches, relative paths taken from cwd. Returns
+ * its index, or -ENOENT. On no match, *changed (when not NULL) names the first
+ * file that differed in the newest entry, for `zccachectl explain`; it points
+ * into m.
+ */
+int manifest_match(struct manifest *m, struct hashcache *hc, const char *cwd, const char **changed);
+
+/*
+ * Fill e->watch for e->files. search: the include search folders in the
+ * order the compiler tries them (absolute, canonical); the first n_quote are
+ * searched only for #include "..." but still shadow. Returns 0, -EEXIST when
+ * a file that would shadow a recorded one already exists (the include cannot
+ * be explained, so the entry must not be stored; conflict names it), or
+ * -ENOMEM.
+ */
+int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const *search,
+                         size_t n_search, char *conflict, size_t conflict_len);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * req_store: the launcher ran a miss and brings its exit status and output.
+ * The token must be the one this connection was given: a store request can
+ * only concern outputs the server itself named for that compile.
+ */
+#include <string.h>
+
+#include "b64.h"
+#include "cache.h"
+#include "log.h"
+#include "server.h"
+
+void req_store(struct server *srv, struct conn *c, json_t *req)
+{
+	const char *token = proto_get_str(req, "token"), *mine = conn_token(c), *why = NULL;
+	const char *out = proto_get_str(req, "stdout"), *err = proto_get_str(req, "stderr");
+	struct buf o = BUF_INIT, e = BUF_INIT;
+	json_t *reply;
+	int r;
+
+	if (!mine || strcmp(mine, token) != 0 || !srv->cache) {
+		conn_reply(c,
+		           proto_error_new(PROTO_ERR_BAD_REQUEST,
+		                           "store: no compile with this token on this connection"));
+		return;
+	}
+	conn_set_token(c, NULL);
+	if (!json_is_integer(json_object_get(req, "exit")) || proto_get_bool(req, "overflow", 0) ||
+	    !out || !err || b64_decode(out, strlen(out), &o) < 0 ||
+	    b64_decode(err, strlen(err), &e) < 0) {
+		cache_abandon(srv->cache, token);
+		inflight_finish(srv, c);
+		buf_free(&o);
+		buf_free(&e);
+		conn_reply(c, proto_error_new(PROTO_ERR_BAD_REQUEST,
+		                              "store: exit, stdout and stderr are required"));
+		return;
+	}
+	r = cache_store(srv->cache, token, (int)proto_get_int(req, "exit", 1), o.data, o.len,
+	                e.data, e.len, proto_get_int(req, "duration_ms", 0), &why);
+	buf_free(&o);
+	buf_free(&e);
+	/* Waiters look the result up now: a hit if it was stored. */
+	inflight_finish(srv, c);
+	if (r < 0) {
+		conn_reply(c, proto_error_new(PROTO_ERR_INTERNAL, "store failed: %s",
+		                              why ? why : strerror(-r)));
+		return;
+	}
+	reply = proto_reply_new();
+	json_object_set_new(reply, "stored", json_boolean(r == 0));
+	if (why)
+		json_object_set_new(reply, "reason", json_string(why));
+	conn_reply(c, reply);
+}
