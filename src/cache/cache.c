@@ -833,6 +833,38 @@ static size_t search_path(const struct pending *p, char **out, size_t max)
 	return n;
 }
 
+/*
+ * gcc silently uses x.h.gch instead of x.h when both sit in a search folder,
+ * and its depfile then names neither: the closure would be incomplete. Any
+ * .gch in a folder the user added is reason enough not to store.
+ */
+static bool user_dirs_have_pch(const struct pending *p, char *const *search, size_t n)
+{
+	enum compiler_lang l = lang_of(&p->args);
+
+	for (size_t i = 0; i < n; i++) {
+		bool builtin = false;
+		struct dirent *de;
+		DIR *d;
+
+		for (size_t k = 0; k < p->ci->n_sysdirs[l] && !builtin; k++)
+			builtin = strcmp(search[i], p->ci->sysdirs[l][k]) == 0;
+		if (builtin || !(d = opendir(search[i])))
+			continue;
+		while ((de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+
+			if ((len > 4 && strcmp(de->d_name + len - 4, ".gch") == 0) ||
+			    (len > 4 && strcmp(de->d_name + len - 4, ".pch") == 0)) {
+				closedir(d);
+				return true;
+			}
+		}
+		closedir(d);
+	}
+	return false;
+}
+
 static int store_outputs(struct cache *c, struct pending *p, json_t *outs, uint64_t *bytes)
 {
 	char hex[DIGEST_HEX_LEN + 1];
@@ -968,6 +1000,10 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	if (skip)
 		goto not_stored;
 	n_search = search_path(p, search, 256);
+	if (user_dirs_have_pch(p, search, n_search)) {
+		skip = "pch";
+		goto not_stored;
+	}
 	r = manifest_build_watch(&e, p->cwd, search, n_search, conflict, sizeof(conflict));
 	if (r == -EEXIST) {
 		log_info("not caching %s: %s could shadow one of its headers", p->args.source,
@@ -1180,7 +1216,7 @@ void cache_get_info(struct cache *c, struct cache_info *out)
 	index_flush(c->index);
 	index_stats_get(c->index, "direct_hit", &hits);
 	index_stats_get(c->index, "depend_miss", &misses);
-	out->entries = index_entry_count(c->index);
+	out->entries = index_db_count(c->index, INDEX_RESULTS);
 	out->bytes = index_total_bytes(c->index);
 	out->max_size = c->max_size;
 	out->hits = hits;

@@ -1537,3 +1537,19 @@ int index_clear(struct index *idx, index_drop_fn drop, void *ctx, uint64_t *evic
 
 	return evict(idx, &a, drop, ctx, evicted_entries, freed_bytes);
 }
+
+uint64_t index_db_count(struct index *idx, enum index_db db)
+{
+	MDB_txn *txn;
+	MDB_stat st;
+	uint64_t n = 0;
+
+	pthread_rwlock_rdlock(&idx->map_lock);
+	if (mdb_txn_begin(idx->env, NULL, MDB_RDONLY, &txn) == 0) {
+		if (mdb_stat(txn, dbi_of(idx, db), &st) == 0)
+			n = st.ms_entries;
+		mdb_txn_abort(txn);
+	}
+	pthread_rwlock_unlock(&idx->map_lock);
+	return n;
+}

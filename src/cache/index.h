@@ -128,6 +128,8 @@ int index_clear(struct index *idx, index_drop_fn drop, void *ctx, uint64_t *evic
 /* Sum of accounted_bytes and number of entries over both dbs. O(1), no txn. */
 uint64_t index_total_bytes(const struct index *idx);
 uint64_t index_entry_count(const struct index *idx);
+/* Entries of one database (a read txn; for status, not for hot paths). */
+uint64_t index_db_count(struct index *idx, enum index_db db);
 /* Current LMDB map size (grows on demand). No txn. */
 uint64_t index_map_bytes(const struct index *idx);
 

@@ -337,6 +337,13 @@ int client_request(int fd, json_t *req, json_t **reply, int timeout_ms)
 {
 	int r = client_send(fd, req, timeout_ms);
 
+	/* A server that refuses us (another uid, a frame too large) answers and
+	 * closes before reading everything: its answer says why, so read it. */
+	if (r == -EPIPE || r == -ECONNRESET) {
+		if (client_recv(fd, reply, 1000) == 0)
+			return 0;
+		return r;
+	}
 	if (r < 0)
 		return r;
 	return client_recv(fd, reply, timeout_ms);

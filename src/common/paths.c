@@ -120,19 +120,29 @@ static int resolve_config_file(char *out, size_t n)
 
 int paths_resolve(struct zc_paths *p)
 {
-	int r;
+	int r, first = 0;
 
+	/* Each field independently: a socket path that cannot work must not
+	 * also take away the log file that would say so. */
 	memset(p, 0, sizeof(*p));
-	r = paths_resolve_socket(p);
-	if (r < 0)
-		return r;
 	r = resolve_cache_dir(p->cache_dir, sizeof(p->cache_dir));
-	if (r < 0)
-		return r;
+	if (r == 0)
+		r = concat_path(p->log_file, sizeof(p->log_file), p->cache_dir, "/log");
+	if (r < 0) {
+		p->cache_dir[0] = p->log_file[0] = '\0';
+		first = r;
+	}
 	r = resolve_config_file(p->config_file, sizeof(p->config_file));
-	if (r < 0)
-		return r;
-	return concat_path(p->log_file, sizeof(p->log_file), p->cache_dir, "/log");
+	if (r < 0) {
+		p->config_file[0] = '\0';
+		first = first ? first : r;
+	}
+	r = paths_resolve_socket(p);
+	if (r < 0) {
+		p->socket[0] = '\0';
+		first = first ? first : r;
+	}
+	return first;
 }
 
 static int mkdir_parents(const char *path)

@@ -24,7 +24,9 @@ struct zc_paths {
 };
 
 /*
- * Fill every path from the environment. Returns 0, -ENAMETOOLONG when the
+ * Fill every path from the environment; a path that cannot be resolved is
+ * left empty and the others are still filled. Returns 0, or the first of:
+ * -ENAMETOOLONG when the
  * socket path does not fit sun_path, -EINVAL when $ZCCACHE_SOCKET or
  * $ZCCACHE_DIR is relative, -ENOENT when no home folder can be found.
  */

@@ -102,12 +102,11 @@ static mode_t current_umask(void)
 	return m;
 }
 
-static json_t *build_request(const char *compiler, int cargc, char **cargv)
+static json_t *build_request(const char *compiler, const char *cwd, int cargc, char **cargv)
 {
 	json_t *req = proto_request_new(PROTO_COMPILE), *argv = json_array(), *env = json_object();
-	char cwd[PATH_MAX];
 
-	if (!req || !argv || !env || !getcwd(cwd, sizeof(cwd))) {
+	if (!req || !argv || !env) {
 		json_decref(req);
 		json_decref(argv);
 		json_decref(env);
@@ -215,7 +214,7 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 	int r;
 
 	if (!token || !argv) {
-		log_warnx("server asked to store without a token or argv; compiling directly");
+		log_warnx("compiling directly: the server asked to store without a token or argv");
 		exec_compiler(compiler, cargv);
 	}
 	r = run_captured(compiler, argv, &res);
@@ -251,7 +250,7 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 int main(int argc, char **argv)
 {
 	const char *self = base_name(argv[0]), *name, *tmo;
-	char compiler[PATH_MAX], why[PATH_MAX + 128];
+	char compiler[PATH_MAX], why[PATH_MAX + 128], cwd[PATH_MAX];
 	struct zc_paths paths;
 	char **cargv;
 	int cargc, fd, r, timeout_ms;
@@ -292,23 +291,31 @@ int main(int argc, char **argv)
 
 	/* Only a failure is logged, to the log file, so set that up lazily. */
 	r = paths_resolve(&paths);
-	if (r < 0) {
-		if (debug)
-			fprintf(stderr, "zccache: cannot resolve paths: %s; compiling directly\n",
-			        strerror(-r));
-		exec_compiler(compiler, cargv);
-	}
-	log_open("zccache", LOG_TARGET_FILE, paths.log_file, debug);
+	log_open("zccache", LOG_TARGET_FILE, paths.log_file[0] ? paths.log_file : NULL, debug);
 	if (debug)
 		log_set_level(LOG_LEVEL_DEBUG);
+	if (r < 0) {
+		if (paths.cache_dir[0])
+			paths_ensure_private_dir(paths.cache_dir, true);
+		log_errno(
+		        LOG_LEVEL_WARNING, r,
+		        "compiling directly: cannot resolve ZCCACHE_SOCKET/ZCCACHE_DIR/HOME paths");
+		exec_compiler(compiler, cargv);
+	}
+	if (!getcwd(cwd, sizeof(cwd))) {
+		paths_ensure_private_dir(paths.cache_dir, true);
+		log_errno(LOG_LEVEL_WARNING, errno,
+		          "compiling directly: cannot name the current folder");
+		exec_compiler(compiler, cargv);
+	}
 
 	fd = client_connect(&paths, !env_true("ZCCACHE_NOSPAWN"), why, sizeof(why));
 	if (fd < 0) {
 		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("%s; compiling directly", why);
+		log_warnx("compiling directly: %s", why);
 		exec_compiler(compiler, cargv);
 	}
-	req = build_request(compiler, cargc, cargv);
+	req = build_request(compiler, cwd, cargc, cargv);
 	tmo = getenv("ZCCACHE_TIMEOUT_MS");
 	timeout_ms = tmo && atoi(tmo) > 0 ? atoi(tmo) : DEFAULT_REPLY_TIMEOUT_MS;
 	r = req ? client_request(fd, req, &reply, timeout_ms) : -ENOMEM;
@@ -326,7 +333,7 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		paths_ensure_private_dir(paths.cache_dir, true);
 		log_errno(LOG_LEVEL_WARNING, r,
-		          "no answer from the server at %s; compiling directly", paths.socket);
+		          "compiling directly: no answer from the server at %s", paths.socket);
 		exec_compiler(compiler, cargv);
 	}
 	if (!proto_get_bool(reply, "ok", 0)) {
@@ -336,7 +343,7 @@ int main(int argc, char **argv)
 		if (code && strcmp(code, PROTO_ERR_VERSION) == 0)
 			handle_version_mismatch(fd, reply);
 		else
-			log_warnx("server refused the request (%s: %s); compiling directly",
+			log_warnx("compiling directly: the server refused the request (%s: %s)",
 			          code ? code : "?", proto_get_str(reply, "message") ?: "?");
 		exec_compiler(compiler, cargv);
 	}
@@ -345,7 +352,7 @@ int main(int argc, char **argv)
 		replay_hit(reply);
 	if (strcmp(action, "run") != 0) {
 		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("server answered an unknown action '%s'; compiling directly", action);
+		log_warnx("compiling directly: the server answered an unknown action '%s'", action);
 		exec_compiler(compiler, cargv);
 	}
 	log_debug("server says run (%s)", proto_get_str(reply, "reason") ?: "");

@@ -25,11 +25,13 @@ struct conn {
 	struct bufferevent *bev;
 	struct conn *prev, *next;
 	pid_t peer_pid;
-	bool busy;      /* a request is being handled; its reply is pending */
-	bool closing;   /* close once the output has been written */
-	bool dead;      /* the peer left while busy: drop the reply when it comes */
-	bool in_read;   /* inside the read callback: it will pick up more input */
-	char token[40]; /* the miss being compiled through this connection */
+	bool busy;       /* a request is being handled; its reply is pending */
+	bool closing;    /* close once the output has been written */
+	bool dead;       /* the peer left while busy: drop the reply when it comes */
+	bool in_read;    /* inside the read callback: it will pick up more input */
+	bool drain;      /* shutting down: close after the next reply */
+	unsigned served; /* requests answered on this connection */
+	char token[40];  /* the miss being compiled through this connection */
 };
 
 void conn_set_token(struct conn *c, const char *token)
@@ -111,9 +113,17 @@ void conn_reply(struct conn *c, json_t *reply)
 	json_decref(reply);
 	if (c->busy)
 		finish_request(c);
+	c->served++;
+	/* Shutting down: this was the request we waited for; the token (if a
+	 * miss is compiling) keeps the connection for its store. */
+	if (c->drain && !c->token[0])
+		c->closing = true;
 	/* A deferred reply: nobody else will look at input that queued meanwhile. */
 	if (!c->in_read && !c->closing)
 		process_input(c);
+	else if (c->closing && !c->in_read && c->bev &&
+	         evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_free(c);
 }
 
 void conn_send_interim(struct conn *c, json_t *msg)
@@ -253,16 +263,25 @@ int conn_accept(struct server *srv, int fd, pid_t peer_pid)
 	return 0;
 }
 
-/* On shutdown: connections with nothing in flight go now. */
+/*
+ * On shutdown: a connection that has been answered and has nothing in
+ * flight goes now. One that has not sent its request yet (just accepted from
+ * the backlog), is being answered, or is compiling a miss whose store is to
+ * come, is served first and closed after; the grace timer bounds the wait.
+ */
 void conn_close_idle(struct server *srv)
 {
 	struct conn *c = srv->conns, *next;
 
 	for (; c; c = next) {
 		next = c->next;
-		if (!c->busy && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		if (c->dead)
+			continue;
+		if (c->served > 0 && !c->busy && !c->token[0] &&
+		    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 			conn_free(c);
 		else
-			c->closing = true;
+			c->drain = true;
 	}
 }

@@ -21,18 +21,23 @@ struct request_type {
 	 * an old server so that the socket starts the new one. */
 	bool any_version;
 	struct field required[4];
+	/* Checks beyond field types; NULL or an error reply. */
+	request_validator *validate;
 };
 
 static const struct request_type request_types[PROTO_KIND_COUNT] = {
-        {PROTO_COMPILE, req_compile, false, {{"argv", JSON_ARRAY}, {"cwd", JSON_STRING}}},
-        {PROTO_STORE, req_store, false, {{"token", JSON_STRING}}},
-        {PROTO_STATUS, req_status, false, {{NULL, 0}}},
-        {PROTO_STATS, req_stats, false, {{NULL, 0}}},
-        {PROTO_ZERO_STATS, req_zero_stats, false, {{NULL, 0}}},
-        {PROTO_FLUSH, req_flush, false, {{NULL, 0}}},
-        {PROTO_CONFIG, req_config, false, {{"op", JSON_STRING}}},
-        {PROTO_TRIM, req_trim, false, {{NULL, 0}}},
-        {PROTO_STOP, req_stop, true, {{NULL, 0}}},
+        {.kind = PROTO_COMPILE,
+         .handle = req_compile,
+         .required = {{"argv", JSON_ARRAY}, {"cwd", JSON_STRING}, {"compiler", JSON_STRING}},
+         .validate = validate_compile},
+        {.kind = PROTO_STORE, .handle = req_store, .required = {{"token", JSON_STRING}}},
+        {.kind = PROTO_STATUS, .handle = req_status},
+        {.kind = PROTO_STATS, .handle = req_stats},
+        {.kind = PROTO_ZERO_STATS, .handle = req_zero_stats},
+        {.kind = PROTO_FLUSH, .handle = req_flush},
+        {.kind = PROTO_CONFIG, .handle = req_config, .required = {{"op", JSON_STRING}}},
+        {.kind = PROTO_TRIM, .handle = req_trim},
+        {.kind = PROTO_STOP, .handle = req_stop, .any_version = true},
 };
 
 static const char *type_name(json_type t)
@@ -85,6 +90,15 @@ void dispatch_request(struct server *srv, struct conn *c, json_t *req)
 			conn_reply(c, proto_error_new(PROTO_ERR_BAD_REQUEST,
 			                              "%s: field '%s' must be %s", name, f->name,
 			                              type_name(f->type)));
+			return;
+		}
+	}
+	if (t->validate) {
+		json_t *err = t->validate(req);
+
+		if (err) {
+			srv->bad_requests++;
+			conn_reply(c, err);
 			return;
 		}
 	}

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,20 +161,28 @@ static int take_pid_lock(struct server *srv)
 static int bind_socket(struct server *srv)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX + 32];
 	struct stat st;
+	bool direct;
 	int fd, r;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", srv->paths.socket, (long)getpid()) >=
-	    sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
+	/* A short name in the same folder; when even that does not fit, bind the
+	 * final path directly (clients then may see one refused connect, which
+	 * they retry). */
+	snprintf(tmp, sizeof(tmp), "%s/.zc%ld", srv->paths.runtime_dir, (long)getpid());
+	direct = strlen(tmp) >= sizeof(sa.sun_path);
+	if (direct) {
+		snprintf(tmp, sizeof(tmp), "%s", srv->paths.socket);
+		if (strlen(tmp) >= sizeof(sa.sun_path))
+			return -ENAMETOOLONG;
+	}
 	strcpy(sa.sun_path, tmp);
 	unlink(tmp);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(tmp, 0600) < 0 ||
-	    listen(fd, SOMAXCONN) < 0 || rename(tmp, srv->paths.socket) < 0 ||
+	    listen(fd, SOMAXCONN) < 0 || (!direct && rename(tmp, srv->paths.socket) < 0) ||
 	    stat(srv->paths.socket, &st) < 0) {
 		r = -errno;
 		log_errno(LOG_LEVEL_ERR, r, "cannot listen on %s", srv->paths.socket);

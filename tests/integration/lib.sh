@@ -9,6 +9,8 @@ LAUNCHER=$ZCCACHE_BUILD/src/launcher/zccache
 SERVER=$ZCCACHE_BUILD/src/server/zccached
 CTL=$ZCCACHE_BUILD/src/ctl/zccachectl
 SRCDIR=${ZCCACHE_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# Protocol client, fake servers and socket holder for the tests (Python 3).
+ZCPROTO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/zcproto.py
 
 T=$(mktemp -d /tmp/zcit.XXXXXX)
 chmod 700 "$T"
@@ -68,7 +70,7 @@ _cleanup() {
 	local c pid
 	for c in "${_cleanups[@]}"; do eval "$c" >/dev/null 2>&1; done
 	for pid in $(pgrep -f "zccached" 2>/dev/null); do
-		if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q "^ZCCACHE_SOCKET=$T/"; then
+		if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -q "^ZCCACHE_SOCKET=$T/"; then
 			kill -KILL "$pid" 2>/dev/null
 		fi
 	done
@@ -97,8 +99,36 @@ wait_until() {
 }
 
 server_pid() { sed -n 1p "$ZCCACHE_SOCKET.pid" 2>/dev/null; }
-server_alive() { local p; p=$(server_pid); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# pid_alive PID: running, and not a zombie (a daemonized server is reparented
+# to pid 1, which may never reap it, and kill -0 succeeds on a zombie).
+pid_alive() {
+	local s
+	s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$s" ] && [ "${s%% *}" != Z ] && [ "${s%% *}" != X ]
+}
+pid_gone() { ! pid_alive "$1"; }
+server_alive() { local p; p=$(server_pid); [ -n "$p" ] && pid_alive "$p"; }
+# jget KEY: the top-level KEY of the JSON object on stdin (strings unquoted).
+jget() {
+	python3 -c 'import json, sys
+v = json.load(sys.stdin).get(sys.argv[1])
+print("" if v is None else v if isinstance(v, str) else json.dumps(v))' "$1"
+}
+# status_field KEY / counter NAME: from the running server, never starting one.
+status_field() { "$CTL" --json --no-start status 2>/dev/null | jget "$1"; }
+counter() { "$CTL" --json --no-start stats 2>/dev/null | jget "$1"; }
+# log_count PATTERN: lines of $ZCCACHE_DIR/log matching the fixed string.
+log_count() {
+	local n
+	n=$(grep -cF -- "$1" "$ZCCACHE_DIR/log" 2>/dev/null)
+	echo "${n:-0}"
+}
 socket_exists() { [ -S "$ZCCACHE_SOCKET" ]; }
+# Listening, not merely bound (a file exists between bind and listen); asks
+# the kernel rather than connecting, since a connection would start a server.
+socket_listening() {
+	ss -xlH 2>/dev/null | awk -v s="$ZCCACHE_SOCKET" '$5 == s { f = 1 } END { exit !f }'
+}
 no_socket() { [ ! -e "$ZCCACHE_SOCKET" ]; }
 
 # Start a server in the foreground, in the background of this shell.

@@ -1,0 +1,123 @@
+# cclib.sh: helpers for the C/C++ cache tests, sourced after lib.sh.
+# Counter snapshots and exact deltas, byte comparisons, and a fake gcc.
+# shellcheck shell=bash
+
+# ccache is installed on the test machines; never let make or meson use it.
+export CCACHE_DISABLE=1
+# Diagnostics in one language and without colours, whoever runs the tests.
+export LC_ALL=C
+unset LANG LC_MESSAGES LC_CTYPE GCC_COLORS CPATH C_INCLUDE_PATH CPLUS_INCLUDE_PATH \
+	SOURCE_DATE_EPOCH TERM NO_COLOR DEPENDENCIES_OUTPUT SUNPRO_DEPENDENCIES \
+	GCC_EXEC_PREFIX COMPILER_PATH CCC_OVERRIDE_OPTIONS MAKEFLAGS MFLAGS
+
+# cnt NAME: a counter of the running server, 0 when it was never counted.
+cnt() {
+	local v
+	v=$(counter "$1")
+	echo "${v:-0}"
+}
+
+# mark: remember every counter; deltas are measured from the last mark.
+mark() { "$CTL" --json --no-start stats >"$T/.mark" 2>/dev/null || echo '{}' >"$T/.mark"; }
+
+# deltas DESC 'name=N name=N ...': the cache counters moved by exactly these
+# amounts since the last mark (direct_hit, depend_miss, compile_failed,
+# joined, evictions, uncacheable.*, error.*): any other one that moved, or a
+# listed one that moved by another amount, fails. Then mark again.
+deltas() {
+	local desc=$1 want=$2 out
+	out=$("$CTL" --json --no-start stats 2>/dev/null | python3 -c '
+import json, re, sys
+before = json.load(open(sys.argv[1]))
+after = json.load(sys.stdin)
+want = dict((k, int(v)) for k, v in (w.split("=") for w in sys.argv[2].split()))
+watched = re.compile(r"^(direct_hit|depend_miss|compile_failed|joined|evictions|uncacheable\..*|error\..*)$")
+bad = []
+for k in sorted(set(before) | set(after) | set(want)):
+    if not watched.match(k) and k not in want:
+        continue
+    d = after.get(k, 0) - before.get(k, 0)
+    if d != want.get(k, 0):
+        bad.append("%s moved by %d, expected %d" % (k, d, want.get(k, 0)))
+print("; ".join(bad))' "$T/.mark" "$want")
+	is "$desc" "$out" ""
+	mark
+}
+
+# same_files DIR_A DIR_B [GLOB]: every file of A (matching GLOB) exists in B
+# with the same bytes.
+same_files() {
+	local a=$1 b=$2 f rc=0 n=0
+	for f in "$a"/${3:-*}; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		if ! cmp -s "$f" "$b/${f##*/}"; then
+			diag "differs: ${f##*/}"
+			rc=1
+		fi
+	done
+	[ "$n" -gt 0 ] || { diag "no files in $a"; rc=1; }
+	return $rc
+}
+
+# A fake gcc for adversarial cases. Its object is a digest of the source's
+# bytes (so distinct sources never share bytes), plus the source text itself
+# and an optional padding of FAKECC_PAD bytes; FAKECC_SLEEP seconds of
+# "compiling" after reading the source. It answers the identification
+# queries the server makes (-dumpversion, -dumpmachine, -E -v).
+fake_gcc() {
+	local dir=$1
+	mkdir -p "$dir"
+	cat >"$dir/gcc" <<'EOF'
+#!/bin/bash
+case "$1" in
+-dumpversion) echo 12; exit 0 ;;
+-dumpmachine) echo x86_64-linux-gnu; exit 0 ;;
+-print-prog-name=*) echo "${1#-print-prog-name=}"; exit 0 ;;
+esac
+out= src= dep= md=0 mt= c=0 E=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-c) c=1 ;;
+	-E) E=1 ;;
+	-o) out=$2; shift ;;
+	-MF) dep=$2; shift ;;
+	-MD | -MMD) md=1 ;;
+	-MT) mt=$2; shift ;;
+	-x | -I | -D) shift ;;
+	-*) ;;
+	*) src=$1 ;;
+	esac
+	shift
+done
+if [ "$E" = 1 ]; then
+	printf '#include <...> search starts here:\nEnd of search list.\n' >&2
+	exit 0
+fi
+[ -n "$src" ] && [ -n "$out" ] || { echo "fakecc: usage" >&2; exit 2; }
+text=$(cat -- "$src") || exit 1
+[ "${FAKECC_LOG:-}" ] && echo "compile $src $$" >>"$FAKECC_LOG"
+[ "${FAKECC_SLEEP:-0}" != 0 ] && sleep "$FAKECC_SLEEP"
+case "$text" in *'#error'*) echo "$src:1: error: #error" >&2; exit 1 ;; esac
+{
+	printf 'FAKEOBJ\n%s\n' "$(printf '%s' "$text" | sha256sum | cut -d' ' -f1)"
+	printf '%s\n' "$text"
+	[ "${FAKECC_PAD:-0}" != 0 ] && head -c "$FAKECC_PAD" /dev/zero | tr '\0' 'p'
+} >"$out.fake-tmp" && mv -f "$out.fake-tmp" "$out"
+if [ "$md" = 1 ]; then
+	[ -n "$dep" ] || dep=${out%.o}.d
+	printf '%s: %s\n' "${mt:-$out}" "$src" >"$dep"
+fi
+[ "${FAKECC_WARN:-}" ] && echo "$src: warning: $FAKECC_WARN" >&2
+exit 0
+EOF
+	chmod +x "$dir/gcc"
+}
+
+# fake_expected SRC: the bytes the fake compiler writes for SRC (no padding).
+fake_expected() {
+	local text
+	text=$(cat -- "$1")
+	printf 'FAKEOBJ\n%s\n' "$(printf '%s' "$text" | sha256sum | cut -d' ' -f1)"
+	printf '%s\n' "$text"
+}
