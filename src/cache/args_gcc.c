@@ -625,9 +625,13 @@ static int h_dep(void *ctx, const struct opt_row *row, const char *arg, const ch
 		st->mf = value;
 		return KEY_NAMING;
 	case DEP_MT:
-		return push_target(st, value, false);
-	case DEP_MQ:
-		return push_target(st, value, true);
+	case DEP_MQ: {
+		/* Targets only name the depfile's rule, which is rendered for each
+		 * request: they stay out of the key so that builds share. */
+		int r = push_target(st, value, row->param == DEP_MQ);
+
+		return r < 0 ? r : KEY_NAMING;
+	}
 	}
 	return KEY_KEEP;
 }

@@ -774,8 +774,10 @@ void cache_abandon(struct cache *c, const char *token)
 		pending_free(p);
 }
 
-/* Append dir (canonical, once) to a search list. */
-static void add_search_dir(const char *cwd, const char *dir, char **out, size_t *n, size_t max)
+/* Append dir (canonical, once) to a search list; builtin: one of the
+ * compiler's own folders, where new files are not looked for. */
+static void add_search_dir(const char *cwd, const char *dir, bool builtin, char **out,
+                           bool *watched, size_t *n, size_t max)
 {
 	char real[PATH_MAX], *abs = abs_join(cwd, dir);
 
@@ -784,8 +786,10 @@ static void add_search_dir(const char *cwd, const char *dir, char **out, size_t 
 
 		for (size_t q = 0; q < *n && !dup; q++)
 			dup = strcmp(out[q], real) == 0;
-		if (!dup)
-			out[(*n)++] = strdup(real);
+		if (!dup && (out[*n] = strdup(real))) {
+			watched[*n] = !builtin;
+			(*n)++;
+		}
 	}
 	free(abs);
 }
@@ -797,7 +801,7 @@ static void add_search_dir(const char *cwd, const char *dir, char **out, size_t 
  * header is searched first for its own quote includes too; those are not
  * watched (a shadowing file there is not detected): see the design notes.
  */
-static size_t search_path(const struct pending *p, char **out, size_t max)
+static size_t search_path(const struct pending *p, char **out, bool *watched, size_t max)
 {
 	const struct compile_args *a = &p->args;
 	enum compiler_lang l = lang_of(a);
@@ -814,22 +818,25 @@ static size_t search_path(const struct pending *p, char **out, size_t max)
 			strcpy(src_dir, ".");
 		if (slash == src_dir)
 			strcpy(src_dir, "/");
-		add_search_dir(p->cwd, src_dir, out, &n, max);
+		add_search_dir(p->cwd, src_dir, false, out, watched, &n, max);
 		free(src_dir);
 	}
 	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++) {
 		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
 			if (kind != INCLUDE_AFTER)
-				add_search_dir(p->cwd, a->include_search[pos], out, &n, max);
+				add_search_dir(p->cwd, a->include_search[pos], false, out, watched,
+				               &n, max);
 		if (kind == INCLUDE_SYSTEM && !a->nostdinc)
 			for (size_t k = 0; k < p->ci->n_sysdirs[l]; k++)
-				add_search_dir(p->cwd, p->ci->sysdirs[l][k], out, &n, max);
+				add_search_dir(p->cwd, p->ci->sysdirs[l][k], true, out, watched, &n,
+				               max);
 	}
 	pos = 0;
 	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++)
 		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
 			if (kind == INCLUDE_AFTER)
-				add_search_dir(p->cwd, a->include_search[pos], out, &n, max);
+				add_search_dir(p->cwd, a->include_search[pos], false, out, watched,
+				               &n, max);
 	return n;
 }
 
@@ -946,6 +953,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	struct key_file *kf = NULL;
 	struct buf blob = BUF_INIT, b64 = BUF_INIT, text = BUF_INIT;
 	char *search[256], *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1], conflict[PATH_MAX];
+	bool watched[256];
 	size_t n_search = 0;
 	json_t *rec = NULL, *outs, *jdeps;
 	uint64_t bytes = 0;
@@ -999,12 +1007,12 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	skip = check_closure(c, p, &deps, &e);
 	if (skip)
 		goto not_stored;
-	n_search = search_path(p, search, 256);
+	n_search = search_path(p, search, watched, 256);
 	if (user_dirs_have_pch(p, search, n_search)) {
 		skip = "pch";
 		goto not_stored;
 	}
-	r = manifest_build_watch(&e, p->cwd, search, n_search, conflict, sizeof(conflict));
+	r = manifest_build_watch(&e, p->cwd, search, watched, n_search, conflict, sizeof(conflict));
 	if (r == -EEXIST) {
 		log_info("not caching %s: %s could shadow one of its headers", p->args.source,
 		         conflict);

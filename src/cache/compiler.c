@@ -25,7 +25,7 @@ struct cached {
 	dev_t dev;
 	ino_t ino;
 	off_t size;
-	struct timespec mtime;
+	struct timespec mtime, ctime;
 	struct compiler_info info;
 };
 
@@ -114,6 +114,9 @@ int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 			r = -ETIMEDOUT;
 			break;
 		}
+		/* Interrupted: a blocking read could outlast the deadline. */
+		if (!pfd.revents)
+			continue;
 		if (buf_reserve(&b, 4096) < 0) {
 			r = -ENOMEM;
 			break;
@@ -192,7 +195,8 @@ static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t
 				break;
 			*dirs = grown;
 		}
-		(*dirs)[(*n)++] = strdup(real);
+		if (((*dirs)[*n] = strdup(real)))
+			(*n)++;
 	}
 	free(out);
 	return 0;
@@ -231,7 +235,7 @@ static int identify(const char *path, struct compiler_info *ci)
 	ci->path = strdup(path);
 	ci->version = first_line(path, "-dumpversion");
 	ci->machine = first_line(path, "-dumpmachine");
-	if (!ci->path || !ci->version || !ci->machine)
+	if (!ci->path || !ci->version || !ci->machine || !ci->version[0] || !ci->machine[0])
 		return -EPROTO;
 	h = hasher_new();
 	if (!h)
@@ -289,6 +293,7 @@ int compiler_identify(struct compiler_cache *cc, const char *path, const struct 
 	c->ino = st.st_ino;
 	c->size = st.st_size;
 	c->mtime = st.st_mtim;
+	c->ctime = st.st_ctim;
 	c->next = cc->list;
 	cc->list = c;
 	*out = &c->info;

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -115,32 +114,58 @@ static int64_t ts_ns(struct timespec ts)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Hash an open file whose stat we already have. */
+/*
+ * Hash an open file whose stat we already have. read(), not mmap(): a file
+ * truncated while we hash it must give a wrong digest (caught later by its
+ * changed stat), never SIGBUS in the server.
+ */
 static int hash_open_file(int fd, const struct stat *st, struct file_digest *out)
 {
-	size_t n = (size_t)st->st_size;
-	void *p;
+	enum { CHUNK = 65536, CARRY = 15 }; /* CARRY: strlen("__TIMESTAMP__") + 2 */
+	static char buf[CARRY + CHUNK];
+	struct hasher *h = hasher_new();
+	size_t carry = 0;
+	int r = 0;
 
+	if (!h)
+		return -ENOMEM;
 	out->size = (uint64_t)st->st_size;
 	out->mtime_ns = ts_ns(st->st_mtim);
 	out->ctime_ns = ts_ns(st->st_ctim);
-	if (n == 0) {
-		digest_mem("", 0, &out->digest);
-		out->time_macros = false;
-		return 0;
+	out->time_macros = false;
+	for (;;) {
+		ssize_t n = read(fd, buf + carry, CHUNK);
+		size_t have, keep;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		hasher_update(h, buf + carry, (size_t)n);
+		have = carry + (size_t)n;
+		/* The tail of the last chunk is scanned again, so a macro name split
+		 * across two reads is still seen. */
+		if (!out->time_macros)
+			out->time_macros = has_time_macros(buf, have);
+		keep = have < CARRY ? have : CARRY;
+		memmove(buf, buf + have - keep, keep);
+		carry = keep;
 	}
-	p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	digest_mem(p, n, &out->digest);
-	out->time_macros = has_time_macros(p, n);
-	munmap(p, n);
-	return 0;
+	if (r == 0)
+		hasher_final(h, &out->digest);
+	hasher_free(h);
+	return r;
 }
 
 static int open_and_hash(const char *path, struct stat *st, struct file_digest *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
+	 * refuses it); regular files ignore the flag. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r;
 
 	if (fd < 0)
 		return -errno;

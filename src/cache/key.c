@@ -22,6 +22,31 @@ const char *const key_env_vars[] = {
 };
 const size_t key_n_env_vars = sizeof(key_env_vars) / sizeof(key_env_vars[0]);
 
+/* -f*-prefix-map=OLD=NEW with OLD the cwd: the map erases the cwd from the
+ * output, so the key must not hold it either. */
+static void put_key_arg(struct hasher *h, const char *arg, const char *cwd)
+{
+	static const char *const maps[] = {
+	        "-fdebug-prefix-map=", "-ffile-prefix-map=", "-fmacro-prefix-map=",
+	        "-fprofile-prefix-map=", "-fcoverage-prefix-map="};
+	size_t clen = cwd ? strlen(cwd) : 0;
+
+	for (size_t i = 0; clen && i < sizeof(maps) / sizeof(maps[0]); i++) {
+		size_t mlen = strlen(maps[i]);
+		const char *old = arg + mlen, *eq;
+
+		if (strncmp(arg, maps[i], mlen) != 0 || !(eq = strchr(old, '=')))
+			continue;
+		if ((size_t)(eq - old) == clen && strncmp(old, cwd, clen) == 0) {
+			hasher_update(h, arg, mlen);
+			hasher_update_str(h, eq); /* "=NEW", after a fixed "<cwd>" stand-in */
+			hasher_update_str(h, "\x01cwd\x01");
+			return;
+		}
+	}
+	hasher_update_str(h, arg);
+}
+
 static void put_bool(struct hasher *h, bool b)
 {
 	hasher_update(h, b ? "1" : "0", 1);
@@ -47,7 +72,7 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 	hasher_update_str(h, "args");
 	hasher_update_u64(h, a->n_key_args);
 	for (size_t i = 0; i < a->n_key_args; i++)
-		hasher_update_str(h, a->key_args[i]);
+		put_key_arg(h, a->key_args[i], in->cwd);
 
 	hasher_update_str(h, "source");
 	hasher_update(h, in->source->bytes, sizeof(in->source->bytes));

@@ -33,6 +33,9 @@ struct key_inputs {
 	const char *cpu; /* host CPU description, when -march=native */
 	const struct key_extra_input *extra;
 	size_t n_extra;
+	/* The compile's cwd: a prefix map from exactly it is keyed as "<cwd>",
+	 * so two checkouts whose outputs the map makes identical share. */
+	const char *cwd;
 };
 
 void key_direct(const struct key_inputs *in, struct digest *out);

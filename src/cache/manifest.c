@@ -179,7 +179,8 @@ int manifest_add(struct manifest *m, struct manifest_entry *e)
 			break;
 		}
 	}
-	if (m->n >= MANIFEST_MAX_ENTRIES) {
+	/* while, not if: a decoded manifest may hold more than we would keep */
+	while (m->n >= MANIFEST_MAX_ENTRIES) {
 		manifest_entry_free(&m->entries[m->n - 1]);
 		m->n--;
 	}
@@ -340,7 +341,7 @@ static bool in_closure(char **closure, size_t n, const char *cand)
 }
 
 int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const *search,
-                         size_t n_search, char *conflict, size_t conflict_len)
+                         const bool *watched, size_t n_search, char *conflict, size_t conflict_len)
 {
 	char abs[PATH_MAX], real[PATH_MAX], cand[PATH_MAX * 2];
 	char **closure = calloc(e->n_files + 1, sizeof(char *));
@@ -353,8 +354,9 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 	/* A candidate the compile itself read (#include_next reaches past it)
 	 * is not a shadow: its content is recorded like any other. */
 	for (size_t i = 0; i < e->n_files; i++)
-		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) == 0 && realpath(abs, real))
-			closure[n_closure++] = strdup(real);
+		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) == 0 && realpath(abs, real) &&
+		    (closure[n_closure] = strdup(real)))
+			n_closure++;
 	qsort(closure, n_closure, sizeof(char *), cmp_str);
 
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
@@ -374,6 +376,8 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 				char *slash;
 				struct manifest_watch *w;
 
+				if (!watched[j])
+					continue;
 				if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", search[j], rel) >=
 				    sizeof(cand))
 					continue;

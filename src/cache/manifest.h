@@ -67,13 +67,15 @@ int manifest_match(struct manifest *m, struct hashcache *hc, const char *cwd, co
 
 /*
  * Fill e->watch for e->files. search: the include search folders in the
- * order the compiler tries them (absolute, canonical); the first n_quote are
- * searched only for #include "..." but still shadow. Returns 0, -EEXIST when
+ * order the compiler tries them (absolute, canonical); watched[j] says whether
+ * a new file in search[j] is looked for (the compiler's built-in folders are
+ * not: there #include_next legitimately skips existing files, and only a
+ * package install changes them). Returns 0, -EEXIST when
  * a file that would shadow a recorded one already exists (the include cannot
  * be explained, so the entry must not be stored; conflict names it), or
  * -ENOMEM.
  */
 int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const *search,
-                         size_t n_search, char *conflict, size_t conflict_len);
+                         const bool *watched, size_t n_search, char *conflict, size_t conflict_len);
 
 #endif
