@@ -126,8 +126,11 @@ log_count() {
 socket_exists() { [ -S "$ZCCACHE_SOCKET" ]; }
 # Listening, not merely bound (a file exists between bind and listen); asks
 # the kernel rather than connecting, since a connection would start a server.
+# zccached binds DIR/.zcPID and renames it into place once listening, and ss
+# shows the name bound, so for it the file's existence is the answer.
 socket_listening() {
-	ss -xlH 2>/dev/null | awk -v s="$ZCCACHE_SOCKET" '$5 == s { f = 1 } END { exit !f }'
+	ss -xlH 2>/dev/null | awk -v s="$ZCCACHE_SOCKET" -v p="$(dirname "$ZCCACHE_SOCKET")/.zc" \
+		'$5 == s || index($5, p) == 1 { f = 1 } END { exit !f }' && socket_exists
 }
 no_socket() { [ ! -e "$ZCCACHE_SOCKET" ]; }
 
