@@ -12,7 +12,7 @@ ROOT=$PWD
 BUILD=build bash tests/setup.sh
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-for p in cmake googletest; do
+for p in cmake googletest bc; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "$p"
 done
@@ -26,13 +26,19 @@ export PATH=$ROOT/build/src/launcher:$ROOT/build/src/ctl:$PATH
 export CCACHE_DISABLE=1
 trap 'zccachectl stop >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
 
-timed() { # timed LABEL COMMAND...: run quietly, print the wall time
-	local label=$1 start end
+counter() { # counter NAME: one of zccachectl's counters, 0 when absent
+	zccachectl --json stats | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1', 0))"
+}
+
+timed() { # timed LABEL COMMAND...: run quietly; print the wall time and this build's hits
+	local label=$1 start end h0 m0 u0
 	shift
+	h0=$(counter direct_hit) m0=$(counter depend_miss)
 	start=$(date +%s.%N)
 	"$@" >"$W/last.log" 2>&1 || { cat "$W/last.log"; return 1; }
 	end=$(date +%s.%N)
-	printf '  %-34s %7.2f s\n' "$label" "$(echo "$end - $start" | bc)"
+	printf '  %-26s %7.2f s   %4d hits, %4d misses\n' "$label" "$(echo "$end - $start" | bc)" \
+		$(($(counter direct_hit) - h0)) $(($(counter depend_miss) - m0))
 }
 
 zc_meson() {
@@ -50,12 +56,13 @@ gtest() {
 
 echo "== zccache $(zccache --version | cut -d' ' -f2) on $(nproc) cores; cache in $ZCCACHE_DIR"
 zccachectl status --no-start || true
+zccachectl status >/dev/null # start it, so the first build's figures are the build's
 echo
 echo "== zccache's own sources (C, meson)"
 timed "cold build (empty cache)" zc_meson
-timed "warm build (same sources)" zc_meson
+timed "warm build" zc_meson
 echo
-echo "== googletest with its tests (C++, CMake, $(find /usr/src/googletest -name '*.cc' | wc -l) sources)"
+echo "== googletest with its tests (C++, CMake)"
 timed "cold build" gtest
 timed "warm build" gtest
 echo
