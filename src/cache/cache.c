@@ -99,6 +99,49 @@ static char *abs_join(const char *cwd, const char *path)
 
 /* ---- opening ---------------------------------------------------------- */
 
+/* rm -rf of a folder we own (an old index); errors are ignored. */
+static void remove_tree(const char *dir)
+{
+	char p[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (de->d_type == DT_DIR)
+			remove_tree(p);
+		else
+			unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int remove_artifact(const struct digest *d, uint64_t stored_bytes, void *ctx)
+{
+	struct cache *c = ctx;
+	uint64_t freed = 0;
+
+	store_remove(c->store, d, &freed);
+	return 0;
+}
+
+/*
+ * Remove every artifact: after a full flush or an index reset, nothing in the
+ * store is referenced, including files orphaned by a crash between writing an
+ * artifact and indexing it.
+ */
+static void wipe_store(struct cache *c, uint64_t *removed)
+{
+	if (c->store)
+		store_foreach(c->store, remove_artifact, c);
+	store_sweep_tmp(c->store, time(NULL) + 1, removed);
+}
+
 static int open_index(struct cache *c)
 {
 	char dir[PATH_MAX], aside[PATH_MAX + 64];
@@ -111,10 +154,14 @@ static int open_index(struct cache *c)
 	r = index_open(dir, NULL, &c->index);
 	if (r == -EPROTO || r == -EBADMSG || r == -EINVAL) {
 		/* Another format, or damaged: keep it for inspection, start anew. */
-		snprintf(aside, sizeof(aside), "%s.%ld.old", dir, (long)time(NULL));
-		log_errno(LOG_LEVEL_WARNING, r, "index %s unusable; moved to %s", dir, aside);
+		snprintf(aside, sizeof(aside), "%s.old", dir);
+		log_errno(LOG_LEVEL_WARNING, r,
+		          "index %s unusable; moved to %s and the store emptied", dir, aside);
+		remove_tree(aside); /* only the last one is kept, for inspection */
 		if (rename(dir, aside) < 0)
 			return -errno;
+		/* Nothing in the store is reachable without its index. */
+		wipe_store(c, NULL);
 		r = paths_ensure_private_dir(dir, true);
 		if (r < 0)
 			return r;
@@ -168,7 +215,7 @@ int cache_open(const struct cache_options *o, struct cache **out)
 	r = store_open(sub, c->level, &c->store);
 	if (r < 0)
 		goto fail;
-	r = open_index(c);
+	r = open_index(c); /* after the store: a reset index empties it */
 	if (r < 0)
 		goto fail;
 	r = hashcache_new(&c->hc);
@@ -588,6 +635,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 			ret = -EBADMSG;
 		else {
 			index_touch(c->index, INDEX_RESULTS, &m.entries[idx].result, time(NULL));
+			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
 			stat_add(c, "direct_hit", 1);
 			stat_add(c, "time_saved_ms",
 			         (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
@@ -602,6 +650,16 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 static const char *req_env(const struct cache_request *req, const char *name)
 {
 	return req->getenv(req->env_ctx, name);
+}
+
+/* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ only for gcc >= 7 and clang >= 16. */
+static bool epoch_pins(const struct cache_request *req, const struct compiler_info *ci)
+{
+	int major = ci->version ? atoi(ci->version) : 0;
+
+	if (!req_env(req, "SOURCE_DATE_EPOCH"))
+		return false;
+	return ci->family == COMPILER_CLANG ? major >= 16 : major >= 7;
 }
 
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d)
@@ -649,7 +707,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		set_run(d, "source_unreadable");
 		goto uncacheable;
 	}
-	if (src.time_macros && !req_env(req, "SOURCE_DATE_EPOCH")) {
+	if (src.time_macros && !epoch_pins(req, ci)) {
 		set_run(d, "time_macros");
 		goto uncacheable;
 	}
@@ -674,6 +732,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	        .args = &a,
 	        .compiler_id = &ci->id,
 	        .source = &src.digest,
+	        .cwd = req->cwd,
 	        .env = env,
 	        .color = color,
 	        .cpu = a.march_native ? cpu_description(c) : NULL,
@@ -714,7 +773,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	p->ci = ci;
 	p->started_ns = now_ns();
 	p->source = src.digest;
-	p->date_epoch = req_env(req, "SOURCE_DATE_EPOCH") != NULL;
+	p->date_epoch = epoch_pins(req, ci);
 	p->umask = req->umask;
 	p->next = c->pending;
 	c->pending = p;
@@ -774,10 +833,11 @@ void cache_abandon(struct cache *c, const char *token)
 		pending_free(p);
 }
 
-/* Append dir (canonical, once) to a search list; builtin: one of the
- * compiler's own folders, where new files are not looked for. */
+/* Append dir (canonical, once) to a search list, with its spelling as the
+ * command gave it; builtin: one of the compiler's own folders, where new
+ * files are not looked for. */
 static void add_search_dir(const char *cwd, const char *dir, bool builtin, char **out,
-                           bool *watched, size_t *n, size_t max)
+                           char **spelled, bool *watched, size_t *n, size_t max)
 {
 	char real[PATH_MAX], *abs = abs_join(cwd, dir);
 
@@ -787,8 +847,13 @@ static void add_search_dir(const char *cwd, const char *dir, bool builtin, char 
 		for (size_t q = 0; q < *n && !dup; q++)
 			dup = strcmp(out[q], real) == 0;
 		if (!dup && (out[*n] = strdup(real))) {
-			watched[*n] = !builtin;
-			(*n)++;
+			spelled[*n] = strdup(dir);
+			if (spelled[*n]) {
+				watched[*n] = !builtin;
+				(*n)++;
+			} else {
+				free(out[*n]);
+			}
 		}
 	}
 	free(abs);
@@ -801,7 +866,8 @@ static void add_search_dir(const char *cwd, const char *dir, bool builtin, char 
  * header is searched first for its own quote includes too; those are not
  * watched (a shadowing file there is not detected): see the design notes.
  */
-static size_t search_path(const struct pending *p, char **out, bool *watched, size_t max)
+static size_t search_path(const struct pending *p, char **out, char **spelled, bool *watched,
+                          size_t max)
 {
 	const struct compile_args *a = &p->args;
 	enum compiler_lang l = lang_of(a);
@@ -818,25 +884,25 @@ static size_t search_path(const struct pending *p, char **out, bool *watched, si
 			strcpy(src_dir, ".");
 		if (slash == src_dir)
 			strcpy(src_dir, "/");
-		add_search_dir(p->cwd, src_dir, false, out, watched, &n, max);
+		add_search_dir(p->cwd, src_dir, false, out, spelled, watched, &n, max);
 		free(src_dir);
 	}
 	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++) {
 		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
 			if (kind != INCLUDE_AFTER)
-				add_search_dir(p->cwd, a->include_search[pos], false, out, watched,
-				               &n, max);
+				add_search_dir(p->cwd, a->include_search[pos], false, out, spelled,
+				               watched, &n, max);
 		if (kind == INCLUDE_SYSTEM && !a->nostdinc)
 			for (size_t k = 0; k < p->ci->n_sysdirs[l]; k++)
-				add_search_dir(p->cwd, p->ci->sysdirs[l][k], true, out, watched, &n,
-				               max);
+				add_search_dir(p->cwd, p->ci->sysdirs[l][k], true, out, spelled,
+				               watched, &n, max);
 	}
 	pos = 0;
 	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++)
 		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
 			if (kind == INCLUDE_AFTER)
-				add_search_dir(p->cwd, a->include_search[pos], false, out, watched,
-				               &n, max);
+				add_search_dir(p->cwd, a->include_search[pos], false, out, spelled,
+				               watched, &n, max);
 	return n;
 }
 
@@ -943,6 +1009,28 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 	return NULL;
 }
 
+/* -MMD ran as -MD: put the depfile the user asked for in place. */
+static int filter_user_mmd(struct pending *p)
+{
+	struct depfile copy = {0};
+	struct buf text = BUF_INIT;
+	char *user;
+	int r;
+
+	if (!p->args.depfile_mmd)
+		return 0;
+	user = abs_join(p->cwd, p->args.depfile);
+	r = user ? depfile_read(user, &copy) : -ENOMEM;
+	if (r == 0)
+		r = render_depfile(&p->args, p->ci, &copy, &text);
+	if (r == 0)
+		r = write_file_atomic(user, text.data, text.len, 0666 & ~p->umask);
+	free(user);
+	depfile_free(&copy);
+	buf_free(&text);
+	return r;
+}
+
 int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
                 const void *err, size_t err_len, int64_t duration_ms, const char **why)
 {
@@ -952,7 +1040,8 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	struct manifest m = {0};
 	struct key_file *kf = NULL;
 	struct buf blob = BUF_INIT, b64 = BUF_INIT, text = BUF_INIT;
-	char *search[256], *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1], conflict[PATH_MAX];
+	char *search[256], *spelled[256], *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1];
+	char conflict[PATH_MAX];
 	bool watched[256];
 	size_t n_search = 0;
 	json_t *rec = NULL, *outs, *jdeps;
@@ -966,6 +1055,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		return -ENOENT;
 	}
 	if (exit_code != 0) {
+		filter_user_mmd(p); /* gcc and clang leave it behind on errors */
 		stat_add(c, "compile_failed", 1);
 		*why = "compile_failed";
 		pending_free(p);
@@ -1004,15 +1094,21 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		}
 		deps.n_prereqs = 1;
 	}
+	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
+	if (filter_user_mmd(p) < 0) {
+		skip = "depfile_unreadable";
+		goto not_stored;
+	}
 	skip = check_closure(c, p, &deps, &e);
 	if (skip)
 		goto not_stored;
-	n_search = search_path(p, search, watched, 256);
+	n_search = search_path(p, search, spelled, watched, 256);
 	if (user_dirs_have_pch(p, search, n_search)) {
 		skip = "pch";
 		goto not_stored;
 	}
-	r = manifest_build_watch(&e, p->cwd, search, watched, n_search, conflict, sizeof(conflict));
+	r = manifest_build_watch(&e, p->cwd, search, spelled, watched, n_search, p->started_ns,
+	                         conflict, sizeof(conflict));
 	if (r == -EEXIST) {
 		log_info("not caching %s: %s could shadow one of its headers", p->args.source,
 		         conflict);
@@ -1022,23 +1118,6 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	if (r < 0) {
 		skip = "error";
 		goto not_stored;
-	}
-
-	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
-	if (p->args.depfile_mmd) {
-		struct depfile copy = {0};
-		char *user = abs_join(p->cwd, p->args.depfile);
-
-		if (!user || depfile_read(user, &copy) < 0 ||
-		    render_depfile(&p->args, p->ci, &copy, &text) < 0 ||
-		    write_file_atomic(user, text.data, text.len, 0666 & ~p->umask) < 0) {
-			free(user);
-			depfile_free(&copy);
-			skip = "depfile_unreadable";
-			goto not_stored;
-		}
-		free(user);
-		depfile_free(&copy);
 	}
 
 	kf = calloc(e.n_files + 1, sizeof(*kf));
@@ -1114,8 +1193,10 @@ not_stored:
 	*why = skip;
 	r = 1;
 done:
-	for (size_t i = 0; i < n_search; i++)
+	for (size_t i = 0; i < n_search; i++) {
 		free(search[i]);
+		free(spelled[i]);
+	}
 	free(kf);
 	free(depfile_path);
 	json_decref(rec);
@@ -1171,9 +1252,11 @@ int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t 
 	struct drop_ctx dc = {c};
 	int r;
 
-	if (older_than < 0)
+	if (older_than < 0) {
 		r = index_clear(c->index, drop_entry, &dc, evicted, freed);
-	else
+		if (r == 0)
+			wipe_store(c, NULL);
+	} else
 		r = index_evict_older_than(c->index, older_than, drop_entry, &dc, evicted, freed);
 	hashcache_clear(c->hc);
 	return r;

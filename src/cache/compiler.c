@@ -188,7 +188,7 @@ static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t
 			*fw = '\0';
 		if (!realpath(p, real))
 			continue;
-		if (*n == cap) {
+		if (*n + 2 > cap) {
 			char **grown = realloc(*dirs, (cap = cap ? cap * 2 : 8) * sizeof(char *));
 
 			if (!grown)
@@ -196,6 +196,9 @@ static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t
 			*dirs = grown;
 		}
 		if (((*dirs)[*n] = strdup(real)))
+			(*n)++;
+		/* clang prints /usr/bin/../lib/gcc/...: its depfiles spell it so too. */
+		if (strcmp(p, real) != 0 && ((*dirs)[*n] = strdup(p)))
 			(*n)++;
 	}
 	free(out);

@@ -11,22 +11,36 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MANIFEST_FORMAT 1
-/* A folder changed this recently may change again without its mtime moving. */
+#define MANIFEST_FORMAT 2
+/*
+ * Timestamps are coarse (a clock tick): a folder changed this recently may
+ * change again without its mtime moving, and a file created just after a
+ * moment may carry a ctime just before it. Every time comparison keeps this
+ * margin, on the side of a miss.
+ */
 #define RACY_NS 1000000000LL
+
+static void watches_free(struct manifest_watch *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < w[i].n_names; j++)
+			free(w[i].names[j]);
+		free(w[i].names);
+		free(w[i].dir);
+	}
+	free(w);
+}
 
 void manifest_entry_free(struct manifest_entry *e)
 {
 	for (size_t i = 0; i < e->n_files; i++)
 		free(e->files[i].path);
 	free(e->files);
-	for (size_t i = 0; i < e->n_watch; i++) {
-		for (size_t j = 0; j < e->watch[i].n_names; j++)
-			free(e->watch[i].names[j]);
-		free(e->watch[i].names);
-		free(e->watch[i].dir);
-	}
-	free(e->watch);
+	watches_free(e->watch, e->n_watch);
+	watches_free(e->qwatch, e->n_qwatch);
+	for (size_t i = 0; i < e->n_qnames; i++)
+		free(e->qnames[i]);
+	free(e->qnames);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -39,18 +53,77 @@ void manifest_free(struct manifest *m)
 	m->n = 0;
 }
 
-static int decode_entry(json_t *je, struct manifest_entry *e)
+/* ---- encoding ------------------------------------------------------------ */
+
+static int decode_strings(json_t *arr, char ***out, size_t *n)
 {
-	json_t *files = json_object_get(je, "f"), *watch = json_object_get(je, "w"), *x;
-	const char *r = json_string_value(json_object_get(je, "r"));
+	json_t *x;
 	size_t i;
 
-	if (!r || digest_from_hex(r, &e->result) < 0 || !json_is_array(files) ||
-	    !json_is_array(watch))
+	*out = calloc(json_array_size(arr) + 1, sizeof(char *));
+	if (!*out)
+		return -ENOMEM;
+	json_array_foreach(arr, i, x)
+	{
+		if (!json_is_string(x))
+			return -EBADMSG;
+		(*out)[i] = strdup(json_string_value(x));
+		if (!(*out)[i])
+			return -ENOMEM;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* [[dir, mtime, [names]], ...], or with null names for the quote folders. */
+static int decode_watches(json_t *arr, bool with_names, struct manifest_watch **out, size_t *n)
+{
+	json_t *x;
+	size_t i;
+	int r;
+
+	if (!json_is_array(arr))
 		return -EBADMSG;
+	*out = calloc(json_array_size(arr) + 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	json_array_foreach(arr, i, x)
+	{
+		const char *dir = json_string_value(json_array_get(x, 0));
+		json_t *names = json_array_get(x, 2);
+		struct manifest_watch *w = &(*out)[i];
+
+		if (!dir || !json_is_integer(json_array_get(x, 1)))
+			return -EBADMSG;
+		w->dir = strdup(dir);
+		if (!w->dir)
+			return -ENOMEM;
+		w->mtime_ns = json_integer_value(json_array_get(x, 1));
+		(*n)++;
+		if (with_names != json_is_array(names) || (!with_names && !json_is_null(names)))
+			return -EBADMSG;
+		if (with_names) {
+			r = decode_strings(names, &w->names, &w->n_names);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int decode_entry(json_t *je, struct manifest_entry *e)
+{
+	json_t *files = json_object_get(je, "f"), *x;
+	const char *r = json_string_value(json_object_get(je, "r"));
+	size_t i;
+	int ret;
+
+	if (!r || digest_from_hex(r, &e->result) < 0 || !json_is_array(files) ||
+	    !json_is_array(json_object_get(je, "q")) || !json_is_integer(json_object_get(je, "t")))
+		return -EBADMSG;
+	e->since_ns = json_integer_value(json_object_get(je, "t"));
 	e->files = calloc(json_array_size(files) + 1, sizeof(*e->files));
-	e->watch = calloc(json_array_size(watch) + 1, sizeof(*e->watch));
-	if (!e->files || !e->watch)
+	if (!e->files)
 		return -ENOMEM;
 	json_array_foreach(files, i, x)
 	{
@@ -64,32 +137,12 @@ static int decode_entry(json_t *je, struct manifest_entry *e)
 			return -ENOMEM;
 		e->n_files++;
 	}
-	json_array_foreach(watch, i, x)
-	{
-		const char *dir = json_string_value(json_array_get(x, 0));
-		json_t *names = json_array_get(x, 2), *nm;
-		struct manifest_watch *w = &e->watch[i];
-		size_t j;
-
-		if (!dir || !json_is_integer(json_array_get(x, 1)) || !json_is_array(names))
-			return -EBADMSG;
-		w->dir = strdup(dir);
-		w->mtime_ns = json_integer_value(json_array_get(x, 1));
-		w->names = calloc(json_array_size(names) + 1, sizeof(char *));
-		if (!w->dir || !w->names)
-			return -ENOMEM;
-		e->n_watch++;
-		json_array_foreach(names, j, nm)
-		{
-			if (!json_is_string(nm))
-				return -EBADMSG;
-			w->names[j] = strdup(json_string_value(nm));
-			if (!w->names[j])
-				return -ENOMEM;
-			w->n_names++;
-		}
-	}
-	return 0;
+	ret = decode_watches(json_object_get(je, "w"), true, &e->watch, &e->n_watch);
+	if (ret == 0)
+		ret = decode_watches(json_object_get(je, "qd"), false, &e->qwatch, &e->n_qwatch);
+	if (ret == 0)
+		ret = decode_strings(json_object_get(je, "q"), &e->qnames, &e->n_qnames);
+	return ret;
 }
 
 int manifest_decode(const void *blob, size_t len, struct manifest *out)
@@ -130,6 +183,27 @@ static int dump_cb(const char *p, size_t n, void *data)
 	return buf_append(data, p, n) < 0 ? -1 : 0;
 }
 
+static json_t *encode_strings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *encode_watches(const struct manifest_watch *w, size_t n, bool with_names)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(
+		        a, json_pack("[s,I,o]", w[k].dir, (json_int_t)w[k].mtime_ns,
+		                     with_names ? encode_strings(w[k].names, w[k].n_names)
+		                                : json_null()));
+	return a;
+}
+
 int manifest_encode(const struct manifest *m, struct buf *out)
 {
 	json_t *j = json_object(), *entries = json_array();
@@ -138,25 +212,19 @@ int manifest_encode(const struct manifest *m, struct buf *out)
 
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_entry *e = &m->entries[i];
-		json_t *je = json_object(), *files = json_array(), *watch = json_array();
+		json_t *je = json_object(), *files = json_array();
 
 		digest_to_hex(&e->result, hex);
 		json_object_set_new(je, "r", json_string(hex));
+		json_object_set_new(je, "t", json_integer((json_int_t)e->since_ns));
 		for (size_t k = 0; k < e->n_files; k++) {
 			digest_to_hex(&e->files[k].digest, hex);
 			json_array_append_new(files, json_pack("[s,s]", e->files[k].path, hex));
 		}
-		for (size_t k = 0; k < e->n_watch; k++) {
-			json_t *names = json_array();
-
-			for (size_t n = 0; n < e->watch[k].n_names; n++)
-				json_array_append_new(names, json_string(e->watch[k].names[n]));
-			json_array_append_new(watch,
-			                      json_pack("[s,I,o]", e->watch[k].dir,
-			                                (json_int_t)e->watch[k].mtime_ns, names));
-		}
 		json_object_set_new(je, "f", files);
-		json_object_set_new(je, "w", watch);
+		json_object_set_new(je, "w", encode_watches(e->watch, e->n_watch, true));
+		json_object_set_new(je, "qd", encode_watches(e->qwatch, e->n_qwatch, false));
+		json_object_set_new(je, "q", encode_strings(e->qnames, e->n_qnames));
 		json_array_append_new(entries, je);
 	}
 	json_object_set_new(j, "v", json_integer(MANIFEST_FORMAT));
@@ -195,6 +263,8 @@ int manifest_add(struct manifest *m, struct manifest_entry *e)
 	return 0;
 }
 
+/* ---- matching ------------------------------------------------------------ */
+
 static int abs_path(const char *cwd, const char *path, char *out, size_t n)
 {
 	int len = path[0] == '/' ? snprintf(out, n, "%s", path)
@@ -208,43 +278,76 @@ static int64_t ts_ns(struct timespec ts)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* True when no name a watch lists exists in its folder; else the first is in found. */
-static bool watch_names_absent_at(const struct manifest_watch *w, char *found, size_t len)
+/*
+ * Does dir/name exist as a file created or changed at or after since_ns (less
+ * the margin)? An older file was there when the entry was recorded and was
+ * not used; a newer one may now be found first. Names that do not fit are
+ * treated as present: a miss is the safe answer.
+ */
+static bool is_new_candidate(const char *cwd, const char *dir, const char *name, int64_t since_ns)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	int n = dir[0] == '/' ? snprintf(p, sizeof(p), "%s/%s", dir, name)
+	                      : snprintf(p, sizeof(p), "%s/%s/%s", cwd, dir, name);
+
+	if (n < 0 || (size_t)n >= sizeof(p))
+		return true;
+	if (stat(p, &st) < 0)
+		return false;
+	return ts_ns(st.st_ctim) >= since_ns - RACY_NS;
+}
+
+/* Unchanged folder (same mtime, not racy): nothing was added to it. */
+static bool folder_unchanged(const char *cwd, const struct manifest_watch *w)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (w->mtime_ns == MANIFEST_DIR_RACY || abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
+		return false;
+	if (stat(dir, &st) < 0)
+		return w->mtime_ns == MANIFEST_DIR_ABSENT && (errno == ENOENT || errno == ENOTDIR);
+	return S_ISDIR(st.st_mode) && ts_ns(st.st_mtim) == w->mtime_ns;
+}
+
+/* Is the file at p one of the entry's own files (the same inode)? */
+static bool is_closure_file(const struct manifest_entry *e, const char *cwd, const char *p)
+{
+	char abs[PATH_MAX];
+	struct stat a, b;
+
+	if (stat(p, &a) < 0)
+		return false;
+	for (size_t i = 0; i < e->n_files; i++)
+		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) == 0 && stat(abs, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return true;
+	return false;
+}
+
+static bool watch_clean(const struct manifest_entry *e, const char *cwd,
+                        const struct manifest_watch *w, char *const *names, size_t n_names)
 {
 	char p[PATH_MAX];
 
-	for (size_t i = 0; i < w->n_names; i++) {
-		if ((size_t)snprintf(p, sizeof(p), "%s/%s", w->dir, w->names[i]) >= sizeof(p) ||
-		    access(p, F_OK) == 0) {
-			if (found)
-				snprintf(found, len, "%s", p);
-			return false;
-		}
+	if (folder_unchanged(cwd, w))
+		return true;
+	/* The folder changed (an object written next to sources does that):
+	 * look for the exact names. A recently edited header of the entry
+	 * itself is its own file, not a shadow (its digest is checked). */
+	for (size_t i = 0; i < n_names; i++) {
+		char dir[PATH_MAX];
+
+		if (!is_new_candidate(cwd, w->dir, names[i], e->since_ns))
+			continue;
+		if (abs_path(cwd, w->dir, dir, sizeof(dir)) == 0 &&
+		    (size_t)snprintf(p, sizeof(p), "%s/%s", dir, names[i]) < sizeof(p) &&
+		    is_closure_file(e, cwd, p))
+			continue;
+		return false;
 	}
 	return true;
-}
-
-static bool watch_names_absent(const struct manifest_watch *w)
-{
-	return watch_names_absent_at(w, NULL, 0);
-}
-
-static bool watch_still_clean(const struct manifest_watch *w)
-{
-	struct stat st;
-
-	if (w->mtime_ns != MANIFEST_DIR_RACY) {
-		if (stat(w->dir, &st) < 0) {
-			if (w->mtime_ns == MANIFEST_DIR_ABSENT &&
-			    (errno == ENOENT || errno == ENOTDIR))
-				return true;
-		} else if (S_ISDIR(st.st_mode) && ts_ns(st.st_mtim) == w->mtime_ns) {
-			return true;
-		}
-	}
-	/* The folder changed (an object written next to sources does that):
-	 * look for the exact names. */
-	return watch_names_absent(w);
 }
 
 static bool entry_matches(const struct manifest_entry *e, struct hashcache *hc, const char *cwd,
@@ -263,9 +366,18 @@ static bool entry_matches(const struct manifest_entry *e, struct hashcache *hc, 
 		}
 	}
 	for (size_t i = 0; i < e->n_watch; i++) {
-		if (!watch_still_clean(&e->watch[i])) {
+		const struct manifest_watch *w = &e->watch[i];
+
+		if (!watch_clean(e, cwd, w, w->names, w->n_names)) {
 			if (changed)
-				*changed = e->watch[i].dir;
+				*changed = w->dir;
+			return false;
+		}
+	}
+	for (size_t i = 0; i < e->n_qwatch; i++) {
+		if (!watch_clean(e, cwd, &e->qwatch[i], e->qnames, e->n_qnames)) {
+			if (changed)
+				*changed = e->qwatch[i].dir;
 			return false;
 		}
 	}
@@ -280,30 +392,83 @@ int manifest_match(struct manifest *m, struct hashcache *hc, const char *cwd, co
 	return -ENOENT;
 }
 
-/* The watch for folder dir, created on first use. */
-static struct manifest_watch *watch_for(struct manifest_entry *e, const char *dir, size_t *cap)
-{
-	struct manifest_watch *w;
+/* ---- building ------------------------------------------------------------ */
 
-	for (size_t i = 0; i < e->n_watch; i++)
-		if (strcmp(e->watch[i].dir, dir) == 0)
-			return &e->watch[i];
-	if (e->n_watch == *cap) {
+struct strset {
+	char **v;
+	size_t n, cap;
+};
+
+/* Add s (copied) unless present; linear, the sets are small. */
+static int strset_add(struct strset *set, const char *s)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->v[i], s) == 0)
+			return 0;
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		char **g = realloc(set->v, cap * sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		set->v = g;
+		set->cap = cap;
+	}
+	set->v[set->n] = strdup(s);
+	if (!set->v[set->n])
+		return -ENOMEM;
+	set->n++;
+	return 0;
+}
+
+static void strset_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->v[i]);
+	free(set->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* cand names a file of the closure (sorted canonical paths). */
+static bool in_closure(char **closure, size_t n, const char *cand)
+{
+	char real[PATH_MAX];
+	const char *key = real;
+
+	if (!realpath(cand, real))
+		return false;
+	return bsearch(&key, closure, n, sizeof(char *), cmp_str) != NULL;
+}
+
+/* The watch for folder dir in (w, n), created on first use. */
+static struct manifest_watch *watch_for(struct manifest_watch **w, size_t *n, size_t *cap,
+                                        const char *dir)
+{
+	struct manifest_watch *x;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*w)[i].dir, dir) == 0)
+			return &(*w)[i];
+	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
-		struct manifest_watch *g = realloc(e->watch, ncap * sizeof(*g));
+		struct manifest_watch *g = realloc(*w, ncap * sizeof(*g));
 
 		if (!g)
 			return NULL;
-		e->watch = g;
+		*w = g;
 		*cap = ncap;
 	}
-	w = &e->watch[e->n_watch];
-	memset(w, 0, sizeof(*w));
-	w->dir = strdup(dir);
-	if (!w->dir)
+	x = &(*w)[*n];
+	memset(x, 0, sizeof(*x));
+	x->dir = strdup(dir);
+	if (!x->dir)
 		return NULL;
-	e->n_watch++;
-	return w;
+	(*n)++;
+	return x;
 }
 
 static int watch_add_name(struct manifest_watch *w, const char *name)
@@ -324,33 +489,61 @@ static int watch_add_name(struct manifest_watch *w, const char *name)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Folder times first, names second: a header created in between moves the
+ * time we keep, so no window lets one slip by. */
+static void record_folder_times(const char *cwd, struct manifest_watch *w, size_t n)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (size_t i = 0; i < n; i++) {
+		char dir[PATH_MAX];
+		struct stat st;
+
+		if (abs_path(cwd, w[i].dir, dir, sizeof(dir)) < 0 || stat(dir, &st) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			w[i].mtime_ns = MANIFEST_DIR_ABSENT;
+		else if (ts_ns(now) - ts_ns(st.st_mtim) < RACY_NS)
+			w[i].mtime_ns = MANIFEST_DIR_RACY;
+		else
+			w[i].mtime_ns = ts_ns(st.st_mtim);
+	}
 }
 
-/* cand names a file of the closure (cand may not exist; then it cannot be). */
-static bool in_closure(char **closure, size_t n, const char *cand)
+/* Any candidate created since the compile started: the include is unexplained. */
+static bool find_new(const char *cwd, const struct manifest_watch *w, char *const *names,
+                     size_t n_names, char **closure, size_t n_closure, int64_t since_ns,
+                     char *conflict, size_t conflict_len)
 {
-	char real[PATH_MAX];
-	const char *key = real;
+	char p[PATH_MAX], dir[PATH_MAX];
 
-	if (!realpath(cand, real))
+	if (abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
 		return false;
-	return bsearch(&key, closure, n, sizeof(char *), cmp_str) != NULL;
+	for (size_t i = 0; i < n_names; i++) {
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, names[i]) >= sizeof(p))
+			continue;
+		if (is_new_candidate(cwd, w->dir, names[i], since_ns) &&
+		    !in_closure(closure, n_closure, p)) {
+			snprintf(conflict, conflict_len, "%s", p);
+			return true;
+		}
+	}
+	return false;
 }
 
 int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const *search,
-                         const bool *watched, size_t n_search, char *conflict, size_t conflict_len)
+                         char *const *spelled, const bool *watched, size_t n_search,
+                         int64_t since_ns, char *conflict, size_t conflict_len)
 {
 	char abs[PATH_MAX], real[PATH_MAX], cand[PATH_MAX * 2];
 	char **closure = calloc(e->n_files + 1, sizeof(char *));
-	struct timespec now;
-	size_t cap = 0, n_closure = 0;
+	struct strset qdirs = {0}, qnames = {0};
+	size_t cap = 0, qcap = 0, n_closure = 0;
 	int r = 0;
 
 	if (!closure)
 		return -ENOMEM;
+	e->since_ns = since_ns;
 	/* A candidate the compile itself read (#include_next reaches past it)
 	 * is not a shadow: its content is recorded like any other. */
 	for (size_t i = 0; i < e->n_files; i++)
@@ -359,7 +552,14 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 			n_closure++;
 	qsort(closure, n_closure, sizeof(char *), cmp_str);
 
+	/*
+	 * Folders are kept as the command spelled them (relative to its cwd, or
+	 * absolute), and resolved against the cwd of each lookup: an entry
+	 * shared by two checkouts watches the checkout that is asking.
+	 */
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
+		bool builtin = false;
+
 		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) < 0 || !realpath(abs, real))
 			continue;
 		/* Every search folder that contains the header is a way it may have
@@ -371,49 +571,66 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 
 			if (strncmp(real, search[m], len) != 0 || real[len] != '/')
 				continue;
+			builtin = builtin || !watched[m];
 			rel = real + len + 1;
-			for (size_t j = 0; j < m; j++) {
-				char *slash;
+			if (watched[m])
+				r = strset_add(&qnames, rel);
+			for (size_t j = 0; j < m && r == 0; j++) {
 				struct manifest_watch *w;
+				char *slash;
 
 				if (!watched[j])
 					continue;
 				if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", search[j], rel) >=
-				    sizeof(cand))
+				            sizeof(cand) ||
+				    in_closure(closure, n_closure, cand))
 					continue;
-				if (in_closure(closure, n_closure, cand))
-					continue;
+				snprintf(cand, sizeof(cand), "%s/%s", spelled[j], rel);
 				slash = strrchr(cand, '/');
 				*slash = '\0';
-				w = watch_for(e, cand, &cap);
-				if (!w || watch_add_name(w, slash + 1) < 0) {
+				w = watch_for(&e->watch, &e->n_watch, &cap, cand);
+				if (!w || watch_add_name(w, slash + 1) < 0)
 					r = -ENOMEM;
-					break;
-				}
+			}
+		}
+		/* A project header's folder is searched first for its own quote
+		 * includes. */
+		if (!builtin && r == 0) {
+			char *slash;
+
+			snprintf(cand, sizeof(cand), "%s", e->files[i].path);
+			slash = strrchr(cand, '/');
+			if (!slash)
+				r = strset_add(&qdirs, ".");
+			else {
+				*slash = '\0';
+				r = strset_add(&qdirs, cand[0] ? cand : "/");
 			}
 		}
 	}
+	for (size_t i = 0; i < qdirs.n && r == 0; i++)
+		if (!watch_for(&e->qwatch, &e->n_qwatch, &qcap, qdirs.v[i]))
+			r = -ENOMEM;
+	if (r == 0) {
+		e->qnames = qnames.v;
+		e->n_qnames = qnames.n;
+		qnames.v = NULL;
+		qnames.n = 0;
+		record_folder_times(cwd, e->watch, e->n_watch);
+		record_folder_times(cwd, e->qwatch, e->n_qwatch);
+		for (size_t i = 0; i < e->n_watch && r == 0; i++)
+			if (find_new(cwd, &e->watch[i], e->watch[i].names, e->watch[i].n_names,
+			             closure, n_closure, since_ns, conflict, conflict_len))
+				r = -EEXIST;
+		for (size_t i = 0; i < e->n_qwatch && r == 0; i++)
+			if (find_new(cwd, &e->qwatch[i], e->qnames, e->n_qnames, closure, n_closure,
+			             since_ns, conflict, conflict_len))
+				r = -EEXIST;
+	}
+	strset_free(&qdirs);
+	strset_free(&qnames);
 	for (size_t i = 0; i < n_closure; i++)
 		free(closure[i]);
 	free(closure);
-	if (r < 0)
-		return r;
-	/* Folder times first, names second: a header created in between moves
-	 * the time we keep, so no window lets one slip by. */
-	clock_gettime(CLOCK_REALTIME, &now);
-	for (size_t i = 0; i < e->n_watch; i++) {
-		struct manifest_watch *w = &e->watch[i];
-		struct stat st;
-
-		if (stat(w->dir, &st) < 0 || !S_ISDIR(st.st_mode))
-			w->mtime_ns = MANIFEST_DIR_ABSENT;
-		else if (ts_ns(now) - ts_ns(st.st_mtim) < RACY_NS)
-			w->mtime_ns = MANIFEST_DIR_RACY;
-		else
-			w->mtime_ns = ts_ns(st.st_mtim);
-	}
-	for (size_t i = 0; i < e->n_watch; i++)
-		if (!watch_names_absent_at(&e->watch[i], conflict, conflict_len))
-			return -EEXIST;
-	return 0;
+	return r;
 }

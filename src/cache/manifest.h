@@ -41,6 +41,18 @@ struct manifest_entry {
 	size_t n_files;
 	struct manifest_watch *watch;
 	size_t n_watch;
+	/*
+	 * Quote includes look first in the including header's own folder. Those
+	 * folders (qwatch, names unused) are checked against every spelling of a
+	 * project header (qnames): a cross product kept as two lists.
+	 */
+	struct manifest_watch *qwatch;
+	size_t n_qwatch;
+	char **qnames;
+	size_t n_qnames;
+	/* When the entry was recorded: a candidate file older than this existed
+	 * and was not used, so it does not shadow anything. */
+	int64_t since_ns;
 };
 
 struct manifest {
@@ -66,16 +78,18 @@ int manifest_add(struct manifest *m, struct manifest_entry *e);
 int manifest_match(struct manifest *m, struct hashcache *hc, const char *cwd, const char **changed);
 
 /*
- * Fill e->watch for e->files. search: the include search folders in the
- * order the compiler tries them (absolute, canonical); watched[j] says whether
+ * Fill e's watches for e->files. search: the include search folders in the
+ * order the compiler tries them (absolute, canonical), spelled[j] the same
+ * folder as the command names it (kept in the entry); watched[j] says whether
  * a new file in search[j] is looked for (the compiler's built-in folders are
  * not: there #include_next legitimately skips existing files, and only a
- * package install changes them). Returns 0, -EEXIST when
- * a file that would shadow a recorded one already exists (the include cannot
- * be explained, so the entry must not be stored; conflict names it), or
- * -ENOMEM.
+ * package install changes them). since_ns: when the compile started. A
+ * candidate that existed before it and is not in the closure was not used and
+ * is ignored; one created since makes the include unexplainable: -EEXIST
+ * (conflict names it), and the entry must not be stored. Or -ENOMEM.
  */
 int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const *search,
-                         const bool *watched, size_t n_search, char *conflict, size_t conflict_len);
+                         char *const *spelled, const bool *watched, size_t n_search,
+                         int64_t since_ns, char *conflict, size_t conflict_len);
 
 #endif

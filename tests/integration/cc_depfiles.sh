@@ -54,14 +54,14 @@ dep_case() {
 	zccache "$comp" -Iinc -isystem sysinc "$@" -c "$src" -o "$out"
 	is "$desc: miss exits 0" "$?" 0
 	deltas "$desc: a stored miss" "depend_miss=1"
-	ok "$desc: miss depfile identical" cmp "$T/bare.d" "$depf"
-	ok "$desc: miss object identical" cmp "$T/bare.o" "$out"
+	ok "$desc: miss depfile identical" same "$T/bare.d" "$depf"
+	ok "$desc: miss object identical" same "$T/bare.o" "$out"
 	rm -f "$depf" "$out"
 	zccache "$comp" -Iinc -isystem sysinc "$@" -c "$src" -o "$out"
 	is "$desc: hit exits 0" "$?" 0
 	deltas "$desc: a hit" "direct_hit=1"
-	ok "$desc: hit depfile identical" cmp "$T/bare.d" "$depf"
-	ok "$desc: hit object identical" cmp "$T/bare.o" "$out"
+	ok "$desc: hit depfile identical" same "$T/bare.d" "$depf"
+	ok "$desc: hit object identical" same "$T/bare.o" "$out"
 	if ! cmp -s "$T/bare.d" "$depf"; then
 		diff "$T/bare.d" "$depf" | head -8 | sed 's/^/#   /'
 	fi
@@ -73,7 +73,9 @@ for comp in gcc clang; do
 	dep_case "$comp" obj/x.d obj/x.o -MMD
 	dep_case "$comp" dep/custom.d out.o -MD -MF dep/custom.d
 	dep_case "$comp" dep/custom.d out.o -MMD -MF dep/custom.d -MT custom_target
+	# shellcheck disable=SC2016 # make syntax, kept literally
 	dep_case "$comp" out.d out.o -MD -MQ '$(odd) target with spaces'
+	# shellcheck disable=SC2016
 	dep_case "$comp" out.d out.o -MD -MT 'plain $(odd) target'
 	dep_case "$comp" out.d out.o -MMD -MP
 	dep_case "$comp" dep/multi.d out.o -MD -MP -MF dep/multi.d -MT one -MT two -MQ 'th ree'
@@ -103,12 +105,52 @@ cross() {
 		rm -f "$depf" out.o
 		"$comp" -Iinc "$@" -c $src -o out.o && mv "$depf" "$T/bare.d" && mv out.o "$T/bare.o"
 		zccache "$comp" -Iinc "$@" -c $src -o out.o
-		ok "$comp cross $i ($opts): depfile identical to the bare compile's" cmp "$T/bare.d" "$depf"
-		ok "$comp cross $i ($opts): object identical" cmp "$T/bare.o" out.o
+		ok "$comp cross $i ($opts): depfile identical to the bare compile's" same "$T/bare.d" "$depf"
+		ok "$comp cross $i ($opts): object identical" same "$T/bare.o" out.o
 	done
 	mark
 }
 for comp in gcc clang; do
 	command -v "$comp" >/dev/null && cross "$comp"
+done
+
+# A miss the server decides not to store (a header with __TIME__, found only
+# in the include closure): the -MMD depfile is still the one asked for.
+printf '#define STAMP __TIME__\n' >inc/stamp.h
+printf '#include <stdio.h>\n#include "stamp.h"\nconst char *s(void) { return STAMP; }\n' >stamp.c
+for comp in gcc clang; do
+	command -v "$comp" >/dev/null || continue
+	for opts in "-MMD" "-MMD -MP" "-Wp,-MMD,dep/st.d"; do
+		# shellcheck disable=SC2086
+		set -- $opts
+		depf=out.d
+		case $opts in *-Wp,*) depf=dep/st.d ;; esac
+		rm -f "$depf"
+		"$comp" -Iinc "$@" -c stamp.c -o out.o && mv "$depf" "$T/bare.d"
+		zccache "$comp" -Iinc "$@" -c stamp.c -o out.o
+		deltas "$comp $opts, __TIME__ in a header: not stored" "uncacheable.time_macros=1"
+		ok "$comp $opts, __TIME__ in a header: depfile identical to the bare compile's" \
+			same "$T/bare.d" "$depf"
+	done
+done
+
+# A failing compile leaves its depfile behind (gcc and clang both do): the
+# -MMD one must be the one asked for there too.
+printf '#include <stdio.h>\n#include "local.h"\nint broken(void) { return nope; }\n' >broken.c
+for comp in gcc clang; do
+	command -v "$comp" >/dev/null || continue
+	for opts in "-MMD" "-MMD -MP"; do
+		# shellcheck disable=SC2086
+		set -- $opts
+		rm -f out.d
+		"$comp" -Iinc "$@" -c broken.c -o out.o 2>/dev/null
+		brc=$?
+		if [ -e out.d ]; then mv out.d "$T/bare.d"; else echo "(none)" >"$T/bare.d"; fi
+		zccache "$comp" -Iinc "$@" -c broken.c -o out.o 2>/dev/null
+		is "$comp $opts, failing compile: exit status" "$?" "$brc"
+		deltas "$comp $opts, failing compile: compile_failed" "compile_failed=1"
+		[ -e out.d ] || echo "(none)" >out.d
+		ok "$comp $opts, failing compile: depfile left as by the bare compile" same "$T/bare.d" out.d
+	done
 done
 done_testing

@@ -57,15 +57,15 @@ for comp in gcc g++ clang clang++; do
 	run_case cold zccache "$comp" "${flags[@]}"
 	deltas "$comp warnings: the first compile is a stored miss" "depend_miss=1"
 	is "$comp warnings, miss: exit status" "$(cat "$T/cold.rc")" "$(cat "$T/bare.rc")"
-	ok "$comp warnings, miss: stderr identical" cmp "$T/bare.err" "$T/cold.err"
-	ok "$comp warnings, miss: stdout identical" cmp "$T/bare.out" "$T/cold.out"
-	ok "$comp warnings, miss: object identical" cmp "$T/bare.o" "$T/cold.o"
+	ok "$comp warnings, miss: stderr identical" same "$T/bare.err" "$T/cold.err"
+	ok "$comp warnings, miss: stdout identical" same "$T/bare.out" "$T/cold.out"
+	ok "$comp warnings, miss: object identical" same "$T/bare.o" "$T/cold.o"
 	run_case warm zccache "$comp" "${flags[@]}"
 	deltas "$comp warnings: the second compile is a hit" "direct_hit=1"
 	is "$comp warnings, hit: exit status" "$(cat "$T/warm.rc")" "$(cat "$T/bare.rc")"
-	ok "$comp warnings, hit: stderr identical" cmp "$T/bare.err" "$T/warm.err"
-	ok "$comp warnings, hit: stdout identical" cmp "$T/bare.out" "$T/warm.out"
-	ok "$comp warnings, hit: object identical" cmp "$T/bare.o" "$T/warm.o"
+	ok "$comp warnings, hit: stderr identical" same "$T/bare.err" "$T/warm.err"
+	ok "$comp warnings, hit: stdout identical" same "$T/bare.out" "$T/warm.out"
+	ok "$comp warnings, hit: object identical" same "$T/bare.o" "$T/warm.o"
 
 	# -Werror turns the same warnings into a failure: never cached.
 	run_case bare "$comp" "${flags[@]}" -Werror
@@ -74,7 +74,7 @@ for comp in gcc g++ clang clang++; do
 		run_case z zccache "$comp" "${flags[@]}" -Werror
 		deltas "$comp -Werror run $run: counted compile_failed, not a hit" "compile_failed=1"
 		is "$comp -Werror run $run: exit status" "$(cat "$T/z.rc")" "$(cat "$T/bare.rc")"
-		ok "$comp -Werror run $run: stderr identical" cmp "$T/bare.err" "$T/z.err"
+		ok "$comp -Werror run $run: stderr identical" same "$T/bare.err" "$T/z.err"
 		ok "$comp -Werror run $run: no object, like the bare compile" \
 			test ! -e "$T/z.o" -a ! -e "$T/bare.o"
 	done
@@ -87,8 +87,8 @@ for comp in gcc g++ clang clang++; do
 		run_case z zccache "$comp" -x "$lang" -Wall
 		deltas "$comp error run $run: counted compile_failed" "compile_failed=1"
 		is "$comp error run $run: exit status" "$(cat "$T/z.rc")" "$(cat "$T/bare.rc")"
-		ok "$comp error run $run: stderr identical" cmp "$T/bare.err" "$T/z.err"
-		ok "$comp error run $run: stdout identical" cmp "$T/bare.out" "$T/z.out"
+		ok "$comp error run $run: stderr identical" same "$T/bare.err" "$T/z.err"
+		ok "$comp error run $run: stdout identical" same "$T/bare.out" "$T/z.out"
 		ok "$comp error run $run: no object" test ! -e "$T/z.o"
 	done
 
@@ -101,11 +101,11 @@ for comp in gcc g++ clang clang++; do
 	run_case bare "$comp" -x "$lang"
 	run_case z zccache "$comp" -x "$lang"
 	deltas "$comp fix.c fixed: a stored miss" "depend_miss=1"
-	ok "$comp fix.c fixed: object identical" cmp "$T/bare.o" "$T/z.o"
+	ok "$comp fix.c fixed: object identical" same "$T/bare.o" "$T/z.o"
 	is "$comp fix.c fixed: exit 0" "$(cat "$T/z.rc")" 0
 	run_case z zccache "$comp" -x "$lang"
 	deltas "$comp fix.c fixed again: a hit" "direct_hit=1"
-	ok "$comp fix.c hit: object identical" cmp "$T/bare.o" "$T/z.o"
+	ok "$comp fix.c hit: object identical" same "$T/bare.o" "$T/z.o"
 	cp bad.c fix.c
 	echo stale >out.o
 	"$comp" -x "$lang" -c fix.c -o out.o 2>/dev/null

@@ -6,10 +6,10 @@
 . "$(dirname "$0")/cclib.sh"
 
 : "${PCC:?}" "${PCXX:?}"
-command -v "$PCC" >/dev/null && command -v "$PCXX" >/dev/null || {
+if ! command -v "$PCC" >/dev/null || ! command -v "$PCXX" >/dev/null; then
 	echo "1..0 # SKIP $PCC or $PCXX not installed"
 	exit 0
-}
+fi
 
 NC=12  # C sources besides main.c; feature.h is included by m00..m03
 NCX=8  # C++ sources besides main.cpp; shape.hpp is included by s00..s02
@@ -67,6 +67,7 @@ EOF
 		echo '{'
 		echo '	long t = 0;'
 		for ((i = 0; i < NC; i++)); do printf '	t += f%02d(%d);\n' "$i" "$i"; done
+		# shellcheck disable=SC2028 # C source text
 		echo '	printf("%ld\n", t);'
 		echo '	return 0;'
 		echo '}'
@@ -137,6 +138,7 @@ EOF
 		echo '{'
 		echo '	long t = 0;'
 		for ((i = 0; i < NCX; i++)); do printf '	t += g%02d(%d);\n' "$i" "$i"; done
+		# shellcheck disable=SC2028 # C++ source text
 		echo '	std::printf("%ld\n", t);'
 		echo '}'
 	} >"$d/src/main.cpp"
@@ -172,7 +174,7 @@ build() {
 differs() { ! cmp -s "$1" "$2"; }
 
 # save DIR NAME: keep the objects, depfiles and program of the last build.
-save() { rm -rf "$T/$2" && mkdir -p "$T/$2" && cp "$1"/obj/* "$1/prog" "$T/$2/"; }
+save() { rm -rf "${T:?}/${2:?}" && mkdir -p "$T/$2" && cp "$1"/obj/* "$1/prog" "$T/$2/"; }
 
 # One project, every step: DIR VAR BARE N(sources with main) NDEP(header users) HEADER
 project_steps() {
@@ -211,7 +213,10 @@ project_steps() {
 	deltas "$lang header edit: exactly the $ndep dependents miss" \
 		"direct_hit=$((n - ndep)) depend_miss=$ndep uncacheable.linking=1"
 	save "$d" edit
-	ok "$lang header edit: objects identical to the bare build" same_files "$T/bare2" "$T/edit"
+	ok "$lang header edit: objects and program identical to the bare build" \
+		same_files "$T/bare2" "$T/edit" '*[!d]'
+	ok "$lang header edit: depfiles identical to the bare build" \
+		same_files "$T/bare2" "$T/edit" '*.d'
 	ok "$lang header edit: rebuild is all hits" build "$d" "$var" "$z"
 	deltas "$lang header edit: second build all hits" "direct_hit=$n uncacheable.linking=1"
 
@@ -221,14 +226,19 @@ project_steps() {
 	ok "$lang: build with -DVALUE=7" build "$d" "$var" "$z" EXTRA=-DVALUE=7
 	deltas "$lang -D change: every compile misses" "depend_miss=$n uncacheable.linking=1"
 	save "$d" dz
-	ok "$lang -D change: objects identical to the bare build" same_files "$T/bared" "$T/dz"
+	ok "$lang -D change: objects and program identical to the bare build" \
+		same_files "$T/bared" "$T/dz" '*[!d]'
+	ok "$lang -D change: depfiles identical to the bare build" \
+		same_files "$T/bared" "$T/dz" '*.d'
 	ok "$lang -D change: the -D objects differ from the default ones" \
 		differs "$T/bared/$depobj" "$T/bare2/$depobj"
 	ok "$lang: back to the default -D" build "$d" "$var" "$z"
 	deltas "$lang default -D again: all hits" "direct_hit=$n uncacheable.linking=1"
 	save "$d" back
-	ok "$lang default -D again: objects identical to the bare build" \
-		same_files "$T/bare2" "$T/back"
+	ok "$lang default -D again: objects and program identical to the bare build" \
+		same_files "$T/bare2" "$T/back" '*[!d]'
+	ok "$lang default -D again: depfiles identical to the bare build" \
+		same_files "$T/bare2" "$T/back" '*.d'
 }
 
 "$CTL" status >/dev/null 2>&1

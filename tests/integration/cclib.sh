@@ -44,6 +44,14 @@ print("; ".join(bad))' "$T/.mark" "$want")
 	mark
 }
 
+# same FILE_A FILE_B: cmp, its complaint as a TAP comment.
+same() {
+	local out
+	out=$(cmp -- "$1" "$2" 2>&1) && return 0
+	diag "$out"
+	return 1
+}
+
 # same_files DIR_A DIR_B [GLOB]: every file of A (matching GLOB) exists in B
 # with the same bytes.
 same_files() {
@@ -53,6 +61,8 @@ same_files() {
 		n=$((n + 1))
 		if ! cmp -s "$f" "$b/${f##*/}"; then
 			diag "differs: ${f##*/}"
+			# The first difference, for text files (depfiles).
+			[ $rc = 0 ] && case $f in *.d) diff "$f" "$b/${f##*/}" | head -6 | sed 's/^/#   /' ;; esac
 			rc=1
 		fi
 	done
@@ -60,14 +70,38 @@ same_files() {
 	return $rc
 }
 
-# A fake gcc for adversarial cases. Its object is a digest of the source's
-# bytes (so distinct sources never share bytes), plus the source text itself
-# and an optional padding of FAKECC_PAD bytes; FAKECC_SLEEP seconds of
-# "compiling" after reading the source. It answers the identification
-# queries the server makes (-dumpversion, -dumpmachine, -E -v).
+# A fake gcc for adversarial cases, in DIR/gcc (put DIR first in PATH). Its
+# object is "FAKEOBJ", then for the source and each file it names in an
+# #include "x" line (next to the source): "== path", the file's sha256 and
+# its bytes; then FAKECC_PAD bytes of padding. All inputs are read after
+# FAKECC_PRE seconds and before FAKECC_SLEEP seconds of "compiling" (the read
+# is logged to FAKECC_LOG in between); the object is written at the end
+# (tmp + rename). -MD/-MMD write "target: source headers" to -MF or out.d.
+# It answers the identification queries the server makes. A source holding
+# "#error" fails with exit 1. FAKECC_LOG gets one line per real compile.
 fake_gcc() {
 	local dir=$1
 	mkdir -p "$dir"
+	cat >"$dir/fakeobj" <<'EOF'
+#!/bin/bash
+# fakeobj SOURCE: the fake compiler's object for SOURCE, on stdout.
+src=$1
+files=("$src")
+while IFS= read -r line; do
+	case $line in
+	'#include "'*'"')
+		inc=${line#\#include \"}
+		files+=("$(dirname "$src")/${inc%\"}")
+		;;
+	esac
+done <"$src"
+echo FAKEOBJ
+for f in "${files[@]}"; do
+	printf '== %s\n' "$f"
+	sha256sum <"$f" | cut -d' ' -f1
+	cat -- "$f" || exit 1
+done
+EOF
 	cat >"$dir/gcc" <<'EOF'
 #!/bin/bash
 case "$1" in
@@ -75,10 +109,9 @@ case "$1" in
 -dumpmachine) echo x86_64-linux-gnu; exit 0 ;;
 -print-prog-name=*) echo "${1#-print-prog-name=}"; exit 0 ;;
 esac
-out= src= dep= md=0 mt= c=0 E=0
+out= src= dep= md=0 mt= E=0
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-c) c=1 ;;
 	-E) E=1 ;;
 	-o) out=$2; shift ;;
 	-MF) dep=$2; shift ;;
@@ -95,29 +128,39 @@ if [ "$E" = 1 ]; then
 	exit 0
 fi
 [ -n "$src" ] && [ -n "$out" ] || { echo "fakecc: usage" >&2; exit 2; }
-text=$(cat -- "$src") || exit 1
+here=$(dirname "$0")
+tmp=$out.fake-tmp.$$
+[ "${FAKECC_PRE:-0}" != 0 ] && sleep "$FAKECC_PRE"
+"$here/fakeobj" "$src" >"$tmp" || { rm -f "$tmp"; exit 1; }
+deps=$(sed -n 's/^== //p' "$tmp" | tr '\n' ' ')
 [ "${FAKECC_LOG:-}" ] && echo "compile $src $$" >>"$FAKECC_LOG"
 [ "${FAKECC_SLEEP:-0}" != 0 ] && sleep "$FAKECC_SLEEP"
-case "$text" in *'#error'*) echo "$src:1: error: #error" >&2; exit 1 ;; esac
-{
-	printf 'FAKEOBJ\n%s\n' "$(printf '%s' "$text" | sha256sum | cut -d' ' -f1)"
-	printf '%s\n' "$text"
-	[ "${FAKECC_PAD:-0}" != 0 ] && head -c "$FAKECC_PAD" /dev/zero | tr '\0' 'p'
-} >"$out.fake-tmp" && mv -f "$out.fake-tmp" "$out"
+if grep -q '^#error' "$src"; then
+	rm -f "$tmp"
+	echo "$src:1: error: #error" >&2
+	exit 1
+fi
+[ "${FAKECC_PAD:-0}" != 0 ] && head -c "$FAKECC_PAD" /dev/zero | tr '\0' 'p' >>"$tmp"
+mv -f "$tmp" "$out"
 if [ "$md" = 1 ]; then
 	[ -n "$dep" ] || dep=${out%.o}.d
-	printf '%s: %s\n' "${mt:-$out}" "$src" >"$dep"
+	printf '%s: %s\n' "${mt:-$out}" "$deps" >"$dep"
 fi
 [ "${FAKECC_WARN:-}" ] && echo "$src: warning: $FAKECC_WARN" >&2
+[ "${FAKECC_WARN:-}" ] && echo "stdout: $FAKECC_WARN"
 exit 0
 EOF
-	chmod +x "$dir/gcc"
+	chmod +x "$dir/gcc" "$dir/fakeobj"
+	FAKEBIN=$dir
 }
 
 # fake_expected SRC: the bytes the fake compiler writes for SRC (no padding).
-fake_expected() {
-	local text
-	text=$(cat -- "$1")
-	printf 'FAKEOBJ\n%s\n' "$(printf '%s' "$text" | sha256sum | cut -d' ' -f1)"
-	printf '%s\n' "$text"
+fake_expected() { "$FAKEBIN/fakeobj" "$1"; }
+
+# fake_ok OBJ SRC: OBJ holds exactly what the fake compiler makes of SRC now.
+fake_ok() {
+	if ! cmp -s "$1" <(fake_expected "$2"); then
+		diag "$1 is not the object of $2 as it is now"
+		return 1
+	fi
 }
