@@ -391,20 +391,19 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
 	return r < 0 ? r : depfile_render(deps, &o, out);
 }
 
-/* Write bytes to path via a tmp file and rename, with the compiler's mode. */
-static int write_file_atomic(const char *path, const void *p, size_t n, mode_t mode)
+/*
+ * Write bytes to path the way a compiler does: in place, truncating an
+ * existing file (keeping its inode and mode) or creating it with mode. No tmp
+ * and rename: on ext4 the inode churn of that cost more than the rest of a
+ * hit. A write that fails removes the partial file; if the server dies
+ * mid-write, the launcher falls back to the compiler, which rewrites it.
+ */
+static int write_output(const char *path, const void *p, size_t n, mode_t mode)
 {
-	char *tmp;
-	int fd, r = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r = 0;
 
-	if (asprintf(&tmp, "%s.zccache-tmp.%ld", path, (long)getpid()) < 0)
-		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		r = -errno;
-		free(tmp);
-		return r;
-	}
+	if (fd < 0)
+		return -errno;
 	for (size_t off = 0; off < n && r == 0;) {
 		ssize_t w = write(fd, (const char *)p + off, n - off);
 
@@ -413,15 +412,22 @@ static int write_file_atomic(const char *path, const void *p, size_t n, mode_t m
 		else if (w > 0)
 			off += (size_t)w;
 	}
-	if (fchmod(fd, mode) < 0 && r == 0)
-		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
 	if (r < 0)
-		unlink(tmp);
-	free(tmp);
+		unlink(path);
+	return r;
+}
+
+/* Restore one artifact at path: verified in memory first, then written. */
+static int restore_artifact(struct cache *c, const struct digest *d, const char *path, mode_t mode)
+{
+	struct buf b = BUF_INIT;
+	int r = store_get_mem(c->store, d, &b);
+
+	if (r == 0)
+		r = write_output(path, b.data, b.len, mode);
+	buf_free(&b);
 	return r;
 }
 
@@ -551,7 +557,7 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 		path = abs_join(cwd, role_path(a, (enum output_role)k));
 		if (!path)
 			return -ENOMEM;
-		ret = store_materialize(c->store, &r->out_digest[k], path, mode);
+		ret = restore_artifact(c, &r->out_digest[k], path, mode);
 		free(path);
 		if (ret < 0) {
 			stat_add(c,
@@ -575,7 +581,7 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 	ret = render_depfile(a, ci, &deps, &text);
 	if (ret == 0) {
 		path = abs_join(cwd, a->depfile);
-		ret = path ? write_file_atomic(path, text.data, text.len, mode) : -ENOMEM;
+		ret = path ? write_output(path, text.data, text.len, mode) : -ENOMEM;
 		free(path);
 	}
 	buf_free(&text);
@@ -1024,7 +1030,7 @@ static int filter_user_mmd(struct pending *p)
 	if (r == 0)
 		r = render_depfile(&p->args, p->ci, &copy, &text);
 	if (r == 0)
-		r = write_file_atomic(user, text.data, text.len, 0666 & ~p->umask);
+		r = write_output(user, text.data, text.len, 0666 & ~p->umask);
 	free(user);
 	depfile_free(&copy);
 	buf_free(&text);

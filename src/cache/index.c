@@ -51,7 +51,7 @@
 #define DEEP_CHECK_TIMEOUT 60
 /* Opens in a row without a clean close before the index is refused. */
 #define STATE_FILE    "state"
-#define UNCLEAN_LIMIT 10
+#define UNCLEAN_LIMIT INDEX_UNCLEAN_LIMIT
 
 struct touch {
 	uint8_t key[ACCESS_KEY_LEN];

@@ -16,6 +16,10 @@
 
 /* Bump when the layout of any database changes; older indexes are refused. */
 #define INDEX_FORMAT_VERSION 1
+/* Opens in a row without a clean close after which the index is treated as
+ * damaged (a server crash-looping on it). SIGKILL alone does not damage
+ * LMDB, so this is generous. */
+#define INDEX_UNCLEAN_LIMIT 10
 
 enum index_db {
 	INDEX_MANIFESTS, /* direct key -> manifest blob */

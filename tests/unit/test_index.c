@@ -661,9 +661,8 @@ static void test_crash_loop_refused(void **state_)
 	assert_true(len > 6);
 	assert_memory_equal(line, "clean ", 6);
 	free(line);
-	open_and_die(f);
-	open_and_die(f);
-	open_and_die(f);
+	for (int i = 0; i < INDEX_UNCLEAN_LIMIT; i++)
+		open_and_die(f);
 	log_set_level(LOG_LEVEL_ERR);
 	assert_int_equal(index_open(f->dir, NULL, &idx), -EBADMSG);
 	log_set_level(LOG_LEVEL_INFO);
