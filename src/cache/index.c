@@ -32,6 +32,7 @@
 #include <xxhash.h>
 
 #include "log.h"
+#include "paths.h"
 
 #define DEFAULT_INITIAL_MAP (64ull << 20)
 #if UINTPTR_MAX > 0xffffffffu
@@ -195,27 +196,6 @@ static uint64_t value_tag(enum index_db db, const struct digest *key, const void
 	uint64_t seed = get_le64(key->bytes) ^ get_le64(key->bytes + 8) ^ (uint64_t)db;
 
 	return XXH3_64bits_withSeed(p, n, seed);
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(tmp, path, len + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /* ---- transactions ---- */
@@ -756,7 +736,7 @@ int index_open(const char *dir, const struct index_options *opts, struct index *
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	r = mkdir_p(dir, 0700);
+	r = paths_mkdir_p(dir, 0700);
 	if (r < 0) {
 		log_errno(LOG_LEVEL_ERR, r, "index: mkdir %s", dir);
 		return r;

@@ -19,6 +19,7 @@
 #include <zstd_errors.h>
 
 #include "log.h"
+#include "paths.h"
 
 #define HDR_SIZE      48
 #define HDR_MAGIC     "ZCAF"
@@ -166,27 +167,6 @@ static ssize_t pread_full(int fd, void *p, size_t n, off_t off)
 	return (ssize_t)got;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(tmp, path, len + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Make a rename or a new directory entry durable. */
 static int fsync_dir(const char *path)
 {
@@ -242,7 +222,7 @@ int store_open(const char *store_dir, int compression_level, struct store **out)
 	*out = NULL;
 	if (compression_level < STORE_LEVEL_MIN || compression_level > STORE_LEVEL_MAX)
 		return -EINVAL;
-	r = mkdir_p(store_dir, 0700);
+	r = paths_mkdir_p(store_dir, 0700);
 	if (r < 0) {
 		log_errno(LOG_LEVEL_ERR, r, "store: mkdir %s", store_dir);
 		return r;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 
 enum config_type { TYPE_SIZE, TYPE_DURATION, TYPE_INT, TYPE_LOG_LEVEL };
 
@@ -313,14 +314,7 @@ int config_write_key(const char *path, enum config_key key, const char *value)
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		for (char *s = dir + 1; *s; s++) {
-			if (*s == '/') {
-				*s = '\0';
-				mkdir(dir, 0700);
-				*s = '/';
-			}
-		}
-		mkdir(dir, 0700);
+		paths_mkdir_p(dir, 0700);
 	}
 	free(dir);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

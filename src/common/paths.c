@@ -145,22 +145,24 @@ int paths_resolve(struct zc_paths *p)
 	return first;
 }
 
-static int mkdir_parents(const char *path)
+int paths_mkdir_p(const char *path, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	size_t len = strlen(path);
 
-	if (len >= sizeof(tmp))
+	if (len == 0 || len >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	memcpy(tmp, path, len + 1);
 	for (char *s = tmp + 1; *s; s++) {
 		if (*s != '/')
 			continue;
 		*s = '\0';
-		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
 			return -errno;
 		*s = '/';
 	}
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		return -errno;
 	return 0;
 }
 
@@ -172,11 +174,9 @@ int paths_ensure_private_dir(const char *path, bool create)
 	if (lstat(path, &st) < 0) {
 		if (errno != ENOENT || !create)
 			return -errno;
-		r = mkdir_parents(path);
+		r = paths_mkdir_p(path, 0700);
 		if (r < 0)
 			return r;
-		if (mkdir(path, 0700) < 0 && errno != EEXIST)
-			return -errno;
 		if (lstat(path, &st) < 0)
 			return -errno;
 	}

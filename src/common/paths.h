@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* sun_path is 108 bytes; longer socket paths cannot be bound. */
 #define PATHS_SOCKET_MAX 108
@@ -37,6 +38,9 @@ int paths_resolve_socket(struct zc_paths *p);
 
 /* Home folder from $HOME, else the password database. */
 int paths_home(char *out, size_t n);
+
+/* mkdir -p: create path and its missing parents with mode. 0 or -errno. */
+int paths_mkdir_p(const char *path, mode_t mode);
 
 /*
  * Make sure path is a folder owned by us with no group/other access,

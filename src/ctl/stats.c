@@ -80,11 +80,11 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 	return r;
 }
 
-/* A request with no arguments whose only answer is ok or an error. */
-static int simple_call(struct ctl *ctl, enum proto_kind kind, const char *done)
+/* Send req (stolen); on success print the reply (JSON) or done (text). */
+static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
 {
 	json_t *reply = NULL;
-	int r = ctl_call(ctl, proto_request_new(kind), &reply);
+	int r = ctl_call(ctl, req, &reply);
 
 	if (r != 0)
 		return r;
@@ -101,18 +101,17 @@ static int simple_call(struct ctl *ctl, enum proto_kind kind, const char *done)
 
 int ctl_zero_stats(struct ctl *ctl, int argc, char **argv)
 {
-	return simple_call(ctl, PROTO_ZERO_STATS, "statistics zeroed");
+	return send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed");
 }
 
 int ctl_trim(struct ctl *ctl, int argc, char **argv)
 {
-	return simple_call(ctl, PROTO_TRIM, "cache trimmed");
+	return send_and_report(ctl, proto_request_new(PROTO_TRIM), "cache trimmed");
 }
 
 int ctl_flush(struct ctl *ctl, int argc, char **argv)
 {
-	json_t *req = proto_request_new(PROTO_FLUSH), *reply = NULL;
-	int r;
+	json_t *req = proto_request_new(PROTO_FLUSH);
 
 	if (argc == 2 && strcmp(argv[0], "--older-than") == 0) {
 		json_object_set_new(req, "older_than", json_string(argv[1]));
@@ -121,16 +120,5 @@ int ctl_flush(struct ctl *ctl, int argc, char **argv)
 		json_decref(req);
 		return CTL_EXIT_USAGE;
 	}
-	r = ctl_call(ctl, req, &reply);
-	if (r != 0)
-		return r;
-	r = ctl_check_reply(ctl, reply);
-	if (r == 0) {
-		if (ctl->json)
-			ctl_print_json(reply);
-		else
-			printf("cache flushed\n");
-	}
-	json_decref(reply);
-	return r;
+	return send_and_report(ctl, req, "cache flushed");
 }
