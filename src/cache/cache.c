@@ -86,6 +86,18 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/*
+ * The clock the kernel stamps files with (a tick behind the fine one): a
+ * file written after this instant can never carry an earlier mtime/ctime.
+ */
+static int64_t now_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static char *abs_join(const char *cwd, const char *path)
 {
 	char *out;
@@ -717,6 +729,10 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		set_run(d, "time_macros");
 		goto uncacheable;
 	}
+	if (src.asm_includes) {
+		set_run(d, "assembler_include");
+		goto uncacheable;
+	}
 	if (a.n_extra_inputs > sizeof(extra) / sizeof(extra[0])) {
 		set_run(d, "too_many_inputs");
 		goto uncacheable;
@@ -777,7 +793,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	p->key = d->key;
 	p->args = a;
 	p->ci = ci;
-	p->started_ns = now_ns();
+	p->started_ns = now_coarse_ns();
 	p->source = src.digest;
 	p->date_epoch = epoch_pins(req, ci);
 	p->umask = req->umask;
@@ -951,6 +967,7 @@ static int store_outputs(struct cache *c, struct pending *p, json_t *outs, uint6
 	for (int k = 0; k < ROLE_COUNT; k++) {
 		const char *rel = role_path(&p->args, (enum output_role)k);
 		struct digest d;
+		struct stat st;
 		uint64_t stored;
 		char *path;
 		int fd, r;
@@ -964,6 +981,17 @@ static int store_outputs(struct cache *c, struct pending *p, json_t *outs, uint6
 			/* The object must be there; extra outputs may legitimately not be. */
 			if (k == ROLE_OBJECT)
 				return -ENOENT;
+			continue;
+		}
+		/* Not written by this compile: a stale file from an earlier build
+		 * (a wrong output prediction) must never be stored. The margin
+		 * allows filesystems that keep whole seconds. */
+		if (fstat(fd, &st) < 0 ||
+		    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec <
+		            p->started_ns - 2000000000LL) {
+			close(fd);
+			if (k == ROLE_OBJECT)
+				return -ESTALE;
 			continue;
 		}
 		r = store_put_fd(c->store, fd, &d, &stored);
@@ -1002,6 +1030,8 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 			return "modified_during_compile";
 		if (fd.time_macros && !p->date_epoch)
 			return "time_macros";
+		if (fd.asm_includes)
+			return "assembler_include";
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
 				return "modified_during_compile";
@@ -1142,7 +1172,11 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	json_object_set_new(rec, "o", outs);
 	r = store_outputs(c, p, outs, &bytes);
 	if (r < 0) {
-		stat_add(c, r == -ENOENT ? "error.missing_file" : "error.store_write", 1);
+		stat_add(c,
+		         r == -ENOENT   ? "error.missing_file"
+		         : r == -ESTALE ? "error.stale_output"
+		                        : "error.store_write",
+		         1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
 		skip = "error";
 		goto not_stored;

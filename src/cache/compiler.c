@@ -272,7 +272,9 @@ int compiler_identify(struct compiler_cache *cc, const char *path, const struct 
 			continue;
 		if (c->dev == st.st_dev && c->ino == st.st_ino && c->size == st.st_size &&
 		    c->mtime.tv_sec == st.st_mtim.tv_sec &&
-		    c->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		    c->mtime.tv_nsec == st.st_mtim.tv_nsec &&
+		    c->ctime.tv_sec == st.st_ctim.tv_sec &&
+		    c->ctime.tv_nsec == st.st_ctim.tv_nsec) {
 			*out = &c->info;
 			return 0;
 		}

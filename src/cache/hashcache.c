@@ -99,6 +99,11 @@ static void grow(struct hashcache *hc)
 	hc->n_buckets = n;
 }
 
+static bool has_asm_includes(const void *p, size_t n)
+{
+	return memmem(p, n, ".incbin", 7) || memmem(p, n, ".include", 8);
+}
+
 static bool has_time_macros(const void *p, size_t n)
 {
 	static const char *const macros[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
@@ -133,6 +138,7 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	out->mtime_ns = ts_ns(st->st_mtim);
 	out->ctime_ns = ts_ns(st->st_ctim);
 	out->time_macros = false;
+	out->asm_includes = false;
 	for (;;) {
 		ssize_t n = read(fd, buf + carry, CHUNK);
 		size_t have, keep;
@@ -151,6 +157,8 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 		 * across two reads is still seen. */
 		if (!out->time_macros)
 			out->time_macros = has_time_macros(buf, have);
+		if (!out->asm_includes)
+			out->asm_includes = has_asm_includes(buf, have);
 		keep = have < CARRY ? have : CARRY;
 		memmove(buf, buf + have - keep, keep);
 		carry = keep;

@@ -22,6 +22,9 @@ struct file_digest {
 	int64_t mtime_ns, ctime_ns;
 	/* The content mentions __DATE__, __TIME__ or __TIMESTAMP__. */
 	bool time_macros;
+	/* The content mentions .incbin or .include: the assembler reads files
+	 * no depfile lists. */
+	bool asm_includes;
 };
 
 int hashcache_new(struct hashcache **out);

@@ -15,10 +15,13 @@ const char *const key_env_vars[] = {
         "CCC_OVERRIDE_OPTIONS",
         /* __DATE__/__TIME__ when pinned */
         "SOURCE_DATE_EPOCH",
-        /* the language of diagnostics */
+        /* the language, encoding and colours of diagnostics */
         "LC_ALL",
         "LC_MESSAGES",
+        "LC_CTYPE",
         "LANG",
+        "LANGUAGE",
+        "GCC_COLORS",
 };
 const size_t key_n_env_vars = sizeof(key_env_vars) / sizeof(key_env_vars[0]);
 

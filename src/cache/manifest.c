@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MANIFEST_FORMAT 2
+#define MANIFEST_FORMAT 3
 /*
  * Timestamps are coarse (a clock tick): a folder changed this recently may
  * change again without its mtime moving, and a file created just after a
@@ -93,12 +93,16 @@ static int decode_watches(json_t *arr, bool with_names, struct manifest_watch **
 		json_t *names = json_array_get(x, 2);
 		struct manifest_watch *w = &(*out)[i];
 
-		if (!dir || !json_is_integer(json_array_get(x, 1)))
+		if (!dir || !json_is_integer(json_array_get(x, 1)) ||
+		    !json_is_integer(json_array_get(x, 3)) ||
+		    !json_is_integer(json_array_get(x, 4)))
 			return -EBADMSG;
 		w->dir = strdup(dir);
 		if (!w->dir)
 			return -ENOMEM;
 		w->mtime_ns = json_integer_value(json_array_get(x, 1));
+		w->dev = (uint64_t)json_integer_value(json_array_get(x, 3));
+		w->ino = (uint64_t)json_integer_value(json_array_get(x, 4));
 		(*n)++;
 		if (with_names != json_is_array(names) || (!with_names && !json_is_null(names)))
 			return -EBADMSG;
@@ -196,11 +200,13 @@ static json_t *encode_watches(const struct manifest_watch *w, size_t n, bool wit
 {
 	json_t *a = json_array();
 
-	for (size_t k = 0; k < n; k++)
-		json_array_append_new(
-		        a, json_pack("[s,I,o]", w[k].dir, (json_int_t)w[k].mtime_ns,
-		                     with_names ? encode_strings(w[k].names, w[k].n_names)
-		                                : json_null()));
+	for (size_t k = 0; k < n; k++) {
+		json_t *names = with_names ? encode_strings(w[k].names, w[k].n_names) : json_null();
+
+		json_array_append_new(a,
+		                      json_pack("[s,I,o,I,I]", w[k].dir, (json_int_t)w[k].mtime_ns,
+		                                names, (json_int_t)w[k].dev, (json_int_t)w[k].ino));
+	}
 	return a;
 }
 
@@ -298,17 +304,29 @@ static bool is_new_candidate(const char *cwd, const char *dir, const char *name,
 	return ts_ns(st.st_ctim) >= since_ns - RACY_NS;
 }
 
-/* Unchanged folder (same mtime, not racy): nothing was added to it. */
-static bool folder_unchanged(const char *cwd, const struct manifest_watch *w)
+enum folder_state {
+	FOLDER_UNCHANGED, /* same folder, same mtime: nothing was added */
+	FOLDER_MODIFIED,  /* same folder, changed: old files in it were not used */
+	FOLDER_OTHER,     /* another folder (another checkout), or newly made */
+};
+
+static enum folder_state folder_state(const char *cwd, const struct manifest_watch *w)
 {
 	char dir[PATH_MAX];
 	struct stat st;
 
-	if (w->mtime_ns == MANIFEST_DIR_RACY || abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
-		return false;
+	if (abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
+		return FOLDER_OTHER;
 	if (stat(dir, &st) < 0)
-		return w->mtime_ns == MANIFEST_DIR_ABSENT && (errno == ENOENT || errno == ENOTDIR);
-	return S_ISDIR(st.st_mode) && ts_ns(st.st_mtim) == w->mtime_ns;
+		return w->mtime_ns == MANIFEST_DIR_ABSENT && (errno == ENOENT || errno == ENOTDIR)
+		               ? FOLDER_UNCHANGED
+		               : FOLDER_OTHER;
+	if (!S_ISDIR(st.st_mode) || w->mtime_ns == MANIFEST_DIR_ABSENT ||
+	    (uint64_t)st.st_dev != w->dev || (uint64_t)st.st_ino != w->ino)
+		return FOLDER_OTHER;
+	if (w->mtime_ns != MANIFEST_DIR_RACY && ts_ns(st.st_mtim) == w->mtime_ns)
+		return FOLDER_UNCHANGED;
+	return FOLDER_MODIFIED;
 }
 
 /* Is the file at p one of the entry's own files (the same inode)? */
@@ -329,20 +347,30 @@ static bool is_closure_file(const struct manifest_entry *e, const char *cwd, con
 static bool watch_clean(const struct manifest_entry *e, const char *cwd,
                         const struct manifest_watch *w, char *const *names, size_t n_names)
 {
-	char p[PATH_MAX];
+	enum folder_state fs = folder_state(cwd, w);
+	char p[PATH_MAX], dir[PATH_MAX];
 
-	if (folder_unchanged(cwd, w))
+	if (fs == FOLDER_UNCHANGED)
 		return true;
-	/* The folder changed (an object written next to sources does that):
-	 * look for the exact names. A recently edited header of the entry
-	 * itself is its own file, not a shadow (its digest is checked). */
+	if (abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
+		return false;
+	/*
+	 * The folder changed (an object written next to sources does that), or
+	 * it is not the folder recorded: look for the exact names. In the
+	 * recorded folder a file older than the entry was there and unused; in
+	 * any other folder, every such file would be found first. A recently
+	 * edited header of the entry itself is its own file, not a shadow (its
+	 * digest is checked).
+	 */
 	for (size_t i = 0; i < n_names; i++) {
-		char dir[PATH_MAX];
-
-		if (!is_new_candidate(cwd, w->dir, names[i], e->since_ns))
+		if (fs == FOLDER_MODIFIED) {
+			if (!is_new_candidate(cwd, w->dir, names[i], e->since_ns))
+				continue;
+		} else if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, names[i]) >= sizeof(p) ||
+		           access(p, F_OK) < 0) {
 			continue;
-		if (abs_path(cwd, w->dir, dir, sizeof(dir)) == 0 &&
-		    (size_t)snprintf(p, sizeof(p), "%s/%s", dir, names[i]) < sizeof(p) &&
+		}
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, names[i]) < sizeof(p) &&
 		    is_closure_file(e, cwd, p))
 			continue;
 		return false;
@@ -444,6 +472,23 @@ static bool in_closure(char **closure, size_t n, const char *cand)
 	return bsearch(&key, closure, n, sizeof(char *), cmp_str) != NULL;
 }
 
+/* realpath of path's folder, then its own name: "/a/b/../c/x.h" -> "/a/c/x.h". */
+static int canonical_folder(const char *path, char *out, size_t n)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return -EINVAL;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (!realpath(dir[0] ? dir : "/", real))
+		return -errno;
+	return (size_t)snprintf(out, n, "%s/%s", strcmp(real, "/") ? real : "", slash + 1) < n
+	               ? 0
+	               : -ENAMETOOLONG;
+}
+
 /* The watch for folder dir in (w, n), created on first use. */
 static struct manifest_watch *watch_for(struct manifest_watch **w, size_t *n, size_t *cap,
                                         const char *dir)
@@ -500,10 +545,15 @@ static void record_folder_times(const char *cwd, struct manifest_watch *w, size_
 		char dir[PATH_MAX];
 		struct stat st;
 
+		w[i].dev = w[i].ino = 0;
 		if (abs_path(cwd, w[i].dir, dir, sizeof(dir)) < 0 || stat(dir, &st) < 0 ||
-		    !S_ISDIR(st.st_mode))
+		    !S_ISDIR(st.st_mode)) {
 			w[i].mtime_ns = MANIFEST_DIR_ABSENT;
-		else if (ts_ns(now) - ts_ns(st.st_mtim) < RACY_NS)
+			continue;
+		}
+		w[i].dev = (uint64_t)st.st_dev;
+		w[i].ino = (uint64_t)st.st_ino;
+		if (ts_ns(now) - ts_ns(st.st_mtim) < RACY_NS)
 			w[i].mtime_ns = MANIFEST_DIR_RACY;
 		else
 			w[i].mtime_ns = ts_ns(st.st_mtim);
@@ -560,7 +610,10 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
 		bool builtin = false;
 
-		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) < 0 || !realpath(abs, real))
+		/* The folder part canonical, the name as included: a header that
+		 * is itself a symlink is found, and shadowed, where its link is. */
+		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) < 0 ||
+		    canonical_folder(abs, real, sizeof(real)) < 0)
 			continue;
 		/* Every search folder that contains the header is a way it may have
 		 * been spelled (-Ifoo and -Ifoo/include both hold foo/include/x.h);

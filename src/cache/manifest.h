@@ -29,8 +29,11 @@ struct manifest_file {
 };
 
 struct manifest_watch {
-	char *dir; /* absolute */
+	char *dir; /* as the command spelled it: absolute, or relative to the cwd */
 	int64_t mtime_ns;
+	/* Which folder was recorded: a file that predates the entry is known to
+	 * be unused only in that very folder, not in another checkout's. */
+	uint64_t dev, ino;
 	char **names; /* files that must not appear in dir */
 	size_t n_names;
 };

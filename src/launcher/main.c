@@ -37,6 +37,7 @@ static const char *const output_env[] = {
         "LC_ALL",
         "LC_CTYPE",
         "LC_MESSAGES",
+        "LANGUAGE",
         "GCC_COLORS",
         "GCC_EXEC_PREFIX",
         "COMPILER_PATH",

@@ -4,8 +4,11 @@
  * cacheable). An identical miss already being compiled by another launcher
  * is joined: this one waits for that store, then is answered from the cache.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "b64.h"
 #include "cache.h"
@@ -32,6 +35,30 @@ struct inflight {
 };
 
 static void handle(struct server *srv, struct conn *c, json_t *req, bool may_join);
+
+/*
+ * The launcher must see the same files we do: paths in its request are
+ * resolved, and outputs written, in our mount namespace and root. A client in
+ * a container of the same uid (toolbox, distrobox) shares the socket but not
+ * /usr/include; its compiles run uncached. Unknown counts as different.
+ */
+static bool same_filesystem_view(pid_t pid)
+{
+	char path[64], mine[64], theirs[64];
+	struct stat a, b;
+	ssize_t n, m;
+
+	if (pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)pid);
+	n = readlink("/proc/self/ns/mnt", mine, sizeof(mine) - 1);
+	m = readlink(path, theirs, sizeof(theirs) - 1);
+	if (n <= 0 || m <= 0 || n != m || memcmp(mine, theirs, (size_t)n) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/root", (long)pid);
+	return stat("/", &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
 
 static const char *env_lookup(void *ctx, const char *name)
 {
@@ -190,6 +217,11 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 
 	if (!srv->cache) {
 		conn_reply(c, run_reply("cache_unavailable"));
+		return;
+	}
+	if (!same_filesystem_view(conn_peer_pid(c))) {
+		cache_count(srv->cache, "uncacheable.foreign_namespace", 1);
+		conn_reply(c, run_reply("foreign_namespace"));
 		return;
 	}
 	args = calloc(n + 1, sizeof(*args));
