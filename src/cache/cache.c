@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "b64.h"
 #include "compiler.h"
 #include "depfile.h"
 #include "hashcache.h"
@@ -29,7 +28,7 @@
 #include "paths.h"
 #include "store.h"
 
-#define RESULT_FORMAT 1
+#define RESULT_FORMAT 2
 /* A compile is remembered this long waiting for its store request. */
 #define PENDING_MAX 4096
 
@@ -289,46 +288,152 @@ void cache_configure(struct cache *c, int compression_level, uint64_t max_size)
 struct result {
 	bool have[ROLE_COUNT];
 	struct digest out_digest[ROLE_COUNT];
-	json_t *json; /* owns the strings below */
-	const char *out_b64, *err_b64;
-	json_t *deps;
-	size_t source_index;
+	struct buf out, err; /* the compiler's stdout and stderr, as bytes */
+	char **deps;         /* the full prerequisite list, as the depfile spelled it */
+	size_t n_deps, source_index;
 	int64_t duration_ms;
 };
 
+/*
+ * Binary, little-endian, checked on the way in ("ZCR" RESULT_FORMAT):
+ *   u8 n_outputs { u8 role, digest[16] }  u32 len stdout  u32 len stderr
+ *   u32 n_deps { u16 len, bytes }  u32 source_index  i64 duration_ms
+ */
+static const char result_magic[4] = {'Z', 'C', 'R', RESULT_FORMAT};
+
+static void result_free(struct result *r)
+{
+	buf_free(&r->out);
+	buf_free(&r->err);
+	for (size_t i = 0; i < r->n_deps; i++)
+		free(r->deps[i]);
+	free(r->deps);
+	memset(r, 0, sizeof(*r));
+}
+
+static bool take(const uint8_t **p, const uint8_t *end, void *out, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return false;
+	if (out)
+		memcpy(out, *p, n);
+	*p += n;
+	return true;
+}
+
+static bool take_le(const uint8_t **p, const uint8_t *end, size_t n, uint64_t *v)
+{
+	uint8_t x[8] = {0};
+
+	if (!take(p, end, x, n))
+		return false;
+	*v = 0;
+	for (size_t i = 0; i < n; i++)
+		*v |= (uint64_t)x[i] << (8 * i);
+	return true;
+}
+
 static int result_decode(const struct buf *blob, struct result *r)
 {
-	json_t *outs, *o;
-	size_t i;
+	const uint8_t *p = blob->data, *end = blob->data + blob->len;
+	uint64_t n, len, v;
+	char head[4];
 
 	memset(r, 0, sizeof(*r));
-	r->json = json_loadb((const char *)blob->data, blob->len, 0, NULL);
-	if (!r->json || json_integer_value(json_object_get(r->json, "v")) != RESULT_FORMAT)
+	if (!take(&p, end, head, 4) || memcmp(head, result_magic, 4) != 0 ||
+	    !take_le(&p, end, 1, &n))
 		return -EBADMSG;
-	outs = json_object_get(r->json, "o");
-	r->out_b64 = json_string_value(json_object_get(r->json, "out"));
-	r->err_b64 = json_string_value(json_object_get(r->json, "err"));
-	r->deps = json_object_get(r->json, "deps");
-	r->source_index = (size_t)json_integer_value(json_object_get(r->json, "src"));
-	r->duration_ms = json_integer_value(json_object_get(r->json, "ms"));
-	if (!json_is_array(outs) || !r->out_b64 || !r->err_b64 || !json_is_array(r->deps))
-		return -EBADMSG;
-	json_array_foreach(outs, i, o)
-	{
-		const char *role = json_string_value(json_array_get(o, 0));
-		const char *hex = json_string_value(json_array_get(o, 1));
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t role;
+		struct digest d;
 
-		for (int k = 0; k < ROLE_COUNT; k++) {
-			if (role && hex && strcmp(role, role_names[k]) == 0) {
-				if (digest_from_hex(hex, &r->out_digest[k]) < 0)
-					return -EBADMSG;
-				r->have[k] = true;
-			}
-		}
+		if (!take_le(&p, end, 1, &role) || role >= ROLE_COUNT || !take(&p, end, &d, 16))
+			return -EBADMSG;
+		r->have[role] = true;
+		r->out_digest[role] = d;
 	}
-	if (!r->have[ROLE_OBJECT])
+	if (!take_le(&p, end, 4, &len) || (uint64_t)(end - p) < len ||
+	    buf_append(&r->out, p, (size_t)len) < 0 || !take(&p, end, NULL, (size_t)len) ||
+	    !take_le(&p, end, 4, &len) || (uint64_t)(end - p) < len ||
+	    buf_append(&r->err, p, (size_t)len) < 0 || !take(&p, end, NULL, (size_t)len) ||
+	    !take_le(&p, end, 4, &n) || n > (uint64_t)(end - p) / 2) {
+		result_free(r);
 		return -EBADMSG;
+	}
+	r->deps = calloc((size_t)n + 1, sizeof(char *));
+	if (!r->deps) {
+		result_free(r);
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (!take_le(&p, end, 2, &len) || (uint64_t)(end - p) < len ||
+		    !(r->deps[i] = strndup((const char *)p, (size_t)len))) {
+			result_free(r);
+			return -EBADMSG;
+		}
+		p += len;
+		r->n_deps++;
+	}
+	if (!take_le(&p, end, 4, &v) || (r->source_index = (size_t)v, false) ||
+	    !take_le(&p, end, 8, &v) || p != end || !r->have[ROLE_OBJECT]) {
+		result_free(r);
+		return -EBADMSG;
+	}
+	r->duration_ms = (int64_t)v;
 	return 0;
+}
+
+static int put_le(struct buf *b, uint64_t v, size_t n)
+{
+	uint8_t x[8];
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = (uint8_t)(v >> (8 * i));
+	return buf_append(b, x, n);
+}
+
+static int result_encode(const struct result *r, const void *out, size_t out_len, const void *err,
+                         size_t err_len, char *const *deps, size_t n_deps, struct buf *b)
+{
+	uint8_t n = 0;
+	int ret;
+
+	for (int k = 0; k < ROLE_COUNT; k++)
+		n += r->have[k];
+	ret = buf_append(b, result_magic, 4);
+	if (ret == 0)
+		ret = put_le(b, n, 1);
+	for (int k = 0; k < ROLE_COUNT && ret == 0; k++) {
+		if (!r->have[k])
+			continue;
+		ret = put_le(b, (uint64_t)k, 1);
+		if (ret == 0)
+			ret = buf_append(b, r->out_digest[k].bytes, 16);
+	}
+	if (ret == 0 && (out_len > UINT32_MAX || err_len > UINT32_MAX))
+		ret = -EMSGSIZE;
+	if (ret == 0)
+		ret = put_le(b, out_len, 4);
+	if (ret == 0)
+		ret = buf_append(b, out, out_len);
+	if (ret == 0)
+		ret = put_le(b, err_len, 4);
+	if (ret == 0)
+		ret = buf_append(b, err, err_len);
+	if (ret == 0)
+		ret = put_le(b, n_deps, 4);
+	for (size_t i = 0; i < n_deps && ret == 0; i++) {
+		size_t len = strlen(deps[i]);
+
+		ret = len > 0xffff ? -ENAMETOOLONG : put_le(b, len, 2);
+		if (ret == 0)
+			ret = buf_append(b, deps[i], len);
+	}
+	if (ret == 0)
+		ret = put_le(b, r->source_index, 4);
+	if (ret == 0)
+		ret = put_le(b, (uint64_t)r->duration_ms, 8);
+	return ret;
 }
 
 static const char *role_path(const struct compile_args *a, enum output_role role)
@@ -559,8 +664,6 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 	struct depfile deps = {0};
 	struct buf text = BUF_INIT;
 	char *path;
-	size_t i;
-	json_t *p;
 	int ret;
 
 	for (int k = 0; k < ROLE_COUNT; k++) {
@@ -584,11 +687,12 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 	}
 	if (!a->depfile_wanted)
 		return 0;
-	deps.n_prereqs = json_array_size(r->deps);
-	deps.prereqs = calloc(deps.n_prereqs + 1, sizeof(char *));
+	deps.prereqs = calloc(r->n_deps + 1, sizeof(char *));
 	if (!deps.prereqs)
 		return -ENOMEM;
-	json_array_foreach(r->deps, i, p) deps.prereqs[i] = strdup(json_string_value(p) ?: "");
+	for (size_t i = 0; i < r->n_deps; i++)
+		if ((deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
+			deps.n_prereqs++;
 	deps.source_index = r->source_index;
 	ret = render_depfile(a, ci, &deps, &text);
 	if (ret == 0) {
@@ -648,9 +752,9 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	} else {
 		d->action = CACHE_HIT;
 		d->exit_code = 0;
-		if (b64_decode(r.out_b64, strlen(r.out_b64), &d->out) < 0 ||
-		    b64_decode(r.err_b64, strlen(r.err_b64), &d->err) < 0)
-			ret = -EBADMSG;
+		if (buf_append(&d->out, r.out.data, r.out.len) < 0 ||
+		    buf_append(&d->err, r.err.data, r.err.len) < 0)
+			ret = -ENOMEM;
 		else {
 			index_touch(c->index, INDEX_RESULTS, &m.entries[idx].result, time(NULL));
 			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
@@ -659,7 +763,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 			         (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
 		}
 	}
-	json_decref(r.json);
+	result_free(&r);
 	manifest_free(&m);
 	buf_free(&blob);
 	return ret;
@@ -960,10 +1064,8 @@ static bool user_dirs_have_pch(const struct pending *p, char *const *search, siz
 	return false;
 }
 
-static int store_outputs(struct cache *c, struct pending *p, json_t *outs, uint64_t *bytes)
+static int store_outputs(struct cache *c, struct pending *p, struct result *res, uint64_t *bytes)
 {
-	char hex[DIGEST_HEX_LEN + 1];
-
 	for (int k = 0; k < ROLE_COUNT; k++) {
 		const char *rel = role_path(&p->args, (enum output_role)k);
 		struct digest d;
@@ -999,15 +1101,10 @@ static int store_outputs(struct cache *c, struct pending *p, json_t *outs, uint6
 		if (r < 0)
 			return r;
 		*bytes += stored;
-		digest_to_hex(&d, hex);
-		json_array_append_new(outs, json_pack("[s,s]", role_names[k], hex));
+		res->have[k] = true;
+		res->out_digest[k] = d;
 	}
 	return 0;
-}
-
-static int dump_cb(const char *s, size_t n, void *data)
-{
-	return buf_append(data, s, n) < 0 ? -1 : 0;
 }
 
 /* Decide, file by file, whether the include closure can be trusted. */
@@ -1075,12 +1172,12 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	struct manifest_entry e = {0};
 	struct manifest m = {0};
 	struct key_file *kf = NULL;
-	struct buf blob = BUF_INIT, b64 = BUF_INIT, text = BUF_INIT;
+	struct buf blob = BUF_INIT, text = BUF_INIT;
 	char *search[256], *spelled[256], *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1];
 	char conflict[PATH_MAX];
 	bool watched[256];
 	size_t n_search = 0;
-	json_t *rec = NULL, *outs, *jdeps;
+	struct result res = {0};
 	uint64_t bytes = 0;
 	const char *skip = NULL;
 	int r;
@@ -1165,12 +1262,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		kf[i] = (struct key_file){e.files[i].path, e.files[i].digest};
 	key_result(&p->key, kf, e.n_files, &e.result);
 
-	rec = json_object();
-	outs = json_array();
-	jdeps = json_array();
-	json_object_set_new(rec, "v", json_integer(RESULT_FORMAT));
-	json_object_set_new(rec, "o", outs);
-	r = store_outputs(c, p, outs, &bytes);
+	r = store_outputs(c, p, &res, &bytes);
 	if (r < 0) {
 		stat_add(c,
 		         r == -ENOENT   ? "error.missing_file"
@@ -1181,17 +1273,10 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		skip = "error";
 		goto not_stored;
 	}
-	b64_encode(out, out_len, &b64);
-	json_object_set_new(rec, "out", json_string(b64.len ? (char *)b64.data : ""));
-	buf_reset(&b64);
-	b64_encode(err, err_len, &b64);
-	json_object_set_new(rec, "err", json_string(b64.len ? (char *)b64.data : ""));
-	for (size_t i = 0; i < deps.n_prereqs; i++)
-		json_array_append_new(jdeps, json_string(deps.prereqs[i]));
-	json_object_set_new(rec, "deps", jdeps);
-	json_object_set_new(rec, "src", json_integer((json_int_t)deps.source_index));
-	json_object_set_new(rec, "ms", json_integer(duration_ms));
-	if (json_dump_callback(rec, dump_cb, &blob, JSON_COMPACT) < 0) {
+	res.source_index = deps.source_index;
+	res.duration_ms = duration_ms;
+	if (result_encode(&res, out, out_len, err, err_len, deps.prereqs, deps.n_prereqs, &blob) <
+	    0) {
 		skip = "error";
 		goto not_stored;
 	}
@@ -1239,9 +1324,7 @@ done:
 	}
 	free(kf);
 	free(depfile_path);
-	json_decref(rec);
 	buf_free(&blob);
-	buf_free(&b64);
 	buf_free(&text);
 	depfile_free(&deps);
 	manifest_entry_free(&e);
@@ -1271,8 +1354,8 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 		for (int k = 0; k < ROLE_COUNT; k++)
 			if (r.have[k])
 				store_remove(dc->c->store, &r.out_digest[k], NULL);
+		result_free(&r);
 	}
-	json_decref(r.json);
 	buf_free(&b);
 	return 0;
 }

@@ -2,7 +2,6 @@
 #include "manifest.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MANIFEST_FORMAT 3
+#define MANIFEST_FORMAT 4
 /*
  * Timestamps are coarse (a clock tick): a folder changed this recently may
  * change again without its mtime moving, and a file created just after a
@@ -55,188 +54,232 @@ void manifest_free(struct manifest *m)
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static int decode_strings(json_t *arr, char ***out, size_t *n)
-{
-	json_t *x;
-	size_t i;
+/*
+ * Binary, little-endian, every length checked on the way in: a manifest is
+ * decoded on every lookup, and JSON made that half of a hit's cost.
+ *   "ZCM" FORMAT, u32 n_entries, then per entry:
+ *   result[16] i64 since  u32 n_files  { str path, digest[16] }
+ *   u32 n_watch  { str dir, i64 mtime, u64 dev, u64 ino, u32 n { str name } }
+ *   u32 n_qwatch { str dir, i64 mtime, u64 dev, u64 ino }  u32 n_qnames { str }
+ * where str is u16 length + bytes (no NUL).
+ */
+static const char magic[4] = {'Z', 'C', 'M', MANIFEST_FORMAT};
 
-	*out = calloc(json_array_size(arr) + 1, sizeof(char *));
-	if (!*out)
-		return -ENOMEM;
-	json_array_foreach(arr, i, x)
-	{
-		if (!json_is_string(x))
-			return -EBADMSG;
-		(*out)[i] = strdup(json_string_value(x));
-		if (!(*out)[i])
-			return -ENOMEM;
-		(*n)++;
+struct reader {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint64_t rd_le(struct reader *r, size_t n)
+{
+	uint64_t v = 0;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return 0;
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)r->p[i] << (8 * i);
+	r->p += n;
+	return v;
 }
 
-/* [[dir, mtime, [names]], ...], or with null names for the quote folders. */
-static int decode_watches(json_t *arr, bool with_names, struct manifest_watch **out, size_t *n)
+static void rd_bytes(struct reader *r, void *out, size_t n)
 {
-	json_t *x;
-	size_t i;
-	int r;
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, r->p, n);
+	r->p += n;
+}
 
-	if (!json_is_array(arr))
-		return -EBADMSG;
-	*out = calloc(json_array_size(arr) + 1, sizeof(**out));
-	if (!*out)
-		return -ENOMEM;
-	json_array_foreach(arr, i, x)
-	{
-		const char *dir = json_string_value(json_array_get(x, 0));
-		json_t *names = json_array_get(x, 2);
+static char *rd_str(struct reader *r)
+{
+	size_t n = (size_t)rd_le(r, 2);
+	char *s;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	s = malloc(n + 1);
+	if (!s) {
+		r->bad = true;
+		return NULL;
+	}
+	memcpy(s, r->p, n);
+	s[n] = '\0';
+	r->p += n;
+	return s;
+}
+
+/* A count, bounded by what the remaining bytes could hold (min bytes each). */
+static size_t rd_count(struct reader *r, size_t min_each)
+{
+	uint64_t n = rd_le(r, 4);
+
+	if (!r->bad && n > (uint64_t)(r->end - r->p) / min_each)
+		r->bad = true;
+	return r->bad ? 0 : (size_t)n;
+}
+
+static void rd_watches(struct reader *r, bool with_names, struct manifest_watch **out, size_t *n)
+{
+	size_t count = rd_count(r, 2 + 8 + 8 + 8);
+
+	*out = calloc(count + 1, sizeof(**out));
+	if (!*out) {
+		r->bad = true;
+		return;
+	}
+	for (size_t i = 0; i < count && !r->bad; i++) {
 		struct manifest_watch *w = &(*out)[i];
 
-		if (!dir || !json_is_integer(json_array_get(x, 1)) ||
-		    !json_is_integer(json_array_get(x, 3)) ||
-		    !json_is_integer(json_array_get(x, 4)))
-			return -EBADMSG;
-		w->dir = strdup(dir);
-		if (!w->dir)
-			return -ENOMEM;
-		w->mtime_ns = json_integer_value(json_array_get(x, 1));
-		w->dev = (uint64_t)json_integer_value(json_array_get(x, 3));
-		w->ino = (uint64_t)json_integer_value(json_array_get(x, 4));
+		w->dir = rd_str(r);
+		w->mtime_ns = (int64_t)rd_le(r, 8);
+		w->dev = rd_le(r, 8);
+		w->ino = rd_le(r, 8);
 		(*n)++;
-		if (with_names != json_is_array(names) || (!with_names && !json_is_null(names)))
-			return -EBADMSG;
 		if (with_names) {
-			r = decode_strings(names, &w->names, &w->n_names);
-			if (r < 0)
-				return r;
+			size_t k = rd_count(r, 2);
+
+			w->names = calloc(k + 1, sizeof(char *));
+			if (!w->names) {
+				r->bad = true;
+				return;
+			}
+			for (size_t j = 0; j < k && !r->bad; j++)
+				if ((w->names[j] = rd_str(r)))
+					w->n_names++;
 		}
 	}
-	return 0;
 }
 
-static int decode_entry(json_t *je, struct manifest_entry *e)
+static void decode_entry(struct reader *r, struct manifest_entry *e)
 {
-	json_t *files = json_object_get(je, "f"), *x;
-	const char *r = json_string_value(json_object_get(je, "r"));
-	size_t i;
-	int ret;
+	size_t n;
 
-	if (!r || digest_from_hex(r, &e->result) < 0 || !json_is_array(files) ||
-	    !json_is_array(json_object_get(je, "q")) || !json_is_integer(json_object_get(je, "t")))
-		return -EBADMSG;
-	e->since_ns = json_integer_value(json_object_get(je, "t"));
-	e->files = calloc(json_array_size(files) + 1, sizeof(*e->files));
-	if (!e->files)
-		return -ENOMEM;
-	json_array_foreach(files, i, x)
-	{
-		const char *p = json_string_value(json_array_get(x, 0));
-		const char *d = json_string_value(json_array_get(x, 1));
-
-		if (!p || !d || digest_from_hex(d, &e->files[i].digest) < 0)
-			return -EBADMSG;
-		e->files[i].path = strdup(p);
-		if (!e->files[i].path)
-			return -ENOMEM;
+	rd_bytes(r, e->result.bytes, sizeof(e->result.bytes));
+	e->since_ns = (int64_t)rd_le(r, 8);
+	n = rd_count(r, 2 + 16);
+	e->files = calloc(n + 1, sizeof(*e->files));
+	if (!e->files) {
+		r->bad = true;
+		return;
+	}
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		e->files[i].path = rd_str(r);
+		rd_bytes(r, e->files[i].digest.bytes, sizeof(e->files[i].digest.bytes));
 		e->n_files++;
 	}
-	ret = decode_watches(json_object_get(je, "w"), true, &e->watch, &e->n_watch);
-	if (ret == 0)
-		ret = decode_watches(json_object_get(je, "qd"), false, &e->qwatch, &e->n_qwatch);
-	if (ret == 0)
-		ret = decode_strings(json_object_get(je, "q"), &e->qnames, &e->n_qnames);
-	return ret;
+	rd_watches(r, true, &e->watch, &e->n_watch);
+	rd_watches(r, false, &e->qwatch, &e->n_qwatch);
+	n = rd_count(r, 2);
+	e->qnames = calloc(n + 1, sizeof(char *));
+	if (!e->qnames) {
+		r->bad = true;
+		return;
+	}
+	for (size_t i = 0; i < n && !r->bad; i++)
+		if ((e->qnames[i] = rd_str(r)))
+			e->n_qnames++;
 }
 
 int manifest_decode(const void *blob, size_t len, struct manifest *out)
 {
-	json_t *j = json_loadb(blob, len, 0, NULL), *entries, *je;
-	size_t i;
-	int r = 0;
+	struct reader r = {blob, (const uint8_t *)blob + len, false};
+	char head[4];
+	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (!j)
+	rd_bytes(&r, head, sizeof(head));
+	if (r.bad || memcmp(head, magic, sizeof(magic)) != 0)
 		return -EBADMSG;
-	entries = json_object_get(j, "e");
-	if (json_integer_value(json_object_get(j, "v")) != MANIFEST_FORMAT ||
-	    !json_is_array(entries)) {
-		json_decref(j);
-		return -EBADMSG;
-	}
-	out->entries = calloc(json_array_size(entries) + 1, sizeof(*out->entries));
-	if (!out->entries) {
-		json_decref(j);
+	n = rd_count(&r, 16 + 8 + 4 * 4);
+	out->entries = calloc(n + 1, sizeof(*out->entries));
+	if (!out->entries)
 		return -ENOMEM;
-	}
-	json_array_foreach(entries, i, je)
-	{
-		r = decode_entry(je, &out->entries[i]);
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		decode_entry(&r, &out->entries[i]);
 		out->n++;
-		if (r < 0)
-			break;
 	}
-	json_decref(j);
-	if (r < 0)
+	if (r.bad || r.p != r.end) {
 		manifest_free(out);
-	return r;
+		return -EBADMSG;
+	}
+	return 0;
 }
 
-static int dump_cb(const char *p, size_t n, void *data)
+static int wr_le(struct buf *b, uint64_t v, size_t n)
 {
-	return buf_append(data, p, n) < 0 ? -1 : 0;
-}
-
-static json_t *encode_strings(char *const *v, size_t n)
-{
-	json_t *a = json_array();
+	uint8_t x[8];
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
+		x[i] = (uint8_t)(v >> (8 * i));
+	return buf_append(b, x, n);
 }
 
-static json_t *encode_watches(const struct manifest_watch *w, size_t n, bool with_names)
+static int wr_str(struct buf *b, const char *s)
 {
-	json_t *a = json_array();
+	size_t n = strlen(s);
 
-	for (size_t k = 0; k < n; k++) {
-		json_t *names = with_names ? encode_strings(w[k].names, w[k].n_names) : json_null();
+	if (n > 0xffff)
+		return -ENAMETOOLONG;
+	return wr_le(b, n, 2) < 0 ? -ENOMEM : buf_append(b, s, n);
+}
 
-		json_array_append_new(a,
-		                      json_pack("[s,I,o,I,I]", w[k].dir, (json_int_t)w[k].mtime_ns,
-		                                names, (json_int_t)w[k].dev, (json_int_t)w[k].ino));
+static int wr_watches(struct buf *b, const struct manifest_watch *w, size_t n, bool with_names)
+{
+	int r = wr_le(b, n, 4);
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = wr_str(b, w[i].dir);
+		if (r == 0)
+			r = wr_le(b, (uint64_t)w[i].mtime_ns, 8);
+		if (r == 0)
+			r = wr_le(b, w[i].dev, 8);
+		if (r == 0)
+			r = wr_le(b, w[i].ino, 8);
+		if (r == 0 && with_names) {
+			r = wr_le(b, w[i].n_names, 4);
+			for (size_t k = 0; k < w[i].n_names && r == 0; k++)
+				r = wr_str(b, w[i].names[k]);
+		}
 	}
-	return a;
+	return r;
 }
 
 int manifest_encode(const struct manifest *m, struct buf *out)
 {
-	json_t *j = json_object(), *entries = json_array();
-	char hex[DIGEST_HEX_LEN + 1];
-	int r;
+	int r = buf_append(out, magic, sizeof(magic));
 
-	for (size_t i = 0; i < m->n; i++) {
+	if (r == 0)
+		r = wr_le(out, m->n, 4);
+	for (size_t i = 0; i < m->n && r == 0; i++) {
 		const struct manifest_entry *e = &m->entries[i];
-		json_t *je = json_object(), *files = json_array();
 
-		digest_to_hex(&e->result, hex);
-		json_object_set_new(je, "r", json_string(hex));
-		json_object_set_new(je, "t", json_integer((json_int_t)e->since_ns));
-		for (size_t k = 0; k < e->n_files; k++) {
-			digest_to_hex(&e->files[k].digest, hex);
-			json_array_append_new(files, json_pack("[s,s]", e->files[k].path, hex));
+		r = buf_append(out, e->result.bytes, sizeof(e->result.bytes));
+		if (r == 0)
+			r = wr_le(out, (uint64_t)e->since_ns, 8);
+		if (r == 0)
+			r = wr_le(out, e->n_files, 4);
+		for (size_t k = 0; k < e->n_files && r == 0; k++) {
+			r = wr_str(out, e->files[k].path);
+			if (r == 0)
+				r = buf_append(out, e->files[k].digest.bytes,
+				               sizeof(e->files[k].digest.bytes));
 		}
-		json_object_set_new(je, "f", files);
-		json_object_set_new(je, "w", encode_watches(e->watch, e->n_watch, true));
-		json_object_set_new(je, "qd", encode_watches(e->qwatch, e->n_qwatch, false));
-		json_object_set_new(je, "q", encode_strings(e->qnames, e->n_qnames));
-		json_array_append_new(entries, je);
+		if (r == 0)
+			r = wr_watches(out, e->watch, e->n_watch, true);
+		if (r == 0)
+			r = wr_watches(out, e->qwatch, e->n_qwatch, false);
+		if (r == 0)
+			r = wr_le(out, e->n_qnames, 4);
+		for (size_t k = 0; k < e->n_qnames && r == 0; k++)
+			r = wr_str(out, e->qnames[k]);
 	}
-	json_object_set_new(j, "v", json_integer(MANIFEST_FORMAT));
-	json_object_set_new(j, "e", entries);
-	r = json_dump_callback(j, dump_cb, out, JSON_COMPACT) < 0 ? -ENOMEM : 0;
-	json_decref(j);
 	return r;
 }
 
