@@ -16,6 +16,7 @@ static const char *const kind_names[PROTO_KIND_COUNT] = {
         [PROTO_CONFIG] = "config",
         [PROTO_TRIM] = "trim",
         [PROTO_STOP] = "stop",
+        [PROTO_EXPLAIN] = "explain",
 };
 
 const char *proto_kind_name(enum proto_kind kind)

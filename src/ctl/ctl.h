@@ -43,6 +43,7 @@ int ctl_check_reply(struct ctl *ctl, json_t *reply);
 void ctl_format_bytes(uint64_t n, char *out, size_t len);
 
 typedef int ctl_command(struct ctl *ctl, int argc, char **argv);
-ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config;
+ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config,
+        ctl_explain;
 
 #endif

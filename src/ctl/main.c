@@ -20,6 +20,7 @@ static const struct ctl_command_entry {
 	const char *help;
 } commands[] = {
         {"status", ctl_status, "status", "show whether the server runs, and how"},
+        {"explain", ctl_explain, "explain [N]", "why the last N (20) compiles were not hits"},
         {"stats", ctl_stats, "stats", "show the cache statistics"},
         {"zero-stats", ctl_zero_stats, "zero-stats", "reset the statistics"},
         {"flush", ctl_flush, "flush [--older-than DURATION]", "empty the cache"},

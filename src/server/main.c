@@ -178,6 +178,7 @@ void server_conn_lost(struct server *srv, struct conn *c)
 
 	if (token && srv->cache)
 		cache_abandon(srv->cache, token);
+	explain_outcome(srv, token, "abandoned");
 	conn_set_token(c, NULL);
 	inflight_finish(srv, c);
 }
@@ -280,6 +281,7 @@ static void server_free(struct server *srv)
 			event_free(evs[i]);
 	listener_close(srv);
 	inflight_cancel_all(srv);
+	explain_free(srv);
 	cache_close(srv->cache);
 	srv->cache = NULL;
 	if (srv->pid_lock_fd >= 0)

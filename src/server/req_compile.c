@@ -216,11 +216,15 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	int r;
 
 	if (!srv->cache) {
+		explain_record(srv, c, req, "uncacheable", "cache_unavailable", srv->cache_error,
+		               NULL);
 		conn_reply(c, run_reply("cache_unavailable"));
 		return;
 	}
 	if (!same_filesystem_view(conn_peer_pid(c))) {
 		cache_count(srv->cache, "uncacheable.foreign_namespace", 1);
+		explain_record(srv, c, req, "uncacheable", "foreign_namespace",
+		               "the client is in another mount namespace or root", NULL);
 		conn_reply(c, run_reply("foreign_namespace"));
 		return;
 	}
@@ -251,6 +255,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		break;
 	case CACHE_RUN:
 		log_debug("pid %ld: not cacheable: %s", (long)conn_peer_pid(c), d.explain);
+		explain_record(srv, c, req, "uncacheable", d.reason, d.explain, NULL);
 		conn_reply(c, run_reply(d.reason));
 		break;
 	case CACHE_RUN_STORE:
@@ -268,6 +273,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 				srv->inflight = in;
 			}
 		}
+		explain_record(srv, c, req, "miss", "miss", d.explain, d.token);
 		conn_set_token(c, d.token);
 		conn_reply(c, store_reply(&d));
 		break;

@@ -29,6 +29,7 @@ void req_store(struct server *srv, struct conn *c, json_t *req)
 	    !out || !err || b64_decode(out, strlen(out), &o) < 0 ||
 	    b64_decode(err, strlen(err), &e) < 0) {
 		cache_abandon(srv->cache, token);
+		explain_outcome(srv, token, "abandoned");
 		inflight_finish(srv, c);
 		buf_free(&o);
 		buf_free(&e);
@@ -40,6 +41,7 @@ void req_store(struct server *srv, struct conn *c, json_t *req)
 	                e.data, e.len, proto_get_int(req, "duration_ms", 0), &why);
 	buf_free(&o);
 	buf_free(&e);
+	explain_outcome(srv, token, r == 0 ? "stored" : r > 0 && why ? why : "error");
 	/* Waiters look the result up now: a hit if it was stored. */
 	inflight_finish(srv, c);
 	if (r < 0) {

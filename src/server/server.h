@@ -27,6 +27,7 @@ enum activation {
 struct conn;
 struct cache;
 struct inflight;
+struct explain_log;
 
 struct server {
 	struct event_base *base;
@@ -65,7 +66,8 @@ struct server {
 	 * compile is passed through, and status says why). */
 	struct cache *cache;
 	char cache_error[PATH_MAX + 128];
-	struct inflight *inflight; /* misses being compiled, for joining */
+	struct inflight *inflight;   /* misses being compiled, for joining */
+	struct explain_log *explain; /* the last non-hits, for explain (req_explain.c) */
 
 	/* Counters kept in memory (the cache's own stats live in the index). */
 	uint64_t requests[PROTO_KIND_COUNT];
@@ -104,6 +106,16 @@ void dispatch_request(struct server *srv, struct conn *c, json_t *req);
 void inflight_finish(struct server *srv, struct conn *owner);
 void inflight_cancel_all(struct server *srv);
 
+/* req_explain.c: the last EXPLAIN_MAX compiles that were not hits. kind is
+ * "miss" (token set: run and stored) or "uncacheable" (run as is); reason is
+ * the stats name; detail the engine's explanation (reason when empty). */
+#define EXPLAIN_MAX 100
+void explain_record(struct server *srv, struct conn *c, json_t *req, const char *kind,
+                    const char *reason, const char *detail, const char *token);
+/* What became of the miss under token: "stored", why it was not, "abandoned". */
+void explain_outcome(struct server *srv, const char *token, const char *outcome);
+void explain_free(struct server *srv);
+
 /* main.c */
 void server_shutdown(struct server *srv, const char *reason);
 void server_reload_config(struct server *srv);
@@ -114,6 +126,6 @@ typedef void request_handler(struct server *srv, struct conn *c, json_t *req);
 typedef json_t *request_validator(json_t *req);
 request_validator validate_compile;
 request_handler req_compile, req_store, req_status, req_stats, req_zero_stats, req_flush,
-        req_config, req_trim, req_stop;
+        req_config, req_trim, req_stop, req_explain;
 
 #endif

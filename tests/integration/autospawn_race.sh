@@ -60,7 +60,7 @@ is "still one \"listening on\" line" "$(log_count 'listening on')" 1
 out=$(zccachectl status)
 is "status without --no-start exits 0" "$?" 0
 ok "and says running" grep -q "zccache server: running" <<<"$out"
-ok "activation autospawn" grep -q "activation: autospawn" <<<"$out"
+ok "activation autospawn" grep -q "Activation: autospawn" <<<"$out"
 ok "a server now runs" server_alive
 is "it is a second server" "$(log_count 'listening on')" 2
 

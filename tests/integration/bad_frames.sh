@@ -124,7 +124,7 @@ zccache true
 is "a launcher still gets through" "$(counter requests.compile)" "$((before + 1))"
 out=$(zccachectl status)
 is "zccachectl status works after all that" "$?" 0
-ok "same server pid" grep -q "pid: *$spid\$" <<<"$out"
+ok "same server pid" grep -q "PID: $spid " <<<"$out"
 ok "the log names an oversized frame" grep -q "sent a frame of 2147483647 bytes (limit 33554432); closing" \
 	"$ZCCACHE_DIR/log"
 ok "the log names a frame that is not JSON" grep -q "sent a frame that is not a JSON object; closing" \
