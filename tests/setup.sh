@@ -12,6 +12,7 @@ PACKAGES=(
 	libsystemd-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev
 	libzstd-dev libxxhash-dev
 	systemd clang g++ make util-linux passwd iproute2 procps
+	debhelper dpkg-dev fakeroot lintian rpm rpmlint
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
