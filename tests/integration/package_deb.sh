@@ -122,6 +122,23 @@ is "the server is the installed /usr/bin/zccached" "$(readlink "/proc/$pid/exe" 
 	/usr/bin/zccached
 is "it was autospawned (no systemd here)" \
 	"$(/usr/bin/zccachectl --json --no-start status 2>/dev/null | jget activation)" autospawn
+# --- a new login shell: no other step than installing the package ---
+ok "the package installs /etc/profile.d/zccache.sh" test -f /etc/profile.d/zccache.sh
+login() { # login COMMAND: run it in a fresh login shell, our sandbox's paths kept
+	env -i HOME="$HOME" TERM=dumb ZCCACHE_SOCKET="$ZCCACHE_SOCKET" ZCCACHE_DIR="$ZCCACHE_DIR" \
+		ZCCACHE_CONFIG="$ZCCACHE_CONFIG" bash -lc "$1"
+}
+is "a login shell finds gcc in /usr/lib/zccache" "$(login 'command -v gcc')" /usr/lib/zccache/gcc
+is "ZCCACHE_NO_PROFILE=1 opts out" \
+	"$(env -i HOME="$HOME" ZCCACHE_NO_PROFILE=1 bash -lc 'command -v gcc')" /usr/bin/gcc
+mkdir -p "$T/proj"
+printf 'int one(void) { return 1; }\n' >"$T/proj/one.c"
+printf 'int two(void) { return 2; }\n' >"$T/proj/two.c"
+printf 'all: one.o two.o\nclean:\n\trm -f one.o two.o\n' >"$T/proj/Makefile"
+before=$(/usr/bin/zccachectl --json --no-start stats 2>/dev/null | jget direct_hit)
+login "make -s -C '$T/proj' && make -s -C '$T/proj' clean && make -s -C '$T/proj'" >/dev/null 2>&1
+is "make in a fresh login shell is cached: the rebuild hits" \
+	"$(($(/usr/bin/zccachectl --json --no-start stats 2>/dev/null | jget direct_hit) - before))" 2
 out=$(/usr/bin/zccachectl status 2>&1)
 is "zccachectl status exits 0" "$?" 0
 ok "zccachectl status says it runs" grep -q 'running' <<<"$out"
