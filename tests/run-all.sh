@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 BUILD=build bash tests/setup.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 if [ ! -f build-asan/build.ninja ]; then
-	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+	CC=${CC:-cc} meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
 		>/dev/null || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 ninja -C build-asan >/dev/null || { echo "asan build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -18,6 +18,6 @@ jobs=$(nproc)
 echo "== tests: normal build"
 meson test -C build --num-processes "$jobs" --print-errorlogs --no-rebuild "$@"
 echo "== tests: ASan+UBSan build"
-meson test -C build-asan --num-processes "$jobs" --print-errorlogs --no-rebuild --no-suite packaging "$@"
+meson test -C build-asan --num-processes "$jobs" --print-errorlogs --no-rebuild --no-suite packaging --no-suite bench "$@"
 
 python3 tests/tally.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json

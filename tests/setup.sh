@@ -27,6 +27,8 @@ fi
 
 BUILD=${BUILD:-build}
 if [ ! -f "$BUILD/build.ninja" ]; then
-	meson setup "$BUILD" -Dwerror=true
+	# An explicit CC: meson would otherwise wrap the compiler in whatever
+	# ccache or sccache the machine has (the benchmark installs both).
+	CC=${CC:-cc} meson setup "$BUILD" -Dwerror=true
 fi
 ninja -C "$BUILD"

@@ -1,0 +1,135 @@
+/* Two stand-in compilers and a timer for bench/bench.py.
+ *
+ * Built as "touchcc" (default): the floor of a build. It only creates its
+ * outputs: an empty -o file and, when asked for one (-MD/-MMD, -MF, -MQ/-MT),
+ * a depfile naming the source, so that make and ninja (deps = gcc) accept it.
+ *
+ * Built with -DFILL as a fake "gcc" that zccache can cache: it answers the
+ * identification queries the server makes (-dumpversion, -dumpmachine,
+ * -print-prog-name=, -x LANG -E -v -) and writes a small object holding the
+ * source's bytes, plus the depfile. Used to fill the cache with 100 000
+ * entries in minutes instead of the hours real gcc would take.
+ *
+ * Built with -DSPAWNLOOP as "spawnloop N PROGRAM ARG...": posix_spawn PROGRAM
+ * N times, one after the other, and print the mean wall time of one run in
+ * nanoseconds: the exec floor, without Python's own overhead.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef SPAWNLOOP
+extern char **environ;
+
+int main(int argc, char **argv)
+{
+	struct timespec a, b;
+	long n, i;
+
+	if (argc < 3)
+		return 2;
+	n = atol(argv[1]);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++) {
+		pid_t pid;
+		int st;
+
+		if (posix_spawn(&pid, argv[2], NULL, NULL, argv + 2, environ) != 0)
+			return 1;
+		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("%.0f\n", ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n);
+	return 0;
+}
+#else
+static int write_all(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	ssize_t w = 0;
+
+	if (fd < 0)
+		return -1;
+	if (len)
+		w = write(fd, data, len);
+	close(fd);
+	return w == (ssize_t)len ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = NULL, *mf = NULL, *mt = NULL, *src = NULL;
+	char dbuf[8192], defmf[4096];
+	int md = 0, i, n;
+
+#ifdef FILL
+	if (argc == 2 && !strcmp(argv[1], "-dumpversion"))
+		return puts("12"), 0;
+	if (argc == 2 && !strcmp(argv[1], "-dumpmachine"))
+		return puts("x86_64-linux-gnu"), 0;
+	if (argc == 2 && !strncmp(argv[1], "-print-prog-name=", 17))
+		return puts(argv[1] + 17), 0;
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-E")) {
+			fputs("#include <...> search starts here:\nEnd of search list.\n", stderr);
+			return 0;
+		}
+#endif
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(a, "-MF") && i + 1 < argc)
+			mf = argv[++i];
+		else if ((!strcmp(a, "-MQ") || !strcmp(a, "-MT")) && i + 1 < argc)
+			mt = argv[++i];
+		else if (!strcmp(a, "-MD") || !strcmp(a, "-MMD"))
+			md = 1;
+		else if ((!strcmp(a, "-I") || !strcmp(a, "-D") || !strcmp(a, "-x") ||
+		          !strcmp(a, "-include")) && i + 1 < argc)
+			i++;
+		else if (a[0] != '-')
+			src = a;
+	}
+	if (!out)
+		return 0;
+#ifdef FILL
+	{
+		char obj[4096];
+		int fd, len = snprintf(obj, sizeof(obj), "FAKEOBJ %s\n", src ? src : "");
+
+		if (src && (fd = open(src, O_RDONLY)) >= 0) {
+			ssize_t r = read(fd, obj + len, sizeof(obj) - len);
+
+			if (r > 0)
+				len += r;
+			close(fd);
+		}
+		if (write_all(out, obj, len) < 0)
+			return 1;
+	}
+#else
+	if (write_all(out, NULL, 0) < 0)
+		return 1;
+#endif
+	if (!md && !mf)
+		return 0;
+	if (!mf) {
+		const char *dot = strrchr(out, '.');
+		size_t stem = dot && !strchr(dot, '/') ? (size_t)(dot - out) : strlen(out);
+
+		snprintf(defmf, sizeof(defmf), "%.*s.d", (int)stem, out);
+		mf = defmf;
+	}
+	n = snprintf(dbuf, sizeof(dbuf), "%s: %s\n", mt ? mt : out, src ? src : "");
+	return write_all(mf, dbuf, (size_t)n) < 0 ? 1 : 0;
+}
+#endif

@@ -1,0 +1,78 @@
+#!/bin/bash
+# bench/bench.py keeps working: the quick mode's script on a tiny workload
+# (6 C sources, one run, a 2-point scaling of a few dozen entries), without
+# ccache and sccache. Checks what it writes, never a timing: figures on a
+# shared machine are noise. Installs nothing: without gnuplot the chart must
+# be skipped with a message saying so.
+. "$(dirname "$0")/lib.sh"
+
+out=$T/results
+python3 "$SRCDIR/bench/bench.py" --quick --build "$ZCCACHE_BUILD" --workloads c --sources 6 --runs 1 \
+	--no-ccache --no-sccache --scale-entries 20,40 --scale-jobs 1,2 --scale-runs 1 \
+	--scale-dir "$T/work" --work "$T/work" --out "$out" >"$T/stdout" 2>"$T/stderr"
+rc=$?
+is "bench.py exits 0" "$rc" 0
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/stderr" | tail -n 30
+
+ok "results.json written" test -s "$out/latest/results.json"
+ok "results.md written" test -s "$out/latest/results.md"
+ok "a timestamped folder holds the same results" \
+	bash -c "ls -d '$out'/2*/results.json >/dev/null 2>&1"
+ok "the Markdown table went to stdout too" grep -q '^| zccache |' "$T/stdout"
+
+check_json() {
+	python3 - "$out/latest/results.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k in ("meta", "exec_floor_ms", "tools_missing", "workloads", "scaling", "targets", "chart", "chart_skipped"):
+    assert k in r, k
+assert r["exec_floor_ms"] > 0
+assert set(r["tools_missing"]) == {"ccache", "sccache"}, r["tools_missing"]
+w = r["workloads"]["c"]
+assert w["compiles"] == 6 and w["runs"] == 1, w
+for k in ("median", "min", "max", "runs"):
+    assert k in w["floor"], k
+for t in ("bare", "zccache"):
+    e = w["tools"][t]
+    for k in ("cold", "warm", "cold_over_bare", "warm_over_bare"):
+        assert k in e, (t, k)
+    assert len(e["cold"]["runs"]) == 1
+z = w["tools"]["zccache"]
+for k in ("hit_ms_per_compile", "hit_over_exec_floor", "cache_bytes", "entries", "bytes_per_entry",
+          "server_rss_kib"):
+    assert k in z, k
+assert z["entries"] == 6, z["entries"]
+assert z["server_rss_kib"] > 0
+assert w["zccache_counters"].get("direct_hit") == 6, w["zccache_counters"]
+s = r["scaling"]
+assert [j["jobs"] for j in s["jobs_runs"]] == [1, 2]
+assert [e["fill_entries"] for e in s["entries_runs"]] == [20, 40]
+# The fill's fake compiles are cached: the fixed workload's 6 plus the fill.
+assert [e["entries"] for e in s["entries_runs"]] == [26, 46], s["entries_runs"]
+for e in s["entries_runs"]:
+    for k in ("hit_ms_per_compile", "server_rss_kib", "bytes_per_entry", "fill_seconds", "warm", "floor"):
+        assert k in e, k
+assert len(r["targets"]) == 5, r["targets"]
+EOF
+}
+ok "results.json holds every figure" check_json
+
+if command -v "${GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
+	ok "chart.png drawn" test -s "$out/latest/chart.png"
+	is "results.json names the chart" "$(jget chart <"$out/latest/results.json")" chart.png
+else
+	ok "no gnuplot: no chart.png" test ! -e "$out/latest/chart.png"
+	ok "no gnuplot: the chart is skipped with a message" grep -q 'chart skipped: gnuplot is not installed' "$T/stderr"
+	ok "no gnuplot: results.md says so" grep -q 'skipped: gnuplot is not installed' "$out/latest/results.md"
+fi
+# no_bench_server: no zccached of this test's sandbox runs any more.
+no_bench_server() {
+	local p
+	for p in $(pgrep -x zccached); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -q "^ZCCACHE_SOCKET=$T/" && return 1
+	done
+	return 0
+}
+ok "no server left running" no_bench_server
+ok "the scratch folder is removed" bash -c "! ls -d '$T'/work/zccache-bench.* >/dev/null 2>&1"
+done_testing
