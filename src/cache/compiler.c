@@ -1,5 +1,6 @@
 /* compiler: identity digests and built-in include paths, cached per binary. */
 #include "compiler.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,19 +66,11 @@ void compiler_cache_free(struct compiler_cache *cc)
 	free(cc);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 {
 	struct buf b = BUF_INIT;
 	int p[2], status, r = 0;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = monotonic_ms() + timeout_ms;
 	pid_t pid;
 
 	*out = NULL;
@@ -106,7 +99,7 @@ int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 	close(p[1]);
 	for (;;) {
 		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - monotonic_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {

@@ -1,5 +1,6 @@
 /* client: blocking frame I/O with deadlines, connect and autospawn. */
 #include "client.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +21,6 @@
 #include "proto.h"
 #include "zccache-config.h"
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
@@ -43,7 +36,7 @@ static int remaining(long long deadline)
 
 	if (deadline < 0)
 		return -1;
-	left = deadline - now_ms();
+	left = deadline - monotonic_ms();
 	return left < 0 ? 0 : (int)left;
 }
 
@@ -220,7 +213,7 @@ int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t w
 		snprintf(why, whylen, "cannot open %s: %s", p->spawn_lock, strerror(errno));
 		return r;
 	}
-	deadline = now_ms() + (tmo ? atoi(tmo) : CLIENT_SPAWN_TIMEOUT_MS);
+	deadline = monotonic_ms() + (tmo ? atoi(tmo) : CLIENT_SPAWN_TIMEOUT_MS);
 	for (;;) {
 		if (!spawned && flock(lock, LOCK_EX | LOCK_NB) == 0) {
 			int ready = -1;
@@ -246,7 +239,7 @@ int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t w
 		fd = client_connect_once(p->socket);
 		if (fd >= 0)
 			break;
-		if (now_ms() >= deadline) {
+		if (monotonic_ms() >= deadline) {
 			snprintf(why, whylen, "no server answered at %s within the spawn timeout",
 			         p->socket);
 			fd = -ETIMEDOUT;
@@ -263,7 +256,7 @@ int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t w
 int client_send(int fd, json_t *msg, int timeout_ms)
 {
 	struct buf b = BUF_INIT;
-	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
 	size_t off = 0;
 	int r = proto_encode(msg, &b);
 
@@ -294,7 +287,7 @@ int client_send(int fd, json_t *msg, int timeout_ms)
 int client_recv(int fd, json_t **msg, int timeout_ms)
 {
 	struct buf b = BUF_INIT;
-	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
 	size_t used;
 	int r;
 

@@ -1,5 +1,6 @@
 /* run: fork/exec the compiler, tee its output, forward signals, mirror its end. */
 #include "run.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,20 +41,12 @@ void run_write_all(int fd, const void *p, size_t n)
 	}
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int run_captured(const char *compiler, char **argv, struct run_result *res)
 {
 	int outp[2], errp[2], status, r;
 	struct sigaction sa = {.sa_handler = forward_signal}, old[6];
 	struct pollfd fds[2];
-	int64_t start = now_ms();
+	int64_t start = monotonic_ms();
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -132,7 +125,7 @@ int run_captured(const char *compiler, char **argv, struct run_result *res)
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &old[i], NULL);
 	res->wait_status = status;
-	res->duration_ms = now_ms() - start;
+	res->duration_ms = monotonic_ms() - start;
 	return 0;
 }
 

@@ -98,7 +98,7 @@ static void finish_request(struct conn *c)
 {
 	c->busy = false;
 	c->srv->n_busy--;
-	c->srv->last_activity_ms = server_now_ms();
+	c->srv->last_activity_ms = monotonic_ms();
 }
 
 void conn_reply(struct conn *c, json_t *reply)
@@ -196,7 +196,7 @@ static void process_input(struct conn *c)
 		}
 		c->busy = true;
 		c->srv->n_busy++;
-		c->srv->last_activity_ms = server_now_ms();
+		c->srv->last_activity_ms = monotonic_ms();
 		dispatch_request(c->srv, c, req);
 		json_decref(req);
 	}

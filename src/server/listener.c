@@ -98,9 +98,9 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 		srv->dropped_conns++;
 	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (server_now_ms() - last_log > 10000) {
+	if (monotonic_ms() - last_log > 10000) {
 		log_errno(LOG_LEVEL_WARNING, err, "out of file descriptors; dropping connections");
-		last_log = server_now_ms();
+		last_log = monotonic_ms();
 	}
 }
 

@@ -25,14 +25,6 @@
 #define GRACE_MS  5000
 #define CONNS_CAP 4096u
 
-int64_t server_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: zccached [OPTION]...\n"
@@ -148,7 +140,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	if (srv->stopping)
 		return;
 	if (idle > 0 && srv->n_busy == 0 &&
-	    server_now_ms() - srv->last_activity_ms >= (int64_t)idle * 1000) {
+	    monotonic_ms() - srv->last_activity_ms >= (int64_t)idle * 1000) {
 		char why[64];
 
 		snprintf(why, sizeof(why), "idle for %llus", (unsigned long long)idle);
@@ -354,6 +346,7 @@ int main(int argc, char **argv)
 	raise_fd_limit(&srv);
 
 	open_cache(&srv);
+	server_read_filesystem_view(&srv);
 	srv.base = event_base_new();
 	if (!srv.base)
 		fatalx("cannot create the event loop");
@@ -379,7 +372,7 @@ int main(int argc, char **argv)
 	}
 
 	srv.started_at = time(NULL);
-	srv.started_ms = srv.last_activity_ms = server_now_ms();
+	srv.started_ms = srv.last_activity_ms = monotonic_ms();
 	add_timer(&srv, &srv.tick, on_tick, TICK_MS);
 	if (sd_watchdog_enabled(0, &srv.watchdog_usec) > 0)
 		add_timer(&srv, &srv.watchdog, on_watchdog, srv.watchdog_usec / 2000);

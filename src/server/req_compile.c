@@ -42,22 +42,33 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
  * a container of the same uid (toolbox, distrobox) shares the socket but not
  * /usr/include; its compiles run uncached. Unknown counts as different.
  */
-static bool same_filesystem_view(pid_t pid)
+void server_read_filesystem_view(struct server *srv)
 {
-	char path[64], mine[64], theirs[64];
-	struct stat a, b;
-	ssize_t n, m;
+	struct stat st;
+	ssize_t n = readlink("/proc/self/ns/mnt", srv->mnt_ns, sizeof(srv->mnt_ns) - 1);
 
-	if (pid <= 0)
+	srv->mnt_ns[n > 0 ? n : 0] = '\0';
+	if (stat("/", &st) == 0) {
+		srv->root_dev = st.st_dev;
+		srv->root_ino = st.st_ino;
+	}
+}
+
+static bool same_filesystem_view(const struct server *srv, pid_t pid)
+{
+	char path[64], theirs[64];
+	struct stat b;
+	ssize_t m;
+
+	if (pid <= 0 || !srv->mnt_ns[0])
 		return false;
 	snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)pid);
-	n = readlink("/proc/self/ns/mnt", mine, sizeof(mine) - 1);
 	m = readlink(path, theirs, sizeof(theirs) - 1);
-	if (n <= 0 || m <= 0 || n != m || memcmp(mine, theirs, (size_t)n) != 0)
+	if (m <= 0 || (size_t)m != strlen(srv->mnt_ns) ||
+	    memcmp(srv->mnt_ns, theirs, (size_t)m) != 0)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%ld/root", (long)pid);
-	return stat("/", &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
+	return stat(path, &b) == 0 && b.st_dev == srv->root_dev && b.st_ino == srv->root_ino;
 }
 
 static const char *env_lookup(void *ctx, const char *name)
@@ -221,7 +232,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		conn_reply(c, run_reply("cache_unavailable"));
 		return;
 	}
-	if (!same_filesystem_view(conn_peer_pid(c))) {
+	if (!same_filesystem_view(srv, conn_peer_pid(c))) {
 		cache_count(srv->cache, "uncacheable.foreign_namespace", 1);
 		explain_record(srv, c, req, "uncacheable", "foreign_namespace",
 		               "the client is in another mount namespace or root", NULL);

@@ -30,7 +30,7 @@ void req_status(struct server *srv, struct conn *c, json_t *req)
 	json_object_set_new(reply, "protocol", json_integer(PROTO_VERSION));
 	json_object_set_new(reply, "started", json_integer((json_int_t)srv->started_at));
 	json_object_set_new(reply, "uptime",
-	                    json_integer((server_now_ms() - srv->started_ms) / 1000));
+	                    json_integer((monotonic_ms() - srv->started_ms) / 1000));
 	json_object_set_new(reply, "socket", json_string(srv->socket_path));
 	json_object_set_new(reply, "cache_dir", json_string(srv->paths.cache_dir));
 	json_object_set_new(reply, "activation", json_string(activation_name(srv->activation)));

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "paths.h"
 #include "proto.h"
@@ -66,7 +67,11 @@ struct server {
 	 * compile is passed through, and status says why). */
 	struct cache *cache;
 	char cache_error[PATH_MAX + 128];
-	struct inflight *inflight;   /* misses being compiled, for joining */
+	struct inflight *inflight; /* misses being compiled, for joining */
+	/* Our own filesystem view, read once: a client must share it. */
+	char mnt_ns[64];
+	dev_t root_dev;
+	ino_t root_ino;
 	struct explain_log *explain; /* the last non-hits, for explain (req_explain.c) */
 
 	/* Counters kept in memory (the cache's own stats live in the index). */
@@ -74,9 +79,6 @@ struct server {
 	uint64_t bad_requests, refused_peers, dropped_conns;
 	char last_status[128];
 };
-
-/* Monotonic milliseconds. */
-int64_t server_now_ms(void);
 
 /* listener.c */
 int listener_open(struct server *srv);
@@ -98,6 +100,8 @@ void conn_set_token(struct conn *c, const char *token);
 const char *conn_token(const struct conn *c);
 /* The connection went away (or the server stops) with a token still set. */
 void server_conn_lost(struct server *srv, struct conn *c);
+/* Record our mount namespace and root for same_filesystem_view (req_compile.c). */
+void server_read_filesystem_view(struct server *srv);
 
 /* dispatch.c */
 void dispatch_request(struct server *srv, struct conn *c, json_t *req);
