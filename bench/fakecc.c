@@ -94,7 +94,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "-MD") || !strcmp(a, "-MMD"))
 			md = 1;
 		else if ((!strcmp(a, "-I") || !strcmp(a, "-D") || !strcmp(a, "-x") ||
-		          !strcmp(a, "-include")) && i + 1 < argc)
+		          !strcmp(a, "-include")) &&
+		         i + 1 < argc)
 			i++;
 		else if (a[0] != '-')
 			src = a;
