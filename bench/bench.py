@@ -335,8 +335,8 @@ class Tools:
         elif t == "sccache":
             self._sccache_restart()
 
-    def zstats(self, zero=False):
-        r = run([self.zctl, "--json", "zero-stats" if zero else "stats"], self.env, check=False)
+    def zstats(self, zero=False, env=None):
+        r = run([self.zctl, "--json", "zero-stats" if zero else "stats"], env or self.env, check=False)
         try:
             return {k: v for k, v in json.loads(r.stdout).items() if v} if not zero else None
         except ValueError:
@@ -461,12 +461,18 @@ def fill_cache(zccache, env, fakegcc, work, start, count, jobs):
         if i % 1000 == 0 or i == start:
             os.makedirs(os.path.join(root, "src", d), exist_ok=True)
             os.makedirs(os.path.join(root, "obj", d), exist_ok=True)
-        with open(os.path.join(root, "src", d, f"u{i}.c"), "w") as f:
+        path = os.path.join(root, "src", d, f"u{i}.c")
+        with open(path, "w") as f:
             f.write(f"int fill_{i}(void) {{ return {i}; }}\n")
         objs.append(f"obj/{d}/u{i}.o")
     with open(os.path.join(root, "Makefile"), "w") as f:
         f.write("OBJS := " + " ".join(objs) + "\nall: $(OBJS)\n"
                 "obj/%.o: src/%.c\n\t$(CC) -O2 -c $< -o $@ -MD -MF $@.d\n")
+    # A source changed (mtime or ctime) in the clock tick its compile starts
+    # in may have changed while it was read, so zccache runs it without
+    # storing it ("modified_during_compile"). Let the coarse clock move on
+    # (one tick is 1 to 10 ms) so that every fill entry counts.
+    time.sleep(0.05)
     t = time.monotonic()
     run(["make", "-s", "-C", root, f"-j{jobs}", f"CC={zccache} {fakegcc}"], env)
     took = time.monotonic() - t
@@ -541,7 +547,7 @@ def scaling(w, tools, a, exec_ms, fakegcc, work):
                  "server_rss_kib": vmrss_kib(st["pid"]) if st.get("pid") else None,
                  "server_rss_detail_kib": rss_detail_kib(st.get("pid")),
                  "floor": stats(fl), "warm": stats(wa), "hit_ms_per_compile": hit,
-                 "hit_over_exec_floor": hit / exec_ms}
+                 "hit_over_exec_floor": hit / exec_ms, "counters": tools.zstats(env=env)}
             out["entries_runs"].append(e)
             log(f"scaling {level} entries ({e['entries']} in cache): hit {hit:.2f} ms, "
                 f"server RSS {e['server_rss_kib']} KiB")
