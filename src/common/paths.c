@@ -145,6 +145,21 @@ int paths_resolve(struct zc_paths *p)
 	return first;
 }
 
+int paths_join(char *out, size_t n, const char *a, const char *b)
+{
+	size_t la = a && b[0] != '/' ? strlen(a) : 0, lb = strlen(b);
+	bool slash = a && b[0] != '/' && (la == 0 || a[la - 1] != '/');
+
+	if (la + slash + lb >= n)
+		return -ENAMETOOLONG;
+	if (la > 0)
+		memcpy(out, a, la);
+	if (slash)
+		out[la++] = '/';
+	memcpy(out + la, b, lb + 1);
+	return 0;
+}
+
 int paths_mkdir_p(const char *path, mode_t mode)
 {
 	char tmp[PATH_MAX];

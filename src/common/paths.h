@@ -39,6 +39,13 @@ int paths_resolve_socket(struct zc_paths *p);
 /* Home folder from $HOME, else the password database. */
 int paths_home(char *out, size_t n);
 
+/*
+ * out = a "/" b (no second slash when a ends with one), or b alone when b
+ * is absolute or a is NULL. 0, or -ENAMETOOLONG when it does not fit in n
+ * bytes. For hot paths: memcpy, not snprintf.
+ */
+int paths_join(char *out, size_t n, const char *a, const char *b);
+
 /* mkdir -p: create path and its missing parents with mode. 0 or -errno. */
 int paths_mkdir_p(const char *path, mode_t mode);
 
