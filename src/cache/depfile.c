@@ -498,6 +498,16 @@ static int make_quote(struct buf *b, const char *s, bool tab)
 	int r = 0;
 
 	for (; *s && r == 0; s++) {
+		/* Bytes that need nothing go in one append: a warm hit renders
+		 * every header's name. */
+		size_t run = strcspn(s, tab ? " \t$#\\" : " $#\\");
+
+		if (run > 0) {
+			r = buf_append(b, s, run);
+			s += run - 1;
+			bs = 0;
+			continue;
+		}
 		if (*s == ' ' || (tab && *s == '\t')) {
 			for (size_t i = 0; i <= bs && r == 0; i++)
 				r = buf_append(b, "\\", 1);
