@@ -9,8 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Past this many entries the table starts over rather than grow forever. */
-#define HASHCACHE_MAX_ENTRIES (1u << 20)
+/* Past this many entries the table starts over rather than grow forever:
+ * about 170 bytes each, so at most ~11 MiB, while a large project's sources
+ * and headers fit (a start-over costs one re-hash of each file). */
+#define HASHCACHE_MAX_ENTRIES (1u << 16)
 /* Changes this close to the hashing time are not trusted. */
 #define RACY_NS 1000000000LL
 
