@@ -77,6 +77,14 @@ static void stat_uncacheable(struct cache *c, const char *reason)
 	stat_add(c, name, 1);
 }
 
+/* A write refused for want of room: a full disk, a quota, the file size
+ * limit (RLIMIT_FSIZE, EFBIG once SIGXFSZ is ignored) or the index's map
+ * limit. Counted as error.disk_full, apart from a failing disk. */
+static bool no_space(int r)
+{
+	return r == -ENOSPC || r == -EDQUOT || r == -EFBIG;
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -211,16 +219,33 @@ int cache_open(const struct cache_options *o, struct cache **out)
 	c->dir = strdup(o->dir);
 	c->level = o->compression_level;
 	c->max_size = o->max_size;
-	if (!c->dir || asprintf(&c->tmp_dir, "%s/tmp", o->dir) < 0) {
+	if (!c->dir) {
 		r = -ENOMEM;
 		goto fail;
 	}
 	r = paths_ensure_private_dir(c->dir, true);
 	if (r < 0)
 		goto fail;
-	r = paths_ensure_private_dir(c->tmp_dir, true);
-	if (r < 0)
-		goto fail;
+	if (o->tmp_dir) {
+		c->tmp_dir = strdup(o->tmp_dir);
+		r = c->tmp_dir ? paths_ensure_private_dir(c->tmp_dir, true) : -ENOMEM;
+		if (r < 0) {
+			log_errno(LOG_LEVEL_WARNING, r, "depfiles go to the cache: %s unusable",
+			          o->tmp_dir);
+			free(c->tmp_dir);
+			c->tmp_dir = NULL;
+		}
+	}
+	if (!c->tmp_dir) {
+		if (asprintf(&c->tmp_dir, "%s/tmp", o->dir) < 0) {
+			c->tmp_dir = NULL;
+			r = -ENOMEM;
+			goto fail;
+		}
+		r = paths_ensure_private_dir(c->tmp_dir, true);
+		if (r < 0)
+			goto fail;
+	}
 	sweep_tmp(c->tmp_dir);
 	snprintf(sub, sizeof(sub), "%s/store", c->dir);
 	r = store_open(sub, c->level, &c->store);
@@ -517,10 +542,24 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
  */
 static int write_output(const char *path, const void *p, size_t n, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r = 0;
+	bool created = true;
+	int fd = -1, r = 0;
 
+	/* Created or found, twice at most: it may vanish between the two opens. */
+	for (int tries = 0; fd < 0 && tries < 2; tries++) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		created = fd >= 0;
+		if (fd < 0 && errno == EEXIST)
+			fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT)
+			break;
+	}
 	if (fd < 0)
 		return -errno;
+	/* The server runs with umask 077: a new file gets the build's mode,
+	 * 0666 less its umask, as from the compiler, not ours. */
+	if (created && fchmod(fd, mode) < 0)
+		r = -errno;
 	for (size_t off = 0; off < n && r == 0;) {
 		ssize_t w = write(fd, (const char *)p + off, n - off);
 
@@ -536,16 +575,16 @@ static int write_output(const char *path, const void *p, size_t n, mode_t mode)
 	return r;
 }
 
-/* Restore one artifact at path: verified in memory first, then written. */
-static int restore_artifact(struct cache *c, const struct digest *d, const char *path, mode_t mode)
+/*
+ * A hit's output could not be written where the command wants it (a full or
+ * read-only build tree, a missing folder): the cached bytes are sound, so the
+ * entry stays; the compiler then runs and meets the same trouble itself.
+ */
+static void output_failed(struct cache *c, int r, const char *path, bool *dest_failed)
 {
-	struct buf b = BUF_INIT;
-	int r = store_get_mem(c->store, d, &b);
-
-	if (r == 0)
-		r = write_output(path, b.data, b.len, mode);
-	buf_free(&b);
-	return r;
+	stat_add(c, "error.output_write", 1);
+	log_errno(LOG_LEVEL_WARNING, r, "cannot write %s from the cache", path);
+	*dest_failed = true;
 }
 
 /* ---- lookup ------------------------------------------------------------- */
@@ -657,23 +696,28 @@ static void forget_result(struct cache *c, const struct digest *rk)
 	index_del(c->index, INDEX_RESULTS, rk);
 }
 
-/* Put every output of result r in place for args a. 0, or -errno (a miss). */
+/*
+ * Put every output of result r in place for args a. 0, or -errno (a miss);
+ * *dest_failed tells a failed write at the destination from a bad artifact.
+ * Each artifact is verified in memory before a byte of it is written.
+ */
 static int materialize(struct cache *c, const struct compile_args *a, const char *cwd,
-                       const struct compiler_info *ci, struct result *r, mode_t mode)
+                       const struct compiler_info *ci, struct result *r, mode_t mode,
+                       bool *dest_failed)
 {
 	struct depfile deps = {0};
 	struct buf text = BUF_INIT;
 	char *path;
 	int ret;
 
+	*dest_failed = false;
 	for (int k = 0; k < ROLE_COUNT; k++) {
 		if (!r->have[k] || !role_path(a, (enum output_role)k))
 			continue;
 		path = abs_join(cwd, role_path(a, (enum output_role)k));
 		if (!path)
 			return -ENOMEM;
-		ret = restore_artifact(c, &r->out_digest[k], path, mode);
-		free(path);
+		ret = store_get_mem(c->store, &r->out_digest[k], &text);
 		if (ret < 0) {
 			stat_add(c,
 			         ret == -EBADMSG  ? "error.checksum"
@@ -682,8 +726,15 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 			         1);
 			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
 			          role_names[k]);
-			return ret;
+		} else {
+			ret = write_output(path, text.data, text.len, mode);
+			if (ret < 0)
+				output_failed(c, ret, path, dest_failed);
 		}
+		free(path);
+		buf_free(&text);
+		if (ret < 0)
+			return ret;
 	}
 	if (!a->depfile_wanted)
 		return 0;
@@ -698,6 +749,8 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 	if (ret == 0) {
 		path = abs_join(cwd, a->depfile);
 		ret = path ? write_output(path, text.data, text.len, mode) : -ENOMEM;
+		if (ret < 0 && path)
+			output_failed(c, ret, path, dest_failed);
 		free(path);
 	}
 	buf_free(&text);
@@ -713,6 +766,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	struct manifest m = {0};
 	struct result r;
 	const char *changed = NULL;
+	bool dest_failed = false;
 	int idx, ret;
 
 	ret = index_get(c->index, INDEX_MANIFESTS, key, &blob);
@@ -743,8 +797,11 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	else
 		memset(&r, 0, sizeof(r));
 	if (ret == 0)
-		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask);
-	if (ret < 0) {
+		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed);
+	if (ret < 0 && dest_failed) {
+		snprintf(d->explain, sizeof(d->explain), "cannot write the outputs: %s",
+		         strerror(-ret));
+	} else if (ret < 0) {
 		if (ret != -ENOENT)
 			snprintf(d->explain, sizeof(d->explain), "cached result unusable: %s",
 			         strerror(-ret));
@@ -1267,6 +1324,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		stat_add(c,
 		         r == -ENOENT   ? "error.missing_file"
 		         : r == -ESTALE ? "error.stale_output"
+		         : no_space(r)  ? "error.disk_full"
 		                        : "error.store_write",
 		         1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
@@ -1297,7 +1355,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 			              blob.len, time(NULL));
 	}
 	if (r < 0) {
-		stat_add(c, "error.index", 1);
+		stat_add(c, no_space(r) ? "error.disk_full" : "error.index", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot index the result of %s", p->args.source);
 		skip = "error";
 		goto not_stored;

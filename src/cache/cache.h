@@ -19,7 +19,11 @@
 struct cache;
 
 struct cache_options {
-	const char *dir; /* the cache root; index/, store/ and tmp/ go inside */
+	const char *dir; /* the cache root; index/ and store/ go inside */
+	/* Where compiles write the depfiles the cache asks for: best on another
+	 * filesystem (the runtime folder), so that a full or read-only cache
+	 * disk never fails a compile. NULL, or unusable: <dir>/tmp. */
+	const char *tmp_dir;
 	int compression_level;
 	uint64_t max_size;
 };

@@ -90,6 +90,9 @@ int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 			dup2(nul, STDIN_FILENO);
 		dup2(p[1], STDOUT_FILENO);
 		dup2(p[1], STDERR_FILENO);
+		/* The server ignores these; the compiler runs as from a shell. */
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
 		/* Parse-stable output: no translations, no colours. */
 		setenv("LC_ALL", "C", 1);
 		unsetenv("GCC_COLORS");

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -269,6 +270,25 @@ static int grow_map(struct index *idx, uint64_t limit)
 typedef int (*write_fn)(struct index *idx, MDB_txn *txn, void *arg);
 
 /*
+ * LMDB reports a short write as EIO, and a short write is what a commit
+ * meets on a full disk or at the file size limit (RLIMIT_FSIZE): name that
+ * cause, so that a full disk is counted as one and not as a failing disk.
+ */
+static int short_write_cause(const struct index *idx)
+{
+	struct statvfs vfs;
+	struct rlimit rl;
+	struct stat st;
+
+	if (statvfs(idx->data_path, &vfs) == 0 && vfs.f_bavail == 0)
+		return ENOSPC;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    stat(idx->data_path, &st) == 0 && (uint64_t)st.st_size >= (uint64_t)rl.rlim_cur)
+		return EFBIG;
+	return EIO;
+}
+
+/*
  * Run fn in a write txn and commit. fn returns an LMDB code or a negative
  * errno, and may run several times: on MDB_MAP_FULL the txn is aborted, the
  * map doubled and fn called again, so fn keeps its results in arg and resets
@@ -289,6 +309,8 @@ static int run_write_limit(struct index *idx, write_fn fn, void *arg, uint64_t l
 			} else {
 				mdb_txn_abort(txn);
 			}
+			if (rc == EIO)
+				rc = short_write_cause(idx);
 		}
 		if (rc == MDB_MAP_FULL) {
 			r = grow_map(idx, limit);

@@ -14,7 +14,7 @@
 #define MANIFEST_FORMAT 4
 /*
  * Timestamps are coarse (a clock tick): a folder changed this recently may
- * change again without its mtime moving, and a file created just after a
+ * change again without its ctime moving, and a file created just after a
  * moment may carry a ctime just before it. Every time comparison keeps this
  * margin, on the side of a miss.
  */
@@ -60,8 +60,8 @@ void manifest_free(struct manifest *m)
  * decoded on every lookup, and JSON made that half of a hit's cost.
  *   "ZCM" FORMAT, u32 n_entries, then per entry:
  *   result[16] i64 since  u32 n_files  { str path, digest[16] }
- *   u32 n_watch  { str dir, i64 mtime, u64 dev, u64 ino, u32 n { str name } }
- *   u32 n_qwatch { str dir, i64 mtime, u64 dev, u64 ino }  u32 n_qnames { str }
+ *   u32 n_watch  { str dir, i64 ctime, u64 dev, u64 ino, u32 n { str name } }
+ *   u32 n_qwatch { str dir, i64 ctime, u64 dev, u64 ino }  u32 n_qnames { str }
  * where str is u16 length + bytes (no NUL).
  */
 static const char magic[4] = {'Z', 'C', 'M', MANIFEST_FORMAT};
@@ -139,7 +139,7 @@ static void rd_watches(struct reader *r, bool with_names, struct manifest_watch 
 		struct manifest_watch *w = &(*out)[i];
 
 		w->dir = rd_str(r);
-		w->mtime_ns = (int64_t)rd_le(r, 8);
+		w->ctime_ns = (int64_t)rd_le(r, 8);
 		w->dev = rd_le(r, 8);
 		w->ino = rd_le(r, 8);
 		(*n)++;
@@ -238,7 +238,7 @@ static int wr_watches(struct buf *b, const struct manifest_watch *w, size_t n, b
 	for (size_t i = 0; i < n && r == 0; i++) {
 		r = wr_str(b, w[i].dir);
 		if (r == 0)
-			r = wr_le(b, (uint64_t)w[i].mtime_ns, 8);
+			r = wr_le(b, (uint64_t)w[i].ctime_ns, 8);
 		if (r == 0)
 			r = wr_le(b, w[i].dev, 8);
 		if (r == 0)
@@ -344,7 +344,7 @@ static bool is_new_candidate(const char *cwd, const char *dir, const char *name,
 }
 
 enum folder_state {
-	FOLDER_UNCHANGED, /* same folder, same mtime: nothing was added */
+	FOLDER_UNCHANGED, /* same folder, same ctime: nothing was added */
 	FOLDER_MODIFIED,  /* same folder, changed: old files in it were not used */
 	FOLDER_OTHER,     /* another folder (another checkout), or newly made */
 };
@@ -357,13 +357,13 @@ static enum folder_state folder_state(const char *cwd, const struct manifest_wat
 	if (abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
 		return FOLDER_OTHER;
 	if (stat(dir, &st) < 0)
-		return w->mtime_ns == MANIFEST_DIR_ABSENT && (errno == ENOENT || errno == ENOTDIR)
+		return w->ctime_ns == MANIFEST_DIR_ABSENT && (errno == ENOENT || errno == ENOTDIR)
 		               ? FOLDER_UNCHANGED
 		               : FOLDER_OTHER;
-	if (!S_ISDIR(st.st_mode) || w->mtime_ns == MANIFEST_DIR_ABSENT ||
+	if (!S_ISDIR(st.st_mode) || w->ctime_ns == MANIFEST_DIR_ABSENT ||
 	    (uint64_t)st.st_dev != w->dev || (uint64_t)st.st_ino != w->ino)
 		return FOLDER_OTHER;
-	if (w->mtime_ns != MANIFEST_DIR_RACY && ts_ns(st.st_mtim) == w->mtime_ns)
+	if (w->ctime_ns != MANIFEST_DIR_RACY && ts_ns(st.st_ctim) == w->ctime_ns)
 		return FOLDER_UNCHANGED;
 	return FOLDER_MODIFIED;
 }
@@ -652,15 +652,15 @@ static void record_folder_times(const char *cwd, struct manifest_watch *w, size_
 		w[i].dev = w[i].ino = 0;
 		if (abs_path(cwd, w[i].dir, dir, sizeof(dir)) < 0 || stat(dir, &st) < 0 ||
 		    !S_ISDIR(st.st_mode)) {
-			w[i].mtime_ns = MANIFEST_DIR_ABSENT;
+			w[i].ctime_ns = MANIFEST_DIR_ABSENT;
 			continue;
 		}
 		w[i].dev = (uint64_t)st.st_dev;
 		w[i].ino = (uint64_t)st.st_ino;
-		if (ts_ns(now) - ts_ns(st.st_mtim) < RACY_NS)
-			w[i].mtime_ns = MANIFEST_DIR_RACY;
+		if (ts_ns(now) - ts_ns(st.st_ctim) < RACY_NS)
+			w[i].ctime_ns = MANIFEST_DIR_RACY;
 		else
-			w[i].mtime_ns = ts_ns(st.st_mtim);
+			w[i].ctime_ns = ts_ns(st.st_ctim);
 	}
 }
 

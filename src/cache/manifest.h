@@ -3,7 +3,7 @@
  * sets, each naming a result. An entry matches when every recorded file still
  * has its digest AND no new header has appeared earlier in the include search
  * path than one it recorded (the "shadowing" check: each entry watches the
- * folders where such a header would land, by mtime, and looks for the exact
+ * folders where such a header would land, by ctime, and looks for the exact
  * names only when a folder changed).
  */
 #ifndef ZCCACHE_MANIFEST_H
@@ -19,7 +19,7 @@
 
 #define MANIFEST_MAX_ENTRIES 16
 
-/* mtime_ns of a watched folder that does not exist / must always be checked. */
+/* ctime_ns of a watched folder that does not exist / must always be checked. */
 #define MANIFEST_DIR_ABSENT (-1)
 #define MANIFEST_DIR_RACY   (-2)
 
@@ -30,7 +30,10 @@ struct manifest_file {
 
 struct manifest_watch {
 	char *dir; /* as the command spelled it: absolute, or relative to the cwd */
-	int64_t mtime_ns;
+	/* The folder's ctime, not its mtime: both move when an entry is added,
+	 * but an mtime can be put back (touch -d, tar, rsync -t) and a ctime
+	 * cannot. */
+	int64_t ctime_ns;
 	/* Which folder was recorded: a file that predates the entry is known to
 	 * be unused only in that very folder, not in another checkout's. */
 	uint64_t dev, ino;

@@ -179,12 +179,18 @@ void server_conn_lost(struct server *srv, struct conn *c)
 
 static void open_cache(struct server *srv)
 {
+	char tmp[PATH_MAX + 8];
 	struct cache_options o = {
 	        .dir = srv->paths.cache_dir,
+	        .tmp_dir = srv->paths.runtime_dir[0] ? tmp : NULL,
 	        .compression_level = (int)srv->cfg.value[CONFIG_COMPRESSION_LEVEL],
 	        .max_size = srv->cfg.value[CONFIG_MAX_SIZE],
 	};
-	int r = cache_open(&o, &srv->cache);
+	int r;
+
+	/* Compiles write their depfiles beside the socket, off the cache disk. */
+	snprintf(tmp, sizeof(tmp), "%s/tmp", srv->paths.runtime_dir);
+	r = cache_open(&o, &srv->cache);
 
 	if (r < 0) {
 		/* Fail open: serve every compile as pass-through and say why. */
@@ -327,6 +333,9 @@ int main(int argc, char **argv)
 
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
+	/* Past RLIMIT_FSIZE (a quota set with ulimit -f) a write must fail with
+	 * EFBIG, which the cache handles like a full disk, not kill the server. */
+	signal(SIGXFSZ, SIG_IGN);
 	paths_home_nss = passwd_home_nss;
 	r = paths_resolve(&srv.paths);
 	if (r < 0) {

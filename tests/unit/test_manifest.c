@@ -76,15 +76,22 @@ static void write_file(const char *dir, const char *name, const char *content)
 	assert_int_equal(fclose(fp), 0);
 }
 
-/* Move a folder's mtime an hour back, out of the racy window. */
-static void backdate(const char *dir)
+/* Wait until a folder's last change is out of the racy window: a watch
+ * keeps the folder's ctime, which no utimensat can move back. */
+static void settle(const char *dir)
 {
-	struct timespec ts[2];
+	struct timespec now, nap = {0, 50000000};
+	struct stat st;
 
-	clock_gettime(CLOCK_REALTIME, &ts[0]);
-	ts[0].tv_sec -= 3600;
-	ts[1] = ts[0];
-	assert_int_equal(utimensat(AT_FDCWD, dir, ts, 0), 0);
+	for (;;) {
+		assert_int_equal(stat(dir, &st), 0);
+		clock_gettime(CLOCK_REALTIME, &now);
+		if ((now.tv_sec - st.st_ctim.tv_sec) * 1000000000LL +
+		            (now.tv_nsec - st.st_ctim.tv_nsec) >
+		    1100000000LL)
+			return;
+		nanosleep(&nap, NULL);
+	}
 }
 
 static struct digest digest_of_str(const char *s)
@@ -146,14 +153,14 @@ static void assert_entries_equal(const struct manifest_entry *x, const struct ma
 	assert_int_equal(x->n_watch, y->n_watch);
 	for (size_t i = 0; i < x->n_watch; i++) {
 		assert_string_equal(x->watch[i].dir, y->watch[i].dir);
-		assert_int_equal(x->watch[i].mtime_ns, y->watch[i].mtime_ns);
+		assert_int_equal(x->watch[i].ctime_ns, y->watch[i].ctime_ns);
 		assert_int_equal(x->watch[i].n_names, y->watch[i].n_names);
 		for (size_t j = 0; j < x->watch[i].n_names; j++)
 			assert_string_equal(x->watch[i].names[j], y->watch[i].names[j]);
 	}
 }
 
-/* A manifest with every kind of field: odd paths, all mtime kinds, no files. */
+/* A manifest with every kind of field: odd paths, all ctime kinds, no files. */
 static void sample_manifest(struct manifest *m)
 {
 	static const char *const odd_names[] = {"x.h", "sys/\"q\".h", "ü \\ tab\t.h"};
@@ -178,7 +185,7 @@ static void sample_manifest(struct manifest *m)
 
 		snprintf(dir, sizeof(dir), "/inc/%zu", i);
 		e.watch[i].dir = strdup(dir);
-		e.watch[i].mtime_ns = mtimes[i];
+		e.watch[i].ctime_ns = mtimes[i];
 		e.watch[i].names = calloc(i + 1, sizeof(char *));
 		assert_non_null(e.watch[i].names);
 		for (size_t j = 0; j < i + 1; j++)
@@ -455,14 +462,14 @@ static const struct manifest_watch *watch_of(const struct manifest_entry *e, con
 	return NULL;
 }
 
-/* The recorded mtime of dir's watch; fails when dir is not watched. */
+/* The recorded ctime of dir's watch; fails when dir is not watched. */
 static int64_t watch_mtime(const struct manifest_entry *e, const char *dir)
 {
 	const struct manifest_watch *w = watch_of(e, dir);
 
 	if (!w)
 		fail_msg("%s is not watched", dir);
-	return w ? w->mtime_ns : INT64_MIN;
+	return w ? w->ctime_ns : INT64_MIN;
 }
 
 static bool watches_name(const struct manifest_entry *e, const char *dir, const char *name)
@@ -484,7 +491,7 @@ static void check_shadow_breaks_match(struct fixture *f, bool settled)
 	write_file(f->root, "main.c", "#include <x.h>\n");
 	write_file(f->b, "x.h", "#define X 1\n");
 	if (settled)
-		backdate(f->a);
+		settle(f->a);
 	assert_int_equal(build_watched(f, &m, FILES("main.c", "B/x.h"), conflict, sizeof(conflict)),
 	                 0);
 	assert_true(watches_name(&m.entries[0], f->a, "x.h"));
@@ -581,18 +588,42 @@ static void test_unrelated_file_in_watched_folder_still_matches(void **state)
 
 	write_file(f->root, "main.c", "#include <x.h>\n");
 	write_file(f->b, "x.h", "#define X 1\n");
-	backdate(f->a);
+	settle(f->a);
 	assert_int_equal(build_watched(f, &m, FILES("main.c", "B/x.h"), NULL, 0), 0);
 	watched = watch_mtime(&m.entries[0], f->a);
 	assert_true(watched >= 0);
 
-	/* an object written next to the sources moves the folder's mtime */
+	/* an object written next to the sources moves the folder's ctime */
 	write_file(f->a, "other.o",
 	           "\x7f"
 	           "ELF");
 	assert_int_equal(stat(f->a, &st), 0);
-	assert_true((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != watched);
+	assert_true((int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec != watched);
 	assert_int_equal(manifest_match(&m, f->hc, f->root, NULL), 0);
+	manifest_free(&m);
+}
+
+/* tar, rsync -t or a restore of mtimes put a folder's mtime back after a
+ * shadowing header landed in it: the folder still counts as changed. */
+static void test_shadow_with_folder_mtime_put_back_breaks_match(void **state)
+{
+	struct fixture *f = *state;
+	struct manifest m = {0};
+	struct timespec times[2];
+	struct stat st;
+
+	write_file(f->root, "main.c", "#include <x.h>\n");
+	write_file(f->b, "x.h", "#define X 1\n");
+	settle(f->a);
+	assert_int_equal(build_watched(f, &m, FILES("main.c", "B/x.h"), NULL, 0), 0);
+	assert_true(watch_mtime(&m.entries[0], f->a) >= 0);
+	assert_int_equal(stat(f->a, &st), 0);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+
+	write_file(f->a, "x.h", "#define X 2\n");
+	assert_int_equal(utimensat(AT_FDCWD, f->a, times, 0), 0);
+	assert_int_equal(manifest_match(&m, f->hc, f->root, NULL), -ENOENT);
 	manifest_free(&m);
 }
 
@@ -604,7 +635,7 @@ static void test_watch_survives_encoding(void **state)
 
 	write_file(f->root, "main.c", "#include <x.h>\n");
 	write_file(f->b, "x.h", "#define X 1\n");
-	backdate(f->a);
+	settle(f->a);
 	assert_int_equal(build_watched(f, &m, FILES("main.c", "B/x.h"), NULL, 0), 0);
 	assert_int_equal(manifest_encode(&m, &blob), 0);
 	assert_int_equal(manifest_decode(blob.data, blob.len, &back), 0);
@@ -637,6 +668,8 @@ int main(void)
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_include_next_is_not_a_conflict, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_shadow_with_folder_mtime_put_back_breaks_match,
+	                                        setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_unrelated_file_in_watched_folder_still_matches,
 	                                        setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_watch_survives_encoding, setup, teardown),

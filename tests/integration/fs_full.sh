@@ -1,0 +1,167 @@
+#!/bin/bash
+# Disk full. The cache on a 2 MiB tmpfs filled by a real make -j2 build of
+# 40 sources whose objects do not compress: the build succeeds, every object
+# is byte-identical to gcc's own, error.disk_full counts the stores that did
+# not fit, and what was cached before is still served, byte for byte. Then
+# the filesystem left with 0, 1, 2, ... 24 pages free before one compile, so
+# that every write the cache makes (the compiler's depfile, the artifact,
+# its folder, LMDB's pages) meets a full disk in turn: the compile
+# is right each time, and once space is freed the cache stores and hits
+# again. Where mounting is not allowed that part is a skip; the per-file
+# size limit (RLIMIT_FSIZE, as a quota would) is tested either way: the
+# server must not die of SIGXFSZ and treats EFBIG as a full disk.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cclib.sh"
+. "$(dirname "$0")/fslib.sh"
+
+if ! command -v gcc >/dev/null; then
+	skip_case "disk full" "gcc is not installed"
+	done_testing
+	exit
+fi
+cd "$T/work" || exit 1
+P=$T/work/proj
+gen_project "$P" 40 48 || { ok "the project builds uncached" false; done_testing; exit; }
+
+# zc_tu DIR N: compile DIR's tuN.c through zccache; right when byte-identical.
+zc_tu() {
+	rm -f "$1/obj/tu$2.o"
+	(cd "$1" && zccache gcc -O0 -c "src/tu$2.c" -o "obj/tu$2.o") || {
+		diag "tu$2: the compile failed"
+		return 1
+	}
+	same "$1/ref/tu$2.o" "$1/obj/tu$2.o"
+}
+# zc_all DIR FROM TO: zc_tu for each; 0 when all were right.
+zc_all() {
+	local i bad=0
+	for i in $(seq "$2" "$3"); do zc_tu "$1" "$i" || bad=1; done
+	return $bad
+}
+# errlog PATTERN: the server's log lines (its stderr) matching PATTERN.
+errlog() { grep -c -- "$1" "$T/server.err"; }
+
+# ---- a real build fills a 2 MiB cache ---------------------------------------------
+if mount_tmpfs "$ZCCACHE_DIR" 2m; then
+	start_server
+	spid=$(server_pid)
+	ok "a server runs on a cache of 2 MiB" server_alive
+	mark
+	ok "five sources stored before the disk fills: right objects" zc_all "$P" 1 5
+	ok "... and served again, right" zc_all "$P" 1 5
+	deltas "five stored, five hits" "depend_miss=5 direct_hit=5"
+	ok "make -j2 of 40 sources on the 2 MiB cache: builds, every object identical" \
+		build_project "$P"
+	full=$(cnt error.disk_full)
+	ok "error.disk_full counts the stores that did not fit ($full)" test "$full" -gt 0
+	ok "zccachectl stats names it" grep -q "error.disk_full" <("$CTL" stats)
+	ok "the server logged why (No space left on device)" \
+		test "$(errlog 'No space left on device')" -gt 0
+	ok "the server is the same process, alive" test "$(server_pid)" = "$spid"
+	mark
+	ok "the five sources cached before are served, byte-identical" zc_all "$P" 1 5
+	deltas "five hits from before the disk filled" "direct_hit=5"
+	ok "a second build on the full cache: builds, identical" build_project "$P"
+	# Free space: the cache works again and keeps what it had.
+	"$CTL" flush >/dev/null
+	mark
+	ok "after a flush freed the space: stored again, right" zc_all "$P" 6 8
+	ok "... then served, right" zc_all "$P" 6 8
+	deltas "three stored, three hits, no error" "depend_miss=3 direct_hit=3"
+	ok "a third build after freeing space: builds, identical" build_project "$P"
+	stop_server
+	wait_until 10 pid_gone "$spid"
+
+	# ---- every write the cache makes meets a full disk in turn --------------------
+	# Each round: a new source (24 KiB object), the filesystem left with
+	# PAGES pages free, a compile; then the space freed, the same compile,
+	# and a third that must be a hit. Canaries stored first must survive.
+	rm -rf "$ZCCACHE_DIR"/* "$ZCCACHE_DIR"/.filler
+	: >"$T/server.err"
+	start_server
+	spid=$(server_pid)
+	Q=$T/work/sweep
+	gen_project "$Q" 3 16 100
+	# From now on each index entry takes a few pages: LMDB grows too.
+	export GEN_HEADERS=40
+	ok "sweep: three canaries stored, right" zc_all "$Q" 100 102
+	ok "sweep: ... and served, right" zc_all "$Q" 100 102
+	bad=0 rounds=0 hit_after=0
+	for pages in $(seq 0 24); do
+		i=$((200 + pages))
+		gen_project "$Q" 1 24 "$i" >/dev/null
+		fill_to "$ZCCACHE_DIR" $((pages * 4096))
+		mark
+		zc_tu "$Q" "$i" || { diag "$pages pages free: wrong"; bad=1; }
+		rm -f "$ZCCACHE_DIR/.filler"
+		zc_tu "$Q" "$i" || { diag "$pages pages free, then freed: wrong"; bad=1; }
+		h=$(cnt direct_hit)
+		zc_tu "$Q" "$i" || { diag "$pages pages free, third compile: wrong"; bad=1; }
+		[ "$(cnt direct_hit)" = $((h + 1)) ] && hit_after=$((hit_after + 1))
+		rounds=$((rounds + 1))
+	done
+	ok "25 compiles with 0..24 pages free: every object right" test $bad = 0
+	is "... and after freeing space every one of them is cached and hit" "$hit_after" "$rounds"
+	mark
+	ok "the canaries stored before the sweep: still hits, right" zc_all "$Q" 100 102
+	deltas "three canary hits" "direct_hit=3"
+	ok "the server is the same process, alive" test "$(server_pid)" = "$spid"
+	diag "full disk met at: artifact $(errlog 'store: write') times," \
+		"index $(errlog 'index: write') times, error.disk_full $(cnt error.disk_full)"
+	ok "the sweep met a full disk in the store and in the index" \
+		test "$(errlog 'store: write')" -gt 0 -a "$(errlog 'index: write')" -gt 0
+	stop_server
+	wait_until 10 pid_gone "$spid"
+	umount -l "$ZCCACHE_DIR"
+else
+	skip_case "a real build fills a 2 MiB cache" "mount refused: $(head -n1 "$T/mount.err")"
+	skip_case "every write meets a full disk" "mount refused: $(head -n1 "$T/mount.err")"
+fi
+
+# ---- RLIMIT_FSIZE: no file of the cache may grow past 160 KiB ----------------------
+# A dead server must not be replaced by an autospawned one without the limit.
+export ZCCACHE_DIR=$T/cache-fsize ZCCACHE_NOSPAWN=1
+unset GEN_HEADERS
+: >"$T/server.err"
+(
+	ulimit -f 160
+	exec "$SERVER" --foreground 2>>"$T/server.err"
+) &
+wait_until 10 socket_exists
+spid=$(server_pid)
+ok "a server runs with a file size limit of 160 KiB" server_alive
+R=$T/work/fsize
+gen_project "$R" 3 8 300
+gen_project "$R" 3 200 400
+GEN_HEADERS=40 gen_project "$R" 30 4 500
+mark
+ok "three small sources stored: right" zc_all "$R" 300 302
+ok "... and served: right" zc_all "$R" 300 302
+deltas "three stored, three hits" "depend_miss=3 direct_hit=3"
+ok "three objects too big for the limit: right" zc_all "$R" 400 402
+ok "... the server did not die of SIGXFSZ" pid_alive "$spid"
+ok "... error.disk_full counts them" test "$(cnt error.disk_full)" -ge 3
+ok "... the log says why (File too large)" test "$(errlog 'File too large')" -gt 0
+ok "a build of 36 sources until the index passes the limit too: builds, identical" \
+	build_project "$R"
+ok "... the server is alive" pid_alive "$spid"
+ok "... the index met the limit (index: write failed)" test "$(errlog 'index: write')" -gt 0
+diag "index data file: $(stat -c %s "$ZCCACHE_DIR/index/data.mdb") bytes"
+mark
+ok "the three small sources stored first: still served, right" zc_all "$R" 300 302
+deltas "three hits" "direct_hit=3"
+stop_server
+wait_until 10 pid_gone "$spid"
+# Space again: the same cache, no limit.
+start_server
+spid=$(server_pid)
+mark
+ok "without the limit: the big ones are stored, right" zc_all "$R" 400 402
+ok "... and served, right" zc_all "$R" 400 402
+deltas "three stored, three hits" "depend_miss=3 direct_hit=3"
+ok "the small ones stored under the limit: still served, right" zc_all "$R" 300 302
+deltas "three hits" "direct_hit=3"
+ok "a last build: builds, identical" build_project "$R"
+stop_server
+wait_until 10 pid_gone "$spid"
+done_testing

@@ -1,0 +1,97 @@
+# fslib.sh: helpers for the filesystem fault tests, sourced after lib.sh and
+# cclib.sh. Small filesystems, read-only mounts, space filled to the byte,
+# and a generated C project whose objects do not compress.
+# shellcheck shell=bash
+
+# mount_tmpfs DIR SIZE: a tmpfs of SIZE (e.g. 2m) at DIR, unmounted (lazily,
+# so a server still holding files cannot keep it) when the test ends.
+# Fails, saying why in $T/mount.err, where mounting is not allowed.
+mount_tmpfs() {
+	mkdir -p "$1" || return 1
+	mount -t tmpfs -o "size=$2,mode=0700" tmpfs "$1" 2>"$T/mount.err" || return 1
+	on_exit "umount -l '$1'"
+}
+
+# mount_ro DIR: DIR read-only from now on, for every new path lookup. A bind
+# mount of DIR onto itself, then made read-only: files a server already holds
+# open stay writable through the mount below (as after a chmod), but nothing
+# can be created, renamed or removed. remount,ro of the filesystem itself is
+# refused while files on it are open for writing.
+mount_ro() {
+	mount --bind "$1" "$1" 2>"$T/mount.err" || return 1
+	on_exit "umount -l '$1'"
+	mount -o remount,bind,ro "$1" 2>"$T/mount.err"
+}
+
+# avail DIR: bytes free for us on DIR's filesystem.
+avail() { df -B1 --output=avail "$1" | tail -n 1 | tr -d ' '; }
+
+# fill_to DIR BYTES: grow DIR/.filler until the filesystem has BYTES free
+# (rounded to its pages). rm DIR/.filler frees the space again.
+fill_to() {
+	local dir=$1 want=$2 have
+	rm -f "$dir/.filler"
+	have=$(avail "$dir")
+	[ "$have" -gt "$want" ] || return 0
+	fallocate -l $((have - want)) "$dir/.filler" 2>/dev/null ||
+		head -c $((have - want)) /dev/zero >"$dir/.filler" 2>/dev/null
+	return 0
+}
+
+# gen_tu FILE SEED KIB: a C source whose object carries KIB KiB of
+# pseudo-random bytes (zstd cannot shrink them), different for each SEED.
+# With GEN_HEADERS=N it includes N headers with long names (made next to it
+# once), so that its index entry takes several LMDB pages.
+gen_tu() {
+	python3 - "$1" "$2" "$3" "${GEN_HEADERS:-0}" <<'EOF'
+import os, random, sys
+path, seed, kib, nh = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rnd = random.Random(seed)
+data = bytes(rnd.getrandbits(8) for _ in range(kib * 1024))
+names = ["header_with_a_long_name_so_the_index_entry_grows_%03d.h" % i for i in range(nh)]
+for n in names:
+    h = os.path.join(os.path.dirname(path), n)
+    if not os.path.exists(h):
+        with open(h, "w") as f:
+            f.write("/* %s */\n" % n)
+with open(path, "w") as f:
+    f.write("/* generated, seed %d */\n#include <stddef.h>\n" % seed)
+    f.writelines('#include "%s"\n' % n for n in names)
+    f.write("const unsigned char blob_%d[] = {\n" % seed)
+    for i in range(0, len(data), 32):
+        f.write(",".join(str(b) for b in data[i:i + 32]) + ",\n")
+    f.write("};\nsize_t size_%d(void) { return sizeof(blob_%d); }\n" % (seed, seed))
+EOF
+}
+
+# gen_project DIR N KIB [FIRST]: DIR/src/tuSEED.c for N seeds from FIRST (1),
+# a Makefile building obj/tuSEED.o with $(CC) -O0 -c, and DIR/ref with the
+# objects gcc makes directly, uncached, for byte comparisons.
+gen_project() {
+	local d=$1 n=$2 kib=$3 first=${4:-1} i
+	mkdir -p "$d/src" "$d/obj" "$d/ref"
+	for i in $(seq "$first" $((first + n - 1))); do
+		gen_tu "$d/src/tu$i.c" "$i" "$kib"
+		(cd "$d" && gcc -O0 -c "src/tu$i.c" -o "ref/tu$i.o") || return 1
+	done
+	cat >"$d/Makefile" <<'EOF'
+OBJS = $(patsubst src/%.c,obj/%.o,$(wildcard src/*.c))
+all: $(OBJS)
+obj/%.o: src/%.c
+	$(CC) -O0 -c $< -o $@
+clean:
+	rm -f obj/*.o
+EOF
+}
+
+# build_project DIR: make -j2 through zccache, from clean; 0 when it built
+# and every object is byte-identical to the uncached one.
+build_project() {
+	make -s -C "$1" clean >/dev/null 2>&1
+	if ! make -s -j2 -C "$1" CC="zccache gcc" >"$T/make.out" 2>"$T/make.err"; then
+		diag "make failed:"
+		sed 's/^/#   /' "$T/make.err" | head -20
+		return 1
+	fi
+	same_files "$1/ref" "$1/obj" '*.o'
+}
