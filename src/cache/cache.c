@@ -534,28 +534,58 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
 }
 
 /*
- * Write bytes to path the way a compiler does: in place, truncating an
- * existing file (keeping its inode and mode) or creating it with mode. No tmp
+ * Open path for writing from the start, as the compiler would: an existing
+ * file is truncated in place, keeping its inode and mode, unless it has
+ * other hard links: those must keep their bytes (the assembler unlinks and
+ * creates anew), so the name gets a new file. *created: a new file.
+ */
+static int open_output(const char *path, mode_t mode, bool *created)
+{
+	struct stat st;
+	int r;
+
+	/* Three tries: the name may vanish or be unlinked between the opens. */
+	for (int tries = 0; tries < 3; tries++) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+		*created = fd >= 0;
+		if (fd < 0 && errno == EEXIST)
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT && tries < 2)
+				continue;
+			return -errno;
+		}
+		if (*created)
+			return fd;
+		if (fstat(fd, &st) == 0 && st.st_nlink > 1) {
+			close(fd);
+			if (unlink(path) < 0 && errno != ENOENT)
+				return -errno;
+			continue;
+		}
+		if (ftruncate(fd, 0) == 0)
+			return fd;
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Write bytes to path the way a compiler does (see open_output). No tmp
  * and rename: on ext4 the inode churn of that cost more than the rest of a
  * hit. A write that fails removes the partial file; if the server dies
  * mid-write, the launcher falls back to the compiler, which rewrites it.
  */
 static int write_output(const char *path, const void *p, size_t n, mode_t mode)
 {
-	bool created = true;
-	int fd = -1, r = 0;
+	bool created;
+	int fd = open_output(path, mode, &created), r = 0;
 
-	/* Created or found, twice at most: it may vanish between the two opens. */
-	for (int tries = 0; fd < 0 && tries < 2; tries++) {
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-		created = fd >= 0;
-		if (fd < 0 && errno == EEXIST)
-			fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		if (fd < 0 && errno != ENOENT)
-			break;
-	}
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* The server runs with umask 077: a new file gets the build's mode,
 	 * 0666 less its umask, as from the compiler, not ours. */
 	if (created && fchmod(fd, mode) < 0)
@@ -1435,6 +1465,14 @@ int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t 
 
 	if (older_than < 0) {
 		r = index_clear(c->index, drop_entry, &dc, evicted, freed);
+		if (no_space(r)) {
+			/* LMDB copies pages on write: on a full disk even a delete
+			 * needs room. Removing the artifacts first makes it; an
+			 * index naming them meanwhile only gives misses. */
+			log_errno(LOG_LEVEL_WARNING, r, "flush: emptying the store first");
+			wipe_store(c, NULL);
+			r = index_clear(c->index, drop_entry, &dc, evicted, freed);
+		}
 		if (r == 0)
 			wipe_store(c, NULL);
 	} else

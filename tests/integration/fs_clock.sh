@@ -11,12 +11,9 @@
 # directly; a fake gcc where the timing matters.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cclib.sh"
+. "$(dirname "$0")/fslib.sh"
 
-if ! command -v gcc >/dev/null; then
-	skip_case "clock and file races" "gcc is not installed"
-	done_testing
-	exit
-fi
+require_gcc "clock and file races"
 cd "$T/work" || exit 1
 "$CTL" status >/dev/null 2>&1
 ok "a server runs" server_alive
@@ -39,20 +36,22 @@ printf '#define V 1000\n' >h.h
 ok "future: first compile (normal mtimes), right" zcr s.c
 ok "future: a hit, right" zcr s.c
 deltas "future: a miss then a hit" "depend_miss=1 direct_hit=1"
-bad=0
-for round in $(seq 1 15); do
-	printf '#define V %04d\n' $((round % 3)) >h.h
-	touch -d "$FUTURE" h.h
-	zcr s.c || { diag "header round $round"; bad=1; }
-done
-ok "header edited 15 times, same size, the same future mtime: every object right" test $bad = 0
-bad=0
-for round in $(seq 1 15); do
-	printf '#include "h.h"\nint v = V + %d;\n' $((round % 3)) >s.c
-	touch -d "$FUTURE" s.c
-	zcr s.c || { diag "source round $round"; bad=1; }
-done
-ok "source edited 15 times, same size, the same future mtime: every object right" test $bad = 0
+# future_edits FILE FORMAT: 15 rounds of FILE rewritten from FORMAT (same
+# size, three contents in turn) with the same future mtime, each compiled.
+future_edits() {
+	local round bad=0
+	for round in $(seq 1 15); do
+		# shellcheck disable=SC2059 # the format is the test's own
+		printf "$2" $((round % 3)) >"$1"
+		touch -d "$FUTURE" "$1"
+		zcr s.c || { diag "$1, round $round"; bad=1; }
+	done
+	return $bad
+}
+ok "header edited 15 times, same size, the same future mtime: every object right" \
+	future_edits h.h '#define V %04d\n'
+ok "source edited 15 times, same size, the same future mtime: every object right" \
+	future_edits s.c '#include "h.h"\nint v = V + %d;\n'
 # A file from the future is not trusted, so its compiles are not stored.
 n=$(cnt uncacheable.modified_during_compile)
 diag "future mtimes: $n compiles not stored (modified_during_compile)"

@@ -3,6 +3,14 @@
 # and a generated C project whose objects do not compress.
 # shellcheck shell=bash
 
+# require_gcc WHAT: end the test here, WHAT reported as a skip, without gcc.
+require_gcc() {
+	command -v gcc >/dev/null && return 0
+	skip_case "$1" "gcc is not installed"
+	done_testing
+	exit 0
+}
+
 # mount_tmpfs DIR SIZE: a tmpfs of SIZE (e.g. 2m) at DIR, unmounted (lazily,
 # so a server still holding files cannot keep it) when the test ends.
 # Fails, saying why in $T/mount.err, where mounting is not allowed.
@@ -66,13 +74,18 @@ EOF
 
 # gen_project DIR N KIB [FIRST]: DIR/src/tuSEED.c for N seeds from FIRST (1),
 # a Makefile building obj/tuSEED.o with $(CC) -O0 -c, and DIR/ref with the
-# objects gcc makes directly, uncached, for byte comparisons.
+# objects gcc makes directly, uncached, for byte comparisons. When that
+# fails, the test ends there with a failure.
 gen_project() {
 	local d=$1 n=$2 kib=$3 first=${4:-1} i
 	mkdir -p "$d/src" "$d/obj" "$d/ref"
 	for i in $(seq "$first" $((first + n - 1))); do
 		gen_tu "$d/src/tu$i.c" "$i" "$kib"
-		(cd "$d" && gcc -O0 -c "src/tu$i.c" -o "ref/tu$i.o") || return 1
+		(cd "$d" && gcc -O0 -c "src/tu$i.c" -o "ref/tu$i.o") || {
+			ok "the project builds uncached" false
+			done_testing
+			exit 1
+		}
 	done
 	cat >"$d/Makefile" <<'EOF'
 OBJS = $(patsubst src/%.c,obj/%.o,$(wildcard src/*.c))
@@ -83,6 +96,25 @@ clean:
 	rm -f obj/*.o
 EOF
 }
+
+# zc_tu DIR N: compile DIR's tuN.c through zccache (-O0, as the Makefile
+# does); right when byte-identical to the uncached object.
+zc_tu() {
+	rm -f "$1/obj/tu$2.o"
+	(cd "$1" && zccache gcc -O0 -c "src/tu$2.c" -o "obj/tu$2.o") || {
+		diag "tu$2: the compile failed"
+		return 1
+	}
+	same "$1/ref/tu$2.o" "$1/obj/tu$2.o"
+}
+# zc_all DIR FROM TO: zc_tu for each; 0 when all were right.
+zc_all() {
+	local i bad=0
+	for i in $(seq "$2" "$3"); do zc_tu "$1" "$i" || bad=1; done
+	return $bad
+}
+# errlog PATTERN: the server's log lines (its stderr) matching PATTERN.
+errlog() { grep -c -- "$1" "$T/server.err"; }
 
 # build_project DIR: make -j2 through zccache, from clean; 0 when it built
 # and every object is byte-identical to the uncached one.
