@@ -69,9 +69,9 @@ if mount_tmpfs "$ZCCACHE_DIR" 2m; then
 	ok "sweep: three canaries stored, right" zc_all "$Q" 100 102
 	ok "sweep: ... and served, right" zc_all "$Q" 100 102
 	bad=0 rounds=0 hit_after=0
+	gen_project "$Q" 25 24 200
 	for pages in $(seq 0 24); do
 		i=$((200 + pages))
-		gen_project "$Q" 1 24 "$i"
 		fill_to "$ZCCACHE_DIR" $((pages * 4096))
 		mark
 		zc_tu "$Q" "$i" || { diag "$pages pages free: wrong"; bad=1; }

@@ -46,30 +46,39 @@ fill_to() {
 	return 0
 }
 
-# gen_tu FILE SEED KIB: a C source whose object carries KIB KiB of
-# pseudo-random bytes (zstd cannot shrink them), different for each SEED.
-# With GEN_HEADERS=N it includes N headers with long names (made next to it
-# once), so that its index entry takes several LMDB pages.
-gen_tu() {
-	python3 - "$1" "$2" "$3" "${GEN_HEADERS:-0}" <<'EOF'
+# gen_tus DIR FIRST N KIB: DIR/tuSEED.c for N seeds from FIRST, C sources
+# whose objects carry KIB KiB of pseudo-random bytes (zstd cannot shrink
+# them), different for each seed. With GEN_HEADERS=N each includes N headers
+# with long names (made in DIR once), so that its index entry takes several
+# LMDB pages. One python for them all: it starts slowly.
+gen_tus() {
+	python3 - "$1" "$2" "$3" "$4" "${GEN_HEADERS:-0}" <<'EOF'
 import os, random, sys
-path, seed, kib, nh = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-rnd = random.Random(seed)
-data = bytes(rnd.getrandbits(8) for _ in range(kib * 1024))
+d, first, n, kib, nh = sys.argv[1], *map(int, sys.argv[2:])
 names = ["header_with_a_long_name_so_the_index_entry_grows_%03d.h" % i for i in range(nh)]
-for n in names:
-    h = os.path.join(os.path.dirname(path), n)
+for name in names:
+    h = os.path.join(d, name)
     if not os.path.exists(h):
         with open(h, "w") as f:
-            f.write("/* %s */\n" % n)
-with open(path, "w") as f:
-    f.write("/* generated, seed %d */\n#include <stddef.h>\n" % seed)
-    f.writelines('#include "%s"\n' % n for n in names)
-    f.write("const unsigned char blob_%d[] = {\n" % seed)
-    for i in range(0, len(data), 32):
-        f.write(",".join(str(b) for b in data[i:i + 32]) + ",\n")
-    f.write("};\nsize_t size_%d(void) { return sizeof(blob_%d); }\n" % (seed, seed))
+            f.write("/* %s */\n" % name)
+for seed in range(first, first + n):
+    rnd = random.Random(seed)
+    data = bytes(rnd.getrandbits(8) for _ in range(kib * 1024))
+    with open(os.path.join(d, "tu%d.c" % seed), "w") as f:
+        f.write("/* generated, seed %d */\n#include <stddef.h>\n" % seed)
+        f.writelines('#include "%s"\n' % name for name in names)
+        f.write("const unsigned char blob_%d[] = {\n" % seed)
+        for i in range(0, len(data), 32):
+            f.write(",".join(str(b) for b in data[i:i + 32]) + ",\n")
+        f.write("};\nsize_t size_%d(void) { return sizeof(blob_%d); }\n" % (seed, seed))
 EOF
+}
+
+# gen_tu FILE SEED KIB: one such source, written as FILE.
+gen_tu() {
+	local d
+	d=$(mktemp -d "$T/gen.XXXXXX") && gen_tus "$d" "$2" 1 "$3" && mv -f "$d/tu$2.c" "$1"
+	rm -rf "$d"
 }
 
 # gen_project DIR N KIB [FIRST]: DIR/src/tuSEED.c for N seeds from FIRST (1),
@@ -79,8 +88,8 @@ EOF
 gen_project() {
 	local d=$1 n=$2 kib=$3 first=${4:-1} i
 	mkdir -p "$d/src" "$d/obj" "$d/ref"
+	gen_tus "$d/src" "$first" "$n" "$kib"
 	for i in $(seq "$first" $((first + n - 1))); do
-		gen_tu "$d/src/tu$i.c" "$i" "$kib"
 		(cd "$d" && gcc -O0 -c "src/tu$i.c" -o "ref/tu$i.o") || {
 			ok "the project builds uncached" false
 			done_testing
