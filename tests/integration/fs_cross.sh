@@ -74,13 +74,15 @@ is "... and with umask 022" "$(stat -c %a obj/tu1.o)" 644
 deltas "18 hits" "direct_hit=18"
 # An output hard-linked elsewhere (cp -al of a build tree): the assembler
 # writes a new file, and the other name keeps its bytes; so does a hit.
-echo "another build's object" >"$T/linked.o"
-ln -f "$T/linked.o" obj/tu3.o
-ln -f "$T/linked.o" obj/tu4.o
-zccache gcc -O0 -MD -c src/tu3.c -o obj/tu3.o
+echo "another build's object" >linked.o
+ln -f linked.o obj/tu3.o
+ln -f linked.o obj/tu4.o
+is "an output hard-linked twice" "$(stat -c %h obj/tu3.o)" 3
 gcc -O0 -MD -c src/tu4.c -o obj/tu4.o
-ok "a hit over a hard-linked output: the other name keeps its bytes, as with gcc" \
-	grep -q "another build's object" "$T/linked.o"
+ok "gcc over a hard-linked output: the other name keeps its bytes" \
+	grep -q "another build's object" linked.o
+zccache gcc -O0 -MD -c src/tu3.c -o obj/tu3.o
+ok "a hit over a hard-linked output: the same" grep -q "another build's object" linked.o
 ok "... and the output is the object" same ref/tu3.o obj/tu3.o
 deltas "... a hit" "direct_hit=1"
 
