@@ -1,9 +1,9 @@
 #!/bin/bash
-# Disk full. The cache on a 2 MiB tmpfs filled by a real make -j2 build of
-# 40 sources whose objects do not compress: the build succeeds, every object
+# Disk full. The cache on a 1 MiB tmpfs filled by a real make -j2 build of
+# 24 sources whose objects do not compress: the build succeeds, every object
 # is byte-identical to gcc's own, error.disk_full counts the stores that did
 # not fit, and what was cached before is still served, byte for byte. Then
-# the filesystem left with 0, 1, 2, ... 24 pages free before one compile, so
+# the filesystem left with 0, 1, 2, ... 15 pages free before one compile, so
 # that every write the cache makes (the compiler's depfile, the artifact,
 # its folder, LMDB's pages) meets a full disk in turn: the compile
 # is right each time, and once space is freed the cache stores and hits
@@ -17,18 +17,18 @@
 require_gcc "disk full"
 cd "$T/work" || exit 1
 P=$T/work/proj
-gen_project "$P" 40 48
+gen_project "$P" 24 48
 
-# ---- a real build fills a 2 MiB cache ---------------------------------------------
-if mount_tmpfs "$ZCCACHE_DIR" 2m; then
+# ---- a real build fills a 1 MiB cache ---------------------------------------------
+if mount_tmpfs "$ZCCACHE_DIR" 1m; then
 	start_server
 	spid=$(server_pid)
-	ok "a server runs on a cache of 2 MiB" server_alive
+	ok "a server runs on a cache of 1 MiB" server_alive
 	mark
 	ok "five sources stored before the disk fills: right objects" zc_all "$P" 1 5
 	ok "... and served again, right" zc_all "$P" 1 5
 	deltas "five stored, five hits" "depend_miss=5 direct_hit=5"
-	ok "make -j2 of 40 sources on the 2 MiB cache: builds, every object identical" \
+	ok "make -j2 of 24 sources on the 1 MiB cache: builds, every object identical" \
 		build_project "$P"
 	full=$(cnt error.disk_full)
 	ok "error.disk_full counts the stores that did not fit ($full)" test "$full" -gt 0
@@ -45,7 +45,7 @@ if mount_tmpfs "$ZCCACHE_DIR" 2m; then
 	fill_to "$ZCCACHE_DIR" 0
 	ok "flush on a full disk succeeds" "$CTL" flush
 	rm -f "$ZCCACHE_DIR/.filler"
-	ok "... and frees the space" test "$(avail "$ZCCACHE_DIR")" -gt 1000000
+	ok "... and frees the space" test "$(avail "$ZCCACHE_DIR")" -gt 500000
 	mark
 	ok "after a flush freed the space: stored again, right" zc_all "$P" 6 8
 	ok "... then served, right" zc_all "$P" 6 8
@@ -55,7 +55,7 @@ if mount_tmpfs "$ZCCACHE_DIR" 2m; then
 	wait_until 10 pid_gone "$spid"
 
 	# ---- every write the cache makes meets a full disk in turn --------------------
-	# Each round: a new source (24 KiB object), the filesystem left with
+	# Each round: a new source (16 KiB object), the filesystem left with
 	# PAGES pages free, a compile; then the space freed, the same compile,
 	# and a third that must be a hit. Canaries stored first must survive.
 	rm -rf "${ZCCACHE_DIR:?}"/* "$ZCCACHE_DIR/.filler"
@@ -69,8 +69,8 @@ if mount_tmpfs "$ZCCACHE_DIR" 2m; then
 	ok "sweep: three canaries stored, right" zc_all "$Q" 100 102
 	ok "sweep: ... and served, right" zc_all "$Q" 100 102
 	bad=0 rounds=0 hit_after=0
-	gen_project "$Q" 25 24 200
-	for pages in $(seq 0 24); do
+	gen_project "$Q" 16 16 200
+	for pages in $(seq 0 15); do
 		i=$((200 + pages))
 		fill_to "$ZCCACHE_DIR" $((pages * 4096))
 		mark
@@ -82,7 +82,7 @@ if mount_tmpfs "$ZCCACHE_DIR" 2m; then
 		[ "$(cnt direct_hit)" = $((h + 1)) ] && hit_after=$((hit_after + 1))
 		rounds=$((rounds + 1))
 	done
-	ok "25 compiles with 0..24 pages free: every object right" test $bad = 0
+	ok "16 compiles with 0..15 pages free: every object right" test $bad = 0
 	is "... and after freeing space every one of them is cached and hit" "$hit_after" "$rounds"
 	mark
 	ok "the canaries stored before the sweep: still hits, right" zc_all "$Q" 100 102
@@ -96,25 +96,25 @@ if mount_tmpfs "$ZCCACHE_DIR" 2m; then
 	wait_until 10 pid_gone "$spid"
 	umount -l "$ZCCACHE_DIR"
 else
-	skip_case "a real build fills a 2 MiB cache" "mount refused: $(head -n1 "$T/mount.err")"
+	skip_case "a real build fills a 1 MiB cache" "mount refused: $(head -n1 "$T/mount.err")"
 	skip_case "every write meets a full disk" "mount refused: $(head -n1 "$T/mount.err")"
 fi
 
-# ---- RLIMIT_FSIZE: no file of the cache may grow past 160 KiB ----------------------
+# ---- RLIMIT_FSIZE: no file of the cache may grow past 112 KiB ----------------------
 # A dead server must not be replaced by an autospawned one without the limit.
 export ZCCACHE_DIR=$T/cache-fsize ZCCACHE_NOSPAWN=1
 unset GEN_HEADERS
 : >"$T/server.err"
 (
-	ulimit -f 160
+	ulimit -f 112
 	exec "$SERVER" --foreground 2>>"$T/server.err"
 ) &
 wait_until 10 socket_exists
 spid=$(server_pid)
-ok "a server runs with a file size limit of 160 KiB" server_alive
+ok "a server runs with a file size limit of 112 KiB" server_alive
 R=$T/work/fsize
 gen_project "$R" 3 8 300
-gen_project "$R" 3 200 400
+gen_project "$R" 3 120 400
 GEN_HEADERS=40 gen_project "$R" 30 4 500
 mark
 ok "three small sources stored: right" zc_all "$R" 300 302
