@@ -537,7 +537,9 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
  * Open path for writing from the start, as the compiler would: an existing
  * file is truncated in place, keeping its inode and mode, unless it has
  * other hard links: those must keep their bytes (the assembler unlinks and
- * creates anew), so the name gets a new file. *created: a new file.
+ * creates anew), so the name gets a new file. Anything but a regular file
+ * (a FIFO, a device behind a symlink) is left to the compiler: opened
+ * without blocking, never as a controlling tty. *created: a new file.
  */
 static int open_output(const char *path, mode_t mode, bool *created)
 {
@@ -550,7 +552,7 @@ static int open_output(const char *path, mode_t mode, bool *created)
 
 		*created = fd >= 0;
 		if (fd < 0 && errno == EEXIST)
-			fd = open(path, O_WRONLY | O_CLOEXEC);
+			fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0) {
 			if (errno == ENOENT && tries < 2)
 				continue;
@@ -558,15 +560,20 @@ static int open_output(const char *path, mode_t mode, bool *created)
 		}
 		if (*created)
 			return fd;
-		if (fstat(fd, &st) == 0 && st.st_nlink > 1) {
+		if (fstat(fd, &st) < 0) {
+			r = -errno;
+		} else if (!S_ISREG(st.st_mode)) {
+			r = -EINVAL;
+		} else if (st.st_nlink > 1) {
 			close(fd);
 			if (unlink(path) < 0 && errno != ENOENT)
 				return -errno;
 			continue;
-		}
-		if (ftruncate(fd, 0) == 0)
+		} else if (ftruncate(fd, 0) == 0) {
 			return fd;
-		r = -errno;
+		} else {
+			r = -errno;
+		}
 		close(fd);
 		return r;
 	}

@@ -145,4 +145,24 @@ is "a hit for a missing output folder: the compiler's own exit status" "$rc" "$?
 deltas "... counted as an output it could not write" "error.output_write=1 compile_failed=1"
 ok "the same source into obj/ again: right" o2 tu2 obj/x2.o
 deltas "... a hit: the entry was kept" "direct_hit=1"
+
+# ---- an output that is a FIFO ---------------------------------------------------------------
+# The compiler does what it does with it (fails, or blocks without a
+# reader); the server must not block: the next compile is still served.
+mkfifo obj/fifo.o
+timeout 20 gcc -O0 -c src/tu2.c -o obj/fifo.o 2>/dev/null
+bare=$?
+mark
+timeout 20 "$LAUNCHER" gcc -O0 -c src/tu2.c -o obj/fifo.o 2>/dev/null &
+fifo=$!
+on_exit "kill $fifo"
+fifo_refused() { [ "$(log_count "cannot write $P/obj/fifo.o")" = 1 ]; }
+ok "a hit for a FIFO output is not written (the server did not block on it)" \
+	wait_until 10 fifo_refused
+ZCCACHE_TIMEOUT_MS=5000 ok "meanwhile another compile is served, right" o2 tu2 obj/x2.o
+wait "$fifo"
+is "the FIFO compile ends as gcc alone does" "$?" "$bare"
+failed=
+[ "$bare" = 0 ] || [ "$bare" = 124 ] || failed=compile_failed=1
+deltas "... a hit, the FIFO an output not written" "direct_hit=1 error.output_write=1 $failed"
 done_testing
