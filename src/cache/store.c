@@ -532,7 +532,15 @@ static int artifact_write(struct store *s, const struct digest *d, const struct 
 	    artifact_path(s, d, path, sizeof(path)) < 0 ||
 	    snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", dir) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	if (mkdir(dir, 0700) == 0) {
+	/* The store folder itself may have been deleted under us (a user
+	 * cleaning up by hand): make it again rather than fail every store
+	 * until the server restarts. */
+	r = mkdir(dir, 0700);
+	if (r < 0 && errno == ENOENT && paths_mkdir_p(s->dir, 0700) == 0) {
+		log_warnx("store: %s was missing; made it again", s->dir);
+		r = mkdir(dir, 0700);
+	}
+	if (r == 0) {
 		r = fsync_dir(s->dir);
 		if (r < 0) {
 			log_errno(LOG_LEVEL_WARNING, r, "store: fsync %s", s->dir);
@@ -882,7 +890,8 @@ int store_foreach(struct store *s,
 
 struct sweep_ctx {
 	time_t cutoff;
-	uint64_t removed;
+	bool remove;
+	uint64_t count;
 };
 
 static int sweep_entry(void *ctx, int dfd, const char *prefix, const char *name)
@@ -894,17 +903,22 @@ static int sweep_entry(void *ctx, int dfd, const char *prefix, const char *name)
 		return 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_mtime >= w->cutoff)
 		return 0;
-	if (unlinkat(dfd, name, 0) == 0)
-		w->removed++;
+	if (!w->remove || unlinkat(dfd, name, 0) == 0)
+		w->count++;
 	return 0;
+}
+
+int store_scan_tmp(struct store *s, time_t cutoff, bool remove, uint64_t *count)
+{
+	struct sweep_ctx w = {cutoff, remove, 0};
+	int r = walk(s, sweep_entry, &w);
+
+	if (count)
+		*count = w.count;
+	return r;
 }
 
 int store_sweep_tmp(struct store *s, time_t cutoff, uint64_t *removed)
 {
-	struct sweep_ctx w = {cutoff, 0};
-	int r = walk(s, sweep_entry, &w);
-
-	if (removed)
-		*removed = w.removed;
-	return r;
+	return store_scan_tmp(s, cutoff, true, removed);
 }

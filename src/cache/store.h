@@ -6,6 +6,7 @@
 #ifndef ZCCACHE_STORE_H
 #define ZCCACHE_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -99,5 +100,7 @@ int store_foreach(struct store *s,
  * process are left alone). removed (may be NULL) gets the count.
  */
 int store_sweep_tmp(struct store *s, time_t cutoff, uint64_t *removed);
+/* The same, counting them (count) and removing them only when remove is set. */
+int store_scan_tmp(struct store *s, time_t cutoff, bool remove, uint64_t *count);
 
 #endif

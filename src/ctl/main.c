@@ -27,6 +27,8 @@ static const struct ctl_command_entry {
         {"trim", ctl_trim, "trim", "evict entries down to max_size now"},
         {"config", ctl_config, "config show | get KEY | set KEY VALUE",
          "show or change the configuration"},
+        {"verify", ctl_verify, "verify [--repair]",
+         "check every entry's checksums; --repair drops bad ones"},
         {"stop", ctl_stop, "stop", "stop the server"},
 };
 
@@ -42,7 +44,8 @@ static void usage(FILE *f)
 	           "  -h, --help      show this help and exit\n"
 	           "  -V, --version   show the version and exit\n"
 	           "\nExit status: 0 success, 1 the server reported an error, 2 usage error,\n"
-	           "3 no server is running (with --no-start), 4 no server could be reached.\n");
+	           "3 no server is running (with --no-start), 4 no server could be reached,\n"
+	           "5 verify found damage that is not repaired.\n");
 }
 
 int ctl_connect(struct ctl *ctl)
@@ -73,7 +76,7 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 		json_decref(req);
 		return r;
 	}
-	r = client_request(ctl->fd, req, reply, 30000);
+	r = client_request(ctl->fd, req, reply, ctl->timeout_ms ? ctl->timeout_ms : 30000);
 	json_decref(req);
 	if (r < 0) {
 		fprintf(stderr, "zccachectl: no answer from the server at %s: %s\n",
