@@ -62,6 +62,7 @@ struct cache {
 	char *cpu;
 	uint64_t max_size;
 	int level;
+	bool index_replaced;            /* found unusable and replaced since the cache opened */
 	cache_store_observer *observer; /* a verify in progress */
 	void *observer_ctx;
 };
@@ -168,6 +169,7 @@ static int replace_index(struct cache *c, const char *dir, int why)
 	remove_tree(aside); /* only the last one is kept, for inspection */
 	if (rename(dir, aside) < 0)
 		return -errno;
+	c->index_replaced = true;
 	/* Nothing in the store is reachable without its index. */
 	wipe_store(c, NULL);
 	r = paths_ensure_private_dir(dir, true);
@@ -196,9 +198,14 @@ int cache_reset_index(struct cache *c, int why)
 	char dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%s/index", c->dir);
-	index_close(c->index);
+	index_discard(c->index);
 	c->index = NULL;
 	return replace_index(c, dir, why);
+}
+
+bool cache_index_replaced(struct cache *c)
+{
+	return c->index_replaced;
 }
 
 struct index *cache_index(struct cache *c)

@@ -5,6 +5,7 @@
 #ifndef ZCCACHE_CACHE_PARTS_H
 #define ZCCACHE_CACHE_PARTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cache.h"
@@ -17,6 +18,9 @@ struct store;
 #define CACHE_RESULT_MAX_ARTIFACTS 8
 
 struct index *cache_index(struct cache *c);
+/* The index was found unusable (at open, or by a repair) and replaced by an
+ * empty one since this cache was opened. */
+bool cache_index_replaced(struct cache *c);
 struct store *cache_artifacts(struct cache *c);
 
 /*

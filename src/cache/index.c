@@ -911,18 +911,20 @@ fail:
 	return r;
 }
 
-void index_close(struct index *idx)
+/* Close; clean: flush first and stamp the state file as closed cleanly. */
+static void close_index(struct index *idx, bool clean)
 {
 	int r;
 
 	if (!idx)
 		return;
-	r = index_flush(idx);
+	r = clean ? index_flush(idx) : 0;
 	if (r < 0)
 		log_errno(LOG_LEVEL_WARNING, r, "index: flush on close");
 	drop_spare(idx);
 	mdb_env_close(idx->env);
-	state_write_clean(idx->state_path, idx->data_path);
+	if (clean)
+		state_write_clean(idx->state_path, idx->data_path);
 	if (idx->writing)
 		munmap((void *)idx->writing, 1);
 	pthread_rwlock_destroy(&idx->map_lock);
@@ -931,6 +933,29 @@ void index_close(struct index *idx)
 	free(idx->touches);
 	free(idx->deltas);
 	free(idx);
+}
+
+void index_close(struct index *idx)
+{
+	close_index(idx, true);
+}
+
+void index_discard(struct index *idx)
+{
+	close_index(idx, false);
+}
+
+int index_check_file(struct index *idx)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", idx->data_path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	/* Nothing is written while the caller waits: the file is at rest. */
+	return deep_check(idx->data_path, dir);
 }
 
 uint64_t index_total_bytes(const struct index *idx)

@@ -62,6 +62,11 @@ static void print_report(json_t *r)
 		       json_is_true(json_object_get(r, "accounting_fixed")) ? ", accounting fixed"
 		                                                            : "",
 		       json_is_true(json_object_get(r, "index_rebuilt")) ? ", index rebuilt" : "");
+	if (json_is_true(json_object_get(r, "index_replaced")))
+		printf("%-12s the index was found damaged and replaced by an empty one (the old "
+		       "one "
+		       "is in index.old; see the server log)\n",
+		       "index");
 	printf("%-12s %s (%lld ms)\n", "verdict",
 	       json_is_true(json_object_get(r, "clean"))
 	               ? (num(r, "bad_total") ? "repaired" : "clean")
