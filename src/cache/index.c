@@ -954,7 +954,12 @@ int index_check_file(struct index *idx)
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	/* Nothing is written while the caller waits: the file is at rest. */
+	/* Nothing is written while the caller waits: the file is at rest. The
+	 * child's aborted delete-all txn may spill dirty pages into the file,
+	 * but only into pages free in the last commit, and this process (the
+	 * only one with the index open, single-threaded) holds no read txn
+	 * that could still see them: the spare one is reset. */
+	drop_spare(idx);
 	return deep_check(idx->data_path, dir);
 }
 
