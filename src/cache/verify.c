@@ -13,6 +13,7 @@
 #include "verify.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -482,6 +483,30 @@ bool cache_verify_clean(const struct cache_verify *v)
 	                             v->dropped == v->bad_total - v->bad[VERIFY_ACCOUNTING]));
 }
 
+/* The report's plain counts: reply field name -> struct cache_verify member. */
+static const struct {
+	const char *name;
+	size_t offset;
+} counts[] = {
+        {"manifests", offsetof(struct cache_verify, manifests)},
+        {"manifests_ok", offsetof(struct cache_verify, manifests_ok)},
+        {"dangling", offsetof(struct cache_verify, dangling)},
+        {"results", offsetof(struct cache_verify, results)},
+        {"results_ok", offsetof(struct cache_verify, results_ok)},
+        {"unreferenced", offsetof(struct cache_verify, unreferenced)},
+        {"artifacts", offsetof(struct cache_verify, artifacts_checked)},
+        {"artifact_bytes", offsetof(struct cache_verify, artifact_bytes)},
+        {"bad_total", offsetof(struct cache_verify, bad_total)},
+        {"orphans", offsetof(struct cache_verify, orphans)},
+        {"orphan_bytes", offsetof(struct cache_verify, orphan_bytes)},
+        {"tmp_files", offsetof(struct cache_verify, tmp_files)},
+        {"dropped", offsetof(struct cache_verify, dropped)},
+        {"artifacts_removed", offsetof(struct cache_verify, artifacts_removed)},
+        {"orphans_removed", offsetof(struct cache_verify, orphans_removed)},
+        {"tmp_removed", offsetof(struct cache_verify, tmp_removed)},
+        {"slices", offsetof(struct cache_verify, slices)},
+};
+
 static json_t *u(uint64_t n)
 {
 	return json_integer((json_int_t)n);
@@ -516,33 +541,19 @@ json_t *cache_verify_report(const struct cache_verify *v)
 	                 "recorded_entries", u(v->audit.recorded_entries), "counted_entries",
 	                 u(v->audit.counted_entries), "stray_records", u(v->audit.stray_records),
 	                 "unaccounted_entries", u(v->audit.unaccounted_entries));
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		json_object_set_new(o, counts[i].name,
+		                    u(*(const uint64_t *)((const char *)v + counts[i].offset)));
 	json_object_set_new(o, "repair", json_boolean(v->repair));
 	json_object_set_new(o, "clean", json_boolean(cache_verify_clean(v)));
-	json_object_set_new(o, "manifests", u(v->manifests));
-	json_object_set_new(o, "manifests_ok", u(v->manifests_ok));
-	json_object_set_new(o, "dangling", u(v->dangling));
-	json_object_set_new(o, "results", u(v->results));
-	json_object_set_new(o, "results_ok", u(v->results_ok));
-	json_object_set_new(o, "unreferenced", u(v->unreferenced));
-	json_object_set_new(o, "artifacts", u(v->artifacts_checked));
-	json_object_set_new(o, "artifact_bytes", u(v->artifact_bytes));
-	json_object_set_new(o, "bad_total", u(v->bad_total));
 	json_object_set_new(o, "bad", bad);
 	json_object_set_new(o, "first_bad", list);
-	json_object_set_new(o, "orphans", u(v->orphans));
-	json_object_set_new(o, "orphan_bytes", u(v->orphan_bytes));
-	json_object_set_new(o, "tmp_files", u(v->tmp_files));
 	json_object_set_new(o, "accounting", acct);
-	json_object_set_new(o, "dropped", u(v->dropped));
-	json_object_set_new(o, "artifacts_removed", u(v->artifacts_removed));
-	json_object_set_new(o, "orphans_removed", u(v->orphans_removed));
-	json_object_set_new(o, "tmp_removed", u(v->tmp_removed));
 	json_object_set_new(o, "accounting_fixed", json_boolean(v->accounting_fixed));
 	json_object_set_new(o, "index_rebuilt", json_boolean(v->index_rebuilt));
 	/* Damage found before this verify (when the server opened the cache):
 	 * already repaired, but the user asking should hear of it. */
 	json_object_set_new(o, "index_replaced", json_boolean(cache_index_replaced(v->c)));
 	json_object_set_new(o, "elapsed_ms", json_integer(v->elapsed_ms));
-	json_object_set_new(o, "slices", u(v->slices));
 	return o;
 }

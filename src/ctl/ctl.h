@@ -40,6 +40,9 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply);
 void ctl_print_json(json_t *j);
 /* When the reply is an error: print it and return CTL_EXIT_FAILED. */
 int ctl_check_reply(struct ctl *ctl, json_t *reply);
+/* ctl_call, then ctl_check_reply: 0 with *reply (the caller's), or an exit
+ * code with nothing to free. */
+int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply);
 
 /* "1.5 GiB" */
 void ctl_format_bytes(uint64_t n, char *out, size_t len);

@@ -117,6 +117,20 @@ int ctl_check_reply(struct ctl *ctl, json_t *reply)
 	return CTL_EXIT_FAILED;
 }
 
+int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply)
+{
+	int r = ctl_call(ctl, req, reply);
+
+	if (r != 0)
+		return r;
+	r = ctl_check_reply(ctl, *reply);
+	if (r != 0) {
+		json_decref(*reply);
+		*reply = NULL;
+	}
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -93,18 +93,14 @@ int ctl_verify(struct ctl *ctl, int argc, char **argv)
 	json_object_set_new(req, "repair", json_boolean(repair));
 	/* A large cache takes a while; the server answers when it is done. */
 	ctl->timeout_ms = -1;
-	r = ctl_call(ctl, req, &reply);
+	r = ctl_call_ok(ctl, req, &reply);
 	if (r != 0)
 		return r;
-	r = ctl_check_reply(ctl, reply);
-	if (r == 0) {
-		if (ctl->json)
-			ctl_print_json(reply);
-		else
-			print_report(reply);
-		if (!json_is_true(json_object_get(reply, "clean")))
-			r = CTL_EXIT_PROBLEMS;
-	}
+	if (ctl->json)
+		ctl_print_json(reply);
+	else
+		print_report(reply);
+	r = json_is_true(json_object_get(reply, "clean")) ? CTL_EXIT_OK : CTL_EXIT_PROBLEMS;
 	json_decref(reply);
 	return r;
 }

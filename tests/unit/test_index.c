@@ -639,6 +639,19 @@ static void open_and_die(struct fixture *f)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The state file holds exactly want. */
+static void assert_state(struct fixture *f, const char *want)
+{
+	char path[400], *line;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/state", f->dir);
+	line = (char *)slurp(path, &len);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(line, want, len);
+	free(line);
+}
+
 /* As if the process had died inside a write txn. */
 static void died_writing(struct fixture *f)
 {
@@ -671,10 +684,7 @@ static void test_crash_loop_refused(void **state_)
 	open_and_die_writing(f);
 	open_and_die_writing(f);
 	assert_int_equal(index_open(f->dir, NULL, &idx), 0);
-	line = (char *)slurp(state, &len);
-	assert_int_equal(len, 7);
-	assert_memory_equal(line, "open 3\n", 7);
-	free(line);
+	assert_state(f, "open 3\n");
 	index_close(idx);
 	line = (char *)slurp(state, &len);
 	assert_true(len > 6);
@@ -711,11 +721,8 @@ static void test_healthy_commits_forgive(void **state_)
 {
 	struct fixture *f = *state_;
 	struct index *idx;
-	char state[400], *line;
-	size_t len;
 
 	make_populated(f);
-	snprintf(state, sizeof(state), "%s/state", f->dir);
 	for (int i = 0; i < INDEX_UNCLEAN_LIMIT - 1; i++)
 		open_and_die_writing(f);
 	assert_int_equal(index_open(f->dir, NULL, &idx), 0);
@@ -724,10 +731,7 @@ static void test_healthy_commits_forgive(void **state_)
 
 		assert_int_equal(index_put(idx, INDEX_RESULTS, &k, "x", 1, 1, 1), 0);
 	}
-	line = (char *)slurp(state, &len);
-	assert_int_equal(len, 7);
-	assert_memory_equal(line, "open 1\n", 7);
-	free(line);
+	assert_state(f, "open 1\n");
 	index_close(idx);
 }
 

@@ -93,10 +93,10 @@ static size_t result_blob(uint8_t *b, const struct digest *arts, size_t n)
 		memcpy(b + len, arts[i].bytes, 16);
 		len += 16;
 	}
-	le(b + len, 0, 4); /* stdout */
-	le(b + len + 4, 0, 4); /* stderr */
-	le(b + len + 8, 0, 4); /* deps */
-	le(b + len + 12, 0, 4); /* source index */
+	le(b + len, 0, 4);       /* stdout */
+	le(b + len + 4, 0, 4);   /* stderr */
+	le(b + len + 8, 0, 4);   /* deps */
+	le(b + len + 12, 0, 4);  /* source index */
 	le(b + len + 16, 42, 8); /* duration */
 	return len + 24;
 }
@@ -191,6 +191,18 @@ static bool flag(json_t *o, const char *key)
 	return json_is_true(json_object_get(o, key));
 }
 
+/* Nothing bad, orphaned or left over, the accounting right, n results. */
+static void assert_sound(json_t *r, long long n)
+{
+	assert_true(flag(r, "clean"));
+	assert_int_equal(num(r, "bad_total"), 0);
+	assert_int_equal(num(r, "results"), n);
+	assert_int_equal(num(r, "results_ok"), n);
+	assert_int_equal(num(r, "orphans"), 0);
+	assert_int_equal(num(r, "tmp_files"), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(r, "accounting"), "consistent")));
+}
+
 static void test_sound_cache_is_clean(void **state)
 {
 	struct fixture *f = *state;
@@ -199,15 +211,10 @@ static void test_sound_cache_is_clean(void **state)
 
 	populate(f->c, 20, arts);
 	r = run_verify(f->c, false, 1000, NULL);
-	assert_true(flag(r, "clean"));
+	assert_sound(r, 20);
 	assert_int_equal(num(r, "manifests"), 20);
-	assert_int_equal(num(r, "results"), 20);
-	assert_int_equal(num(r, "results_ok"), 20);
 	assert_int_equal(num(r, "artifacts"), 20);
-	assert_int_equal(num(r, "bad_total"), 0);
-	assert_int_equal(num(r, "orphans"), 0);
 	assert_int_equal(num(r, "dangling"), 0);
-	assert_true(json_is_true(json_object_get(json_object_get(r, "accounting"), "consistent")));
 	json_decref(r);
 }
 
@@ -240,9 +247,9 @@ static void test_damage_found_and_repaired(void **state)
 	assert_int_equal(unlink(path), 0);
 	/* 3: its result record does not decode. */
 	rk = key_n(3, 'r');
-	assert_int_equal(index_put(cache_index(f->c), INDEX_RESULTS, &rk, "ZCR\x02junk", 8, 8,
-	                           time(NULL)),
-	                 0);
+	assert_int_equal(
+	        index_put(cache_index(f->c), INDEX_RESULTS, &rk, "ZCR\x02junk", 8, 8, time(NULL)),
+	        0);
 	/* A manifest naming a result that is gone: dangling, not bad. */
 	mk = key_n(50, 'm');
 	add_entry(f->c, &mk, &gone, &arts[4], 1);
@@ -284,13 +291,7 @@ static void test_damage_found_and_repaired(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 
 	r = run_verify(f->c, false, 1000, NULL);
-	assert_true(flag(r, "clean"));
-	assert_int_equal(num(r, "bad_total"), 0);
-	assert_int_equal(num(r, "results"), 2);
-	assert_int_equal(num(r, "results_ok"), 2);
-	assert_int_equal(num(r, "orphans"), 0);
-	assert_int_equal(num(r, "tmp_files"), 0);
-	assert_true(json_is_true(json_object_get(json_object_get(r, "accounting"), "consistent")));
+	assert_sound(r, 2);
 	json_decref(r);
 	/* The sound entries are still served from an intact store. */
 	assert_int_equal(store_verify(cache_artifacts(f->c), &arts[4]), 0);
