@@ -824,14 +824,16 @@ static bool is_lower_hex(const char *p, size_t n)
 	return true;
 }
 
-/* Walk the 256 sub-folders; fn(ctx, dirfd, prefix, name) for each entry. */
-static int walk(struct store *s,
-                int (*fn)(void *ctx, int dfd, const char *prefix, const char *name), void *ctx)
+/* Walk sub-folders from..to-1 of the 256; fn(ctx, dirfd, prefix, name) for
+ * each entry. */
+static int walk_parts(struct store *s, int from, int to,
+                      int (*fn)(void *ctx, int dfd, const char *prefix, const char *name),
+                      void *ctx)
 {
 	static const char hex[] = "0123456789abcdef";
 	char dir[PATH_MAX];
 
-	for (int i = 0; i < 256; i++) {
+	for (int i = from; i < to; i++) {
 		char prefix[3] = {hex[i >> 4], hex[i & 15], '\0'};
 		struct dirent *e;
 		DIR *dp;
@@ -859,6 +861,12 @@ static int walk(struct store *s,
 	return 0;
 }
 
+static int walk(struct store *s,
+                int (*fn)(void *ctx, int dfd, const char *prefix, const char *name), void *ctx)
+{
+	return walk_parts(s, 0, STORE_PARTS, fn, ctx);
+}
+
 struct foreach_ctx {
 	int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx);
 	void *ctx;
@@ -883,9 +891,18 @@ static int foreach_entry(void *ctx, int dfd, const char *prefix, const char *nam
 int store_foreach(struct store *s,
                   int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx), void *ctx)
 {
+	return store_foreach_part(s, -1, fn, ctx);
+}
+
+int store_foreach_part(struct store *s, int part,
+                       int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx),
+                       void *ctx)
+{
 	struct foreach_ctx f = {fn, ctx};
 
-	return walk(s, foreach_entry, &f);
+	if (part < 0)
+		return walk(s, foreach_entry, &f);
+	return walk_parts(s, part, part + 1, foreach_entry, &f);
 }
 
 struct sweep_ctx {
@@ -908,10 +925,11 @@ static int sweep_entry(void *ctx, int dfd, const char *prefix, const char *name)
 	return 0;
 }
 
-int store_scan_tmp(struct store *s, time_t cutoff, bool remove, uint64_t *count)
+int store_scan_tmp(struct store *s, int part, time_t cutoff, bool remove, uint64_t *count)
 {
 	struct sweep_ctx w = {cutoff, remove, 0};
-	int r = walk(s, sweep_entry, &w);
+	int r = part < 0 ? walk(s, sweep_entry, &w)
+	                 : walk_parts(s, part, part + 1, sweep_entry, &w);
 
 	if (count)
 		*count = w.count;
@@ -920,5 +938,5 @@ int store_scan_tmp(struct store *s, time_t cutoff, bool remove, uint64_t *count)
 
 int store_sweep_tmp(struct store *s, time_t cutoff, uint64_t *removed)
 {
-	return store_scan_tmp(s, cutoff, true, removed);
+	return store_scan_tmp(s, -1, cutoff, true, removed);
 }

@@ -72,6 +72,7 @@ struct cache_verify {
 	enum phase phase;
 	struct digest last;
 	bool have_last;
+	int store_part; /* the store phase: next sub-folder */
 	time_t started;
 	int64_t started_ms, elapsed_ms;
 	uint64_t slices;
@@ -378,16 +379,16 @@ static int check_store_file(const struct digest *d, uint64_t stored_bytes, void 
  * artifact with another. Tmp files older than the verify's start are left
  * by killed writes (the server writes nothing while a slice runs).
  */
-static void check_store(struct cache_verify *v)
+static void check_store_part(struct cache_verify *v, int part)
 {
 	struct store *s = cache_artifacts(v->c);
 	uint64_t n = 0;
 
-	store_foreach(s, check_store_file, v);
-	if (store_scan_tmp(s, v->started + 1, v->repair, &n) == 0) {
-		v->tmp_files = n;
+	store_foreach_part(s, part, check_store_file, v);
+	if (store_scan_tmp(s, part, v->started + 1, v->repair, &n) == 0) {
+		v->tmp_files += n;
 		if (v->repair)
-			v->tmp_removed = n;
+			v->tmp_removed += n;
 	}
 }
 
@@ -454,8 +455,10 @@ int cache_verify_step(struct cache_verify *v, int64_t budget_ms)
 			r = 0;
 			break;
 		case PHASE_STORE:
-			check_store(v);
-			v->phase++;
+			/* One sub-folder a step: a store of many files is sliced. */
+			check_store_part(v, v->store_part++);
+			if (v->store_part == STORE_PARTS)
+				v->phase++;
 			break;
 		case PHASE_ACCOUNTING:
 			check_accounting(v);
