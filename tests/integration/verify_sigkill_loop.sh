@@ -13,6 +13,43 @@ NTU=40
 P=$T/work/proj
 gen_project "$P" "$NTU"
 
+# First, deterministically: the server killed between a miss and its store.
+# The compile ran as -MD (the cache needs system headers) and only the store
+# filters the depfile back to what -MMD writes; the launcher must make up
+# for the store that never came.
+mkdir -p "$T/work/one"
+cd "$T/work/one" || exit 1
+printf '#include <stdio.h>\n#include "one.h"\nint one(void) { return ONE; }\n' >one.c
+printf '#define ONE 1\n' >one.h
+gcc -MMD -c one.c -o one.o && mv one.o ref.o && mv one.d ref.d
+# A gcc that SIGKILLs the server while it compiles (once).
+mkdir -p "$T/killbin"
+realgcc=$(command -v gcc)
+cat >"$T/killbin/gcc" <<EOF2
+#!/bin/bash
+case " \$* " in
+*" -c "*)
+	if [ ! -e "$T/killed" ]; then
+		touch "$T/killed"
+		pid=\$(sed -n 1p "$ZCCACHE_SOCKET.pid")
+		[ "\$(cat /proc/\$pid/comm)" = zccached ] && kill -KILL "\$pid"
+	fi
+	;;
+esac
+exec "$realgcc" "\$@"
+EOF2
+chmod +x "$T/killbin/gcc"
+zccachectl status >/dev/null
+p0=$(server_pid)
+zccache "$T/killbin/gcc" -MMD -c one.c -o one.o
+is "killed before its store: the compile succeeds" "$?" 0
+ok "... the server was killed" wait_until 5 pid_gone "$p0"
+ok "... the object is right" same ref.o one.o
+ok "... the depfile is what gcc -MMD writes (no system headers)" same ref.d one.d
+is "... the launcher says it compiled again" \
+	"$(log_count 'the store failed after -MMD ran as -MD; compiling again')" 1
+cd "$T/work" || exit 1
+
 # kill_loop: SIGKILL the sandbox's server every 150-400 ms until $T/stop
 # exists; one line per kill in $T/kills.
 kill_loop() {
