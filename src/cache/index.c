@@ -376,6 +376,12 @@ static int rtxn_begin(struct index *idx, MDB_txn **out)
 	return 0;
 }
 
+/* A read txn for a lookup in db (one of ours, or -EINVAL). */
+static int db_rtxn_begin(struct index *idx, enum index_db db, MDB_txn **out)
+{
+	return db_valid(db) ? rtxn_begin(idx, out) : -EINVAL;
+}
+
 static void rtxn_end(struct index *idx, MDB_txn *t)
 {
 	MDB_txn *expected = NULL;
@@ -984,11 +990,8 @@ int index_get(struct index *idx, enum index_db db, const struct digest *key, str
 {
 	MDB_val k = {16, (void *)key->bytes}, d;
 	MDB_txn *txn;
-	int r, rc;
+	int r = db_rtxn_begin(idx, db, &txn), rc;
 
-	if (!db_valid(db))
-		return -EINVAL;
-	r = rtxn_begin(idx, &txn);
 	if (r < 0)
 		return r;
 	rc = mdb_get(txn, dbi_of(idx, db), &k, &d);
@@ -1662,11 +1665,8 @@ int index_scan(struct index *idx, enum index_db db, const struct digest *after,
 	MDB_val k, v;
 	MDB_txn *txn;
 	size_t n = 0;
-	int r, rc;
+	int r = db_rtxn_begin(idx, db, &txn), rc;
 
-	if (!db_valid(db))
-		return -EINVAL;
-	r = rtxn_begin(idx, &txn);
 	if (r < 0)
 		return r;
 	rc = mdb_cursor_open(txn, dbi_of(idx, db), &c);
