@@ -1,5 +1,6 @@
 /* hashcache: stat-validated in-memory cache of file content digests. */
 #include "hashcache.h"
+#include "cscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Past this many entries the table starts over rather than grow forever. */
-#define HASHCACHE_MAX_ENTRIES (1u << 20)
+/* Past this many entries the table starts over rather than grow forever:
+ * about 170 bytes each, so at most ~11 MiB, while a large project's sources
+ * and headers fit (a start-over costs one re-hash of each file). */
+#define HASHCACHE_MAX_ENTRIES (1u << 16)
 /* Changes this close to the hashing time are not trusted. */
 #define RACY_NS 1000000000LL
 
@@ -114,6 +117,36 @@ static bool has_time_macros(const void *p, size_t n)
 	return false;
 }
 
+/*
+ * The substring search fired: look again, skipping comments and literals
+ * (cscan). Only for files up to TIME_SCAN_MAX, and only when the bytes read
+ * again are the ones just hashed; otherwise the answer stays "used".
+ */
+#define TIME_SCAN_MAX (16u << 20)
+
+static bool time_macros_in_code(int fd, const struct digest *hashed)
+{
+	struct stat st;
+	struct digest again;
+	char *text;
+	ssize_t got;
+	bool used = true;
+
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || (uint64_t)st.st_size > TIME_SCAN_MAX)
+		return true;
+	text = malloc((size_t)st.st_size);
+	if (!text)
+		return true;
+	got = pread(fd, text, (size_t)st.st_size, 0);
+	if (got == st.st_size) {
+		digest_mem(text, (size_t)got, &again);
+		if (digest_equal(&again, hashed))
+			used = cscan_time_macros_in_code(text, (size_t)got);
+	}
+	free(text);
+	return used;
+}
+
 static int64_t ts_ns(struct timespec ts)
 {
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
@@ -166,6 +199,8 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	if (r == 0)
 		hasher_final(h, &out->digest);
 	hasher_free(h);
+	if (r == 0 && out->time_macros)
+		out->time_macros = time_macros_in_code(fd, &out->digest);
 	return r;
 }
 

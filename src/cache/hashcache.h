@@ -20,7 +20,8 @@ struct file_digest {
 	struct digest digest;
 	uint64_t size;
 	int64_t mtime_ns, ctime_ns;
-	/* The content mentions __DATE__, __TIME__ or __TIMESTAMP__. */
+	/* The content uses __DATE__, __TIME__ or __TIMESTAMP__ outside
+	 * comments and literals, or may (see cscan.h). */
 	bool time_macros;
 	/* The content mentions .incbin or .include: the assembler reads files
 	 * no depfile lists. */

@@ -77,7 +77,7 @@ int index_get(struct index *idx, enum index_db db, const struct digest *key, str
  * Insert or replace key in db with the given value. accounted_bytes is the
  * size charged against the eviction budget (for a result: the total
  * stored_bytes of its artifacts; for a manifest e.g. its length, or 0); the
- * access time is set to now. Cost: a write txn (one fsync).
+ * access time is set to now. Cost: a write txn (not synced; see index_flush).
  */
 int index_put(struct index *idx, enum index_db db, const struct digest *key, const void *val,
               size_t len, uint64_t accounted_bytes, time_t now);
@@ -91,7 +91,11 @@ int index_del(struct index *idx, enum index_db db, const struct digest *key);
  */
 int index_touch(struct index *idx, enum index_db db, const struct digest *key, time_t now);
 
-/* Write pending stats deltas and access times in one write txn. */
+/*
+ * Write pending stats deltas and access times in one write txn, then flush
+ * every commit since the last call to disk (commits themselves do not sync).
+ * Called once a tick and on close.
+ */
 int index_flush(struct index *idx);
 
 /* Add delta to a named counter (name: 1..64 bytes). Memory only. */

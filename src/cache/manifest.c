@@ -1,5 +1,6 @@
 /* manifest: include sets per direct key, their encoding, matching and shadow watch. */
 #include "manifest.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -316,10 +317,7 @@ int manifest_add(struct manifest *m, struct manifest_entry *e)
 
 static int abs_path(const char *cwd, const char *path, char *out, size_t n)
 {
-	int len = path[0] == '/' ? snprintf(out, n, "%s", path)
-	                         : snprintf(out, n, "%s/%s", cwd, path);
-
-	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
+	return paths_join(out, n, cwd, path);
 }
 
 static int64_t ts_ns(struct timespec ts)
@@ -335,12 +333,10 @@ static int64_t ts_ns(struct timespec ts)
  */
 static bool is_new_candidate(const char *cwd, const char *dir, const char *name, int64_t since_ns)
 {
-	char p[PATH_MAX];
+	char d[PATH_MAX], p[PATH_MAX];
 	struct stat st;
-	int n = dir[0] == '/' ? snprintf(p, sizeof(p), "%s/%s", dir, name)
-	                      : snprintf(p, sizeof(p), "%s/%s/%s", cwd, dir, name);
 
-	if (n < 0 || (size_t)n >= sizeof(p))
+	if (paths_join(d, sizeof(d), cwd, dir) < 0 || paths_join(p, sizeof(p), d, name) < 0)
 		return true;
 	if (stat(p, &st) < 0)
 		return false;
@@ -504,32 +500,97 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* cand names a file of the closure (sorted canonical paths). */
-static bool in_closure(char **closure, size_t n, const char *cand)
+/*
+ * realpath() makes a readlink call per path component, and building a watch
+ * asks for a few hundred paths that lie in a handful of folders (about 900
+ * syscalls per miss before this): canonical folders are remembered for the
+ * length of one manifest_build_watch call.
+ */
+#define FOLDER_MEMO 32
+
+struct folder_memo {
+	char *dir[FOLDER_MEMO], *real[FOLDER_MEMO];
+	unsigned next;
+};
+
+static void folder_memo_free(struct folder_memo *m)
+{
+	for (unsigned i = 0; i < FOLDER_MEMO; i++) {
+		free(m->dir[i]);
+		free(m->real[i]);
+	}
+}
+
+/* The canonical form of folder dir, or NULL with errno set. */
+static const char *memo_folder(struct folder_memo *m, const char *dir)
 {
 	char real[PATH_MAX];
-	const char *key = real;
+	unsigned k;
 
-	if (!realpath(cand, real))
-		return false;
-	return bsearch(&key, closure, n, sizeof(char *), cmp_str) != NULL;
+	for (unsigned i = 0; i < FOLDER_MEMO && m->dir[i]; i++)
+		if (strcmp(m->dir[i], dir) == 0)
+			return m->real[i];
+	if (!realpath(dir, real))
+		return NULL;
+	k = m->next++ % FOLDER_MEMO;
+	free(m->dir[k]);
+	free(m->real[k]);
+	m->dir[k] = strdup(dir);
+	m->real[k] = strdup(real);
+	if (!m->dir[k] || !m->real[k]) {
+		free(m->dir[k]);
+		free(m->real[k]);
+		m->dir[k] = m->real[k] = NULL;
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m->real[k];
 }
 
 /* realpath of path's folder, then its own name: "/a/b/../c/x.h" -> "/a/c/x.h". */
-static int canonical_folder(const char *path, char *out, size_t n)
+static int canonical_folder(struct folder_memo *m, const char *path, char *out, size_t n)
 {
-	char dir[PATH_MAX], real[PATH_MAX];
-	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *real;
 
 	if (!slash || (size_t)(slash - path) >= sizeof(dir))
 		return -EINVAL;
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = '\0';
-	if (!realpath(dir[0] ? dir : "/", real))
+	real = memo_folder(m, dir[0] ? dir : "/");
+	if (!real)
 		return -errno;
-	return (size_t)snprintf(out, n, "%s/%s", strcmp(real, "/") ? real : "", slash + 1) < n
-	               ? 0
-	               : -ENAMETOOLONG;
+	return paths_join(out, n, real, slash + 1);
+}
+
+/* realpath(path) for an absolute path, through the memo: a file that is not
+ * itself a symlink is its canonical folder plus its name. */
+static int memo_realpath(struct folder_memo *m, const char *path, char *out, size_t n)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode) || n < PATH_MAX)
+		return realpath(path, out) ? 0 : -errno;
+	return canonical_folder(m, path, out, n);
+}
+
+/* The files the compile read, as sorted canonical paths. */
+struct closure {
+	char **v;
+	size_t n;
+	struct folder_memo memo;
+};
+
+static bool in_closure(struct closure *c, const char *cand)
+{
+	char real[PATH_MAX];
+	const char *key = real;
+
+	if (memo_realpath(&c->memo, cand, real, sizeof(real)) < 0)
+		return false;
+	return bsearch(&key, c->v, c->n, sizeof(char *), cmp_str) != NULL;
 }
 
 /* The watch for folder dir in (w, n), created on first use. */
@@ -605,18 +666,17 @@ static void record_folder_times(const char *cwd, struct manifest_watch *w, size_
 
 /* Any candidate created since the compile started: the include is unexplained. */
 static bool find_new(const char *cwd, const struct manifest_watch *w, char *const *names,
-                     size_t n_names, char **closure, size_t n_closure, int64_t since_ns,
-                     char *conflict, size_t conflict_len)
+                     size_t n_names, struct closure *closure, int64_t since_ns, char *conflict,
+                     size_t conflict_len)
 {
 	char p[PATH_MAX], dir[PATH_MAX];
 
 	if (abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
 		return false;
 	for (size_t i = 0; i < n_names; i++) {
-		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, names[i]) >= sizeof(p))
+		if (paths_join(p, sizeof(p), dir, names[i]) < 0)
 			continue;
-		if (is_new_candidate(cwd, w->dir, names[i], since_ns) &&
-		    !in_closure(closure, n_closure, p)) {
+		if (is_new_candidate(cwd, w->dir, names[i], since_ns) && !in_closure(closure, p)) {
 			snprintf(conflict, conflict_len, "%s", p);
 			return true;
 		}
@@ -629,21 +689,22 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
                          int64_t since_ns, char *conflict, size_t conflict_len)
 {
 	char abs[PATH_MAX], real[PATH_MAX], cand[PATH_MAX * 2];
-	char **closure = calloc(e->n_files + 1, sizeof(char *));
+	struct closure closure = {.v = calloc(e->n_files + 1, sizeof(char *))};
 	struct strset qdirs = {0}, qnames = {0};
-	size_t cap = 0, qcap = 0, n_closure = 0;
+	size_t cap = 0, qcap = 0;
 	int r = 0;
 
-	if (!closure)
+	if (!closure.v)
 		return -ENOMEM;
 	e->since_ns = since_ns;
 	/* A candidate the compile itself read (#include_next reaches past it)
 	 * is not a shadow: its content is recorded like any other. */
 	for (size_t i = 0; i < e->n_files; i++)
-		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) == 0 && realpath(abs, real) &&
-		    (closure[n_closure] = strdup(real)))
-			n_closure++;
-	qsort(closure, n_closure, sizeof(char *), cmp_str);
+		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) == 0 &&
+		    memo_realpath(&closure.memo, abs, real, sizeof(real)) == 0 &&
+		    (closure.v[closure.n] = strdup(real)))
+			closure.n++;
+	qsort(closure.v, closure.n, sizeof(char *), cmp_str);
 
 	/*
 	 * Folders are kept as the command spelled them (relative to its cwd, or
@@ -656,7 +717,7 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 		/* The folder part canonical, the name as included: a header that
 		 * is itself a symlink is found, and shadowed, where its link is. */
 		if (abs_path(cwd, e->files[i].path, abs, sizeof(abs)) < 0 ||
-		    canonical_folder(abs, real, sizeof(real)) < 0)
+		    canonical_folder(&closure.memo, abs, real, sizeof(real)) < 0)
 			continue;
 		/* Every search folder that contains the header is a way it may have
 		 * been spelled (-Ifoo and -Ifoo/include both hold foo/include/x.h);
@@ -677,11 +738,10 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 
 				if (!watched[j])
 					continue;
-				if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", search[j], rel) >=
-				            sizeof(cand) ||
-				    in_closure(closure, n_closure, cand))
+				if (paths_join(cand, sizeof(cand), search[j], rel) < 0 ||
+				    in_closure(&closure, cand))
 					continue;
-				snprintf(cand, sizeof(cand), "%s/%s", spelled[j], rel);
+				paths_join(cand, sizeof(cand), spelled[j], rel);
 				slash = strrchr(cand, '/');
 				*slash = '\0';
 				w = watch_for(&e->watch, &e->n_watch, &cap, cand);
@@ -716,17 +776,18 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 		record_folder_times(cwd, e->qwatch, e->n_qwatch);
 		for (size_t i = 0; i < e->n_watch && r == 0; i++)
 			if (find_new(cwd, &e->watch[i], e->watch[i].names, e->watch[i].n_names,
-			             closure, n_closure, since_ns, conflict, conflict_len))
+			             &closure, since_ns, conflict, conflict_len))
 				r = -EEXIST;
 		for (size_t i = 0; i < e->n_qwatch && r == 0; i++)
-			if (find_new(cwd, &e->qwatch[i], e->qnames, e->n_qnames, closure, n_closure,
-			             since_ns, conflict, conflict_len))
+			if (find_new(cwd, &e->qwatch[i], e->qnames, e->n_qnames, &closure, since_ns,
+			             conflict, conflict_len))
 				r = -EEXIST;
 	}
 	strset_free(&qdirs);
 	strset_free(&qnames);
-	for (size_t i = 0; i < n_closure; i++)
-		free(closure[i]);
-	free(closure);
+	for (size_t i = 0; i < closure.n; i++)
+		free(closure.v[i]);
+	free(closure.v);
+	folder_memo_free(&closure.memo);
 	return r;
 }

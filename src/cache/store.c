@@ -167,21 +167,6 @@ static ssize_t pread_full(int fd, void *p, size_t n, off_t off)
 	return (ssize_t)got;
 }
 
-/* Make a rename or a new directory entry durable. */
-static int fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* Some file systems cannot fsync a directory; nothing more to do there. */
-	if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static int subdir_path(const struct store *s, const struct digest *d, char *out, size_t n)
 {
 	char hex[DIGEST_HEX_LEN + 1];
@@ -540,13 +525,7 @@ static int artifact_write(struct store *s, const struct digest *d, const struct 
 		log_warnx("store: %s was missing; made it again", s->dir);
 		r = mkdir(dir, 0700);
 	}
-	if (r == 0) {
-		r = fsync_dir(s->dir);
-		if (r < 0) {
-			log_errno(LOG_LEVEL_WARNING, r, "store: fsync %s", s->dir);
-			return r;
-		}
-	} else if (errno != EEXIST) {
+	if (r < 0 && errno != EEXIST) {
 		r = -errno;
 		log_errno(LOG_LEVEL_WARNING, r, "store: mkdir %s", dir);
 		return r;
@@ -557,11 +536,14 @@ static int artifact_write(struct store *s, const struct digest *d, const struct 
 		log_errno(LOG_LEVEL_WARNING, r, "store: create tmp in %s", dir);
 		return r;
 	}
+	/*
+	 * Not fsynced: the rename makes the file whole for every reader, and
+	 * what a machine crash may leave under the name (nothing, or blocks
+	 * never written) fails the checks every read makes, so it is a miss,
+	 * never a wrong hit. An fsync of the file and its folder cost each
+	 * cold compile about a millisecond.
+	 */
 	r = compress_into(s, fd, src, d, &file_size);
-	/* The data must be on disk before the name is, or a crash could leave
-	 * a complete-looking name over missing blocks. */
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
@@ -569,12 +551,6 @@ static int artifact_write(struct store *s, const struct digest *d, const struct 
 	if (r < 0) {
 		unlink(tmp);
 		log_errno(LOG_LEVEL_WARNING, r, "store: write %s", path);
-		return r;
-	}
-	r = fsync_dir(dir);
-	if (r < 0) {
-		/* Complete but maybe not durable: report it so nothing indexes it. */
-		log_errno(LOG_LEVEL_WARNING, r, "store: fsync %s", dir);
 		return r;
 	}
 	*stored_bytes = file_size;

@@ -1,7 +1,7 @@
 /*
  * store: the artifact store under <cache_dir>/store/. Owns the on-disk file
- * format, atomic writes (tmp + fsync + rename) and verification on every read:
- * a file that does not hash to its own name is never handed out.
+ * format, atomic writes (tmp + rename) and verification on every read: a
+ * file that does not hash to its own name is never handed out.
  */
 #ifndef ZCCACHE_STORE_H
 #define ZCCACHE_STORE_H
@@ -50,9 +50,10 @@ void store_set_level(struct store *s, int level);
  * Store content and return its digest and the size of the artifact file.
  * When a valid artifact of that digest exists it is left alone (no
  * compression, no write). Otherwise the file is written to a tmp file beside
- * its final name, fsynced, renamed, and the folder fsynced, so that once this
- * returns 0 the artifact survives a crash. On any error (ENOSPC, EDQUOT,
- * EFBIG, EIO, ...) no tmp file is left and the errno is returned.
+ * its final name and renamed: readers see all of it or nothing. Not fsynced:
+ * a machine crash may lose it or leave a damaged file, which every read
+ * detects (a miss, never a wrong hit). On any error (ENOSPC, EDQUOT, EFBIG,
+ * EIO, ...) no tmp file is left and the errno is returned.
  *
  * store_put_fd reads a regular file with pread from offset 0 to EOF (the fd's
  * offset is not used); a file that changes while it is read gives -EAGAIN.

@@ -25,18 +25,38 @@ static int concat_path(char *out, size_t n, const char *a, const char *b)
 	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 
+int (*paths_home_nss)(char *out, size_t n);
+
+/* Our entry in /etc/passwd, read as a file: no NSS, so a statically linked
+ * launcher can do it too. */
+static int home_from_passwd_file(char *out, size_t n)
+{
+	FILE *fp = fopen("/etc/passwd", "re");
+	struct passwd *pw;
+	uid_t uid = getuid();
+	int r = -ENOENT;
+
+	if (!fp)
+		return -errno;
+	while ((pw = fgetpwent(fp)) != NULL)
+		if (pw->pw_uid == uid) {
+			if (pw->pw_dir && pw->pw_dir[0] == '/')
+				r = concat_path(out, n, pw->pw_dir, "");
+			break;
+		}
+	fclose(fp);
+	return r;
+}
+
 int paths_home(char *out, size_t n)
 {
 	const char *home = getenv("HOME");
-	struct passwd *pw;
 
-	if (!home || home[0] != '/') {
-		pw = getpwuid(getuid());
-		if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
-			return -ENOENT;
-		home = pw->pw_dir;
-	}
-	return concat_path(out, n, home, "");
+	if (home && home[0] == '/')
+		return concat_path(out, n, home, "");
+	if (home_from_passwd_file(out, n) == 0)
+		return 0;
+	return paths_home_nss ? paths_home_nss(out, n) : -ENOENT;
 }
 
 int paths_resolve_socket(struct zc_paths *p)
@@ -143,6 +163,21 @@ int paths_resolve(struct zc_paths *p)
 		first = first ? first : r;
 	}
 	return first;
+}
+
+int paths_join(char *out, size_t n, const char *a, const char *b)
+{
+	size_t la = a && b[0] != '/' ? strlen(a) : 0, lb = strlen(b);
+	bool slash = a && b[0] != '/' && (la == 0 || a[la - 1] != '/');
+
+	if (la + slash + lb >= n)
+		return -ENAMETOOLONG;
+	if (la > 0)
+		memcpy(out, a, la);
+	if (slash)
+		out[la++] = '/';
+	memcpy(out + la, b, lb + 1);
+	return 0;
 }
 
 int paths_mkdir_p(const char *path, mode_t mode)

@@ -36,8 +36,21 @@ int paths_resolve(struct zc_paths *p);
 /* Only the socket and its folder: what a launcher needs on the hot path. */
 int paths_resolve_socket(struct zc_paths *p);
 
-/* Home folder from $HOME, else the password database. */
+/*
+ * Home folder from $HOME, else /etc/passwd, else paths_home_nss when set.
+ * The server and zccachectl set that to passwd_home_nss (getpwuid: LDAP,
+ * sssd, ...); the launcher, linked statically for a faster start, does not
+ * link NSS at all, whose modules a static binary cannot load reliably.
+ */
 int paths_home(char *out, size_t n);
+extern int (*paths_home_nss)(char *out, size_t n);
+
+/*
+ * out = a "/" b (no second slash when a ends with one), or b alone when b
+ * is absolute or a is NULL. 0, or -ENAMETOOLONG when it does not fit in n
+ * bytes. For hot paths: memcpy, not snprintf.
+ */
+int paths_join(char *out, size_t n, const char *a, const char *b);
 
 /* mkdir -p: create path and its missing parents with mode. 0 or -errno. */
 int paths_mkdir_p(const char *path, mode_t mode);

@@ -11,6 +11,8 @@
 
 #include "client.h"
 #include "ctl.h"
+#include "passwd.h"
+#include "paths.h"
 #include "zccache-config.h"
 
 static const struct ctl_command_entry {
@@ -167,6 +169,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CTL_EXIT_USAGE;
 	}
+	paths_home_nss = passwd_home_nss;
 	r = paths_resolve(&ctl.paths);
 	if (r < 0) {
 		fprintf(stderr, "zccachectl: cannot resolve paths: %s\n", strerror(-r));

@@ -18,6 +18,8 @@
 
 #include "cache.h"
 #include "log.h"
+#include "passwd.h"
+#include "paths.h"
 #include "server.h"
 #include "zccache-config.h"
 
@@ -326,6 +328,7 @@ int main(int argc, char **argv)
 
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
+	paths_home_nss = passwd_home_nss;
 	r = paths_resolve(&srv.paths);
 	if (r < 0) {
 		snprintf(err, sizeof(err),

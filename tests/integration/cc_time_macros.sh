@@ -2,7 +2,8 @@
 # __TIME__, __DATE__ and __TIMESTAMP__ in a source or in a header make a
 # compile uncacheable (counted uncacheable.time_macros on every run, never a
 # hit, the object always the compiler's own), unless SOURCE_DATE_EPOCH pins
-# them: then it caches, per value, with the bare compile's bytes.
+# them: then it caches, per value, with the bare compile's bytes. Named only
+# in comments and string literals, they do not count.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cclib.sh"
 
@@ -91,5 +92,32 @@ for cc in gcc clang; do
 	zccache "$cc" -c src_time.c -o out.o
 	deltas "$cc src_time.c without SOURCE_DATE_EPOCH again: uncacheable, not the pinned result" \
 		"uncacheable.time_macros=1"
+
+	# Named in a comment or a string literal, the macros are not used: the
+	# compile caches. Moved into code by an edit, they are seen again.
+	printf '/* Do not use __DATE__ or __TIME__ here. */\n// nor __TIMESTAMP__\n#define NAME "__DATE__"\n' >doc.h
+	printf '#include "doc.h"\nconst char *name(void) { return NAME; }\n' >src_doc.c
+	"$cc" -c src_doc.c -o "$T/doc_bare.o"
+	for run in 1 2; do
+		rm -f out.o
+		zccache "$cc" -c src_doc.c -o out.o
+		if [ $run = 1 ]; then
+			deltas "$cc macros named in comments and literals: a stored miss" "depend_miss=1"
+		else
+			deltas "$cc macros named in comments and literals: a hit" "direct_hit=1"
+		fi
+		ok "$cc macros named in comments and literals, run $run: object identical" \
+			same "$T/doc_bare.o" out.o
+	done
+	printf '/* Do not use __DATE__ here. */\n#define NAME __DATE__\n' >doc.h
+	for run in 1 2; do
+		rm -f out.o
+		zccache "$cc" -c src_doc.c -o out.o
+		deltas "$cc doc.h now uses __DATE__ in code, run $run: uncacheable" "uncacheable.time_macros=1"
+	done
+	printf '#define NAME "x" /* __DATE__ */ __TIME__\n' >doc.h
+	rm -f out.o
+	zccache "$cc" -c src_doc.c -o out.o
+	deltas "$cc __TIME__ after a comment on the same line: uncacheable" "uncacheable.time_macros=1"
 done
 done_testing

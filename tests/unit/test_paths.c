@@ -122,6 +122,27 @@ static void test_no_home_uses_passwd(void **state)
 	assert_true(p.cache_dir[0] == '/');
 }
 
+static void test_join(void **state)
+{
+	char out[16];
+
+	(void)state;
+	assert_int_equal(paths_join(out, sizeof(out), "/a/b", "c.h"), 0);
+	assert_string_equal(out, "/a/b/c.h");
+	assert_int_equal(paths_join(out, sizeof(out), "/", "c.h"), 0);
+	assert_string_equal(out, "/c.h");
+	assert_int_equal(paths_join(out, sizeof(out), "", "c.h"), 0);
+	assert_string_equal(out, "/c.h");
+	assert_int_equal(paths_join(out, sizeof(out), "/a", "/abs"), 0);
+	assert_string_equal(out, "/abs");
+	assert_int_equal(paths_join(out, sizeof(out), NULL, "rel"), 0);
+	assert_string_equal(out, "rel");
+	/* 15 bytes and the NUL fit; one more does not. */
+	assert_int_equal(paths_join(out, sizeof(out), "/abcdefg", "hijklm"), 0);
+	assert_string_equal(out, "/abcdefg/hijklm");
+	assert_int_equal(paths_join(out, sizeof(out), "/abcdefg", "hijklmn"), -ENAMETOOLONG);
+}
+
 static void test_private_dir(void **state)
 {
 	char base[] = "/tmp/zcpaths.XXXXXX", dir[256], file[300];
@@ -180,6 +201,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_relative_overrides_refused, clear_env),
 	        cmocka_unit_test_setup(test_socket_path_too_long, clear_env),
 	        cmocka_unit_test_setup(test_no_home_uses_passwd, clear_env),
+	        cmocka_unit_test_setup(test_join, clear_env),
 	        cmocka_unit_test_setup(test_private_dir, clear_env),
 	        cmocka_unit_test_setup(test_private_dir_other_owner, clear_env),
 	};

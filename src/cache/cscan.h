@@ -1,0 +1,25 @@
+/*
+ * cscan: does C or C++ source text use __DATE__, __TIME__ or __TIMESTAMP__
+ * in code, as opposed to naming them in a comment or a string literal?
+ *
+ * A file that uses them cannot be cached (its object changes with the
+ * clock), and hashcache finds them with a plain substring search. That
+ * search also fires on a comment that documents them, which made every file
+ * including such a header uncacheable. This second look, run only when the
+ * substring search fired, skips comments and literals.
+ *
+ * It errs one way only: anything it does not fully understand (raw string
+ * literals, digit separators, prefixed character literals, trigraphs, a
+ * line splice where it could join or end a comment) counts as a use. Uses it
+ * cannot see at all (a name built by ## pasting) are not seen by the
+ * substring search either.
+ */
+#ifndef ZCCACHE_CSCAN_H
+#define ZCCACHE_CSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+bool cscan_time_macros_in_code(const char *p, size_t n);
+
+#endif
