@@ -88,7 +88,7 @@ struct index {
 	unsigned unclean;          /* opens in a row without a clean close, this one included */
 	volatile uint8_t *writing; /* mapped WRITING_FILE, or NULL */
 	unsigned commits;          /* successful write txns since open, up to HEALTHY_COMMITS */
-	bool unsynced; /* commits since the last mdb_env_sync */
+	bool unsynced;             /* commits since the last mdb_env_sync */
 };
 
 static void put_le64(uint8_t *p, uint64_t v)
