@@ -5,6 +5,7 @@
  * counted error, never an output.
  */
 #include "cache.h"
+#include "cache_parts.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -61,6 +62,9 @@ struct cache {
 	char *cpu;
 	uint64_t max_size;
 	int level;
+	bool index_replaced;            /* found unusable and replaced since the cache opened */
+	cache_store_observer *observer; /* a verify in progress */
+	void *observer_ctx;
 };
 
 static void stat_add(struct cache *c, const char *name, uint64_t n)
@@ -161,9 +165,30 @@ static void wipe_store(struct cache *c, uint64_t *removed)
 	store_sweep_tmp(c->store, time(NULL) + 1, removed);
 }
 
+/* Another format, or damaged (why): keep it for inspection, start anew. */
+static int replace_index(struct cache *c, const char *dir, int why)
+{
+	char aside[PATH_MAX + 64];
+	int r;
+
+	snprintf(aside, sizeof(aside), "%s.old", dir);
+	log_errno(LOG_LEVEL_WARNING, why, "index %s unusable; moved to %s and the store emptied",
+	          dir, aside);
+	remove_tree(aside); /* only the last one is kept, for inspection */
+	if (rename(dir, aside) < 0)
+		return -errno;
+	c->index_replaced = true;
+	/* Nothing in the store is reachable without its index. */
+	wipe_store(c, NULL);
+	r = paths_ensure_private_dir(dir, true);
+	if (r < 0)
+		return r;
+	return index_open(dir, NULL, &c->index);
+}
+
 static int open_index(struct cache *c)
 {
-	char dir[PATH_MAX], aside[PATH_MAX + 64];
+	char dir[PATH_MAX];
 	int r;
 
 	snprintf(dir, sizeof(dir), "%s/index", c->dir);
@@ -171,22 +196,40 @@ static int open_index(struct cache *c)
 	if (r < 0)
 		return r;
 	r = index_open(dir, NULL, &c->index);
-	if (r == -EPROTO || r == -EBADMSG || r == -EINVAL) {
-		/* Another format, or damaged: keep it for inspection, start anew. */
-		snprintf(aside, sizeof(aside), "%s.old", dir);
-		log_errno(LOG_LEVEL_WARNING, r,
-		          "index %s unusable; moved to %s and the store emptied", dir, aside);
-		remove_tree(aside); /* only the last one is kept, for inspection */
-		if (rename(dir, aside) < 0)
-			return -errno;
-		/* Nothing in the store is reachable without its index. */
-		wipe_store(c, NULL);
-		r = paths_ensure_private_dir(dir, true);
-		if (r < 0)
-			return r;
-		r = index_open(dir, NULL, &c->index);
-	}
+	if (r == -EPROTO || r == -EBADMSG || r == -EINVAL)
+		r = replace_index(c, dir, r);
 	return r;
+}
+
+int cache_reset_index(struct cache *c, int why)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/index", c->dir);
+	index_discard(c->index);
+	c->index = NULL;
+	return replace_index(c, dir, why);
+}
+
+bool cache_index_replaced(struct cache *c)
+{
+	return c->index_replaced;
+}
+
+struct index *cache_index(struct cache *c)
+{
+	return c->index;
+}
+
+struct store *cache_artifacts(struct cache *c)
+{
+	return c->store;
+}
+
+void cache_observe_stores(struct cache *c, cache_store_observer *fn, void *ctx)
+{
+	c->observer = fn;
+	c->observer_ctx = ctx;
 }
 
 /* Left-over depfiles from compiles whose launcher never came back. */
@@ -405,6 +448,22 @@ static int result_decode(const struct buf *blob, struct result *r)
 		return -EBADMSG;
 	}
 	r->duration_ms = (int64_t)v;
+	return 0;
+}
+
+int cache_result_artifacts(const void *blob, size_t len, struct digest *out, size_t *n)
+{
+	struct buf b = {(uint8_t *)blob, len, len};
+	struct result r;
+	int ret = result_decode(&b, &r);
+
+	*n = 0;
+	if (ret < 0)
+		return ret;
+	for (int k = 0; k < ROLE_COUNT; k++)
+		if (r.have[k])
+			out[(*n)++] = r.out_digest[k];
+	result_free(&r);
 	return 0;
 }
 
@@ -1396,6 +1455,15 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		log_errno(LOG_LEVEL_WARNING, r, "cannot index the result of %s", p->args.source);
 		skip = "error";
 		goto not_stored;
+	}
+	if (c->observer) {
+		struct digest arts[ROLE_COUNT];
+		size_t n_arts = 0;
+
+		for (int k = 0; k < ROLE_COUNT; k++)
+			if (res.have[k])
+				arts[n_arts++] = res.out_digest[k];
+		c->observer(c->observer_ctx, &e.result, arts, n_arts);
 	}
 	digest_to_hex(&e.result, hex);
 	log_debug("stored %s as %s (%llu bytes)", p->args.source, hex, (unsigned long long)bytes);

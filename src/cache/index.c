@@ -17,6 +17,7 @@
 #include "index.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <lmdb.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -52,8 +54,12 @@
 /* Seconds the deep check may take before the file is declared damaged. */
 #define DEEP_CHECK_TIMEOUT 60
 /* Opens in a row without a clean close before the index is refused. */
-#define STATE_FILE    "state"
+#define STATE_FILE "state"
+/* One byte, mapped shared: 1 while a write txn is in progress. */
+#define WRITING_FILE  "writing"
 #define UNCLEAN_LIMIT INDEX_UNCLEAN_LIMIT
+/* Commits after which an open counts as healthy: see run_write_limit. */
+#define HEALTHY_COMMITS 4
 
 struct touch {
 	uint8_t key[ACCESS_KEY_LEN];
@@ -80,7 +86,10 @@ struct index {
 	size_t touch_cap, touch_count;
 	struct stat_delta *deltas;
 	size_t ndeltas, delta_cap;
-	bool unsynced; /* commits since the last mdb_env_sync */
+	unsigned unclean;          /* opens in a row without a clean close, this one included */
+	volatile uint8_t *writing; /* mapped WRITING_FILE, or NULL */
+	unsigned commits;          /* successful write txns since open, up to HEALTHY_COMMITS */
+	bool unsynced;             /* commits since the last mdb_env_sync */
 };
 
 static void put_le64(uint8_t *p, uint64_t v)
@@ -267,6 +276,25 @@ static int grow_map(struct index *idx, uint64_t limit)
 	return 0;
 }
 
+static void state_write(const char *state_path, const char *line);
+
+/*
+ * Damage that only a commit trips over shows up as a server dying inside a
+ * write txn, again and again. A server that is merely killed (the OOM
+ * killer, a user, a SIGKILL loop) looks the same from the state file, and
+ * LMDB survives that intact. So a death only counts when it happened inside
+ * a write txn (the WRITING_FILE byte, which outlives the process in the page
+ * cache), and once this open has committed a few times the file is proven
+ * writable and earlier deaths are forgiven: else ten kills in a row would
+ * throw a sound cache away.
+ */
+static void note_healthy(struct index *idx)
+{
+	if (idx->unclean > 1)
+		state_write(idx->state_path, "open 1\n");
+	idx->unclean = 1;
+}
+
 typedef int (*write_fn)(struct index *idx, MDB_txn *txn, void *arg);
 
 /*
@@ -300,6 +328,8 @@ static int run_write_limit(struct index *idx, write_fn fn, void *arg, uint64_t l
 		MDB_txn *txn;
 		int rc, r;
 
+		if (idx->writing)
+			*idx->writing = 1;
 		rc = mdb_txn_begin(idx->env, NULL, 0, &txn);
 		if (rc == 0) {
 			rc = fn(idx, txn, arg);
@@ -312,6 +342,10 @@ static int run_write_limit(struct index *idx, write_fn fn, void *arg, uint64_t l
 			if (rc == EIO)
 				rc = short_write_cause(idx);
 		}
+		if (idx->writing)
+			*idx->writing = 0;
+		if (rc == 0 && idx->commits < HEALTHY_COMMITS && ++idx->commits == HEALTHY_COMMITS)
+			note_healthy(idx);
 		if (rc == MDB_MAP_FULL) {
 			r = grow_map(idx, limit);
 			if (r < 0)
@@ -365,6 +399,12 @@ static int rtxn_begin(struct index *idx, MDB_txn **out)
 	}
 	*out = t;
 	return 0;
+}
+
+/* A read txn for a lookup in db (one of ours, or -EINVAL). */
+static int db_rtxn_begin(struct index *idx, enum index_db db, MDB_txn **out)
+{
+	return db_valid(db) ? rtxn_begin(idx, out) : -EINVAL;
 }
 
 static void rtxn_end(struct index *idx, MDB_txn *t)
@@ -660,6 +700,50 @@ static void state_write_clean(const char *state_path, const char *data_path)
 	state_write(state_path, line);
 }
 
+/* Was the WRITING_FILE byte left set (a process died in a write txn)? An
+ * unreadable or missing file says yes: without it, assume the worst. */
+static bool writing_was_set(const char *dir)
+{
+	char path[PATH_MAX];
+	uint8_t b = 1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" WRITING_FILE, dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	if (read(fd, &b, 1) != 1)
+		b = 1;
+	close(fd);
+	return b != 0;
+}
+
+/* Map WRITING_FILE (created, one zero byte). NULL when that fails: then
+ * every unclean open counts, as before. */
+static volatile uint8_t *writing_map(const char *dir)
+{
+	char path[PATH_MAX];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" WRITING_FILE, dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, 1) < 0) {
+		log_warn("index: %s", path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, 1, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		log_warn("index: mmap %s", path);
+		return NULL;
+	}
+	*(volatile uint8_t *)p = 0;
+	return p;
+}
+
 struct open_arg {
 	uint64_t total, entries;
 };
@@ -771,6 +855,10 @@ int index_open(const char *dir, const struct index_options *opts, struct index *
 	    snprintf(data_path, sizeof(data_path), "%s/data.mdb", dir) >= (int)sizeof(data_path))
 		return -ENAMETOOLONG;
 	state_read(state_path, data_path, &os);
+	/* The previous server died outside a write txn: that death is not
+	 * evidence of damage (the deep check still runs). */
+	if (os.unclean > 0 && !writing_was_set(dir))
+		os.unclean--;
 	if (os.unclean >= UNCLEAN_LIMIT) {
 		log_warnx("index: %s was not closed cleanly %u times in a row; treating it as "
 		          "damaged",
@@ -798,6 +886,8 @@ int index_open(const char *dir, const struct index_options *opts, struct index *
 	if (idx->map_bytes > idx->max_map_bytes)
 		idx->map_bytes = idx->max_map_bytes;
 
+	/* Before the first write txn (open_dbs below): a crash there counts. */
+	idx->writing = writing_map(dir);
 	rc = mdb_env_create(&idx->env);
 	if (rc == 0)
 		rc = mdb_env_set_maxdbs(idx->env, 8);
@@ -843,13 +933,16 @@ int index_open(const char *dir, const struct index_options *opts, struct index *
 	}
 	idx->total_bytes = a.total;
 	idx->entries = a.entries;
-	snprintf(line, sizeof(line), "open %u\n", os.unclean + 1);
+	idx->unclean = os.unclean + 1;
+	snprintf(line, sizeof(line), "open %u\n", idx->unclean);
 	state_write(idx->state_path, line);
 	*out = idx;
 	return 0;
 fail:
 	if (idx->env)
 		mdb_env_close(idx->env);
+	if (idx->writing)
+		munmap((void *)idx->writing, 1);
 	pthread_rwlock_destroy(&idx->map_lock);
 	free(idx->state_path);
 	free(idx->data_path);
@@ -857,24 +950,56 @@ fail:
 	return r;
 }
 
-void index_close(struct index *idx)
+/* Close; clean: flush first and stamp the state file as closed cleanly. */
+static void close_index(struct index *idx, bool clean)
 {
 	int r;
 
 	if (!idx)
 		return;
-	r = index_flush(idx);
+	r = clean ? index_flush(idx) : 0;
 	if (r < 0)
 		log_errno(LOG_LEVEL_WARNING, r, "index: flush on close");
 	drop_spare(idx);
 	mdb_env_close(idx->env);
-	state_write_clean(idx->state_path, idx->data_path);
+	if (clean)
+		state_write_clean(idx->state_path, idx->data_path);
+	if (idx->writing)
+		munmap((void *)idx->writing, 1);
 	pthread_rwlock_destroy(&idx->map_lock);
 	free(idx->state_path);
 	free(idx->data_path);
 	free(idx->touches);
 	free(idx->deltas);
 	free(idx);
+}
+
+void index_close(struct index *idx)
+{
+	close_index(idx, true);
+}
+
+void index_discard(struct index *idx)
+{
+	close_index(idx, false);
+}
+
+int index_check_file(struct index *idx)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", idx->data_path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	/* Nothing is written while the caller waits: the file is at rest. The
+	 * child's aborted delete-all txn may spill dirty pages into the file,
+	 * but only into pages free in the last commit, and this process (the
+	 * only one with the index open, single-threaded) holds no read txn
+	 * that could still see them: the spare one is reset. */
+	drop_spare(idx);
+	return deep_check(idx->data_path, dir);
 }
 
 uint64_t index_total_bytes(const struct index *idx)
@@ -898,11 +1023,8 @@ int index_get(struct index *idx, enum index_db db, const struct digest *key, str
 {
 	MDB_val k = {16, (void *)key->bytes}, d;
 	MDB_txn *txn;
-	int r, rc;
+	int r = db_rtxn_begin(idx, db, &txn), rc;
 
-	if (!db_valid(db))
-		return -EINVAL;
-	r = rtxn_begin(idx, &txn);
 	if (r < 0)
 		return r;
 	rc = mdb_get(txn, dbi_of(idx, db), &k, &d);
@@ -1571,4 +1693,221 @@ uint64_t index_db_count(struct index *idx, enum index_db db)
 	}
 	pthread_rwlock_unlock(&idx->map_lock);
 	return n;
+}
+
+/* ---- verification ---- */
+
+int index_scan(struct index *idx, enum index_db db, const struct digest *after,
+               struct index_item *items, size_t max)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	MDB_txn *txn;
+	size_t n = 0;
+	int r = db_rtxn_begin(idx, db, &txn), rc;
+
+	if (r < 0)
+		return r;
+	rc = mdb_cursor_open(txn, dbi_of(idx, db), &c);
+	if (rc != 0) {
+		rtxn_end(idx, txn);
+		return map_err(rc);
+	}
+	if (after) {
+		k = (MDB_val){16, (void *)after->bytes};
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+		/* Resume strictly after the last key seen (it may be gone by now). */
+		if (rc == 0 && k.mv_size == 16 && memcmp(k.mv_data, after->bytes, 16) == 0)
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	} else {
+		rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	}
+	for (; rc == 0 && n < max; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		struct index_item *it = &items[n];
+
+		*it = (struct index_item){.val = BUF_INIT};
+		/* Not a key we write: never served; index_repair_accounting
+		 * deletes it (it has no access record). */
+		if (k.mv_size != 16)
+			continue;
+		memcpy(it->key.bytes, k.mv_data, 16);
+		it->tag_ok = v.mv_size >= TAG_LEN &&
+		             value_tag(db, &it->key, v.mv_data, v.mv_size - TAG_LEN) ==
+		                     get_le64((const uint8_t *)v.mv_data + v.mv_size - TAG_LEN);
+		if (it->tag_ok && buf_append(&it->val, v.mv_data, v.mv_size - TAG_LEN) < 0) {
+			rc = ENOMEM;
+			break;
+		}
+		n++;
+	}
+	mdb_cursor_close(c);
+	rtxn_end(idx, txn);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		index_items_free(items, n);
+		return map_err(rc);
+	}
+	return (int)n;
+}
+
+void index_items_free(struct index_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_free(&items[i].val);
+}
+
+struct acct_arg {
+	bool fix;
+	struct index_audit *au;
+};
+
+/* Does db hold the 16-byte key named by an access key? */
+static int entry_exists(struct index *idx, MDB_txn *txn, const uint8_t *akey, bool *exists)
+{
+	MDB_val k = {16, (void *)(akey + 1)}, d;
+	int rc;
+
+	*exists = false;
+	if (!db_valid((enum index_db)akey[0]))
+		return 0;
+	rc = mdb_get(txn, dbi_of(idx, (enum index_db)akey[0]), &k, &d);
+	if (rc == 0)
+		*exists = true;
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*
+ * Walk the accounting: every access record must name an entry, every entry
+ * must have one, the atime db must mirror the access db, and the totals in
+ * meta must be the sums. With fix, records without an entry and entries
+ * without a record (which eviction could never reach) are deleted, the atime
+ * db is rebuilt from the access db and the totals are rewritten.
+ */
+static int accounting_walk(struct index *idx, MDB_txn *txn, struct acct_arg *a)
+{
+	struct index_audit *au = a->au;
+	MDB_cursor *c;
+	MDB_val k, v;
+	MDB_stat st;
+	int rc;
+
+	memset(au, 0, sizeof(*au));
+	au->recorded_bytes = idx->total_bytes;
+	au->recorded_entries = idx->entries;
+	if (a->fix) {
+		rc = mdb_drop(txn, idx->atime, 0);
+		if (rc != 0)
+			return rc;
+	} else {
+		rc = mdb_stat(txn, idx->atime, &st);
+		if (rc != 0)
+			return rc;
+		au->atime_records = st.ms_entries;
+	}
+	rc = mdb_cursor_open(txn, idx->access, &c);
+	if (rc != 0)
+		return rc;
+	while ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+		uint8_t akey[ACCESS_KEY_LEN];
+		bool exists = false;
+
+		if (k.mv_size == ACCESS_KEY_LEN && v.mv_size == 16) {
+			memcpy(akey, k.mv_data, ACCESS_KEY_LEN);
+			rc = entry_exists(idx, txn, akey, &exists);
+			if (rc != 0)
+				break;
+		}
+		if (!exists) {
+			au->stray_records++;
+			if (a->fix && (rc = mdb_cursor_del(c, 0)) != 0)
+				break;
+			continue;
+		}
+		au->counted_entries++;
+		au->counted_bytes += get_le64((const uint8_t *)v.mv_data + 8);
+		if (a->fix) {
+			uint8_t tkey[ATIME_KEY_LEN], tval[8];
+			MDB_val tk = {ATIME_KEY_LEN, tkey}, td = {8, tval};
+
+			atime_key(tkey, (int64_t)get_le64(v.mv_data), akey);
+			memcpy(tval, (const uint8_t *)v.mv_data + 8, 8);
+			rc = mdb_put(txn, idx->atime, &tk, &td, 0);
+			if (rc != 0)
+				break;
+		}
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	for (int db = INDEX_MANIFESTS; db <= INDEX_RESULTS; db++) {
+		rc = mdb_cursor_open(txn, dbi_of(idx, (enum index_db)db), &c);
+		if (rc != 0)
+			return rc;
+		while ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+			uint8_t akey[ACCESS_KEY_LEN];
+			MDB_val ak = {ACCESS_KEY_LEN, akey}, ad;
+
+			au->db_entries++;
+			if (k.mv_size == 16) {
+				akey[0] = (uint8_t)db;
+				memcpy(akey + 1, k.mv_data, 16);
+				rc = mdb_get(txn, idx->access, &ak, &ad);
+				if (rc == 0)
+					continue;
+				if (rc != MDB_NOTFOUND)
+					break;
+			}
+			au->unaccounted_entries++;
+			if (a->fix && (rc = mdb_cursor_del(c, 0)) != 0)
+				break;
+		}
+		mdb_cursor_close(c);
+		if (rc != MDB_NOTFOUND)
+			return rc;
+	}
+	if (!a->fix)
+		return 0;
+	return put_totals(idx, txn, au->counted_bytes, au->counted_entries);
+}
+
+int index_audit(struct index *idx, struct index_audit *out)
+{
+	struct acct_arg a = {false, out};
+	MDB_txn *txn;
+	int r, rc;
+
+	r = rtxn_begin(idx, &txn);
+	if (r < 0)
+		return r;
+	rc = accounting_walk(idx, txn, &a);
+	rtxn_end(idx, txn);
+	return map_err(rc);
+}
+
+static int repair_fn(struct index *idx, MDB_txn *txn, void *arg)
+{
+	return accounting_walk(idx, txn, arg);
+}
+
+int index_repair_accounting(struct index *idx, struct index_audit *out)
+{
+	struct acct_arg a = {true, out};
+	int r;
+
+	/* Pending access times would otherwise be written over the rebuild. */
+	r = index_flush(idx);
+	if (r < 0)
+		return r;
+	r = run_write_reserve(idx, repair_fn, &a);
+	if (r < 0)
+		return r;
+	idx->total_bytes = out->counted_bytes;
+	idx->entries = out->counted_entries;
+	return 0;
+}
+
+bool index_audit_consistent(const struct index_audit *a)
+{
+	return a->recorded_bytes == a->counted_bytes && a->recorded_entries == a->counted_entries &&
+	       a->stray_records == 0 && a->unaccounted_entries == 0 &&
+	       a->db_entries == a->counted_entries && a->atime_records == a->counted_entries;
 }

@@ -517,7 +517,15 @@ static int artifact_write(struct store *s, const struct digest *d, const struct 
 	    artifact_path(s, d, path, sizeof(path)) < 0 ||
 	    snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", dir) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+	/* The store folder itself may have been deleted under us (a user
+	 * cleaning up by hand): make it again rather than fail every store
+	 * until the server restarts. */
+	r = mkdir(dir, 0700);
+	if (r < 0 && errno == ENOENT && paths_mkdir_p(s->dir, 0700) == 0) {
+		log_warnx("store: %s was missing; made it again", s->dir);
+		r = mkdir(dir, 0700);
+	}
+	if (r < 0 && errno != EEXIST) {
 		r = -errno;
 		log_errno(LOG_LEVEL_WARNING, r, "store: mkdir %s", dir);
 		return r;
@@ -792,14 +800,16 @@ static bool is_lower_hex(const char *p, size_t n)
 	return true;
 }
 
-/* Walk the 256 sub-folders; fn(ctx, dirfd, prefix, name) for each entry. */
-static int walk(struct store *s,
-                int (*fn)(void *ctx, int dfd, const char *prefix, const char *name), void *ctx)
+/* Walk sub-folders from..to-1 of the 256; fn(ctx, dirfd, prefix, name) for
+ * each entry. */
+static int walk_parts(struct store *s, int from, int to,
+                      int (*fn)(void *ctx, int dfd, const char *prefix, const char *name),
+                      void *ctx)
 {
 	static const char hex[] = "0123456789abcdef";
 	char dir[PATH_MAX];
 
-	for (int i = 0; i < 256; i++) {
+	for (int i = from; i < to; i++) {
 		char prefix[3] = {hex[i >> 4], hex[i & 15], '\0'};
 		struct dirent *e;
 		DIR *dp;
@@ -827,6 +837,12 @@ static int walk(struct store *s,
 	return 0;
 }
 
+static int walk(struct store *s,
+                int (*fn)(void *ctx, int dfd, const char *prefix, const char *name), void *ctx)
+{
+	return walk_parts(s, 0, STORE_PARTS, fn, ctx);
+}
+
 struct foreach_ctx {
 	int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx);
 	void *ctx;
@@ -851,14 +867,24 @@ static int foreach_entry(void *ctx, int dfd, const char *prefix, const char *nam
 int store_foreach(struct store *s,
                   int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx), void *ctx)
 {
+	return store_foreach_part(s, -1, fn, ctx);
+}
+
+int store_foreach_part(struct store *s, int part,
+                       int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx),
+                       void *ctx)
+{
 	struct foreach_ctx f = {fn, ctx};
 
-	return walk(s, foreach_entry, &f);
+	if (part < 0)
+		return walk(s, foreach_entry, &f);
+	return walk_parts(s, part, part + 1, foreach_entry, &f);
 }
 
 struct sweep_ctx {
 	time_t cutoff;
-	uint64_t removed;
+	bool remove;
+	uint64_t count;
 };
 
 static int sweep_entry(void *ctx, int dfd, const char *prefix, const char *name)
@@ -870,17 +896,23 @@ static int sweep_entry(void *ctx, int dfd, const char *prefix, const char *name)
 		return 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_mtime >= w->cutoff)
 		return 0;
-	if (unlinkat(dfd, name, 0) == 0)
-		w->removed++;
+	if (!w->remove || unlinkat(dfd, name, 0) == 0)
+		w->count++;
 	return 0;
+}
+
+int store_scan_tmp(struct store *s, int part, time_t cutoff, bool remove, uint64_t *count)
+{
+	struct sweep_ctx w = {cutoff, remove, 0};
+	int r = part < 0 ? walk(s, sweep_entry, &w)
+	                 : walk_parts(s, part, part + 1, sweep_entry, &w);
+
+	if (count)
+		*count = w.count;
+	return r;
 }
 
 int store_sweep_tmp(struct store *s, time_t cutoff, uint64_t *removed)
 {
-	struct sweep_ctx w = {cutoff, 0};
-	int r = walk(s, sweep_entry, &w);
-
-	if (removed)
-		*removed = w.removed;
-	return r;
+	return store_scan_tmp(s, -1, cutoff, true, removed);
 }

@@ -6,6 +6,7 @@
 #ifndef ZCCACHE_STORE_H
 #define ZCCACHE_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -93,6 +94,12 @@ int store_remove(struct store *s, const struct digest *d, uint64_t *freed_bytes)
  */
 int store_foreach(struct store *s,
                   int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx), void *ctx);
+/* The sub-folders, walked one at a time so that a long walk can be sliced. */
+#define STORE_PARTS 256
+/* store_foreach over sub-folder part (0..STORE_PARTS-1) only; -1: all. */
+int store_foreach_part(struct store *s, int part,
+                       int (*fn)(const struct digest *d, uint64_t stored_bytes, void *ctx),
+                       void *ctx);
 
 /*
  * Remove tmp files left by a crash whose mtime is before cutoff (use a cutoff
@@ -100,5 +107,8 @@ int store_foreach(struct store *s,
  * process are left alone). removed (may be NULL) gets the count.
  */
 int store_sweep_tmp(struct store *s, time_t cutoff, uint64_t *removed);
+/* The same in one sub-folder (part 0..STORE_PARTS-1, or -1 for all),
+ * counting them (count) and removing them only when remove is set. */
+int store_scan_tmp(struct store *s, int part, time_t cutoff, bool remove, uint64_t *count);
 
 #endif

@@ -17,6 +17,7 @@ static const char *const kind_names[PROTO_KIND_COUNT] = {
         [PROTO_TRIM] = "trim",
         [PROTO_STOP] = "stop",
         [PROTO_EXPLAIN] = "explain",
+        [PROTO_VERIFY] = "verify",
 };
 
 const char *proto_kind_name(enum proto_kind kind)

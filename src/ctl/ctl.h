@@ -20,13 +20,15 @@ enum ctl_exit {
 	CTL_EXIT_USAGE = 2,       /* bad command line */
 	CTL_EXIT_NOT_RUNNING = 3, /* no server runs (with --no-start) */
 	CTL_EXIT_UNREACHABLE = 4, /* no server could be reached or started */
+	CTL_EXIT_PROBLEMS = 5,    /* verify found damage it did not (or could not) repair */
 };
 
 struct ctl {
 	bool json;
 	bool no_start;
 	struct zc_paths paths;
-	int fd; /* -1 until ctl_connect */
+	int fd;         /* -1 until ctl_connect */
+	int timeout_ms; /* for a reply: 0 the default, -1 no limit */
 };
 
 /* Connect (autospawning unless --no-start). Returns 0 or a ctl_exit code. */
@@ -38,12 +40,15 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply);
 void ctl_print_json(json_t *j);
 /* When the reply is an error: print it and return CTL_EXIT_FAILED. */
 int ctl_check_reply(struct ctl *ctl, json_t *reply);
+/* ctl_call, then ctl_check_reply: 0 with *reply (the caller's), or an exit
+ * code with nothing to free. */
+int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply);
 
 /* "1.5 GiB" */
 void ctl_format_bytes(uint64_t n, char *out, size_t len);
 
 typedef int ctl_command(struct ctl *ctl, int argc, char **argv);
 ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config,
-        ctl_explain;
+        ctl_explain, ctl_verify;
 
 #endif

@@ -29,6 +29,8 @@ static const struct ctl_command_entry {
         {"trim", ctl_trim, "trim", "evict entries down to max_size now"},
         {"config", ctl_config, "config show | get KEY | set KEY VALUE",
          "show or change the configuration"},
+        {"verify", ctl_verify, "verify [--repair]",
+         "check every entry's checksums; --repair drops bad ones"},
         {"stop", ctl_stop, "stop", "stop the server"},
 };
 
@@ -44,7 +46,8 @@ static void usage(FILE *f)
 	           "  -h, --help      show this help and exit\n"
 	           "  -V, --version   show the version and exit\n"
 	           "\nExit status: 0 success, 1 the server reported an error, 2 usage error,\n"
-	           "3 no server is running (with --no-start), 4 no server could be reached.\n");
+	           "3 no server is running (with --no-start), 4 no server could be reached,\n"
+	           "5 verify found damage that is not repaired.\n");
 }
 
 int ctl_connect(struct ctl *ctl)
@@ -75,7 +78,7 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 		json_decref(req);
 		return r;
 	}
-	r = client_request(ctl->fd, req, reply, 30000);
+	r = client_request(ctl->fd, req, reply, ctl->timeout_ms ? ctl->timeout_ms : 30000);
 	json_decref(req);
 	if (r < 0) {
 		fprintf(stderr, "zccachectl: no answer from the server at %s: %s\n",
@@ -114,6 +117,20 @@ int ctl_check_reply(struct ctl *ctl, json_t *reply)
 		fprintf(stderr, "zccachectl: %s\n",
 			proto_get_str(reply, "message") ?: proto_get_str(reply, "error") ?: "error");
 	return CTL_EXIT_FAILED;
+}
+
+int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply)
+{
+	int r = ctl_call(ctl, req, reply);
+
+	if (r != 0)
+		return r;
+	r = ctl_check_reply(ctl, *reply);
+	if (r != 0) {
+		json_decref(*reply);
+		*reply = NULL;
+	}
+	return r;
 }
 
 int main(int argc, char **argv)

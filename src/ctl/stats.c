@@ -84,19 +84,16 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
 {
 	json_t *reply = NULL;
-	int r = ctl_call(ctl, req, &reply);
+	int r = ctl_call_ok(ctl, req, &reply);
 
 	if (r != 0)
 		return r;
-	r = ctl_check_reply(ctl, reply);
-	if (r == 0) {
-		if (ctl->json)
-			ctl_print_json(reply);
-		else
-			printf("%s\n", done);
-	}
+	if (ctl->json)
+		ctl_print_json(reply);
+	else
+		printf("%s\n", done);
 	json_decref(reply);
-	return r;
+	return 0;
 }
 
 int ctl_zero_stats(struct ctl *ctl, int argc, char **argv)

@@ -5,8 +5,10 @@
  * server, the compiler still runs: a cache must never break a build.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +207,55 @@ static char **argv_from_reply(json_t *reply, const char *compiler)
 	return argv;
 }
 
+/* Did the server turn the command's -MMD into -MD? It filters the user's
+ * depfile back when it stores the result; if it never does, we must. */
+static bool mmd_rewritten(char **cargv, char **argv)
+{
+	for (size_t i = 1; cargv[i]; i++) {
+		bool kept = false;
+
+		if (strcmp(cargv[i], "-MMD") != 0 && strncmp(cargv[i], "-Wp,-MMD,", 9) != 0)
+			continue;
+		for (size_t k = 1; argv[k] && !kept; k++)
+			kept = strcmp(argv[k], cargv[i]) == 0;
+		if (!kept)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The store did not happen (the server died or refused it) after a run
+ * whose -MMD became -MD: the depfile lists system headers, unlike the one
+ * the build asked for. Run the original command again, its output (already
+ * shown once) discarded, so that every output is what the build expects.
+ */
+static void rerun_original(const char *compiler, char **cargv)
+{
+	struct run_result res;
+	int out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	int err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	log_notice("the store failed after -MMD ran as -MD; compiling again for the depfile");
+	if (out < 0 || err < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+	    dup2(null, STDERR_FILENO) < 0) {
+		log_warn("cannot compile again: the depfile lists system headers too");
+	} else if (run_captured(compiler, cargv, &res) == 0) {
+		run_result_free(&res);
+	}
+	if (out >= 0) {
+		dup2(out, STDOUT_FILENO);
+		close(out);
+	}
+	if (err >= 0) {
+		dup2(err, STDERR_FILENO);
+		close(err);
+	}
+	if (null >= 0)
+		close(null);
+}
+
 /*
  * A miss the server wants to store: run the compiler as our child, then hand
  * its exit status and output to the server, which copies the outputs into the
@@ -218,12 +269,14 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 	struct run_result res;
 	struct buf o = BUF_INIT, e = BUF_INIT;
 	json_t *store, *ack = NULL;
+	bool rewritten, stored = false;
 	int r;
 
 	if (!token || !argv) {
 		log_warnx("compiling directly: the server asked to store without a token or argv");
 		exec_compiler(compiler, cargv);
 	}
+	rewritten = mmd_rewritten(cargv, argv);
 	r = run_captured(compiler, argv, &res);
 	free(argv); /* its strings belong to reply */
 	if (r < 0) {
@@ -249,8 +302,12 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 			log_errno(LOG_LEVEL_WARNING, r, "storing the result failed");
 		else if (!proto_get_bool(ack, "ok", 0))
 			log_debug("server did not store: %s", proto_get_str(ack, "message") ?: "?");
+		/* ok: the server took the result, and with it the depfile. */
+		stored = r == 0 && proto_get_bool(ack, "ok", 0);
 		json_decref(store);
 		json_decref(ack);
+		if (!stored && rewritten)
+			rerun_original(compiler, cargv);
 	}
 	buf_free(&o);
 	buf_free(&e);

@@ -39,6 +39,7 @@ static const struct request_type request_types[PROTO_KIND_COUNT] = {
         {.kind = PROTO_TRIM, .handle = req_trim},
         {.kind = PROTO_STOP, .handle = req_stop, .any_version = true},
         {.kind = PROTO_EXPLAIN, .handle = req_explain},
+        {.kind = PROTO_VERIFY, .handle = req_verify},
 };
 
 static const char *type_name(json_type t)

@@ -282,6 +282,7 @@ static void server_free(struct server *srv)
 	listener_close(srv);
 	inflight_cancel_all(srv);
 	explain_free(srv);
+	verify_cancel(srv);
 	cache_close(srv->cache);
 	srv->cache = NULL;
 	if (srv->pid_lock_fd >= 0)

@@ -29,6 +29,7 @@ struct conn;
 struct cache;
 struct inflight;
 struct explain_log;
+struct verify_job;
 
 struct server {
 	struct event_base *base;
@@ -73,6 +74,7 @@ struct server {
 	dev_t root_dev;
 	ino_t root_ino;
 	struct explain_log *explain; /* the last non-hits, for explain (req_explain.c) */
+	struct verify_job *verify;   /* a verify in progress (req_verify.c) */
 
 	/* Counters kept in memory (the cache's own stats live in the index). */
 	uint64_t requests[PROTO_KIND_COUNT];
@@ -120,6 +122,9 @@ void explain_record(struct server *srv, struct conn *c, json_t *req, const char 
 void explain_outcome(struct server *srv, const char *token, const char *outcome);
 void explain_free(struct server *srv);
 
+/* req_verify.c: stop a verify in progress without answering it. */
+void verify_cancel(struct server *srv);
+
 /* main.c */
 void server_shutdown(struct server *srv, const char *reason);
 void server_reload_config(struct server *srv);
@@ -130,6 +135,6 @@ typedef void request_handler(struct server *srv, struct conn *c, json_t *req);
 typedef json_t *request_validator(json_t *req);
 request_validator validate_compile;
 request_handler req_compile, req_store, req_status, req_stats, req_zero_stats, req_flush,
-        req_config, req_trim, req_stop, req_explain;
+        req_config, req_trim, req_stop, req_explain, req_verify;
 
 #endif

@@ -173,3 +173,55 @@ fake_ok() {
 		return 1
 	fi
 }
+
+# gen_project DIR NTU: a C project of NTU translation units (src/uNN.c) that
+# share four headers (include/h0.h..h3.h; unit i includes h(i%4) and
+# h((i+1)%4)), with a Makefile building src/*.o and src/*.d with $(CC) -O2
+# -g -MMD. Each unit is big enough that gcc takes a noticeable while.
+gen_project() {
+	local d=$1 n=$2 i k
+	mkdir -p "$d/src" "$d/include"
+	for k in 0 1 2 3; do
+		printf '#ifndef H%d_H\n#define H%d_H\n#define SCALE%d %d\nstatic inline int mix%d(int a, int b) { return a * SCALE%d + b; }\n#endif\n' \
+			"$k" "$k" "$k" $((k + 2)) "$k" "$k" >"$d/include/h$k.h"
+	done
+	for ((i = 0; i < n; i++)); do
+		{
+			printf '#include "h%d.h"\n#include "h%d.h"\n#include <string.h>\n' $((i % 4)) $(((i + 1) % 4))
+			for k in 0 1 2 3 4 5; do
+				printf 'int u%d_f%d(const int *v, int n) {\n\tint s = %d;\n\tfor (int j = 0; j < n; j++)\n\t\ts = mix%d(s, v[j] ^ j) + (int)strlen("u%d_%d");\n\treturn s;\n}\n' \
+					"$i" "$k" "$k" $((i % 4)) "$i" "$k"
+			done
+		} >"$d/src/u$(printf '%02d' "$i").c"
+	done
+	cat >"$d/Makefile" <<'EOF2'
+CC ?= gcc
+OBJS := $(patsubst %.c,%.o,$(wildcard src/*.c))
+all: $(OBJS)
+src/%.o: src/%.c
+	$(CC) -O2 -g -Iinclude -MMD -c $< -o $@
+clean:
+	rm -f src/*.o src/*.d
+-include $(OBJS:.o=.d)
+EOF2
+}
+
+# build_ref DIR: an uncached build of DIR; its objects and depfiles are kept
+# in DIR/ref for same_files, and the tree is left clean.
+build_ref() {
+	rm -rf "$1/ref" && mkdir "$1/ref" &&
+		make -s -C "$1" clean && make -s -C "$1" -j4 CC=gcc >/dev/null &&
+		cp "$1"/src/*.o "$1"/src/*.d "$1/ref/" && make -s -C "$1" clean
+}
+
+# build_cached DIR [JOBS]: a clean build of DIR through zccache.
+build_cached() {
+	make -s -C "$1" clean && make -s -C "$1" -j"${2:-4}" CC="zccache gcc" >/dev/null
+}
+
+# is_our_server PID: a zccached of this sandbox (its socket is in $T), so
+# that a recycled pid is never killed.
+is_our_server() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = zccached ] &&
+		tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | grep -q "^ZCCACHE_SOCKET=$T/"
+}

@@ -639,6 +639,38 @@ static void open_and_die(struct fixture *f)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The state file holds exactly want. */
+static void assert_state(struct fixture *f, const char *want)
+{
+	char path[400], *line;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/state", f->dir);
+	line = (char *)slurp(path, &len);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(line, want, len);
+	free(line);
+}
+
+/* As if the process had died inside a write txn. */
+static void died_writing(struct fixture *f)
+{
+	char path[400];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/writing", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputc(1, fp);
+	fclose(fp);
+}
+
+static void open_and_die_writing(struct fixture *f)
+{
+	open_and_die(f);
+	died_writing(f);
+}
+
 static void test_crash_loop_refused(void **state_)
 {
 	struct fixture *f = *state_;
@@ -649,23 +681,58 @@ static void test_crash_loop_refused(void **state_)
 	make_populated(f);
 	snprintf(state, sizeof(state), "%s/state", f->dir);
 	/* A clean close forgives earlier crashes. */
-	open_and_die(f);
-	open_and_die(f);
+	open_and_die_writing(f);
+	open_and_die_writing(f);
 	assert_int_equal(index_open(f->dir, NULL, &idx), 0);
-	line = (char *)slurp(state, &len);
-	assert_int_equal(len, 7);
-	assert_memory_equal(line, "open 3\n", 7);
-	free(line);
+	assert_state(f, "open 3\n");
 	index_close(idx);
 	line = (char *)slurp(state, &len);
 	assert_true(len > 6);
 	assert_memory_equal(line, "clean ", 6);
 	free(line);
 	for (int i = 0; i < INDEX_UNCLEAN_LIMIT; i++)
-		open_and_die(f);
+		open_and_die_writing(f);
 	log_set_level(LOG_LEVEL_ERR);
 	assert_int_equal(index_open(f->dir, NULL, &idx), -EBADMSG);
 	log_set_level(LOG_LEVEL_INFO);
+}
+
+/* SIGKILLed outside a write txn, again and again (a kill loop): that is no
+ * sign of damage, and the index is kept. */
+static void test_kills_outside_writes_forgiven(void **state_)
+{
+	struct fixture *f = *state_;
+	struct index *idx;
+	struct digest k = key_n(1);
+	struct buf b = BUF_INIT;
+
+	make_populated(f);
+	for (int i = 0; i < 3 * INDEX_UNCLEAN_LIMIT; i++)
+		open_and_die(f);
+	assert_int_equal(index_open(f->dir, NULL, &idx), 0);
+	assert_int_equal(index_get(idx, INDEX_RESULTS, &k, &b), 0);
+	buf_free(&b);
+	index_close(idx);
+}
+
+/* Deaths inside write txns are forgiven once an open has committed a few
+ * times: the file is writable, so they were kills, not damage. */
+static void test_healthy_commits_forgive(void **state_)
+{
+	struct fixture *f = *state_;
+	struct index *idx;
+
+	make_populated(f);
+	for (int i = 0; i < INDEX_UNCLEAN_LIMIT - 1; i++)
+		open_and_die_writing(f);
+	assert_int_equal(index_open(f->dir, NULL, &idx), 0);
+	for (int i = 0; i < 4; i++) {
+		struct digest k = key_n(100 + i);
+
+		assert_int_equal(index_put(idx, INDEX_RESULTS, &k, "x", 1, 1, 1), 0);
+	}
+	assert_state(f, "open 1\n");
+	index_close(idx);
 }
 
 struct reader {
@@ -732,6 +799,9 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_evict_older_than_and_clear, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_damaged_data_file_refused, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_crash_loop_refused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_kills_outside_writes_forgiven, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_healthy_commits_forgive, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_reads_during_writes_and_growth, setup,
 	                                        teardown),
 	};
