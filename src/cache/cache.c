@@ -517,10 +517,20 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
  */
 static int write_output(const char *path, const void *p, size_t n, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r = 0;
+	/* O_NONBLOCK: a FIFO at an output's path must not block the server
+	 * (without a reader this open fails with ENXIO). Regular files and
+	 * devices (-o /dev/null) ignore it. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, mode),
+	    r = 0;
+	struct stat st;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		/* Not ours to unlink: we did not create it. */
+		close(fd);
+		return -EINVAL;
+	}
 	for (size_t off = 0; off < n && r == 0;) {
 		ssize_t w = write(fd, (const char *)p + off, n - off);
 
@@ -536,14 +546,21 @@ static int write_output(const char *path, const void *p, size_t n, mode_t mode)
 	return r;
 }
 
-/* Restore one artifact at path: verified in memory first, then written. */
-static int restore_artifact(struct cache *c, const struct digest *d, const char *path, mode_t mode)
+/*
+ * Restore one artifact at path: verified in memory first, then written.
+ * *unwritable tells a failure to write path (the request's doing: a FIFO,
+ * a read-only folder) from a bad artifact (the cache's).
+ */
+static int restore_artifact(struct cache *c, const struct digest *d, const char *path, mode_t mode,
+                            bool *unwritable)
 {
 	struct buf b = BUF_INIT;
 	int r = store_get_mem(c->store, d, &b);
 
-	if (r == 0)
+	if (r == 0) {
 		r = write_output(path, b.data, b.len, mode);
+		*unwritable = r < 0;
+	}
 	buf_free(&b);
 	return r;
 }
@@ -657,9 +674,11 @@ static void forget_result(struct cache *c, const struct digest *rk)
 	index_del(c->index, INDEX_RESULTS, rk);
 }
 
-/* Put every output of result r in place for args a. 0, or -errno (a miss). */
+/* Put every output of result r in place for args a. 0, or -errno (a miss);
+ * *unwritable as for restore_artifact. */
 static int materialize(struct cache *c, const struct compile_args *a, const char *cwd,
-                       const struct compiler_info *ci, struct result *r, mode_t mode)
+                       const struct compiler_info *ci, struct result *r, mode_t mode,
+                       bool *unwritable)
 {
 	struct depfile deps = {0};
 	struct buf text = BUF_INIT;
@@ -672,13 +691,14 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 		path = abs_join(cwd, role_path(a, (enum output_role)k));
 		if (!path)
 			return -ENOMEM;
-		ret = restore_artifact(c, &r->out_digest[k], path, mode);
+		ret = restore_artifact(c, &r->out_digest[k], path, mode, unwritable);
 		free(path);
 		if (ret < 0) {
 			stat_add(c,
-			         ret == -EBADMSG  ? "error.checksum"
-			         : ret == -ENOENT ? "error.missing_file"
-			                          : "error.store_read",
+			         *unwritable       ? "error.output_write"
+			         : ret == -EBADMSG ? "error.checksum"
+			         : ret == -ENOENT  ? "error.missing_file"
+			                           : "error.store_read",
 			         1);
 			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
 			          role_names[k]);
@@ -698,6 +718,7 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 	if (ret == 0) {
 		path = abs_join(cwd, a->depfile);
 		ret = path ? write_output(path, text.data, text.len, mode) : -ENOMEM;
+		*unwritable = path && ret < 0;
 		free(path);
 	}
 	buf_free(&text);
@@ -713,6 +734,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	struct manifest m = {0};
 	struct result r;
 	const char *changed = NULL;
+	bool unwritable = false;
 	int idx, ret;
 
 	ret = index_get(c->index, INDEX_MANIFESTS, key, &blob);
@@ -743,8 +765,12 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	else
 		memset(&r, 0, sizeof(r));
 	if (ret == 0)
-		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask);
-	if (ret < 0) {
+		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &unwritable);
+	if (ret < 0 && unwritable) {
+		/* The entry is sound; this command's output path is not writable. */
+		snprintf(d->explain, sizeof(d->explain), "cannot write an output: %s",
+		         strerror(-ret));
+	} else if (ret < 0) {
 		if (ret != -ENOENT)
 			snprintf(d->explain, sizeof(d->explain), "cached result unusable: %s",
 			         strerror(-ret));
@@ -1077,7 +1103,8 @@ static int store_outputs(struct cache *c, struct pending *p, struct result *res,
 		if (!rel)
 			continue;
 		path = abs_join(p->cwd, rel);
-		fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		/* O_NONBLOCK: an output named by a request may be a FIFO. */
+		fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
 		free(path);
 		if (fd < 0) {
 			/* The object must be there; extra outputs may legitimately not be. */
@@ -1088,7 +1115,7 @@ static int store_outputs(struct cache *c, struct pending *p, struct result *res,
 		/* Not written by this compile: a stale file from an earlier build
 		 * (a wrong output prediction) must never be stored. The margin
 		 * allows filesystems that keep whole seconds. */
-		if (fstat(fd, &st) < 0 ||
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec <
 		            p->started_ns - 2000000000LL) {
 			close(fd);
