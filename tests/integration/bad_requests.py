@@ -325,7 +325,13 @@ case("store: stdout not base64", compile_then_store(["gcc", "-c", "a.c", "-o", "
                                                     {"stdout": "!!!"}), "bad-request", "store")
 case("store: a 30 MiB stdout", compile_then_store(["gcc", "-c", "a.c", "-o", "none.o"],
                                                   {"stdout": "QUFB" * (MIB30 // 4)}),
-     "stored-false", "store")
+     "bad-request", "store", "12 MiB")
+# More output than a launcher ever captures: its hit's reply (base64) would
+# exceed a frame, so every later hit would fail. Refused, not stored.
+case("store: 16 MiB of output",
+     compile_then_store(["gcc", "-c", "a.c", "-o", "../scratch/big.o"],
+                        {"stdout": "QUFB" * ((16 << 20) // 3)}, run={}),
+     "bad-request", "store", "12 MiB")
 case("store: the object is a FIFO",
      compile_then_store(["gcc", "-c", "a.c", "-o", "fifo.o"], {}, run={"fifo.o": SCRATCH + "/real.o"}),
      "stored-false", "store")
