@@ -3,6 +3,10 @@
 
   bad_requests.py SANDBOX GCC
 
+It makes its own files in SANDBOX (work/, outside/, scratch/, evil/). With
+BAD_REQUESTS_SMALL=1 it leaves out the cases of a MiB or more (for a server
+under valgrind).
+
 For each kind in the protocol table (read from src/common/proto.c, so a new
 kind without a row here fails): each required field missing, each field of
 every wrong JSON type, absurd sizes (30 MiB strings, 100 000 argv elements,
@@ -110,11 +114,14 @@ LOGGED = {"bad-request": "refused a request: MESSAGE",
 cases = []
 
 
-def case(desc, frame, expect, kind=None, message=None, timeout=TIMEOUT, logs=None):
+def case(desc, frame, expect, kind=None, message=None, timeout=TIMEOUT, logs=None, big=False):
     """frame: a dict, bytes, or a function(sock) returning either; logs: a
-    line the server must log while handling it."""
+    line the server must log while handling it; big: a function that sends
+    a MiB or more."""
+    if not callable(frame):
+        big = len(zcproto.encode(frame)) >= 1 << 20
     cases.append(dict(desc=desc, frame=frame, expect=expect, kind=kind,
-                      message=message, timeout=timeout, logs=logs))
+                      message=message, timeout=timeout, logs=logs, big=big))
 
 
 def kinds_in_proto():
@@ -325,13 +332,13 @@ case("store: stdout not base64", compile_then_store(["gcc", "-c", "a.c", "-o", "
                                                     {"stdout": "!!!"}), "bad-request", "store")
 case("store: a 30 MiB stdout", compile_then_store(["gcc", "-c", "a.c", "-o", "none.o"],
                                                   {"stdout": "QUFB" * (MIB30 // 4)}),
-     "bad-request", "store", "12 MiB")
+     "bad-request", "store", "12 MiB", big=True)
 # More output than a launcher ever captures: its hit's reply (base64) would
 # exceed a frame, so every later hit would fail. Refused, not stored.
 case("store: 16 MiB of output",
      compile_then_store(["gcc", "-c", "a.c", "-o", "../scratch/big.o"],
                         {"stdout": "QUFB" * ((16 << 20) // 3)}, run={}),
-     "bad-request", "store", "12 MiB")
+     "bad-request", "store", "12 MiB", big=True)
 case("store: the object is a FIFO",
      compile_then_store(["gcc", "-c", "a.c", "-o", "fifo.o"], {}, run={"fifo.o": SCRATCH + "/real.o"}),
      "stored-false", "store")
@@ -502,7 +509,28 @@ def run(c, server_pid, fs):
     return got, want, after
 
 
+def make_fixtures():
+    """Sources in and outside the cwd, FIFOs where files are expected, and
+    "gcc"s that are not: /dev/zero, a FIFO, a script that talks without end."""
+    for d in (WORK, OUTSIDE, SCRATCH, T + "/evil/zero", T + "/evil/fifo", T + "/evil/yes"):
+        os.makedirs(d, exist_ok=True)
+    for path, text in [(WORK + "/a.c", "int a(void) { return 1; }\n"),
+                       (OUTSIDE + "/b.c", "int b(void) { return 2; }\n"),
+                       (OUTSIDE + "/rsp", "-c a.c -o ../scratch/r.o\n"),
+                       (T + "/evil/yes/gcc", "#!/bin/sh\nexec yes\n")]:
+        with open(path, "w") as f:
+            f.write(text)
+    os.chmod(T + "/evil/yes/gcc", 0o755)
+    for fifo in ("/work/fifo.c", "/work/fifo.o", "/work/fifo.d", "/evil/fifo/gcc"):
+        os.mkfifo(T + fifo)
+    os.symlink("/dev/zero", T + "/evil/zero/gcc")
+    time.sleep(0.05)  # the coarse clock: a.c must be older than its compiles
+
+
 def main():
+    make_fixtures()
+    if os.environ.get("BAD_REQUESTS_SMALL"):
+        cases[:] = [c for c in cases if not c["big"]]
     names = kinds_in_proto()
     print("every kind of proto.c has a row\t%s\t%s" % (
         " ".join(sorted(names)), " ".join(sorted(FIELDS))))

@@ -8,16 +8,7 @@
 . "$(dirname "$0")/cclib.sh"
 
 GCC=$(command -v gcc)
-mkdir -p "$T/outside" "$T/scratch" "$T/evil/zero" "$T/evil/fifo" "$T/evil/yes"
-echo 'int a(void) { return 1; }' >"$T/work/a.c"
-echo 'int b(void) { return 2; }' >"$T/outside/b.c"
-echo '-c a.c -o ../scratch/r.o' >"$T/outside/rsp"
-mkfifo "$T/work/fifo.c" "$T/work/fifo.o" "$T/work/fifo.d" "$T/evil/fifo/gcc"
-# Compilers named gcc that are not: the server hashes and asks them.
-ln -s /dev/zero "$T/evil/zero/gcc"
-printf '#!/bin/sh\nexec yes\n' >"$T/evil/yes/gcc"
-chmod +x "$T/evil/yes/gcc"
-
+mkdir -p "$T/scratch"
 zccachectl status >/dev/null
 spid=$(server_pid)
 ok "a server runs" server_alive

@@ -58,7 +58,9 @@ $(OUT)/%.o: src/%.c
 MK
 sleep 0.1 # the coarse clock: sources written in this tick would not be cached
 
-"${VG[@]}" --log-file="$T/vg-server.log" "$SERVER" --foreground 2>"$T/server.err" &
+# In the foreground the server logs to stderr: into the file the cases read.
+mkdir -p -m 700 "$ZCCACHE_DIR"
+"${VG[@]}" --log-file="$T/vg-server.log" "$SERVER" --foreground 2>"$ZCCACHE_DIR/log" &
 vgpid=$!
 on_exit "kill -KILL $vgpid"
 ok "zccached starts under memcheck" wait_until 60 socket_listening
@@ -99,8 +101,14 @@ ok "zccachectl config get" quiet zccachectl config get max_size
 ok "zccachectl trim" quiet zccachectl trim
 ok "zccachectl flush --older-than" quiet zccachectl flush --older-than 1d
 ok "zccachectl zero-stats" quiet zccachectl zero-stats
-python3 "$ZCPROTO" request '{"v":1,"kind":"store","token":"x"}' >/dev/null
-python3 "$ZCPROTO" frame 'not json' >/dev/null
+# The hostile requests of bad_requests.sh but those of a MiB or more: their
+# error paths under memcheck too. One line per case that went otherwise.
+mkdir -p "$T/scratch"
+BAD_REQUESTS_SMALL=1 python3 "$SRCDIR/tests/integration/bad_requests.py" "$T" "$(command -v gcc)" \
+	>"$T/scratch/cases.out" 2>"$T/scratch/cases.err"
+is "the hostile cases ran to the end" "$?" 0
+diag "$(wc -l <"$T/scratch/cases.out") hostile cases"
+is "each is answered as expected" "$(awk -F'\t' '$2 != $3' "$T/scratch/cases.out")" ""
 
 # The launcher and zccachectl under memcheck: a miss, a hit and a status.
 cd "$T/work" || exit 1
