@@ -18,6 +18,7 @@ jobs=$(nproc)
 echo "== tests: normal build"
 meson test -C build --num-processes "$jobs" --print-errorlogs --no-rebuild "$@"
 echo "== tests: ASan+UBSan build"
-meson test -C build-asan --num-processes "$jobs" --print-errorlogs --no-rebuild --no-suite packaging --no-suite bench "$@"
+meson test -C build-asan --num-processes "$jobs" --print-errorlogs --no-rebuild --no-suite packaging --no-suite bench \
+	--no-suite valgrind "$@"
 
 python3 tests/tally.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json

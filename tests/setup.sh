@@ -11,7 +11,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config python3
 	libsystemd-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev
 	libzstd-dev libxxhash-dev
-	systemd clang g++ make util-linux mount passwd iproute2 procps
+	systemd clang g++ make util-linux mount passwd iproute2 procps valgrind
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
 )
 missing=()

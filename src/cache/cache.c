@@ -1230,7 +1230,8 @@ static int store_outputs(struct cache *c, struct pending *p, struct result *res,
 		if (!rel)
 			continue;
 		path = abs_join(p->cwd, rel);
-		fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		/* O_NONBLOCK: an output named by a request may be a FIFO. */
+		fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
 		free(path);
 		if (fd < 0) {
 			/* The object must be there; extra outputs may legitimately not be. */
@@ -1241,7 +1242,7 @@ static int store_outputs(struct cache *c, struct pending *p, struct result *res,
 		/* Not written by this compile: a stale file from an earlier build
 		 * (a wrong output prediction) must never be stored. The margin
 		 * allows filesystems that keep whole seconds. */
-		if (fstat(fd, &st) < 0 ||
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec <
 		            p->started_ns - 2000000000LL) {
 			close(fd);

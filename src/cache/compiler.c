@@ -20,6 +20,9 @@
 #include "log.h"
 
 #define IDENTIFY_TIMEOUT_MS 10000
+/* More output than any compiler prints for -dumpversion or -E -v: a
+ * "compiler" that talks without end (yes) must not fill our memory. */
+#define CAPTURE_MAX (1u << 20)
 
 struct cached {
 	struct cached *next;
@@ -113,6 +116,11 @@ int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 		/* Interrupted: a blocking read could outlast the deadline. */
 		if (!pfd.revents)
 			continue;
+		if (b.len >= CAPTURE_MAX) {
+			kill(pid, SIGKILL);
+			r = -E2BIG;
+			break;
+		}
 		if (buf_reserve(&b, 4096) < 0) {
 			r = -ENOMEM;
 			break;

@@ -44,7 +44,8 @@ int compiler_identify(struct compiler_cache *cc, const char *path,
 /*
  * Run argv (argv[0] a path) with stdin on /dev/null, collecting stdout and
  * stderr into out (NUL-terminated, caller frees), killing it after
- * timeout_ms. Returns the exit status (>= 0) or -errno.
+ * timeout_ms or once it has printed more than a MiB (-E2BIG). Returns the
+ * exit status (>= 0) or -errno.
  */
 int compiler_run_capture(char *const argv[], char **out, int timeout_ms);
 

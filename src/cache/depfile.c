@@ -456,11 +456,17 @@ int depfile_read(const char *path, struct depfile *out)
 	int fd, r = 0;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The path comes from a request: a FIFO must not block the server, nor
+	 * /dev/zero fill its memory. Only a regular file is a depfile. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
 		goto out;
 	}
 	r = buf_reserve(&b, st.st_size > 0 ? (size_t)st.st_size : 4096);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -106,11 +107,18 @@ int digest_fd(int fd, struct digest *out)
 
 int digest_file(const char *path, struct digest *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A compiler named by a request may be a FIFO (open would wait for a
+	 * writer) or /dev/zero (never ends): only regular files are hashed. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
 	int r;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	r = digest_fd(fd, out);
 	close(fd);
 	return r;

@@ -29,7 +29,8 @@ void hasher_update_u64(struct hasher *h, uint64_t v);
 void hasher_final(struct hasher *h, struct digest *out);
 
 void digest_mem(const void *p, size_t n, struct digest *out);
-/* Hash a whole file's content. Returns 0 or -errno. */
+/* Hash a whole regular file's content. Returns 0, -EINVAL for anything but
+ * a regular file, or -errno. */
 int digest_file(const char *path, struct digest *out);
 int digest_fd(int fd, struct digest *out);
 

@@ -155,6 +155,15 @@ static void log_emit(enum log_level level, const char *msg)
 	}
 }
 
+/* One message, one line: a newline quoted from a request ("10G\nfake
+ * entry") must not forge a second one. */
+static void one_line(char *msg)
+{
+	for (unsigned char *p = (unsigned char *)msg; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			*p = '?';
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char msg[3072];
@@ -164,6 +173,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	one_line(msg);
 	log_emit(level, msg);
 	errno = saved;
 }
@@ -180,6 +190,7 @@ void log_errno(enum log_level level, int err, const char *fmt, ...)
 	va_end(ap);
 	n = strlen(msg);
 	snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(err < 0 ? -err : err));
+	one_line(msg);
 	log_emit(level, msg);
 	errno = saved;
 }
@@ -192,6 +203,7 @@ _Noreturn void fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	one_line(msg);
 	log_emit(LOG_LEVEL_ERR, msg);
 	exit(1);
 }

@@ -111,16 +111,50 @@ json_t *proto_reply_new(void)
 	return json_pack("{s:i,s:b}", "v", PROTO_VERSION, "ok", 1);
 }
 
+/*
+ * Replace with '?' every byte that does not belong to a whole UTF-8
+ * sequence. A message quoting a client's string is cut to fit, and a cut
+ * through a character would make it invalid JSON text: jansson then refuses
+ * to build the reply, and the client would get none.
+ */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80                  ? 1
+		           : *p >= 0xc2 && *p <= 0xdf ? 2
+		           : *p >= 0xe0 && *p <= 0xef ? 3
+		           : *p >= 0xf0 && *p <= 0xf4 ? 4
+		                                      : 0;
+		size_t i = 1;
+
+		while (i < n && (p[i] & 0xc0) == 0x80)
+			i++;
+		if (n == 0 || i < n) {
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+	}
+}
+
 json_t *proto_error_new(const char *code, const char *fmt, ...)
 {
 	char message[512];
 	va_list ap;
+	json_t *err;
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	return json_pack("{s:i,s:b,s:s,s:s}", "v", PROTO_VERSION, "ok", 0, "error", code, "message",
-	                 message);
+	utf8_scrub(message);
+	err = json_pack("{s:i,s:b,s:s,s:s}", "v", PROTO_VERSION, "ok", 0, "error", code, "message",
+	                message);
+	/* Still not valid text (an overlong form, a surrogate): the code alone. */
+	return err ? err
+	           : json_pack("{s:i,s:b,s:s,s:s}", "v", PROTO_VERSION, "ok", 0, "error", code,
+	                       "message", code);
 }
 
 const char *proto_get_str(json_t *msg, const char *key)

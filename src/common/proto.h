@@ -18,6 +18,9 @@
 /* Hard limit on one frame. Large enough for a hit's captured diagnostics. */
 #define PROTO_MAX_FRAME   (32u << 20)
 #define PROTO_HEADER_SIZE 4
+/* The most compiler output (stdout + stderr) a store may carry: a hit
+ * replays it base64-encoded (4/3 larger), and that reply must fit a frame. */
+#define PROTO_MAX_OUTPUT (12u << 20)
 
 enum proto_kind {
 	PROTO_COMPILE,

@@ -422,8 +422,10 @@ int main(int argc, char **argv)
 		exec_compiler(compiler, cargv);
 	}
 	action = proto_get_str(reply, "action") ?: "";
-	if (strcmp(action, "hit") == 0)
+	if (strcmp(action, "hit") == 0) {
+		close(fd);
 		replay_hit(reply);
+	}
 	if (strcmp(action, "run") != 0) {
 		paths_ensure_private_dir(paths.cache_dir, true);
 		log_warnx("compiling directly: the server answered an unknown action '%s'", action);

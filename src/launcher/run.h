@@ -11,9 +11,10 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "proto.h"
 
 /* Output beyond this is still passed through but not kept (not cached). */
-#define RUN_CAPTURE_MAX (12u << 20)
+#define RUN_CAPTURE_MAX PROTO_MAX_OUTPUT
 
 struct run_result {
 	int wait_status; /* as from waitpid() */

@@ -10,6 +10,7 @@
 #include <event2/bufferevent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 
 #include "log.h"
@@ -101,8 +102,23 @@ static void finish_request(struct conn *c)
 	c->srv->last_activity_ms = monotonic_ms();
 }
 
+/* Every refused request, whoever refused it (the dispatcher's field checks or
+ * a handler), is counted and logged once, here. */
+static void note_refusal(struct conn *c, json_t *reply)
+{
+	const char *code = proto_get_str(reply, "error");
+
+	if (!code ||
+	    (strcmp(code, PROTO_ERR_BAD_REQUEST) != 0 && strcmp(code, PROTO_ERR_UNKNOWN) != 0))
+		return;
+	c->srv->bad_requests++;
+	log_info("pid %ld: refused a request: %s", (long)c->peer_pid,
+	         proto_get_str(reply, "message") ?: "");
+}
+
 void conn_reply(struct conn *c, json_t *reply)
 {
+	note_refusal(c, reply);
 	if (c->dead) {
 		json_decref(reply);
 		conn_free(c);

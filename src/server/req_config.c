@@ -21,7 +21,7 @@ void req_config(struct server *srv, struct conn *c, json_t *req)
 	const char *op = proto_get_str(req, "op"), *key = proto_get_str(req, "key");
 	const char *value = proto_get_str(req, "value");
 	json_t *reply;
-	char err[256];
+	char err[256], canon[64];
 	int k = key ? config_key_lookup(key) : -1, r;
 
 	if (strcmp(op, "show") == 0) {
@@ -55,14 +55,17 @@ void req_config(struct server *srv, struct conn *c, json_t *req)
 			                              value ? err : "set needs a value"));
 			return;
 		}
-		r = config_write_key(srv->paths.config_file, (enum config_key)k, value);
+		/* The file gets the value as we parsed it, not as sent: " \n20G"
+		 * parses, but written as is it would break the file's line. */
+		config_format(&trial, (enum config_key)k, canon, sizeof(canon));
+		r = config_write_key(srv->paths.config_file, (enum config_key)k, canon);
 		if (r < 0) {
 			log_errno(LOG_LEVEL_WARNING, r, "cannot write %s", srv->paths.config_file);
 			conn_reply(c, proto_error_new(PROTO_ERR_INTERNAL, "cannot write %s: %s",
 			                              srv->paths.config_file, strerror(-r)));
 			return;
 		}
-		log_info("config: %s set to %s in %s", key, value, srv->paths.config_file);
+		log_info("config: %s set to %s in %s", key, canon, srv->paths.config_file);
 		/* Re-read file and environment: an environment override still wins,
 		 * exactly as it would after a restart. */
 		server_reload_config(srv);

@@ -39,6 +39,52 @@ static const char *const source_suffixes[] = {
 };
 /* clang-format on */
 
+/* A request's absurd strings or argv (30 MiB, 100 000 arguments) are kept
+ * shortened: EXPLAIN_MAX of them must not hold gigabytes, and the explain
+ * reply must still fit in a frame. */
+#define EXPLAIN_STR_MAX  4096
+#define EXPLAIN_ARGS_MAX 1000
+
+/* s itself (a new reference), or its first EXPLAIN_STR_MAX bytes and a note. */
+static json_t *bounded_str(json_t *s)
+{
+	const char *text = json_string_value(s);
+	size_t n = json_string_length(s), cut = EXPLAIN_STR_MAX;
+	char *shorter;
+	json_t *j;
+
+	if (!text || n <= EXPLAIN_STR_MAX)
+		return json_incref(s);
+	/* Cut on a character's first byte: a JSON string must stay UTF-8. */
+	while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
+		cut--;
+	if (asprintf(&shorter, "%.*s... (%zu bytes)", (int)cut, text, n) < 0)
+		return json_string("(too long)");
+	j = json_string(shorter);
+	free(shorter);
+	return j;
+}
+
+/* argv itself, or a copy with long arguments shortened and at most
+ * EXPLAIN_ARGS_MAX of them, the rest counted. */
+static json_t *bounded_argv(json_t *argv)
+{
+	size_t n = json_array_size(argv), i;
+	bool small = n <= EXPLAIN_ARGS_MAX;
+	json_t *copy, *a;
+
+	json_array_foreach(argv, i, a) small = small && json_string_length(a) <= EXPLAIN_STR_MAX;
+	if (small)
+		return json_incref(argv);
+	copy = json_array();
+	for (i = 0; i < n && i < EXPLAIN_ARGS_MAX; i++)
+		json_array_append_new(copy, bounded_str(json_array_get(argv, i)));
+	if (n > EXPLAIN_ARGS_MAX)
+		json_array_append_new(
+		        copy, json_sprintf("... (%zu more arguments)", n - EXPLAIN_ARGS_MAX));
+	return copy;
+}
+
 static bool takes_separate_value(const char *arg)
 {
 	for (size_t i = 0; i < sizeof(separate_value_options) / sizeof(*separate_value_options);
@@ -181,7 +227,7 @@ void explain_record(struct server *srv, struct conn *c, json_t *req, const char 
 {
 	struct explain_log *log = srv->explain;
 	struct explain_slot *s;
-	json_t *entry, *argv = json_object_get(req, "argv"), *sources, *output;
+	json_t *entry, *argv, *sources, *output;
 	char why[1024];
 
 	if (!log) {
@@ -189,12 +235,14 @@ void explain_record(struct server *srv, struct conn *c, json_t *req, const char 
 		if (!log)
 			return;
 	}
+	argv = bounded_argv(json_object_get(req, "argv"));
 	name_files(argv, &sources, &output);
-	entry = json_pack("{s:I,s:I,s:I,s:s,s:s,s:O,s:o,s:o,s:O,s:O}", "id",
+	entry = json_pack("{s:I,s:I,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id",
 	                  (json_int_t)(log->total + 1), "time", (json_int_t)time(NULL), "pid",
 	                  (json_int_t)conn_peer_pid(c), "kind", kind, "reason", reason, "cwd",
-	                  json_object_get(req, "cwd"), "sources", sources, "output", output,
-	                  "compiler", json_object_get(req, "compiler"), "argv", argv);
+	                  bounded_str(json_object_get(req, "cwd")), "sources", sources, "output",
+	                  output, "compiler", bounded_str(json_object_get(req, "compiler")), "argv",
+	                  argv);
 	if (!entry)
 		return;
 	snprintf(why, sizeof(why), "%s", detail && detail[0] ? detail : reason);

@@ -13,6 +13,7 @@
 void req_store(struct server *srv, struct conn *c, json_t *req)
 {
 	const char *token = proto_get_str(req, "token"), *mine = conn_token(c), *why = NULL;
+	const char *refusal = NULL;
 	const char *out = proto_get_str(req, "stdout"), *err = proto_get_str(req, "stderr");
 	struct buf o = BUF_INIT, e = BUF_INIT;
 	json_t *reply;
@@ -27,14 +28,18 @@ void req_store(struct server *srv, struct conn *c, json_t *req)
 	conn_set_token(c, NULL);
 	if (!json_is_integer(json_object_get(req, "exit")) || proto_get_bool(req, "overflow", 0) ||
 	    !out || !err || b64_decode(out, strlen(out), &o) < 0 ||
-	    b64_decode(err, strlen(err), &e) < 0) {
+	    b64_decode(err, strlen(err), &e) < 0)
+		refusal = "store: exit, stdout and stderr are required";
+	else if (o.len + e.len > PROTO_MAX_OUTPUT)
+		/* No launcher sends more: a hit could not replay it in one frame. */
+		refusal = "store: more than 12 MiB of compiler output";
+	if (refusal) {
 		cache_abandon(srv->cache, token);
 		explain_outcome(srv, token, "abandoned");
 		inflight_finish(srv, c);
 		buf_free(&o);
 		buf_free(&e);
-		conn_reply(c, proto_error_new(PROTO_ERR_BAD_REQUEST,
-		                              "store: exit, stdout and stderr are required"));
+		conn_reply(c, proto_error_new(PROTO_ERR_BAD_REQUEST, "%s", refusal));
 		return;
 	}
 	r = cache_store(srv->cache, token, (int)proto_get_int(req, "exit", 1), o.data, o.len,

@@ -360,6 +360,18 @@ static void test_capture_timeout_kills(void **state)
 	assert_int_equal(errno, ESRCH);
 }
 
+/* A "compiler" named in a request may talk without end: what it says is cut
+ * at a MiB, at once, not read into memory until the timeout. */
+static void test_capture_of_endless_output_is_bounded(void **state)
+{
+	int64_t start = now_ms();
+	char *out = (char *)1;
+
+	assert_int_equal(run_sh("exec yes", &out, 20000), -E2BIG);
+	assert_null(out);
+	assert_true(now_ms() - start < 10000);
+}
+
 static void on_timer(int sig)
 {
 }
@@ -405,6 +417,7 @@ int main(void)
 	        cmocka_unit_test(test_capture_of_missing_program),
 	        cmocka_unit_test(test_capture_timeout_kills),
 	        cmocka_unit_test(test_capture_timeout_survives_signals),
+	        cmocka_unit_test(test_capture_of_endless_output_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,6 +196,23 @@ static void test_read_file(void **state)
 	assert_int_equal(depfile_read(path, &d), -ENOENT);
 }
 
+/* A depfile path comes from a request: a FIFO must not block the server
+ * (no writer ever comes), nor /dev/zero fill its memory. */
+static void test_read_refuses_what_is_not_a_file(void **state)
+{
+	char dir[] = "/tmp/zccache-depfile-XXXXXX", fifo[64];
+	struct depfile d;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.d", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(depfile_read(fifo, &d), -EINVAL);
+	assert_int_equal(depfile_read("/dev/zero", &d), -EINVAL);
+	assert_int_equal(depfile_read(dir, &d), -EINVAL);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 /* ---- renderer: goldens captured from gcc 12.2 and clang 14.0.6 ---- */
 
 /*
@@ -924,6 +941,7 @@ int main(void)
 	        cmocka_unit_test(test_parse_empty),
 	        cmocka_unit_test(test_parse_malformed),
 	        cmocka_unit_test(test_read_file),
+	        cmocka_unit_test(test_read_refuses_what_is_not_a_file),
 	        cmocka_unit_test(test_render_goldens_round_trip),
 	        cmocka_unit_test(test_render_for_other_commands),
 	        cmocka_unit_test(test_render_parsed_targets),

@@ -174,6 +174,29 @@ static void test_error_reply(void **state)
 	json_decref(e);
 }
 
+/* A message quoting a client's string is cut to fit; a cut through a
+ * character must still give a reply (jansson refuses invalid UTF-8). */
+static void test_error_reply_cut_through_a_character(void **state)
+{
+	char quoted[600] = "";
+	json_t *e;
+
+	for (int i = 0; i < 290; i++)
+		strcat(quoted, "\xc3\xa9"); /* é, two bytes */
+	for (int shift = 0; shift < 2; shift++) {
+		e = proto_error_new(PROTO_ERR_UNKNOWN, "%.*skind '%s'", shift, "x", quoted);
+		assert_non_null(e);
+		assert_string_equal(proto_get_str(e, "error"), "unknown-kind");
+		assert_true(strlen(proto_get_str(e, "message")) > 500);
+		json_decref(e);
+	}
+	/* Bytes that are no UTF-8 at all: still a reply. */
+	e = proto_error_new(PROTO_ERR_BAD_REQUEST, "bad '%s'", "\xff\xfe\xed\xa0\x80");
+	assert_non_null(e);
+	assert_string_equal(proto_get_str(e, "error"), "bad-request");
+	json_decref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +209,7 @@ int main(void)
 	        cmocka_unit_test(test_wrong_version),
 	        cmocka_unit_test(test_kind_table),
 	        cmocka_unit_test(test_error_reply),
+	        cmocka_unit_test(test_error_reply_cut_through_a_character),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
