@@ -369,7 +369,7 @@ def prime_hit(sock):
 
 
 case("compile: a hit whose output is a FIFO", prime_hit, "run-store", "compile",
-     logs="cannot restore object of a cached result")
+     logs="from the cache")
 
 # config: unknown keys, invalid values, paths as keys and values.
 for key, value, expect, message in [
