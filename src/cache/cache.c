@@ -683,6 +683,30 @@ static void output_failed(struct cache *c, int r, const char *path, bool *dest_f
 	*dest_failed = true;
 }
 
+/*
+ * Compilers do not write an object in place: as (BFD) unlinks a regular file
+ * or a symlink to one before creating it (a dangling symlink is followed),
+ * clang renames a new file over the path. Either way a symlink there is
+ * replaced and the file it names is left as it was; a hit must do the same,
+ * or it would write through the link to a file that is not an output.
+ * Depfiles, .su and .gcno are written in place through symlinks by both, as
+ * write_output does. A regular file of another mode is replaced too, since
+ * the compiler's new file gets the umask's mode. (Hard links: open_output.)
+ */
+static void replace_linked_object(const char *path, enum compiler_family family, mode_t mode)
+{
+	struct stat lst, st;
+
+	if (lstat(path, &lst) < 0)
+		return;
+	if (S_ISLNK(lst.st_mode)) {
+		if (family == COMPILER_CLANG || (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+			unlink(path);
+	} else if (S_ISREG(lst.st_mode) && (lst.st_mode & 07777) != (mode & 07777)) {
+		unlink(path);
+	}
+}
+
 /* ---- lookup ------------------------------------------------------------- */
 
 static const char *cpu_description(struct cache *c)
@@ -794,12 +818,14 @@ static void forget_result(struct cache *c, const struct digest *rk)
 
 /*
  * Put every output of result r in place for args a. 0, or -errno (a miss);
- * *dest_failed tells a failed write at the destination from a bad artifact.
+ * *dest_failed tells a failed write at the destination from a bad artifact,
+ * and *damaged an artifact that is missing or bad (the result must go) from
+ * one that could not be read now (out of descriptors or memory: it stays).
  * Each artifact is verified in memory before a byte of it is written.
  */
 static int materialize(struct cache *c, const struct compile_args *a, const char *cwd,
                        const struct compiler_info *ci, struct result *r, mode_t mode,
-                       bool *dest_failed)
+                       bool *dest_failed, bool *damaged)
 {
 	struct depfile deps = {0};
 	struct buf text = BUF_INIT;
@@ -815,6 +841,7 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 			return -ENOMEM;
 		ret = store_get_mem(c->store, &r->out_digest[k], &text);
 		if (ret < 0) {
+			*damaged = ret == -ENOENT || ret == -EBADMSG;
 			stat_add(c,
 			         ret == -EBADMSG  ? "error.checksum"
 			         : ret == -ENOENT ? "error.missing_file"
@@ -823,6 +850,8 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
 			          role_names[k]);
 		} else {
+			if (k == ROLE_OBJECT || k == ROLE_DWO)
+				replace_linked_object(path, a->family, mode);
 			ret = write_output(path, text.data, text.len, mode);
 			if (ret < 0)
 				output_failed(c, ret, path, dest_failed);
@@ -862,7 +891,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	struct manifest m = {0};
 	struct result r;
 	const char *changed = NULL;
-	bool dest_failed = false;
+	bool dest_failed = false, damaged = false;
 	int idx, ret;
 
 	ret = index_get(c->index, INDEX_MANIFESTS, key, &blob);
@@ -888,20 +917,25 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		return -ENOENT;
 	}
 	ret = index_get(c->index, INDEX_RESULTS, &m.entries[idx].result, &blob);
-	if (ret == 0)
+	if (ret == 0) {
 		ret = result_decode(&blob, &r);
-	else
+		damaged = ret == -EBADMSG;
+	} else
 		memset(&r, 0, sizeof(r));
 	if (ret == 0)
-		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed);
+		ret = materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed,
+		                  &damaged);
 	if (ret < 0 && dest_failed) {
 		snprintf(d->explain, sizeof(d->explain), "cannot write the outputs: %s",
 		         strerror(-ret));
 	} else if (ret < 0) {
-		if (ret != -ENOENT)
+		if (ret != -ENOENT || !damaged)
 			snprintf(d->explain, sizeof(d->explain), "cached result unusable: %s",
 			         strerror(-ret));
-		forget_result(c, &m.entries[idx].result);
+		/* Only a result that can never be served again goes: a hit that
+		 * failed for want of a descriptor used to drop its result. */
+		if (damaged)
+			forget_result(c, &m.entries[idx].result);
 	} else {
 		d->action = CACHE_HIT;
 		d->exit_code = 0;

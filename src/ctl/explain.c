@@ -40,6 +40,7 @@ static const struct {
         {"busy", "too many misses compiling at once"},
         {"cache_unavailable", "the cache could not be opened"},
         {"foreign_namespace", "the client sees other files (another mount namespace)"},
+        {"foreign_cwd", "the request's cwd is not the client's current folder"},
         {"error", "an internal error"},
 };
 

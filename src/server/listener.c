@@ -57,8 +57,16 @@ static void accept_one(struct server *srv, int fd)
 	if (conn_accept(srv, fd, cred.pid) < 0)
 		close(fd);
 	if (srv->n_conns >= srv->max_conns && srv->listener && !srv->listener_paused) {
-		log_warnx("connection limit (%u) reached; new connections wait in the backlog",
-		          srv->max_conns);
+		static int64_t last_log;
+
+		/* Under a burst the listener pauses and resumes for every
+		 * connection; once in 10 s says it. */
+		if (last_log == 0 || monotonic_ms() - last_log > 10000) {
+			log_warnx("connection limit (%u) reached; new connections wait in the "
+			          "backlog",
+			          srv->max_conns);
+			last_log = monotonic_ms();
+		}
 		evconnlistener_disable(srv->listener);
 		srv->listener_paused = true;
 	}

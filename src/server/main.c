@@ -26,6 +26,8 @@
 #define TICK_MS   1000
 #define GRACE_MS  5000
 #define CONNS_CAP 4096u
+/* Descriptors kept for everything but connections (half, when the limit is low). */
+#define FDS_RESERVED 64
 
 static void usage(FILE *f)
 {
@@ -218,10 +220,17 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	server_shutdown(srv, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-/* Allow one descriptor per connection up to the hard limit systemd gives us. */
+/*
+ * Allow one descriptor per connection up to the hard limit systemd gives us,
+ * keeping some for the work itself: the index, the log, and the few files a
+ * request opens while it is handled (a source, an artifact, an output). With
+ * a small limit, half of it is kept back; with a cap of 256 under a limit of
+ * 64 the server ran out of descriptors instead of pausing its listener.
+ */
 static void raise_fd_limit(struct server *srv)
 {
 	struct rlimit rl;
+	rlim_t reserve;
 
 	srv->max_conns = 256;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -231,9 +240,12 @@ static void raise_fd_limit(struct server *srv)
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if (rl.rlim_cur > 64)
-		srv->max_conns =
-		        rl.rlim_cur - 64 > CONNS_CAP ? CONNS_CAP : (unsigned)(rl.rlim_cur - 64);
+	if (rl.rlim_cur == RLIM_INFINITY)
+		rl.rlim_cur = CONNS_CAP + FDS_RESERVED;
+	reserve = rl.rlim_cur / 2 < FDS_RESERVED ? rl.rlim_cur / 2 : FDS_RESERVED;
+	srv->max_conns = rl.rlim_cur - reserve > CONNS_CAP ? CONNS_CAP
+	                 : rl.rlim_cur > reserve           ? (unsigned)(rl.rlim_cur - reserve)
+	                                                   : 1;
 }
 
 static int setup_logging(struct server *srv)
@@ -393,12 +405,12 @@ int main(int argc, char **argv)
 	add_signal(&srv, &srv.sigint, SIGINT);
 	add_signal(&srv, &srv.sighup, SIGHUP);
 
-	log_info("zccached %s listening on %s (%s), cache %s, pid %ld", ZCCACHE_VERSION,
-	         srv.socket_path,
+	log_info("zccached %s listening on %s (%s), cache %s, pid %ld, at most %u connections",
+	         ZCCACHE_VERSION, srv.socket_path,
 	         srv.activation == ACTIVATION_SOCKET      ? "socket-activated"
 	         : srv.activation == ACTIVATION_AUTOSPAWN ? "autospawned"
 	                                                  : "manual",
-	         srv.paths.cache_dir, (long)getpid());
+	         srv.paths.cache_dir, (long)getpid(), srv.max_conns);
 	sd_notify(0, "READY=1");
 	server_notify_status(&srv);
 	tell_spawner("ready");

@@ -71,6 +71,24 @@ static bool same_filesystem_view(const struct server *srv, pid_t pid)
 	return stat(path, &b) == 0 && b.st_dev == srv->root_dev && b.st_ino == srv->root_ino;
 }
 
+/*
+ * The compiler runs in the launcher's folder, so a hit must resolve the
+ * command's relative paths (-o ../x.o, -MF d/x.d) there too. A request whose
+ * cwd names another folder (sent by hand, or from a launcher that is not
+ * ours) would have the server write where the compiler never would: it runs
+ * uncached instead. Compared by inode, so a cwd reached through a symlink
+ * still matches.
+ */
+static bool cwd_is_peers(pid_t pid, const char *cwd)
+{
+	char path[64];
+	struct stat mine, theirs;
+
+	snprintf(path, sizeof(path), "/proc/%ld/cwd", (long)pid);
+	return stat(path, &theirs) == 0 && stat(cwd, &mine) == 0 && S_ISDIR(mine.st_mode) &&
+	       mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
 static const char *env_lookup(void *ctx, const char *name)
 {
 	return json_string_value(json_object_get(ctx, name));
@@ -237,6 +255,13 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		explain_record(srv, c, req, "uncacheable", "foreign_namespace",
 		               "the client is in another mount namespace or root", NULL);
 		conn_reply(c, run_reply("foreign_namespace"));
+		return;
+	}
+	if (!cwd_is_peers(conn_peer_pid(c), proto_get_str(req, "cwd"))) {
+		cache_count(srv->cache, "uncacheable.foreign_cwd", 1);
+		explain_record(srv, c, req, "uncacheable", "foreign_cwd",
+		               "cwd is not the folder the client runs in", NULL);
+		conn_reply(c, run_reply("foreign_cwd"));
 		return;
 	}
 	args = calloc(n + 1, sizeof(*args));
