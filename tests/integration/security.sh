@@ -1,0 +1,195 @@
+#!/bin/bash
+# What the server may touch: its socket and cache are private (0600/0700,
+# whatever the umask), a store request only concerns the compile of its own
+# connection, and a compile request makes the server write only what the
+# compiler would have written. Each output case (paths with ../, absolute
+# paths, symlinked folders, outputs that are symlinks or hard links, a
+# depfile outside the folder, a symlinked cwd) runs in three identical trees:
+# plain gcc, a miss, and a hit; the trees must end up identical. Crafted
+# requests (a cwd that is not the client's) write nothing.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cclib.sh"
+
+GCC=$(command -v gcc)
+cd "$T/work" || exit 1
+start_marker=$T/start.marker
+: >"$start_marker"
+
+# ---- modes ---------------------------------------------------------------------
+# Started with umask 000: nothing it creates may be readable by others.
+(umask 000 && printf 'int m;\n' >m.c && zccache "$GCC" -c m.c -o m.o)
+spid=$(server_pid)
+ok "a server runs" server_alive
+mode() { stat -c %a "$1"; }
+is "socket 0600" "$(mode "$ZCCACHE_SOCKET")" 600
+is "socket folder 0700" "$(mode "$(dirname "$ZCCACHE_SOCKET")")" 700
+is "cache dir 0700" "$(mode "$ZCCACHE_DIR")" 700
+is "log 0600" "$(mode "$ZCCACHE_DIR/log")" 600
+open_modes=$(find "$ZCCACHE_DIR" "$(dirname "$ZCCACHE_SOCKET")" \( -type d -perm /077 \) -o \
+	\( ! -type d -perm /077 \) -printf '%m %p\n')
+is "nothing in the cache or socket folder is open to group or others" "$open_modes" ""
+ok "(control: the store holds an artifact)" test "$(find "$ZCCACHE_DIR/store" -type f | wc -l)" -gt 0
+
+# ---- store tokens ----------------------------------------------------------------
+fake_gcc "$T/fakebin"
+printf 'int tok;\n' >tok.c
+python3 - "$ZCPROTO" "$T/fakebin/gcc" "$PWD" >"$T/tokens.out" 2>&1 <<'EOF'
+import subprocess, sys
+sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
+import zcproto
+gcc, cwd = sys.argv[2], sys.argv[3]
+def compile_req(src):
+    return {"v": 1, "kind": "compile", "argv": ["gcc", "-c", src, "-o", src[:-2] + ".o"],
+            "compiler": gcc, "cwd": cwd, "env": {}, "umask": 0o22}
+def store(sock, token):
+    return zcproto.request({"v": 1, "kind": "store", "token": token, "exit": 0,
+                            "stdout": "", "stderr": ""}, sock=sock)
+a, b = zcproto.connect(), zcproto.connect()
+ra = zcproto.request(compile_req("tok.c"), sock=a)
+print("miss", ra.get("action"), ra.get("store"))
+token = ra.get("token")
+subprocess.run([gcc] + ra["argv"][1:], check=True)
+# Another connection, without a compile of its own, or with another one.
+print("other-connection", store(b, token).get("error"))
+print("no-compile", store(zcproto.connect(), token).get("error"))
+print("made-up", store(a, "0" * 24).get("error"))
+# The real owner still stores: the refusals consumed nothing.
+print("owner", store(a, token).get("stored"))
+print("replayed", store(a, token).get("error"))
+EOF
+is "a hand-made compile request is a miss with a token" "$(sed -n 1p "$T/tokens.out")" "miss run True"
+is "store with another connection's token: refused" "$(sed -n 2p "$T/tokens.out")" \
+	"other-connection bad-request"
+is "store on a connection that compiled nothing: refused" "$(sed -n 3p "$T/tokens.out")" \
+	"no-compile bad-request"
+is "store with a made-up token: refused" "$(sed -n 4p "$T/tokens.out")" "made-up bad-request"
+is "the owner then stores" "$(sed -n 5p "$T/tokens.out")" "owner True"
+is "the same token a second time: refused" "$(sed -n 6p "$T/tokens.out")" "replayed bad-request"
+
+# ---- outputs: plain gcc, miss and hit leave identical trees --------------------------
+# Each case gets three copies of one tree, D/{work,out}; CMD runs in D/work
+# (or D/$CWD). snapshot lists every entry under D: type, mode, links, path,
+# symlink target, and for files their digest.
+snapshot() {
+	(cd "$1" && find . -mindepth 1 ! -name '*.snap' -printf '%y %m %n %p -> %l\n' | sort |
+		while read -r y m n p rest; do
+			case $y in f) echo "$y $m $n $p $rest $(sha256sum <"$p" | cut -c1-16)" ;;
+			*) echo "$y $m $n $p $rest" ;; esac
+		done)
+}
+differ() { ! cmp -s "$1" "$2"; }
+# tree DIR SETUP: a fresh tree in DIR with the case's source, SETUP run in DIR.
+tree() {
+	rm -rf "$1" && mkdir -p "$1/work/sub" "$1/out"
+	printf '#include <stdio.h>\nint %s(void) { return puts("%s"); }\n' "$case" "$case" >"$1/work/a.c"
+	cp "$1/work/a.c" "$1/work/sub/a.c"
+	(cd "$1" && eval "$2")
+}
+# outputs NAME SETUP CWD CMD...: the case.
+outputs() {
+	local name=$1 setup=$2 cwd=$3 v d
+	shift 3
+	case=c_$name
+	case=${case//[^a-zA-Z0-9_]/_}
+	# All three in one place (-g records the folder), moved aside after.
+	d=$T/cases/$name/t
+	for v in bare miss hit; do
+		tree "$d" "$setup"
+		snapshot "$d" >"$d.$v.before.snap"
+		mark
+		# @D@ in an argument: the tree, for absolute paths.
+		if [ $v = bare ]; then
+			(cd "$d/$cwd" && "$GCC" "${@//@D@/$d}" 2>/dev/null)
+		else
+			(cd "$d/$cwd" && zccache "$GCC" "${@//@D@/$d}" 2>/dev/null)
+		fi
+		echo $? >"$T/cases/$name/$v.rc"
+		snapshot "$d" >"$T/cases/$name/$v.after.snap"
+		mv "$d.$v.before.snap" "$T/cases/$name/$v.before.snap"
+		mv "$d" "$T/cases/$name/$v"
+		[ $v = miss ] && deltas "$name: a miss" "depend_miss=1"
+		[ $v = hit ] && deltas "$name: a hit" "direct_hit=1"
+	done
+	is "$name: gcc's exit status" "$(cat "$T/cases/$name/bare.rc")" 0
+	ok "$name: gcc changed the tree (control)" \
+		differ "$T/cases/$name/bare.before.snap" "$T/cases/$name/bare.after.snap"
+	for v in miss hit; do
+		is "$name: $v exits like gcc" "$(cat "$T/cases/$name/$v.rc")" 0
+		ok "$name: $v leaves the tree exactly as gcc does" \
+			diff -u "$T/cases/$name/bare.after.snap" "$T/cases/$name/$v.after.snap"
+	done
+}
+
+outputs "-o ../x.o" "" work/sub -c a.c -o ../x.o
+outputs "-o absolute path to another folder" "" work -c a.c -o @D@/out/x.o
+outputs "output folder is a symlink" "ln -s ../out work/linkdir" work -c a.c -o linkdir/a.o
+outputs "output is a symlink to a file elsewhere" \
+	"echo keep >out/target.o && ln -s ../out/target.o work/a.o" work -c a.c -o a.o
+outputs "output is a dangling symlink" "ln -s ../out/nowhere.o work/a.o" work -c a.c -o a.o
+outputs "output is a hard link to a file elsewhere" \
+	"echo keep >out/keep.o && ln out/keep.o work/a.o" work -c a.c -o a.o
+outputs "output of another mode" "echo old >work/a.o && chmod 600 work/a.o" work -c a.c -o a.o
+outputs "depfile outside the folder" "" work -c a.c -o a.o -MD -MF ../out/a.d
+outputs "depfile is a symlink to a file elsewhere" \
+	"echo keep >out/t.d && ln -s ../out/t.d work/a.d" work -c a.c -o a.o -MD -MF a.d
+outputs "depfile is a hard link to a file elsewhere" \
+	"echo keep >out/t.d && ln out/t.d work/a.d" work -c a.c -o a.o -MD -MF a.d
+outputs "cwd is a symlink" "ln -s work cwdlink" cwdlink -c a.c -o a.o -MMD
+outputs "-gsplit-dwarf: .dwo is a symlink to a file elsewhere" \
+	"echo keep >out/t.dwo && ln -s ../out/t.dwo work/a.dwo" work -g -gsplit-dwarf -c a.c -o a.o
+
+# ---- crafted compile requests ---------------------------------------------------------
+# A cwd that is not the client's: the relative -o would land in another folder
+# than the compiler's; the server must not write there, and says run.
+tree "$T/crafted" ""
+(cd "$T/crafted/work" && zccache "$GCC" -c a.c -o a.o) # cached now
+mkdir -p "$T/crafted/elsewhere"
+cp "$T/crafted/work/a.c" "$T/crafted/elsewhere/a.c"
+snapshot "$T/crafted" >"$T/crafted.before.snap"
+mark
+python3 - "$ZCPROTO" "$GCC" "$T/crafted" >"$T/crafted.out" 2>&1 <<'EOF'
+import os, sys
+sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
+import zcproto
+gcc, d = sys.argv[2], sys.argv[3]
+os.chdir(d + "/work")
+def ask(cwd, argv):
+    # As the launcher asks (argv[0], the environment cclib.sh sets).
+    r = zcproto.request({"v": 1, "kind": "compile", "argv": [gcc] + argv, "compiler": gcc,
+                         "cwd": cwd, "env": {"LC_ALL": "C"}, "umask": 0o22})
+    return "%s %s" % (r.get("action"), r.get("reason") or r.get("store"))
+print(ask(d + "/elsewhere", ["-c", "a.c", "-o", "a.o"]))
+print(ask(d + "/elsewhere/../elsewhere", ["-c", "a.c", "-o", "x.o"]))
+print(ask("/nonexistent", ["-c", "a.c", "-o", "a.o"]))
+print(ask(d + "/work", ["-c", "a.c", "-o", "b.o"]))
+# Its own folder spelled another way: the same folder, so served.
+print(ask(d + "/work/../work", ["-c", "a.c", "-o", "c.o"]))
+EOF
+is "crafted: another folder as cwd -> run uncached" "$(sed -n 1p "$T/crafted.out")" "run foreign_cwd"
+is "crafted: another folder spelled with ../ -> run uncached" "$(sed -n 2p "$T/crafted.out")" \
+	"run foreign_cwd"
+is "crafted: a cwd that does not exist -> run uncached" "$(sed -n 3p "$T/crafted.out")" \
+	"run foreign_cwd"
+is "crafted: the client's own folder, another output name -> a hit" "$(sed -n 4p "$T/crafted.out")" \
+	"hit None"
+is "crafted: the client's own folder spelled with ../ -> a hit" "$(sed -n 5p "$T/crafted.out")" \
+	"hit None"
+snapshot "$T/crafted" >"$T/crafted.after.snap"
+is "crafted: only the hits' outputs appeared, in the client's folder" \
+	"$(diff "$T/crafted.before.snap" "$T/crafted.after.snap" | grep '^[<>]' | cut -d' ' -f1,2,5 | sort)" \
+	"> f ./work/b.o
+> f ./work/c.o"
+deltas "crafted: three uncacheable, two hits" "uncacheable.foreign_cwd=3 direct_hit=2"
+
+# ---- nothing else written ----------------------------------------------------------------
+# Outside its cache dir and socket folder, the server wrote only in the case
+# trees (checked above): nothing else under $T, nor in its own working folder.
+others=$(find "$T" -newer "$start_marker" ! -type d \
+	! -path "$T/cache/*" ! -path "$T/run/*" ! -path "$T/cases/*" ! -path "$T/crafted/*" \
+	! -path "$T/fakebin/*" ! -path "$T/work/*" ! -name '*.snap' ! -name '*.out' ! -name '*.rc' \
+	! -name .mark | sed "s|^$T/||")
+is "nothing else under the test folder changed" "$others" ""
+scwd=$(readlink "/proc/$spid/cwd")
+is "nothing new in the server's working folder ($scwd)" \
+	"$(find "$scwd" -maxdepth 1 -newer "$start_marker" ! -type d 2>/dev/null | head -n 3)" ""
+done_testing
