@@ -16,7 +16,8 @@
 #include "log.h"
 #include "server.h"
 
-/* A client that stops halfway through a frame is dropped after this. */
+/* A client that stops halfway through a frame, or sends nothing, is dropped
+ * after this. */
 #define PARTIAL_FRAME_TIMEOUT_S 30
 /* A client that does not read its reply is dropped after this. */
 #define WRITE_TIMEOUT_S 30
@@ -157,11 +158,20 @@ void conn_fail(struct conn *c, json_t *reply)
 	conn_reply(c, reply);
 }
 
-static void set_partial_timeout(struct conn *c, bool partial)
+/*
+ * The read timeout: a connection that stalls halfway through a frame, or
+ * that holds a slot without asking anything, is dropped; one whose request we
+ * are handling (a joined compile waits minutes) or whose launcher is
+ * compiling a miss (the store comes when the compiler is done) is not. A
+ * request that arrived in pieces used to keep the partial-frame timer while
+ * it waited, and lost its reply after 30 s.
+ */
+static void set_timeouts(struct conn *c, bool partial)
 {
 	struct timeval rt = {PARTIAL_FRAME_TIMEOUT_S, 0}, wt = {WRITE_TIMEOUT_S, 0};
+	bool waiting_on_us = c->busy || (c->token[0] && !partial);
 
-	bufferevent_set_timeouts(c->bev, partial ? &rt : NULL, &wt);
+	bufferevent_set_timeouts(c->bev, waiting_on_us ? NULL : &rt, &wt);
 }
 
 /* Handle every complete frame in the input, one request at a time. */
@@ -178,11 +188,11 @@ static void process_input(struct conn *c)
 		int r;
 
 		if (avail == 0) {
-			set_partial_timeout(c, false);
+			set_timeouts(c, false);
 			break;
 		}
 		if (avail < PROTO_HEADER_SIZE) {
-			set_partial_timeout(c, true);
+			set_timeouts(c, true);
 			break;
 		}
 		evbuffer_copyout(in, hdr, sizeof(hdr));
@@ -198,7 +208,7 @@ static void process_input(struct conn *c)
 		}
 		need = PROTO_HEADER_SIZE + (size_t)n;
 		if (avail < need) {
-			set_partial_timeout(c, true);
+			set_timeouts(c, true);
 			break;
 		}
 		r = proto_decode(evbuffer_pullup(in, (ev_ssize_t)need), need, &used, &req);
@@ -213,6 +223,7 @@ static void process_input(struct conn *c)
 		c->busy = true;
 		c->srv->n_busy++;
 		c->srv->last_activity_ms = monotonic_ms();
+		set_timeouts(c, false);
 		dispatch_request(c->srv, c, req);
 		json_decref(req);
 	}
@@ -240,8 +251,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_TIMEOUT)
 		log_warnx("pid %ld stalled %s; closing its connection", (long)c->peer_pid,
-		          what & BEV_EVENT_READING ? "in the middle of a request"
-		                                   : "without reading its reply");
+		          !(what & BEV_EVENT_READING) ? "without reading its reply"
+		          : evbuffer_get_length(bufferevent_get_input(bev))
+		                  ? "in the middle of a request"
+		                  : "without sending a request");
 	if (c->busy) {
 		/* The handler still owns the request; free when it replies. */
 		bufferevent_free(c->bev);
@@ -274,7 +287,7 @@ int conn_accept(struct server *srv, int fd, pid_t peer_pid)
 	srv->conns = c;
 	srv->n_conns++;
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
-	set_partial_timeout(c, false);
+	set_timeouts(c, false);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	return 0;
 }
