@@ -123,15 +123,14 @@ moved() { echo $(($(jget "$1" <"$T/stats.$3" | sed 's/^$/0/') - $(jget "$1" <"$T
 zccachectl status >/dev/null
 spid=$(server_pid)
 ok "a server runs" server_alive
+hwm0=$(vm "$spid" VmHWM)
 for i in $(seq 1 $N_FAKE_HIT); do echo "fake fh$i"; done >jobs.warm
 for i in $(seq 1 $N_GCC_HIT); do echo "gcc gh$i"; done >>jobs.warm
 burst warm
 bad=0
 for i in $(seq 1 $N_FAKE_HIT); do fake_ok "fh$i.o" "fh$i.c" || bad=1; done
 ok "warm-up: $((N_FAKE_HIT + N_GCC_HIT)) compiles right" test $bad = 0
-hwm0=$(vm "$spid" VmHWM)
-rss0=$(vm "$spid" VmRSS)
-diag "server after warm-up: VmRSS ${rss0} kB, VmHWM ${hwm0} kB, $(find "/proc/$spid/fd" -mindepth 1 | wc -l) fds"
+diag "server: VmHWM ${hwm0} kB at start; after warm-up VmRSS $(vm "$spid" VmRSS) kB, VmHWM $(vm "$spid" VmHWM) kB, $(find "/proc/$spid/fd" -mindepth 1 | wc -l) fds"
 
 # ---- round 1: 256 at once, default limits --------------------------------------
 jobs_for_round 1
@@ -154,18 +153,20 @@ print(" ".join(k for k in b if k.startswith("error.") and b[k] != a.get(k, 0)))'
 ok "round 1: the server still runs, the same one" test "$(status_field pid)" = "$spid"
 hwm1=$(vm "$spid" VmHWM)
 diag "server after round 1: VmRSS $(vm "$spid" VmRSS) kB, VmHWM $hwm1 kB (+$((hwm1 - hwm0)) kB)"
-# What 256 connections may cost: each holds a request of a few kB, libevent
+# Peak since the server started, through the warm-up (124 at once) and round
+# 1 (256 at once). What 256 connections may cost: each holds a request of a few kB, libevent
 # buffers and a pending miss (~4 kB), and a hit decompresses one artifact at a
 # time (the fake objects are a few hundred bytes, gcc's a few kB): 256 x 64 kB
 # = 16 MB is generous. ASan's quarantine and shadow memory are not ours.
 if ldd "$SERVER" 2>/dev/null | grep -q libasan; then
-	skip_case "round 1: server peak memory grew by less than 16 MB" "ASan build: its allocator holds freed memory"
+	skip_case "round 1: server peak memory grew by less than 16 MB since start" "ASan build: its allocator holds freed memory"
 else
-	ok "round 1: server peak memory grew by less than 16 MB ($((hwm1 - hwm0)) kB)" \
+	ok "round 1: server peak memory grew by less than 16 MB since start ($((hwm1 - hwm0)) kB)" \
 		test $((hwm1 - hwm0)) -lt 16384
 fi
-is "round 1: nothing alarming in the log" \
-	"$(grep -cE 'ERR|CRIT|ALERT|EMERG|out of memory|assert' "$ZCCACHE_DIR/log")" 0
+# Round 1 is within every limit: not even a warning.
+is "round 1: nothing alarming in the log (no warning or worse)" \
+	"$(grep -vE '\]: (info|notice|debug): ' "$ZCCACHE_DIR/log" | head -n 3)" ""
 
 # ---- round 2: the server started with 64 descriptors: its cap is hit --------------
 stop_server
