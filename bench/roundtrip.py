@@ -68,7 +68,7 @@ def main():
     subprocess.run([ctl, "status"], env=env, stdout=subprocess.DEVNULL, check=True)
     sock = env["ZCCACHE_SOCKET"]
     compile_req = {"v": 1, "kind": "compile", "argv": ["gcc", "--version"], "compiler": "/usr/bin/gcc",
-                   "cwd": work, "env": {}, "pid": os.getpid(), "stderr_tty": False, "umask": 18}
+                   "cwd": os.getcwd(), "env": {}, "pid": os.getpid(), "stderr_tty": False, "umask": 18}
     status_req = {"v": 1, "kind": "status"}
     rows = [("pass-through compile, fresh connection", measure(sock, compile_req, a.n, True)),
             ("pass-through compile, one connection", measure(sock, compile_req, a.n, False)),

@@ -30,6 +30,17 @@ open_modes=$(find "$ZCCACHE_DIR" "$(dirname "$ZCCACHE_SOCKET")" \( -type d -perm
 is "nothing in the cache or socket folder is open to group or others" "$open_modes" ""
 ok "(control: the store holds an artifact)" test "$(find "$ZCCACHE_DIR/store" -type f | wc -l)" -gt 0
 
+# expect_lines FILE DESC EXPECTED...: line i of FILE is the i-th EXPECTED.
+expect_lines() {
+	local file=$1 i=1
+	shift
+	while [ $# -ge 2 ]; do
+		is "$1" "$(sed -n "${i}p" "$file")" "$2"
+		shift 2
+		i=$((i + 1))
+	done
+}
+
 # ---- store tokens ----------------------------------------------------------------
 fake_gcc "$T/fakebin"
 printf 'int tok;\n' >tok.c
@@ -38,14 +49,12 @@ import subprocess, sys
 sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
 import zcproto
 gcc, cwd = sys.argv[2], sys.argv[3]
-def compile_req(src):
-    return {"v": 1, "kind": "compile", "argv": ["gcc", "-c", src, "-o", src[:-2] + ".o"],
-            "compiler": gcc, "cwd": cwd, "env": {}, "umask": 0o22}
 def store(sock, token):
     return zcproto.request({"v": 1, "kind": "store", "token": token, "exit": 0,
                             "stdout": "", "stderr": ""}, sock=sock)
 a, b = zcproto.connect(), zcproto.connect()
-ra = zcproto.request(compile_req("tok.c"), sock=a)
+ra = zcproto.request(zcproto.compile_request(["gcc", "-c", "tok.c", "-o", "tok.o"], gcc, cwd),
+                     sock=a)
 print("miss", ra.get("action"), ra.get("store"))
 token = ra.get("token")
 subprocess.run([gcc] + ra["argv"][1:], check=True)
@@ -57,14 +66,13 @@ print("made-up", store(a, "0" * 24).get("error"))
 print("owner", store(a, token).get("stored"))
 print("replayed", store(a, token).get("error"))
 EOF
-is "a hand-made compile request is a miss with a token" "$(sed -n 1p "$T/tokens.out")" "miss run True"
-is "store with another connection's token: refused" "$(sed -n 2p "$T/tokens.out")" \
-	"other-connection bad-request"
-is "store on a connection that compiled nothing: refused" "$(sed -n 3p "$T/tokens.out")" \
-	"no-compile bad-request"
-is "store with a made-up token: refused" "$(sed -n 4p "$T/tokens.out")" "made-up bad-request"
-is "the owner then stores" "$(sed -n 5p "$T/tokens.out")" "owner True"
-is "the same token a second time: refused" "$(sed -n 6p "$T/tokens.out")" "replayed bad-request"
+expect_lines "$T/tokens.out" \
+	"a hand-made compile request is a miss with a token" "miss run True" \
+	"store with another connection's token: refused" "other-connection bad-request" \
+	"store on a connection that compiled nothing: refused" "no-compile bad-request" \
+	"store with a made-up token: refused" "made-up bad-request" \
+	"the owner then stores" "owner True" \
+	"the same token a second time: refused" "replayed bad-request"
 
 # ---- outputs: plain gcc, miss and hit leave identical trees --------------------------
 # Each case gets three copies of one tree, D/{work,out}; CMD runs in D/work
@@ -155,8 +163,7 @@ gcc, d = sys.argv[2], sys.argv[3]
 os.chdir(d + "/work")
 def ask(cwd, argv):
     # As the launcher asks (argv[0], the environment cclib.sh sets).
-    r = zcproto.request({"v": 1, "kind": "compile", "argv": [gcc] + argv, "compiler": gcc,
-                         "cwd": cwd, "env": {"LC_ALL": "C"}, "umask": 0o22})
+    r = zcproto.request(zcproto.compile_request([gcc] + argv, gcc, cwd, {"LC_ALL": "C"}))
     return "%s %s" % (r.get("action"), r.get("reason") or r.get("store"))
 print(ask(d + "/elsewhere", ["-c", "a.c", "-o", "a.o"]))
 print(ask(d + "/elsewhere/../elsewhere", ["-c", "a.c", "-o", "x.o"]))
@@ -165,15 +172,12 @@ print(ask(d + "/work", ["-c", "a.c", "-o", "b.o"]))
 # Its own folder spelled another way: the same folder, so served.
 print(ask(d + "/work/../work", ["-c", "a.c", "-o", "c.o"]))
 EOF
-is "crafted: another folder as cwd -> run uncached" "$(sed -n 1p "$T/crafted.out")" "run foreign_cwd"
-is "crafted: another folder spelled with ../ -> run uncached" "$(sed -n 2p "$T/crafted.out")" \
-	"run foreign_cwd"
-is "crafted: a cwd that does not exist -> run uncached" "$(sed -n 3p "$T/crafted.out")" \
-	"run foreign_cwd"
-is "crafted: the client's own folder, another output name -> a hit" "$(sed -n 4p "$T/crafted.out")" \
-	"hit None"
-is "crafted: the client's own folder spelled with ../ -> a hit" "$(sed -n 5p "$T/crafted.out")" \
-	"hit None"
+expect_lines "$T/crafted.out" \
+	"crafted: another folder as cwd -> run uncached" "run foreign_cwd" \
+	"crafted: another folder spelled with ../ -> run uncached" "run foreign_cwd" \
+	"crafted: a cwd that does not exist -> run uncached" "run foreign_cwd" \
+	"crafted: the client's own folder, another output name -> a hit" "hit None" \
+	"crafted: the client's own folder spelled with ../ -> a hit" "hit None"
 snapshot "$T/crafted" >"$T/crafted.after.snap"
 is "crafted: only the hits' outputs appeared, in the client's folder" \
 	"$(diff "$T/crafted.before.snap" "$T/crafted.after.snap" | grep '^[<>]' | cut -d' ' -f1,2,5 | sort)" \

@@ -63,9 +63,8 @@ sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
 import zcproto
 gcc, cwd = sys.argv[2], sys.argv[3]
 # What the launcher sends, with cclib.sh's environment.
-f = zcproto.encode({"v": 1, "kind": "compile", "argv": ["gcc", "-c", "j.c", "-o", "j.o"],
-                    "compiler": gcc, "cwd": cwd, "env": {"LC_ALL": "C"}, "umask": 0o22,
-                    "stderr_tty": False})
+f = zcproto.encode(zcproto.compile_request(["gcc", "-c", "j.c", "-o", "j.o"], gcc, cwd,
+                                           {"LC_ALL": "C"}))
 s = zcproto.connect(timeout=120)
 s.sendall(f[:len(f) // 2])
 time.sleep(1)

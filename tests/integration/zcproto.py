@@ -74,6 +74,14 @@ def request(obj, sock=None, path=None):
     return recv_frame(s)
 
 
+def compile_request(argv, compiler, cwd=None, env=None):
+    """A compile request as the launcher sends it: argv as typed, the resolved
+    compiler, the folder (ours unless given) and the environment subset."""
+    return {"v": 1, "kind": "compile", "argv": argv, "compiler": compiler,
+            "cwd": cwd or os.getcwd(), "env": env if env is not None else {},
+            "pid": os.getpid(), "stderr_tty": False, "umask": 0o22}
+
+
 def is_closed(s, wait=1.0):
     """True when the peer closed the connection (EOF or reset) within wait s."""
     s.settimeout(wait)
