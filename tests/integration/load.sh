@@ -69,6 +69,7 @@ burst() {
 			one "$kind" "$name" >"rc/$name.out" 2>"rc/$name.err"
 			echo $? >"rc/$name"
 			echo "$((($(date +%s%N) - s) / 1000000)) ms $kind $name" >"rc/$name.t"
+			verify "$kind" "$name" >"rc/$name.bad" && mv "rc/$name.bad" "rc/$name.ok"
 		) &
 		pids+=($!)
 	done <"jobs.$r"
@@ -80,38 +81,37 @@ burst() {
 	diag "round $r: $(wc -l <"jobs.$r") launchers ready in $((t1 - t0)) s, done $((SECONDS - t1)) s later; slowest: $(cat rc/*.t | sort -n | tail -n 1)"
 }
 
-# check_round ROUND: each launcher's status, output and stderr are right.
-check_round() {
-	local r=$1 kind name bad=0 n=0 rc
-	while read -r kind name; do
-		rc=$(cat "rc/$name" 2>/dev/null)
-		case $kind in
-		fake)
-			[ "$rc" = 0 ] && fake_ok "$name.o" "$name.c" && [ ! -s "rc/$name.err" ]
-			;;
-		fail)
-			[ "$rc" = 1 ] && [ ! -e "$name.o" ] &&
-				[ "$(cat "rc/$name.err")" = "$name.c:1: error: #error" ]
-			;;
-		gcc)
-			[ "$rc" = 0 ] && cmp -s "$name.o" "ref/$name.o" && [ ! -s "rc/$name.err" ]
-			;;
-		esac || {
-			bad=$((bad + 1))
-			[ $bad -le 5 ] && diag "round $r: $kind $name: exit '$rc', $(head -c 200 "rc/$name.err")"
-		}
-		n=$((n + 1))
-	done <"jobs.$r"
-	is "round $r: all $N launchers ended with the compiler's status and output" "$bad/$n" "0/$N"
+# verify KIND NAME: the launcher's status, output and stderr are right.
+verify() {
+	local rc
+	rc=$(cat "rc/$2" 2>/dev/null)
+	case $1 in
+	fake) [ "$rc" = 0 ] && fake_ok "$2.o" "$2.c" && [ ! -s "rc/$2.err" ] ;;
+	fail)
+		[ "$rc" = 1 ] && [ ! -e "$2.o" ] && [ "$(cat "rc/$2.err")" = "$2.c:1: error: #error" ]
+		;;
+	gcc) [ "$rc" = 0 ] && cmp -s "$2.o" "ref/$2.o" && [ ! -s "rc/$2.err" ] ;;
+	esac || {
+		echo "$1 $2: exit '$rc', $(head -c 200 "rc/$2.err")"
+		return 1
+	}
 }
 
-# The reference objects: plain gcc, same names.
+# check_round ROUND: every launcher of the round verified (each job verified
+# itself once it ended, in parallel).
+check_round() {
+	local r=$1 n
+	n=$(wc -l <"jobs.$r")
+	cat rc/*.bad 2>/dev/null | head -n 5 | while read -r l; do diag "round $r: $l"; done
+	is "round $r: all $n launchers ended with the compiler's status and output" \
+		"$(find rc -name '*.bad' | wc -l)/$(find rc -name '*.ok' | wc -l)" "0/$n"
+}
+
+# ref_gcc NAME...: the reference objects, by plain gcc under the same names.
 ref_gcc() {
-	local i
-	for i in $(seq 1 $N_GCC_HIT); do
-		[ -e "ref/gh$i.o" ] || { cp "gh$i.c" ref/ && (cd ref && "$GCC" -c "gh$i.c" -o "gh$i.o"); }
-	done
-	for i in $(seq 1 $N_GCC_MISS); do cp "gm$i.c" ref/ && (cd ref && "$GCC" -c "gm$i.c" -o "gm$i.o"); done
+	local n
+	for n in "$@"; do cp "$n.c" ref/ && (cd ref && "$GCC" -c "$n.c" -o "$n.o") & done
+	wait
 }
 vm() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 fallbacks() { log_count "compiling directly"; }
@@ -126,15 +126,16 @@ ok "a server runs" server_alive
 hwm0=$(vm "$spid" VmHWM)
 for i in $(seq 1 $N_FAKE_HIT); do echo "fake fh$i"; done >jobs.warm
 for i in $(seq 1 $N_GCC_HIT); do echo "gcc gh$i"; done >>jobs.warm
+# shellcheck disable=SC2046
+ref_gcc $(seq -f 'gh%g' 1 $N_GCC_HIT)
 burst warm
-bad=0
-for i in $(seq 1 $N_FAKE_HIT); do fake_ok "fh$i.o" "fh$i.c" || bad=1; done
-ok "warm-up: $((N_FAKE_HIT + N_GCC_HIT)) compiles right" test $bad = 0
+check_round warm
 diag "server: VmHWM ${hwm0} kB at start; after warm-up VmRSS $(vm "$spid" VmRSS) kB, VmHWM $(vm "$spid" VmHWM) kB, $(find "/proc/$spid/fd" -mindepth 1 | wc -l) fds"
 
 # ---- round 1: 256 at once, default limits --------------------------------------
 jobs_for_round 1
-ref_gcc
+# shellcheck disable=SC2046
+ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
 snap 1a
 f0=$(fallbacks)
 burst 1
@@ -177,7 +178,8 @@ ok "round 2: a server runs with a limit of 64 descriptors" \
 	test "$(awk '/^Max open files/ { print $4 }' "/proc/$spid/limits")" = 64
 diag "round 2: the server holds $(find "/proc/$spid/fd" -mindepth 1 | wc -l) descriptors before"
 jobs_for_round 2
-ref_gcc
+# shellcheck disable=SC2046
+ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
 snap 2a
 f0=$(fallbacks)
 caps0=$(log_count "connection limit (")
@@ -202,7 +204,8 @@ ok "round 2: the server still runs, the same one" test "$(status_field pid)" = "
 held=$(find "/proc/$spid/fd" -mindepth 1 | wc -l)
 prlimit --pid "$spid" --nofile=$((held + 4)):64
 jobs_for_round 3
-ref_gcc
+# shellcheck disable=SC2046
+ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
 snap 3a
 f0=$(fallbacks)
 burst 3
@@ -223,7 +226,7 @@ snap 4a
 f0=$(fallbacks)
 burst 4
 snap 4b
-N=$((N_FAKE_HIT + N_GCC_HIT)) check_round 4
+check_round 4
 is "round 4: descriptors back: all $((N_FAKE_HIT + N_GCC_HIT)) cached results still hit" \
 	"$(moved direct_hit 4a 4b)/$(($(fallbacks) - f0))" "$((N_FAKE_HIT + N_GCC_HIT))/0"
 done_testing
