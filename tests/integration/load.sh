@@ -113,6 +113,15 @@ ref_gcc() {
 	for n in "$@"; do cp "$n.c" ref/ && (cd ref && "$GCC" -c "$n.c" -o "$n.o") & done
 	wait
 }
+# start_round ROUND: new miss sources and their references; the counters and
+# the fallbacks so far noted (stats.ROUNDa, f0).
+start_round() {
+	jobs_for_round "$1"
+	# shellcheck disable=SC2046
+	ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
+	snap "$1a"
+	f0=$(fallbacks)
+}
 vm() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 fallbacks() { log_count "compiling directly"; }
 snap() { "$CTL" --json --no-start stats >"$T/stats.$1"; }
@@ -133,11 +142,7 @@ check_round warm
 diag "server: VmHWM ${hwm0} kB at start; after warm-up VmRSS $(vm "$spid" VmRSS) kB, VmHWM $(vm "$spid" VmHWM) kB, $(find "/proc/$spid/fd" -mindepth 1 | wc -l) fds"
 
 # ---- round 1: 256 at once, default limits --------------------------------------
-jobs_for_round 1
-# shellcheck disable=SC2046
-ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
-snap 1a
-f0=$(fallbacks)
+start_round 1
 burst 1
 snap 1b
 check_round 1
@@ -177,11 +182,7 @@ spid=$(server_pid)
 ok "round 2: a server runs with a limit of 64 descriptors" \
 	test "$(awk '/^Max open files/ { print $4 }' "/proc/$spid/limits")" = 64
 diag "round 2: the server holds $(find "/proc/$spid/fd" -mindepth 1 | wc -l) descriptors before"
-jobs_for_round 2
-# shellcheck disable=SC2046
-ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
-snap 2a
-f0=$(fallbacks)
+start_round 2
 caps0=$(log_count "connection limit (")
 # How many descriptors it holds at the peak (sampled, so a lower bound).
 (while pid_alive "$spid"; do find "/proc/$spid/fd" -mindepth 1 2>/dev/null | wc -l; sleep 0.01; done >"$T/fds") &
@@ -203,11 +204,7 @@ ok "round 2: the server still runs, the same one" test "$(status_field pid)" = "
 # ---- round 3: a running server's limit cut below what it holds --------------------
 held=$(find "/proc/$spid/fd" -mindepth 1 | wc -l)
 prlimit --pid "$spid" --nofile=$((held + 4)):64
-jobs_for_round 3
-# shellcheck disable=SC2046
-ref_gcc $(seq -f 'gm%g' 1 $N_GCC_MISS)
-snap 3a
-f0=$(fallbacks)
+start_round 3
 burst 3
 check_round 3
 direct=$(($(fallbacks) - f0))
