@@ -600,6 +600,13 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
  * (a FIFO, a device behind a symlink) is left to the compiler: opened
  * without blocking, never as a controlling tty. *created: a new file.
  */
+static bool is_symlink(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 static int open_output(const char *path, mode_t mode, bool *created)
 {
 	struct stat st;
@@ -612,6 +619,14 @@ static int open_output(const char *path, mode_t mode, bool *created)
 		*created = fd >= 0;
 		if (fd < 0 && errno == EEXIST)
 			fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		/* A dangling symlink (it exists, yet opening it finds nothing): the
+		 * compiler creates the file it names, and so do we; clang's objects
+		 * replace the link instead (replace_linked_object ran first). */
+		if (fd < 0 && errno == ENOENT && is_symlink(path)) {
+			fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+			          mode);
+			*created = fd >= 0;
+		}
 		if (fd < 0) {
 			if (errno == ENOENT && tries < 2)
 				continue;

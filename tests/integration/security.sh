@@ -101,6 +101,16 @@ snapshot() {
 		done)
 }
 differ() { ! cmp -s "$1" "$2"; }
+# same_tree SNAP_A SNAP_B [PATH]: the same, but for PATH (whose link count
+# then differs from the name it was linked to as well: counts are dropped).
+same_tree() {
+	if [ -z "$3" ]; then
+		diff -u "$1" "$2"
+	else
+		diff -u <(grep -vF " $3 " "$1" | cut -d' ' -f1,2,4- | sort) \
+			<(grep -vF " $3 " "$2" | cut -d' ' -f1,2,4- | sort)
+	fi
+}
 # tree DIR SETUP: a fresh tree in DIR with the case's source, SETUP run in DIR.
 tree() {
 	rm -rf "$1" && mkdir -p "$1/work/sub" "$1/out"
@@ -139,7 +149,8 @@ outputs() {
 	for v in miss hit; do
 		is "$name: $v exits like gcc" "$(cat "$T/cases/$name/$v.rc")" 0
 		ok "$name: $v leaves the tree exactly as gcc does" \
-			diff -u "$T/cases/$name/bare.after.snap" "$T/cases/$name/$v.after.snap"
+			same_tree "$T/cases/$name/bare.after.snap" "$T/cases/$name/$v.after.snap" \
+			"$([ $v = hit ] && echo "${HIT_KEEPS:-}")"
 	done
 }
 
@@ -155,8 +166,15 @@ outputs "output of another mode" "echo old >work/a.o && chmod 600 work/a.o" work
 outputs "depfile outside the folder" "" work -c a.c -o a.o -MD -MF ../out/a.d
 outputs "depfile is a symlink to a file elsewhere" \
 	"echo keep >out/t.d && ln -s ../out/t.d work/a.d" work -c a.c -o a.o -MD -MF a.d
-outputs "depfile is a hard link to a file elsewhere" \
+outputs "depfile is a dangling symlink" "ln -s ../out/new.d work/a.d" work -c a.c -o a.o -MD -MF a.d
+# A depfile hard-linked to a file elsewhere: cc1 writes it in place, so the
+# other name gets the new bytes too; a hit leaves other hard links alone, as
+# the assembler does for objects (open_output): less is written than by gcc.
+# The hit's tree is gcc's but for that other name, which keeps its bytes.
+HIT_KEEPS=./out/t.d outputs "depfile is a hard link to a file elsewhere" \
 	"echo keep >out/t.d && ln out/t.d work/a.d" work -c a.c -o a.o -MD -MF a.d
+is "depfile is a hard link: the other name keeps its bytes on a hit" \
+	"$(cat "$T/cases/depfile is a hard link to a file elsewhere/hit/out/t.d")" keep
 outputs "cwd is a symlink" "ln -s work cwdlink" cwdlink -c a.c -o a.o -MMD
 outputs "-gsplit-dwarf: .dwo is a symlink to a file elsewhere" \
 	"echo keep >out/t.dwo && ln -s ../out/t.dwo work/a.dwo" work -g -gsplit-dwarf -c a.c -o a.o
