@@ -43,10 +43,11 @@ diag "server RSS after the cases: ${rss} kB"
 # one compile with a 30 MiB argument made every explain reply too large for
 # a frame (and 100 of them held 3 GiB). They are kept shortened now.
 python3 - "$ZCPROTO" "$T/work" "$GCC" >"$T/scratch/explain.out" <<'PY'
-import sys
+import os, sys
 sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
 import zcproto
 work, gcc = sys.argv[2], sys.argv[3]
+os.chdir(work)  # the server serves compiles only for the client's own folder
 for argv in (["gcc", "-c", "a.c", "-o", "a.o", "-DX=" + "x" * (30 << 20)],
              ["gcc", "-c", "a.c", "-o", "a.o"] + ["-DY%d" % i for i in range(100000)]):
     zcproto.request({"v": 1, "kind": "compile", "argv": argv, "cwd": work, "compiler": gcc})
