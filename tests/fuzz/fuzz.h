@@ -7,22 +7,35 @@
 #ifndef ZCCACHE_FUZZ_H
 #define ZCCACHE_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* An invariant, checked in every build (assert() may be compiled out). */
-#define FUZZ_CHECK(cond)                                                                \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
+#define FUZZ_CHECK(cond)                                                                     \
+	do {                                                                                 \
+		if (!(cond)) {                                                               \
 			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
-			        #cond);                                                 \
-			abort();                                                        \
-		}                                                                       \
+			        #cond);                                                      \
+			abort();                                                             \
+		}                                                                            \
 	} while (0)
+
+/* Two string vectors hold the same strings in the same order. */
+static inline bool fuzz_strv_equal(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
 
 #endif

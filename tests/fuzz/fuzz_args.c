@@ -55,16 +55,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static bool strv_equal(char **a, size_t na, char **b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (strcmp(a[i], b[i]) != 0)
-			return false;
-	return true;
-}
-
 static void check_verdict(const struct compile_args *a, const char *argv0)
 {
 	size_t n_include = 0;
@@ -106,8 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(args_classify(argc, argv, cwd, &b) == 0);
 	FUZZ_CHECK(a.reason == b.reason);
-	FUZZ_CHECK(strv_equal(a.argv, a.argc, b.argv, b.argc));
-	FUZZ_CHECK(strv_equal(a.key_args, a.n_key_args, b.key_args, b.n_key_args));
+	FUZZ_CHECK(fuzz_strv_equal(a.argv, a.argc, b.argv, b.argc));
+	FUZZ_CHECK(fuzz_strv_equal(a.key_args, a.n_key_args, b.key_args, b.n_key_args));
 
 	compile_args_free(&a);
 	compile_args_free(&b);

@@ -59,8 +59,8 @@ static void check_format(const struct config *cfg)
 
 		config_defaults(&again);
 		config_format(cfg, (enum config_key)k, text, sizeof(text));
-		FUZZ_CHECK(config_set(&again, (enum config_key)k, text, CONFIG_SOURCE_FILE, NULL, 0) ==
-		           0);
+		FUZZ_CHECK(config_set(&again, (enum config_key)k, text, CONFIG_SOURCE_FILE, NULL,
+		                      0) == 0);
 		FUZZ_CHECK(again.value[k] == cfg->value[k]);
 	}
 }

@@ -13,16 +13,6 @@
 #include "depfile.h"
 #include "fuzz.h"
 
-static bool names_equal(char **a, size_t na, char **b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (strcmp(a[i], b[i]) != 0)
-			return false;
-	return true;
-}
-
 static bool is_duplicate(const struct depfile *d, size_t i)
 {
 	for (size_t j = 0; j < d->n_prereqs; j++)
@@ -76,15 +66,16 @@ static void check_round_trip(const struct depfile *d1, const struct depfile_rend
 	struct buf again = BUF_INIT;
 
 	FUZZ_CHECK(depfile_parse((const char *)text->data, text->len, &d2) == 0);
-	FUZZ_CHECK(names_equal(d1->targets, d1->n_targets, d2.targets, d2.n_targets));
-	FUZZ_CHECK(names_equal(d1->prereqs, d1->n_prereqs, d2.prereqs, d2.n_prereqs));
+	FUZZ_CHECK(fuzz_strv_equal(d1->targets, d1->n_targets, d2.targets, d2.n_targets));
+	FUZZ_CHECK(fuzz_strv_equal(d1->prereqs, d1->n_prereqs, d2.prereqs, d2.n_prereqs));
 	FUZZ_CHECK(d2.phony == (o->phony && d1->n_prereqs > 1));
 	if (d2.phony && !is_duplicate(d1, d1->source_index))
 		FUZZ_CHECK(d2.source_index ==
 		           (o->style == DEPFILE_STYLE_CLANG ? d1->source_index : 0));
 	if (d2.source_index == d1->source_index) {
 		FUZZ_CHECK(depfile_render(&d2, o, &again) == 0);
-		FUZZ_CHECK(again.len == text->len && memcmp(again.data, text->data, text->len) == 0);
+		FUZZ_CHECK(again.len == text->len &&
+		           memcmp(again.data, text->data, text->len) == 0);
 	}
 	buf_free(&again);
 	depfile_free(&d2);
@@ -93,8 +84,8 @@ static void check_round_trip(const struct depfile *d1, const struct depfile_rend
 /* -MMD filtering on a typical search path never drops the source. */
 static void check_filter(struct depfile *d)
 {
-	static const char *const sys[] = {"/usr/include", "/usr/lib/gcc/x86_64-linux-gnu/12/include",
-	                                  "sys/"};
+	static const char *const sys[] = {"/usr/include",
+	                                  "/usr/lib/gcc/x86_64-linux-gnu/12/include", "sys/"};
 	static const char *const user[] = {"inc", ".", "/usr/include/proj"};
 	static const char *const forced[] = {"./forced.h"};
 	const struct depfile_search s = {sys, 3, user, 3, forced, 1};

@@ -42,7 +42,9 @@ if [ "$rc" -eq 0 ]; then
 	exit 0
 fi
 echo "not ok 1 - $name: exit status $rc after ${runs:-?} inputs"
-sed 's/^/# /' "$scratch/log" | grep -v '^# #[0-9]' | tail -n 80
+# The report without libFuzzer's progress lines and its own stack frames.
+grep -v -e '^#[0-9]' -e '^INFO:' -e 'NEW_FUNC' -e ' in fuzzer::' -e '^MS:' "$scratch/log" |
+	tail -n 60 | sed 's/^/# /'
 for f in "$scratch"/crash-* "$scratch"/leak-* "$scratch"/timeout-* "$scratch"/oom-*; do
 	[ -f "$f" ] || continue
 	echo "# $(basename "$f") ($(stat -c %s "$f") bytes), base64:"
