@@ -7,6 +7,7 @@
 #ifndef ZCCACHE_FUZZ_H
 #define ZCCACHE_FUZZ_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 			abort();                                                             \
 		}                                                                            \
 	} while (0)
+
+/*
+ * Make a scratch folder for a harness in $TMPDIR (else /tmp) into dir, which
+ * holds PATH_MAX bytes. run-fuzzer.sh points TMPDIR into its own scratch
+ * folder, so that even a run that crashes leaves nothing behind.
+ */
+static inline void fuzz_scratch_dir(char *dir, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, PATH_MAX, "%s/zccache-fuzz-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+	FUZZ_CHECK(mkdtemp(dir) != NULL);
+}
 
 /* Two string vectors hold the same strings in the same order. */
 static inline bool fuzz_strv_equal(char **a, size_t na, char **b, size_t nb)

@@ -18,11 +18,11 @@
 
 #define MAX_ARGS 512
 
-static char cwd[] = "/tmp/zccache-fuzz-args.XXXXXX";
+static char cwd[PATH_MAX];
 
 static void put_file(const char *name, const char *text, size_t len)
 {
-	char path[sizeof(cwd) + 64];
+	char path[PATH_MAX + 64];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", cwd, name);
@@ -34,7 +34,7 @@ static void put_file(const char *name, const char *text, size_t len)
 static void remove_scratch(void)
 {
 	static const char *const names[] = {"a.rsp", "nested.rsp", "loop.rsp", "nul.rsp", "q.rsp"};
-	char path[sizeof(cwd) + 64];
+	char path[PATH_MAX + 64];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", cwd, names[i]);
@@ -45,7 +45,7 @@ static void remove_scratch(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FUZZ_CHECK(mkdtemp(cwd) != NULL);
+	fuzz_scratch_dir(cwd, "args");
 	atexit(remove_scratch);
 	put_file("a.rsp", "-c src.c -o 'out dir/x.o' -MD\n", 30);
 	put_file("nested.rsp", "@a.rsp -O2 \"-DX=a b\"", 20);

@@ -15,8 +15,7 @@
 #include "config.h"
 #include "fuzz.h"
 
-static char dir[] = "/tmp/zccache-fuzz-config.XXXXXX";
-static char path[sizeof(dir) + 16];
+static char dir[PATH_MAX], path[PATH_MAX + 16];
 
 static void remove_scratch(void)
 {
@@ -26,7 +25,7 @@ static void remove_scratch(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FUZZ_CHECK(mkdtemp(dir) != NULL);
+	fuzz_scratch_dir(dir, "config");
 	snprintf(path, sizeof(path), "%s/zccache.conf", dir);
 	atexit(remove_scratch);
 	return 0;

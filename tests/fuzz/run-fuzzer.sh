@@ -23,7 +23,9 @@ if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then
 fi
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX") || exit 1
 trap 'rm -rf "$scratch"' EXIT
-mkdir "$scratch/new"
+mkdir "$scratch/new" "$scratch/tmp"
+# The harnesses' own scratch folders go in here too, even when one crashes.
+export TMPDIR=$scratch/tmp
 
 args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 	-artifact_prefix="$scratch/")
