@@ -1,6 +1,7 @@
 #!/bin/bash
 # Set up a Debian 12 machine, build, and run every test: the unit and
-# integration suites on a normal build, then again on an ASan+UBSan build.
+# integration suites on a normal build, then again on an ASan+UBSan build,
+# then the fuzzers (tests/fuzz) on a clang build.
 # Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +22,19 @@ echo "== tests: ASan+UBSan build"
 meson test -C build-asan --num-processes "$jobs" --print-errorlogs --no-rebuild --no-suite packaging --no-suite bench \
 	--no-suite valgrind "$@"
 
-python3 tests/tally.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+# The fuzzers need clang's libFuzzer, so they get a build of their own. A
+# build that fails leaves no testlog.json, which tally.py counts as a failure.
+echo "== tests: fuzzers, ${ZCCACHE_FUZZ_SECONDS:-60} s each (build-fuzz, clang)"
+rm -f build-fuzz/meson-logs/testlog.json
+if [ ! -f build-fuzz/build.ninja ]; then
+	CC=clang meson setup build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false >/dev/null ||
+		echo "fuzz build: meson setup failed"
+fi
+if ninja -C build-fuzz >/dev/null; then
+	meson test -C build-fuzz --num-processes "$jobs" --print-errorlogs --no-rebuild --suite fuzz
+else
+	echo "fuzz build failed"
+fi
+
+python3 tests/tally.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+	build-fuzz/meson-logs/testlog.json

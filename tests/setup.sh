@@ -12,6 +12,7 @@ PACKAGES=(
 	libsystemd-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev
 	libzstd-dev libxxhash-dev
 	systemd clang g++ make util-linux mount passwd iproute2 procps valgrind
+	libclang-rt-14-dev
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
 )
 missing=()

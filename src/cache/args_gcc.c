@@ -1691,14 +1691,17 @@ static int set_string(char **dst, char *s)
 
 /*
  * "-" is stdout for -o and -MF; a device is never a file a hit may write (or
- * rename over). Returns 1 with out->reason set, 0, or -ENOMEM.
+ * rename over). An empty name names no file: gcc refuses it, clang writes
+ * its default name instead. Returns 1 with out->reason set, 0, or -ENOMEM.
  */
 static int check_output_path(struct compile_args *out, const char *path)
 {
 	enum uncacheable_reason r = UNCACHEABLE_OUTPUT_STDOUT;
 	int e;
 
-	if (!str_eq(path, "-") && !str_prefix(path, "/dev/"))
+	if (path[0] == '\0')
+		r = UNCACHEABLE_MISSING_ARGUMENT;
+	else if (!str_eq(path, "-") && !str_prefix(path, "/dev/"))
 		return 0;
 	if (str_eq(path, "/dev/null"))
 		r = UNCACHEABLE_NO_OUTPUT;
@@ -1889,6 +1892,10 @@ static int gcc_finish(struct gcc_state *st, const unsigned char *uses)
 
 		if (str_eq(in->path, "-"))
 			return args_set_reason(out, UNCACHEABLE_STDIN_SOURCE, in->path);
+		/* An empty name is nothing to compile: clang says "no input
+		 * files", gcc takes it for a linker input (and with -x, crashes). */
+		if (in->path[0] == '\0')
+			return args_set_reason(out, UNCACHEABLE_NO_SOURCE, in->path);
 		l = in->x ? lang_by_name(in->x)
 		          : lang_by_suffix(in->path, st->clang ? OPT_CLANG : OPT_GCC,
 		                           out->cxx_driver);

@@ -132,6 +132,12 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 	uint64_t v = 0;
 	int r = 0;
 
+	/* A value is one line of the config file: config_write_key() writes
+	 * it there as it is, and "1\nG" would parse here but not there. */
+	if (strchr(text, '\n')) {
+		r = -EINVAL;
+		goto fail;
+	}
 	switch (d->type) {
 	case TYPE_SIZE:
 		r = parse_size(text, &v);
@@ -156,6 +162,7 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 	}
 	if (r == 0 && (v < d->min || v > d->max))
 		r = -ERANGE;
+fail:
 	if (r < 0) {
 		if (err)
 			snprintf(err, errlen, "%s: %s value '%s'", d->name,
@@ -302,7 +309,8 @@ int config_write_key(const char *path, enum config_key key, const char *value)
 {
 	char tmp[4096], *line = NULL, *dir, *slash;
 	size_t cap = 0;
-	bool done = false;
+	ssize_t len;
+	bool done = false, at_line_start = true;
 	FILE *in, *out;
 	int fd, r = 0;
 
@@ -328,7 +336,7 @@ int config_write_key(const char *path, enum config_key key, const char *value)
 		return r;
 	}
 	in = fopen(path, "re");
-	while (in && getline(&line, &cap, in) >= 0) {
+	while (in && (len = getline(&line, &cap, in)) > 0) {
 		char *k = line, *eq;
 
 		while (isspace((unsigned char)*k))
@@ -347,13 +355,16 @@ int config_write_key(const char *path, enum config_key key, const char *value)
 				continue;
 			}
 		}
-		fputs(line, out);
+		/* Byte for byte: a NUL in the line must not cut off its end. */
+		fwrite(line, 1, (size_t)len, out);
+		at_line_start = line[len - 1] == '\n';
 	}
 	free(line);
 	if (in)
 		fclose(in);
+	/* A last line without its newline must not swallow the new key. */
 	if (!done)
-		fprintf(out, "%s = %s\n", defs[key].name, value);
+		fprintf(out, "%s%s = %s\n", at_line_start ? "" : "\n", defs[key].name, value);
 	if (fflush(out) != 0 || fsync(fileno(out)) < 0)
 		r = -errno;
 	if (fclose(out) != 0 && r == 0)

@@ -317,29 +317,6 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	cache_decision_free(&d);
 }
 
-/* A compile request names absolute paths and only strings in argv. */
-json_t *validate_compile(json_t *req)
-{
-	json_t *argv = json_object_get(req, "argv"), *arg, *env = json_object_get(req, "env");
-	const char *compiler = proto_get_str(req, "compiler"), *cwd = proto_get_str(req, "cwd");
-	size_t i;
-
-	if (json_array_size(argv) == 0)
-		return proto_error_new(PROTO_ERR_BAD_REQUEST, "compile: empty argv");
-	json_array_foreach(argv, i, arg)
-	{
-		if (!json_is_string(arg))
-			return proto_error_new(PROTO_ERR_BAD_REQUEST,
-			                       "compile: argv[%zu] is not a string", i);
-	}
-	if (compiler[0] != '/' || cwd[0] != '/')
-		return proto_error_new(PROTO_ERR_BAD_REQUEST,
-		                       "compile: compiler and cwd must be absolute paths");
-	if (env && !json_is_object(env))
-		return proto_error_new(PROTO_ERR_BAD_REQUEST, "compile: env is not an object");
-	return NULL;
-}
-
 void req_compile(struct server *srv, struct conn *c, json_t *req)
 {
 	handle(srv, c, req, true);

@@ -132,8 +132,6 @@ void server_notify_status(struct server *srv);
 
 /* Request handlers, one file each (req_*.c). */
 typedef void request_handler(struct server *srv, struct conn *c, json_t *req);
-typedef json_t *request_validator(json_t *req);
-request_validator validate_compile;
 request_handler req_compile, req_store, req_status, req_stats, req_zero_stats, req_flush,
         req_config, req_trim, req_stop, req_explain, req_verify;
 

@@ -56,6 +56,10 @@ is "unknown kind -> unknown-kind" "$(probe request '{"v":1,"kind":"frobnicate"}'
 is "no kind -> unknown-kind" "$(probe request '{"v":1}' | cut -d' ' -f1)" unknown-kind
 is "kind not a string -> unknown-kind" "$(probe request '{"v":1,"kind":7}' | cut -d' ' -f1)" \
 	unknown-kind
+# 300 'é': the 512-byte error message cuts one in two; the reply must still come.
+is "unknown kind too long to quote whole -> unknown-kind" \
+	"$(probe request "{\"v\":1,\"kind\":\"$(printf 'é%.0s' {1..300})\"}" | cut -d' ' -f1)" \
+	unknown-kind
 is "wrong v -> version" "$(probe request '{"v":2,"kind":"status"}' | cut -d' ' -f1)" version
 is "missing v -> version" "$(probe request '{"kind":"status"}' | cut -d' ' -f1)" version
 is "compile without argv -> bad-request" \
@@ -115,9 +119,9 @@ is "another client's status is answered while two clients stall" "$t_ok" True
 ok "in under 1 s (took ${t_dt}s)" python3 -c "import sys; sys.exit(not float('$t_dt') < 1.0)"
 is "a staller that completes its frame is answered" "$(sed -n 2p "$T/timing.out")" True
 
-# 3 too-large, 5 bad-frame, 4 unknown-kind, 5 bad-request; version errors
+# 3 too-large, 5 bad-frame, 5 unknown-kind, 5 bad-request; version errors
 # are not the client's fault.
-is "every rejected request counts in bad_requests" "$(counter bad_requests)" 17
+is "every rejected request counts in bad_requests" "$(counter bad_requests)" 18
 is "no rejected compile counts as a compile" "$(counter requests.compile)" 0
 before=$(counter requests.compile)
 zccache true

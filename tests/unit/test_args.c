@@ -1723,6 +1723,34 @@ static void test_bad_calls(void **state)
 	compile_args_free(&a);
 }
 
+/*
+ * Found by fuzz_args (corpus/args/regress-empty-output): "gcc -c a.c
+ * -MFo. -o ''" was cacheable with an empty output name, a file no hit can
+ * write; gcc refuses it and clang writes a.o instead. An empty source or
+ * -MF names nothing either.
+ */
+static void test_empty_names(void **state)
+{
+	static const struct {
+		int argc;
+		const char *argv[6];
+		enum uncacheable_reason want;
+	} cases[] = {
+	        {6, {"gcc", "-c", "a.c", "-MFo.", "-o", ""}, UNCACHEABLE_MISSING_ARGUMENT},
+	        {5, {"clang", "-c", "a.c", "-o", ""}, UNCACHEABLE_MISSING_ARGUMENT},
+	        {5, {"gcc", "-c", "a.c", "-MD", "-MF"}, UNCACHEABLE_MISSING_ARGUMENT},
+	        {6, {"gcc", "-c", "a.c", "-MD", "-MF", ""}, UNCACHEABLE_MISSING_ARGUMENT},
+	        {5, {"gcc", "-x", "c", "-c", ""}, UNCACHEABLE_NO_SOURCE},
+	};
+	struct compile_args a;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(args_classify(cases[i].argc, cases[i].argv, "/src", &a), 0);
+		assert_int_equal(a.reason, cases[i].want);
+		compile_args_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1743,6 +1771,7 @@ int main(void)
 	        cmocka_unit_test(test_classify_as_resolved_compiler),
 	        cmocka_unit_test(test_reason_names),
 	        cmocka_unit_test(test_bad_calls),
+	        cmocka_unit_test(test_empty_names),
 	        cmocka_unit_test_setup_teardown(test_response_file_quoting, make_tmpdir,
 	                                        remove_tmpdir),
 	        cmocka_unit_test_setup_teardown(test_response_file_nested, make_tmpdir,

@@ -203,6 +203,66 @@ static void test_write_key_keeps_other_lines(void **state)
 	rmdir(dir);
 }
 
+/* Write fuzz_config's input's file to a scratch config, set key, load it back. */
+static void write_then_load(const char *file, size_t len, enum config_key key, const char *value,
+                            struct config *c)
+{
+	char dir[] = "/tmp/zcconf.XXXXXX", path[256];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/zccache.conf", dir);
+	f = fopen(path, "w");
+	assert_int_equal(fwrite(file, 1, len, f), len);
+	fclose(f);
+	assert_int_equal(config_write_key(path, key, value), 0);
+	config_defaults(c);
+	assert_int_equal(config_load_file(c, path, NULL, NULL), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Found by fuzz_config (corpus/config/regress-no-final-newline): the new
+ * line was glued to a last line that had no newline, losing both. */
+static void test_write_key_after_unterminated_last_line(void **state)
+{
+	struct config c;
+
+	write_then_load("log_level = debug", 17, CONFIG_COMPRESSION_LEVEL, "3", &c);
+	assert_int_equal(c.value[CONFIG_COMPRESSION_LEVEL], 3);
+	assert_int_equal(c.value[CONFIG_LOG_LEVEL], LOG_LEVEL_DEBUG);
+	write_then_load("\xff", 1, CONFIG_COMPRESSION_LEVEL, "3", &c);
+	assert_int_equal(c.value[CONFIG_COMPRESSION_LEVEL], 3);
+}
+
+/* Found by fuzz_config (corpus/config/regress-nul-in-line): a line holding
+ * a NUL was copied only up to it, so its newline went and the next line
+ * was glued to it. */
+static void test_write_key_keeps_lines_with_nul(void **state)
+{
+	static const char file[] = "junk\0more\nlog_level = debug\n";
+	struct config c;
+
+	write_then_load(file, sizeof(file) - 1, CONFIG_MAX_SIZE, "2G", &c);
+	assert_int_equal(c.value[CONFIG_MAX_SIZE], 2ull << 30);
+	assert_int_equal(c.value[CONFIG_LOG_LEVEL], LOG_LEVEL_DEBUG);
+}
+
+/* Found by fuzz_config (corpus/config/regress-newline-in-value): "1\nG"
+ * was accepted as 1G but written as two lines, which load as neither. */
+static void test_value_is_one_line(void **state)
+{
+	struct config c;
+	char err[128];
+
+	config_defaults(&c);
+	assert_int_equal(
+	        config_set(&c, CONFIG_MAX_SIZE, "1\nG", CONFIG_SOURCE_RUNTIME, err, sizeof(err)),
+	        -EINVAL);
+	assert_int_equal(c.value[CONFIG_MAX_SIZE], 10ull << 30);
+	assert_int_equal(config_set(&c, CONFIG_MAX_SIZE, "1G", CONFIG_SOURCE_RUNTIME, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +275,9 @@ int main(void)
 	        cmocka_unit_test(test_env_overrides_file),
 	        cmocka_unit_test(test_missing_file_is_fine),
 	        cmocka_unit_test(test_write_key_keeps_other_lines),
+	        cmocka_unit_test(test_write_key_after_unterminated_last_line),
+	        cmocka_unit_test(test_write_key_keeps_lines_with_nul),
+	        cmocka_unit_test(test_value_is_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
