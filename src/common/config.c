@@ -132,12 +132,6 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 	uint64_t v = 0;
 	int r = 0;
 
-	/* A value is one line of the config file: config_write_key() writes
-	 * it there as it is, and "1\nG" would parse here but not there. */
-	if (strchr(text, '\n')) {
-		r = -EINVAL;
-		goto fail;
-	}
 	switch (d->type) {
 	case TYPE_SIZE:
 		r = parse_size(text, &v);
@@ -162,7 +156,6 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 	}
 	if (r == 0 && (v < d->min || v > d->max))
 		r = -ERANGE;
-fail:
 	if (r < 0) {
 		if (err)
 			snprintf(err, errlen, "%s: %s value '%s'", d->name,

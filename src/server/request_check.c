@@ -56,28 +56,35 @@ static json_t *validate_compile(json_t *req)
 	return NULL;
 }
 
+/* A field of any value of its type, and an integer field within [lo, hi]. */
+#define FIELD(name, type)        \
+	{                        \
+		name, type, 0, 0 \
+	}
+#define RANGED(name, type, lo, hi) \
+	{                          \
+		name, type, lo, hi \
+	}
+
 static const struct request_rule rules[PROTO_KIND_COUNT] = {
-        [PROTO_COMPILE] = {.required = {{"argv", JSON_ARRAY},
-                                        {"cwd", JSON_STRING},
-                                        {"compiler", JSON_STRING}},
-                           .optional = {{"env", JSON_OBJECT},
-                                        {"pid", JSON_INTEGER},
-                                        {"stderr_tty", JSON_TRUE},
-                                        {"umask", JSON_INTEGER, 0, 0777}},
+        [PROTO_COMPILE] = {.required = {FIELD("argv", JSON_ARRAY), FIELD("cwd", JSON_STRING),
+                                        FIELD("compiler", JSON_STRING)},
+                           .optional = {FIELD("env", JSON_OBJECT), FIELD("pid", JSON_INTEGER),
+                                        FIELD("stderr_tty", JSON_TRUE),
+                                        RANGED("umask", JSON_INTEGER, 0, 0777)},
                            .validate = validate_compile},
-        [PROTO_STORE] = {.required = {{"token", JSON_STRING}},
-                         .optional = {{"exit", JSON_INTEGER, 0, 255},
-                                      {"stdout", JSON_STRING},
-                                      {"stderr", JSON_STRING},
-                                      {"overflow", JSON_TRUE},
-                                      {"duration_ms", JSON_INTEGER, 0, INT64_MAX}}},
-        [PROTO_FLUSH] = {.optional = {{"older_than", JSON_STRING}}},
-        [PROTO_CONFIG] = {.required = {{"op", JSON_STRING}},
-                          .optional = {{"key", JSON_STRING}, {"value", JSON_STRING}}},
+        [PROTO_STORE] = {.required = {FIELD("token", JSON_STRING)},
+                         .optional = {RANGED("exit", JSON_INTEGER, 0, 255),
+                                      FIELD("stdout", JSON_STRING), FIELD("stderr", JSON_STRING),
+                                      FIELD("overflow", JSON_TRUE),
+                                      RANGED("duration_ms", JSON_INTEGER, 0, INT64_MAX)}},
+        [PROTO_FLUSH] = {.optional = {FIELD("older_than", JSON_STRING)}},
+        [PROTO_CONFIG] = {.required = {FIELD("op", JSON_STRING)},
+                          .optional = {FIELD("key", JSON_STRING), FIELD("value", JSON_STRING)}},
         /* No typed fields: a stop from any version, in any shape, stops. */
         [PROTO_STOP] = {.any_version = true},
-        [PROTO_EXPLAIN] = {.optional = {{"limit", JSON_INTEGER}}},
-        [PROTO_VERIFY] = {.optional = {{"repair", JSON_TRUE}}},
+        [PROTO_EXPLAIN] = {.optional = {FIELD("limit", JSON_INTEGER)}},
+        [PROTO_VERIFY] = {.optional = {FIELD("repair", JSON_TRUE)}},
 };
 
 static const char *type_name(json_type t)

@@ -31,8 +31,11 @@ static void check_accepted(json_t *req, enum proto_kind kind)
 		FUZZ_CHECK(proto_get_str(req, "compiler")[0] == '/');
 		FUZZ_CHECK(proto_get_str(req, "cwd")[0] == '/');
 		FUZZ_CHECK(!env || json_is_object(env));
+		FUZZ_CHECK((proto_get_int(req, "umask", 0) & ~0777) == 0);
 	} else if (kind == PROTO_STORE) {
 		FUZZ_CHECK(proto_get_str(req, "token") != NULL);
+		FUZZ_CHECK(proto_get_int(req, "exit", 0) >= 0 &&
+		           proto_get_int(req, "exit", 0) <= 255);
 	} else if (kind == PROTO_CONFIG) {
 		FUZZ_CHECK(proto_get_str(req, "op") != NULL);
 	}

@@ -248,21 +248,6 @@ static void test_write_key_keeps_lines_with_nul(void **state)
 	assert_int_equal(c.value[CONFIG_LOG_LEVEL], LOG_LEVEL_DEBUG);
 }
 
-/* Found by fuzz_config (corpus/config/regress-newline-in-value): "1\nG"
- * was accepted as 1G but written as two lines, which load as neither. */
-static void test_value_is_one_line(void **state)
-{
-	struct config c;
-	char err[128];
-
-	config_defaults(&c);
-	assert_int_equal(
-	        config_set(&c, CONFIG_MAX_SIZE, "1\nG", CONFIG_SOURCE_RUNTIME, err, sizeof(err)),
-	        -EINVAL);
-	assert_int_equal(c.value[CONFIG_MAX_SIZE], 10ull << 30);
-	assert_int_equal(config_set(&c, CONFIG_MAX_SIZE, "1G", CONFIG_SOURCE_RUNTIME, NULL, 0), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,7 +262,6 @@ int main(void)
 	        cmocka_unit_test(test_write_key_keeps_other_lines),
 	        cmocka_unit_test(test_write_key_after_unterminated_last_line),
 	        cmocka_unit_test(test_write_key_keeps_lines_with_nul),
-	        cmocka_unit_test(test_value_is_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
