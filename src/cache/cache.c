@@ -1611,9 +1611,9 @@ bool cache_over_limit(struct cache *c)
 	return index_total_bytes(c->index) > c->max_size;
 }
 
-void cache_flush_batches(struct cache *c)
+void cache_flush_batches(struct cache *c, bool sync)
 {
-	int r = index_flush(c->index);
+	int r = sync ? index_flush(c->index) : index_write_batches(c->index);
 
 	if (r < 0)
 		log_errno(LOG_LEVEL_WARNING, r, "cannot write statistics and access times");

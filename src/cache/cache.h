@@ -89,8 +89,9 @@ void cache_get_info(struct cache *c, struct cache_info *out);
 /* Evict to max_size (or older than cutoff, or everything when cutoff < 0). */
 int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed);
 int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed);
-/* Write batched stats and access times; call every second or so. */
-void cache_flush_batches(struct cache *c);
+/* Write batched stats and access times; call every second or so. With
+ * sync, also flush the index to disk (commits do not sync). */
+void cache_flush_batches(struct cache *c, bool sync);
 bool cache_over_limit(struct cache *c);
 
 #endif

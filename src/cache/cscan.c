@@ -10,7 +10,22 @@
 
 enum state { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHAR, HEADER_NAME };
 
+/* What a scan looks for, and where. Every name starts with the same byte
+ * (a cheap first test). */
+struct wanted {
+	const char *const *names;
+	size_t n_names;
+	bool whole_identifier; /* not part of a longer identifier */
+	bool in_literals;      /* string and char literals count too */
+};
+
 static const char *const time_macros[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
+static const struct wanted time_macros_wanted = {time_macros, 3, true, false};
+
+/* In asm("...") the directives sit in string literals, or in code that a
+ * macro stringifies: only comments are skipped. */
+static const char *const asm_includes[] = {".incbin", ".include"};
+static const struct wanted asm_includes_wanted = {asm_includes, 2, false, true};
 
 static bool ident_char(unsigned char c)
 {
@@ -38,16 +53,17 @@ static size_t splice_len(const char *p, size_t i, size_t n)
 	return j < n && p[j] == '\n' ? j + 1 - i : 0;
 }
 
-/* A time macro's name starts at p[i], as a whole identifier. */
-static bool names_time_macro(const char *p, size_t i, size_t n)
+/* One of w's names starts at p[i]. */
+static bool names_wanted(const struct wanted *w, const char *p, size_t i, size_t n)
 {
-	if (i > 0 && ident_char((unsigned char)p[i - 1]))
+	if (w->whole_identifier && i > 0 && ident_char((unsigned char)p[i - 1]))
 		return false;
-	for (size_t k = 0; k < sizeof(time_macros) / sizeof(time_macros[0]); k++) {
-		size_t len = strlen(time_macros[k]);
+	for (size_t k = 0; k < w->n_names; k++) {
+		size_t len = strlen(w->names[k]);
 
-		if (n - i >= len && memcmp(p + i, time_macros[k], len) == 0 &&
-		    (n - i == len || !ident_char((unsigned char)p[i + len])))
+		if (n - i >= len && memcmp(p + i, w->names[k], len) == 0 &&
+		    (!w->whole_identifier || n - i == len ||
+		     !ident_char((unsigned char)p[i + len])))
 			return true;
 	}
 	return false;
@@ -86,17 +102,28 @@ static bool opens_header_name(const char *p, size_t line, size_t i)
 	return false;
 }
 
-bool cscan_time_macros_in_code(const char *p, size_t n)
+static bool scan(const char *p, size_t n, const struct wanted *w)
 {
 	enum state s = CODE;
 	size_t line = 0; /* where the current line starts */
 
-	/* ??/ is a backslash under -trigraphs (and -std=c11): not followed. */
-	if (memmem(p, n, "?\?/", 3))
-		return true;
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i], next = i + 1 < n ? p[i + 1] : '\0';
 		size_t sp = splice_len(p, i, n);
+
+		/* Trigraphs (-trigraphs, -std=c11): ??' is a caret, not a quote;
+		 * ??/ is a backslash, a splice before a newline and an escape in
+		 * a literal. Not followed. */
+		if (c == '?' && n - i >= 3 && p[i + 1] == '?' && p[i + 2] == '\'')
+			return true;
+		if (c == '?' && n - i >= 3 && p[i + 1] == '?' && p[i + 2] == '/') {
+			size_t j = i + 3;
+
+			while (j < n && blank(p[j]))
+				j++;
+			if (s == STRING || s == CHAR || (j < n && (p[j] == '\n' || p[j] == '\r')))
+				return true;
+		}
 
 		if (c == '\n')
 			line = i + 1;
@@ -120,7 +147,7 @@ bool cscan_time_macros_in_code(const char *p, size_t n)
 				s = CHAR;
 			} else if (c == '<' && opens_header_name(p, line, i)) {
 				s = HEADER_NAME;
-			} else if (c == '_' && names_time_macro(p, i, n)) {
+			} else if (c == w->names[0][0] && names_wanted(w, p, i, n)) {
 				return true;
 			}
 			break;
@@ -142,6 +169,8 @@ bool cscan_time_macros_in_code(const char *p, size_t n)
 			break;
 		case STRING:
 		case CHAR:
+			if (w->in_literals && c == w->names[0][0] && names_wanted(w, p, i, n))
+				return true;
 			if (sp) {
 				i += sp - 1;
 				line = i + 1;
@@ -161,4 +190,14 @@ bool cscan_time_macros_in_code(const char *p, size_t n)
 		}
 	}
 	return false;
+}
+
+bool cscan_time_macros_in_code(const char *p, size_t n)
+{
+	return scan(p, n, &time_macros_wanted);
+}
+
+bool cscan_asm_includes_outside_comments(const char *p, size_t n)
+{
+	return scan(p, n, &asm_includes_wanted);
 }

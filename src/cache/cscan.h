@@ -1,6 +1,7 @@
 /*
  * cscan: does C or C++ source text use __DATE__, __TIME__ or __TIMESTAMP__
- * in code, as opposed to naming them in a comment or a string literal?
+ * in code, as opposed to naming them in a comment or a string literal? And
+ * does it use the assembler's .incbin or .include outside comments?
  *
  * A file that uses them cannot be cached (its object changes with the
  * clock), and hashcache finds them with a plain substring search. That
@@ -21,5 +22,13 @@
 #include <stddef.h>
 
 bool cscan_time_macros_in_code(const char *p, size_t n);
+
+/*
+ * The assembler directives .incbin and .include outside comments. In C they
+ * live in asm() string literals, so literals count here; only comments
+ * (which name them in documentation) are skipped. Same rule for what the
+ * scanner does not follow: it counts.
+ */
+bool cscan_asm_includes_outside_comments(const char *p, size_t n);
 
 #endif

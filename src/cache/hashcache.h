@@ -23,8 +23,8 @@ struct file_digest {
 	/* The content uses __DATE__, __TIME__ or __TIMESTAMP__ outside
 	 * comments and literals, or may (see cscan.h). */
 	bool time_macros;
-	/* The content mentions .incbin or .include: the assembler reads files
-	 * no depfile lists. */
+	/* The content uses .incbin or .include outside comments (see cscan.h):
+	 * the assembler reads files no depfile lists. */
 	bool asm_includes;
 };
 

@@ -894,11 +894,11 @@ int index_open(const char *dir, const struct index_options *opts, struct index *
 	if (rc == 0)
 		rc = mdb_env_set_mapsize(idx->env, (size_t)idx->map_bytes);
 	/*
-	 * NOSYNC: a commit is not flushed to disk; index_flush does that once a
-	 * tick (a second), not once a miss (which cost a cold compile about
-	 * 0.3 ms, plus the store's own fsyncs). A killed server loses nothing
-	 * (the pages are in the page cache); a machine crash may lose the last
-	 * second or damage the file, and then the next open is unclean, the
+	 * NOSYNC: a commit is not flushed to disk; index_flush does that when
+	 * the server is idle or every 30 s, not once a miss (which cost a cold
+	 * compile about 0.3 ms, plus the store's own fsyncs). A killed server
+	 * loses nothing (the pages are in the page cache); a machine crash may
+	 * lose the last commits or damage the file, and then the next open is unclean, the
 	 * deep check runs, and a damaged index is moved aside: entries are
 	 * lost, no wrong hit is possible (every value is tagged with its key and
 	 * every artifact is checksummed when read).
@@ -1339,19 +1339,28 @@ static int flush_fn(struct index *idx, MDB_txn *txn, void *arg)
 	return 0;
 }
 
+int index_write_batches(struct index *idx)
+{
+	int r;
+
+	if (idx->ndeltas == 0 && idx->touch_count == 0)
+		return 0;
+	r = run_write_reserve(idx, flush_fn, NULL);
+	if (r < 0)
+		return r;
+	idx->ndeltas = 0;
+	if (idx->touches)
+		memset(idx->touches, 0, idx->touch_cap * sizeof(*idx->touches));
+	idx->touch_count = 0;
+	return 0;
+}
+
 int index_flush(struct index *idx)
 {
-	int r, rc;
+	int r = index_write_batches(idx), rc;
 
-	if (idx->ndeltas > 0 || idx->touch_count > 0) {
-		r = run_write_reserve(idx, flush_fn, NULL);
-		if (r < 0)
-			return r;
-		idx->ndeltas = 0;
-		if (idx->touches)
-			memset(idx->touches, 0, idx->touch_cap * sizeof(*idx->touches));
-		idx->touch_count = 0;
-	}
+	if (r < 0)
+		return r;
 	if (!idx->unsynced)
 		return 0;
 	rc = mdb_env_sync(idx->env, 1);

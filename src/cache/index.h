@@ -97,6 +97,9 @@ int index_touch(struct index *idx, enum index_db db, const struct digest *key, t
  * Called once a tick and on close.
  */
 int index_flush(struct index *idx);
+/* The same without the sync: for a server that is busy (a sync can stall it
+ * while the kernel writes back what a build left dirty). */
+int index_write_batches(struct index *idx);
 
 /* Add delta to a named counter (name: 1..64 bytes). Memory only. */
 int index_stats_add(struct index *idx, const char *name, uint64_t delta);

@@ -23,9 +23,10 @@
 #include "server.h"
 #include "zccache-config.h"
 
-#define TICK_MS   1000
-#define GRACE_MS  5000
-#define CONNS_CAP 4096u
+#define TICK_MS     1000
+#define SYNC_MAX_MS 30000
+#define GRACE_MS    5000
+#define CONNS_CAP   4096u
 /* Descriptors kept for everything but connections (half, when the limit is low). */
 #define FDS_RESERVED 64
 
@@ -152,7 +153,17 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (srv->cache) {
-		cache_flush_batches(srv->cache);
+		/* The index reaches the disk when the server has been idle for a
+		 * tick, or every SYNC_MAX_MS in a long build: a sync right after a
+		 * big cold build can wait on the kernel writing back everything
+		 * the build left dirty, and would stall the hits. */
+		int64_t now = monotonic_ms();
+		bool sync = now - srv->last_activity_ms >= TICK_MS ||
+		            now - srv->synced_ms >= SYNC_MAX_MS;
+
+		cache_flush_batches(srv->cache, sync);
+		if (sync)
+			srv->synced_ms = now;
 		/* Eviction runs here, between requests, never inside one. */
 		if (cache_over_limit(srv->cache)) {
 			uint64_t evicted = 0, freed = 0;

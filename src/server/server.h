@@ -61,6 +61,7 @@ struct server {
 	/* Life */
 	time_t started_at;
 	int64_t started_ms, last_activity_ms;
+	int64_t synced_ms; /* when the index was last flushed to disk */
 	bool stopping;
 	char stop_reason[64];
 

@@ -70,6 +70,7 @@ static void test_comments_and_literals_do_not(void **state)
 	        {"# include_next <a'b.h>\n", false},
 	        {"#if __has_include(<a/*b>)\n#endif\n", false},
 	        {"int x;\r\n// __DATE__\r\nint y;\r\n", false},
+	        {"/* ?\?/ is a backslash */ int x; // __DATE__\n", false},
 	};
 
 	(void)state;
@@ -80,15 +81,54 @@ static void test_comments_and_literals_do_not(void **state)
 static void test_unfollowed_constructs_count_as_use(void **state)
 {
 	static const struct scan_case cases[] = {
-	        {"R\"x(__DATE__)x\"", true},          {"auto s = u8R\"(// )\"; int y;", true},
-	        {"int n = 1'000; // __DATE__", true}, {"wchar_t c = L'x'; // __DATE__", true},
-	        {"// ?\?/\n__DATE__", true},          {"/\\\n/ __DATE__", true},
-	        {"/* *\\\n/ __DATE__", true},         {"\"unterminated\n// __DATE__", true},
-	        {"#error don't // __DATE__\n", true}, {"#include <unterminated\n// __DATE__", true},
+	        {"R\"x(__DATE__)x\"", true},
+	        {"auto s = u8R\"(// )\"; int y;", true},
+	        {"int n = 1'000; // __DATE__", true},
+	        {"wchar_t c = L'x'; // __DATE__", true},
+	        {"// ?\?/\n__DATE__", true},
+	        {"\"?\?/\" __DATE__ \"\"", true},
+	        {"x = a ?\?' b; // __DATE__ 'c'", true},
+	        {"/\\\n/ __DATE__", true},
+	        {"/* *\\\n/ __DATE__", true},
+	        {"\"unterminated\n// __DATE__", true},
+	        {"#error don't // __DATE__\n", true},
+	        {"#include <unterminated\n// __DATE__", true},
 	};
 
 	(void)state;
 	check(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void check_asm(const struct scan_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool got =
+		        cscan_asm_includes_outside_comments(cases[i].text, strlen(cases[i].text));
+
+		if (got != cases[i].used)
+			fail_msg("asm case %zu: %s: got %d, want %d", i, cases[i].text, got,
+			         cases[i].used);
+	}
+}
+
+/* The assembler directives: in literals (asm statements) and code they
+ * count, in comments they do not. */
+static void test_asm_includes(void **state)
+{
+	static const struct scan_case cases[] = {
+	        {"asm(\".incbin \\\"blob.bin\\\"\");", true},
+	        {"__asm__(\"\\t.include \\\"x.s\\\"\");", true},
+	        {"#define S(x) #x\nasm(S(.incbin \"f\"));", true},
+	        {"\t.incbin \"data.bin\"\n", true},
+	        {"/* mentions .incbin or .include */ int x;", false},
+	        {"// .include\nint x;", false},
+	        {"int x; // .incbin\n", false},
+	        {"R\"(x)\" // .incbin", true},
+	        {"int include;", false},
+	};
+
+	(void)state;
+	check_asm(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_empty_and_nul(void **state)
@@ -108,6 +148,7 @@ int main(void)
 	        cmocka_unit_test(test_code_uses),
 	        cmocka_unit_test(test_comments_and_literals_do_not),
 	        cmocka_unit_test(test_unfollowed_constructs_count_as_use),
+	        cmocka_unit_test(test_asm_includes),
 	        cmocka_unit_test(test_empty_and_nul),
 	};
 
