@@ -571,9 +571,11 @@ static int memo_realpath(struct folder_memo *m, const char *path, char *out, siz
 
 	if (lstat(path, &st) < 0)
 		return -errno;
-	if (S_ISLNK(st.st_mode) || n < PATH_MAX)
-		return realpath(path, out) ? 0 : -errno;
-	return canonical_folder(m, path, out, n);
+	if (!S_ISLNK(st.st_mode))
+		return canonical_folder(m, path, out, n);
+	if (n < PATH_MAX)
+		return -ENAMETOOLONG; /* realpath() writes up to PATH_MAX bytes */
+	return realpath(path, out) ? 0 : -errno;
 }
 
 /* The files the compile read, as sorted canonical paths. */
