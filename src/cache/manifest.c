@@ -666,17 +666,53 @@ static void record_folder_times(const char *cwd, struct manifest_watch *w, size_
 	}
 }
 
+/*
+ * Can a file named name in folder dir have appeared since since_ns? Not when
+ * the folder that would hold it is missing, or last changed well before:
+ * creating or renaming a file into a folder moves the folder's ctime. One
+ * stat per folder instead of one per name: a miss checks hundreds of names
+ * (every header's relative name in every earlier search folder), nearly all
+ * absent. The verdict for the last folder asked is kept in *memo.
+ */
+struct folder_verdict {
+	char dir[PATH_MAX];
+	bool may_be_new;
+};
+
+static bool folder_may_have_new(const char *dir, const char *name, int64_t since_ns,
+                                struct folder_verdict *memo)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(name, '/');
+	struct stat st;
+
+	if (name[0] == '/' || paths_join(parent, sizeof(parent), dir, name) < 0)
+		return true;
+	parent[strlen(dir) + (slash ? 1 + (size_t)(slash - name) : 0)] = '\0';
+	if (strcmp(parent, memo->dir) == 0)
+		return memo->may_be_new;
+	snprintf(memo->dir, sizeof(memo->dir), "%s", parent);
+	if (stat(parent, &st) < 0)
+		memo->may_be_new = errno != ENOENT && errno != ENOTDIR;
+	else
+		memo->may_be_new = ts_ns(st.st_ctim) >= since_ns - RACY_NS;
+	return memo->may_be_new;
+}
+
 /* Any candidate created since the compile started: the include is unexplained. */
 static bool find_new(const char *cwd, const struct manifest_watch *w, char *const *names,
                      size_t n_names, struct closure *closure, int64_t since_ns, char *conflict,
                      size_t conflict_len)
 {
 	char p[PATH_MAX], dir[PATH_MAX];
+	struct folder_verdict memo = {.dir = ""};
 
 	if (abs_path(cwd, w->dir, dir, sizeof(dir)) < 0)
 		return false;
 	for (size_t i = 0; i < n_names; i++) {
 		if (paths_join(p, sizeof(p), dir, names[i]) < 0)
+			continue;
+		if (!folder_may_have_new(dir, names[i], since_ns, &memo))
 			continue;
 		if (is_new_candidate(cwd, w->dir, names[i], since_ns) && !in_closure(closure, p)) {
 			snprintf(conflict, conflict_len, "%s", p);

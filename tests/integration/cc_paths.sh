@@ -124,4 +124,33 @@ for cc in gcc clang; do
 	zc_vs_bare "$cc checkout 2 with -g, a map of another folder: its own result" "depend_miss=1" \
 		"$cc" -g -O1 "-fdebug-prefix-map=$W/co1=." -Iinclude src/m.c
 done
+
+# A header that appears in an earlier -I folder while the compile runs would
+# be found first by the next compile: the result must not be stored
+# (uncacheable.ambiguous_include), and the next compile uses the new header.
+mkdir -p "$T/shadow/first" "$T/shadow/second" "$T/shadowbin"
+cd "$T/shadow" || exit 1
+printf '#include "v.h"\nint v(void) { return V; }\n' >s.c
+printf '#define V 2\n' >second/v.h
+sleep 1.1 # the folders are old: only what the compile creates is new
+{
+	echo '#!/bin/bash'
+	echo '# gcc, then (on a compile) a v.h in the earlier folder: it appeared "during" it.'
+	echo "$(command -v gcc) \"\$@\"; rc=\$?"
+	echo 'case " $* " in *" -c "*) [ -n "${SHADOW:-}" ] && echo "#define V 1" >"$SHADOW" ;; esac'
+	echo 'exit $rc'
+} >"$T/shadowbin/gcc"
+chmod +x "$T/shadowbin/gcc"
+mark
+SHADOW=$T/shadow/first/v.h zccache "$T/shadowbin/gcc" -Ifirst -Isecond -c s.c -o s.o
+deltas "a header created in an earlier folder during the compile: not stored" \
+	"uncacheable.ambiguous_include=1"
+gcc -Ifirst -Isecond -c s.c -o "$T/shadow-bare.o"
+zccache "$T/shadowbin/gcc" -Ifirst -Isecond -c s.c -o s.o
+deltas "the next compile, with that header in place: a stored miss" "depend_miss=1"
+ok "its object uses the new header" same "$T/shadow-bare.o" s.o
+rm -f s.o
+zccache "$T/shadowbin/gcc" -Ifirst -Isecond -c s.c -o s.o
+deltas "then a hit" "direct_hit=1"
+ok "the hit's object uses the new header" same "$T/shadow-bare.o" s.o
 done_testing
