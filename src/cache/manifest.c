@@ -578,18 +578,63 @@ static int memo_realpath(struct folder_memo *m, const char *path, char *out, siz
 	return realpath(path, out) ? 0 : -errno;
 }
 
-/* The files the compile read, as sorted canonical paths. */
+/*
+ * The files the compile read, as sorted canonical paths. Also whether
+ * candidates' folders exist: most candidates (every header's relative name
+ * in every earlier search folder) lie in folders that do not, and need no
+ * lstat of their own once that is known.
+ */
+#define FOLDER_SEEN 64
+
 struct closure {
 	char **v;
 	size_t n;
 	struct folder_memo memo;
+	char *seen[FOLDER_SEEN]; /* folders whose existence is known */
+	bool seen_absent[FOLDER_SEEN];
+	unsigned next_seen;
 };
+
+static void closure_free(struct closure *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
+	for (unsigned i = 0; i < FOLDER_SEEN; i++)
+		free(c->seen[i]);
+	folder_memo_free(&c->memo);
+}
+
+/* Does folder dir exist? From the memo, else one stat, remembered. */
+static bool folder_exists(struct closure *c, const char *dir)
+{
+	struct stat st;
+	unsigned k;
+	bool absent;
+
+	for (unsigned i = 0; i < FOLDER_SEEN && c->seen[i]; i++)
+		if (strcmp(c->seen[i], dir) == 0)
+			return !c->seen_absent[i];
+	absent = stat(dir, &st) < 0 && (errno == ENOENT || errno == ENOTDIR);
+	k = c->next_seen++ % FOLDER_SEEN;
+	free(c->seen[k]);
+	c->seen[k] = strdup(dir);
+	c->seen_absent[k] = absent;
+	return !absent;
+}
 
 static bool in_closure(struct closure *c, const char *cand)
 {
 	char real[PATH_MAX];
-	const char *key = real;
+	const char *key = real, *slash = strrchr(cand, '/');
+	size_t len = slash ? (size_t)(slash - cand) : 0;
 
+	if (len > 0 && len < sizeof(real)) {
+		memcpy(real, cand, len);
+		real[len] = '\0';
+		if (!folder_exists(c, real))
+			return false;
+	}
 	if (memo_realpath(&c->memo, cand, real, sizeof(real)) < 0)
 		return false;
 	return bsearch(&key, c->v, c->n, sizeof(char *), cmp_str) != NULL;
@@ -823,9 +868,6 @@ int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const 
 	}
 	strset_free(&qdirs);
 	strset_free(&qnames);
-	for (size_t i = 0; i < closure.n; i++)
-		free(closure.v[i]);
-	free(closure.v);
-	folder_memo_free(&closure.memo);
+	closure_free(&closure);
 	return r;
 }
