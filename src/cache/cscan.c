@@ -111,10 +111,12 @@ static bool scan(const char *p, size_t n, const struct wanted *w)
 		char c = p[i], next = i + 1 < n ? p[i + 1] : '\0';
 		size_t sp = splice_len(p, i, n);
 
-		/* Trigraphs (-trigraphs, -std=c11): ??' is a caret, not a quote;
+		/* Trigraphs (-trigraphs, -std=c11): ??' is a caret, not a quote
+		 * (which matters where a quote would open or close a literal);
 		 * ??/ is a backslash, a splice before a newline and an escape in
 		 * a literal. Not followed. */
-		if (c == '?' && n - i >= 3 && p[i + 1] == '?' && p[i + 2] == '\'')
+		if (c == '?' && n - i >= 3 && p[i + 1] == '?' && p[i + 2] == '\'' &&
+		    (s == CODE || s == CHAR))
 			return true;
 		if (c == '?' && n - i >= 3 && p[i + 1] == '?' && p[i + 2] == '/') {
 			size_t j = i + 3;

@@ -71,6 +71,8 @@ static void test_comments_and_literals_do_not(void **state)
 	        {"#if __has_include(<a/*b>)\n#endif\n", false},
 	        {"int x;\r\n// __DATE__\r\nint y;\r\n", false},
 	        {"/* ?\?/ is a backslash */ int x; // __DATE__\n", false},
+	        {"/* ?\?' is a caret */ int x; // __DATE__\n", false},
+	        {"const char *s = \"?\?'\"; // __DATE__\n", false},
 	};
 
 	(void)state;
