@@ -32,14 +32,9 @@ int ctl_config(struct ctl *ctl, int argc, char **argv)
 		json_object_set_new(req, "key", json_string(argv[1]));
 	if (argc >= 3)
 		json_object_set_new(req, "value", json_string(argv[2]));
-	r = ctl_call(ctl, req, &reply);
+	r = ctl_call_ok(ctl, req, &reply);
 	if (r != 0)
 		return r;
-	r = ctl_check_reply(ctl, reply);
-	if (r != 0) {
-		json_decref(reply);
-		return r;
-	}
 	if (ctl->json) {
 		json_object_del(reply, "ok");
 		json_object_del(reply, "v");

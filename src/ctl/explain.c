@@ -151,14 +151,9 @@ int ctl_explain(struct ctl *ctl, int argc, char **argv)
 	}
 	req = proto_request_new(PROTO_EXPLAIN);
 	json_object_set_new(req, "limit", json_integer(limit));
-	r = ctl_call(ctl, req, &reply);
+	r = ctl_call_ok(ctl, req, &reply);
 	if (r != 0)
 		return r;
-	r = ctl_check_reply(ctl, reply);
-	if (r != 0) {
-		json_decref(reply);
-		return r;
-	}
 	list = json_object_get(reply, "compiles");
 	if (ctl->json) {
 		json_object_del(reply, "ok");

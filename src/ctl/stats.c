@@ -63,21 +63,17 @@ static void print_table(json_t *counters)
 int ctl_stats(struct ctl *ctl, int argc, char **argv)
 {
 	json_t *reply = NULL, *counters;
-	int r = ctl_call(ctl, proto_request_new(PROTO_STATS), &reply);
+	int r = ctl_call_ok(ctl, proto_request_new(PROTO_STATS), &reply);
 
 	if (r != 0)
 		return r;
-	r = ctl_check_reply(ctl, reply);
-	if (r == 0) {
-		counters = json_object_get(reply, "counters");
-		if (ctl->json) {
-			ctl_print_json(counters);
-		} else {
-			print_table(counters);
-		}
-	}
+	counters = json_object_get(reply, "counters");
+	if (ctl->json)
+		ctl_print_json(counters);
+	else
+		print_table(counters);
 	json_decref(reply);
-	return r;
+	return 0;
 }
 
 /* Send req (stolen); on success print the reply (JSON) or done (text). */

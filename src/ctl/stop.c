@@ -34,13 +34,10 @@ int ctl_stop(struct ctl *ctl, int argc, char **argv)
 	json_decref(reply);
 	req = proto_request_new(PROTO_STOP);
 	json_object_set_new(req, "reason", json_string("zccachectl stop"));
-	r = ctl_call(ctl, req, &reply);
+	r = ctl_call_ok(ctl, req, &reply);
 	if (r != 0)
 		return r;
-	r = ctl_check_reply(ctl, reply);
 	json_decref(reply);
-	if (r != 0)
-		return r;
 	close(ctl->fd);
 	ctl->fd = -1;
 	for (int i = 0; !socket_activated && i < 500; i++) {
