@@ -16,15 +16,21 @@ struct scan_case {
 	bool used;
 };
 
-static void check(const struct scan_case *cases, size_t n)
+/* Each case through scan, which must answer its "used". */
+static void check_with(bool (*scan)(const char *, size_t), const struct scan_case *cases, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		bool got = cscan_time_macros_in_code(cases[i].text, strlen(cases[i].text));
+		bool got = scan(cases[i].text, strlen(cases[i].text));
 
 		if (got != cases[i].used)
 			fail_msg("case %zu: %s: got %d, want %d", i, cases[i].text, got,
 			         cases[i].used);
 	}
+}
+
+static void check(const struct scan_case *cases, size_t n)
+{
+	check_with(cscan_time_macros_in_code, cases, n);
 }
 
 static void test_code_uses(void **state)
@@ -101,18 +107,6 @@ static void test_unfollowed_constructs_count_as_use(void **state)
 	check(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-static void check_asm(const struct scan_case *cases, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool got =
-		        cscan_asm_includes_outside_comments(cases[i].text, strlen(cases[i].text));
-
-		if (got != cases[i].used)
-			fail_msg("asm case %zu: %s: got %d, want %d", i, cases[i].text, got,
-			         cases[i].used);
-	}
-}
-
 /* The assembler directives: in literals (asm statements) and code they
  * count, in comments they do not. */
 static void test_asm_includes(void **state)
@@ -130,7 +124,7 @@ static void test_asm_includes(void **state)
 	};
 
 	(void)state;
-	check_asm(cases, sizeof(cases) / sizeof(cases[0]));
+	check_with(cscan_asm_includes_outside_comments, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_empty_and_nul(void **state)
