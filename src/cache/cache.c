@@ -21,12 +21,14 @@
 #include "args.h"
 #include "compiler.h"
 #include "depfile.h"
+#include "dircache.h"
 #include "hashcache.h"
 #include "index.h"
 #include "key.h"
 #include "log.h"
 #include "manifest.h"
 #include "paths.h"
+#include "search.h"
 #include "store.h"
 
 #define RESULT_FORMAT 2
@@ -48,6 +50,7 @@ struct pending {
 	struct digest source;
 	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */
 	mode_t umask;
+	struct incpath search; /* the include search, for the manifest */
 };
 
 struct cache {
@@ -55,6 +58,7 @@ struct cache {
 	struct store *store;
 	struct index *index;
 	struct hashcache *hc;
+	struct dircache *dc;
 	struct compiler_cache *cc;
 	struct pending *pending;
 	size_t n_pending;
@@ -300,6 +304,9 @@ int cache_open(const struct cache_options *o, struct cache **out)
 	r = hashcache_new(&c->hc);
 	if (r < 0)
 		goto fail;
+	r = dircache_new(&c->dc);
+	if (r < 0)
+		goto fail;
 	r = compiler_cache_new(&c->cc);
 	if (r < 0)
 		goto fail;
@@ -317,6 +324,7 @@ static void pending_free(struct pending *p)
 		free(p->tmp_depfile);
 	}
 	compile_args_free(&p->args);
+	incpath_free(&p->search);
 	free(p->cwd);
 	free(p);
 }
@@ -337,6 +345,7 @@ void cache_close(struct cache *c)
 	}
 	store_close(c->store);
 	hashcache_free(c->hc);
+	dircache_free(c->dc);
 	compiler_cache_free(c->cc);
 	free(c->cpu);
 	free(c->dir);
@@ -923,7 +932,8 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		buf_free(&blob);
 		return ret;
 	}
-	idx = manifest_match(&m, c->hc, req->cwd, &changed);
+	dircache_next_round(c->dc);
+	idx = manifest_match(&m, c->hc, c->dc, req->cwd, a->source, &changed);
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",
 		         changed ? changed : "a header");
@@ -994,6 +1004,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	const struct compiler_info *ci;
 	struct compile_args a = {0};
 	struct pending *p = NULL;
+	struct incpath search = {0};
 	struct key_inputs ki;
 	char *srcpath;
 	bool color;
@@ -1081,6 +1092,17 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		compile_args_free(&a);
 		return 0;
 	}
+	if (preprocessed_language(a.language)) {
+		r = search_for_compile(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, &search);
+		if (r == -ENOMEM)
+			goto nomem;
+		if (r < 0) {
+			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
+			          req->compiler);
+			set_run(d, "include_search_unknown");
+			goto uncacheable;
+		}
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		goto nomem;
@@ -1103,6 +1125,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	p->source = src.digest;
 	p->date_epoch = epoch_pins(req, ci);
 	p->umask = req->umask;
+	p->search = search;
 	p->next = c->pending;
 	c->pending = p;
 	c->n_pending++;
@@ -1112,8 +1135,10 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 uncacheable:
 	stat_uncacheable(c, d->reason);
 	compile_args_free(&a);
+	incpath_free(&search);
 	return 0;
 nomem:
+	incpath_free(&search);
 	if (p) {
 		free(p->tmp_depfile);
 		free(p->cwd);
@@ -1159,111 +1184,6 @@ void cache_abandon(struct cache *c, const char *token)
 
 	if (p)
 		pending_free(p);
-}
-
-/* Append dir (canonical, once) to a search list, with its spelling as the
- * command gave it; builtin: one of the compiler's own folders, where new
- * files are not looked for. */
-static void add_search_dir(const char *cwd, const char *dir, bool builtin, char **out,
-                           char **spelled, bool *watched, size_t *n, size_t max)
-{
-	char real[PATH_MAX], *abs = abs_join(cwd, dir);
-
-	if (abs && *n < max && realpath(abs, real)) {
-		bool dup = false;
-
-		for (size_t q = 0; q < *n && !dup; q++)
-			dup = strcmp(out[q], real) == 0;
-		if (!dup && (out[*n] = strdup(real))) {
-			spelled[*n] = strdup(dir);
-			if (spelled[*n]) {
-				watched[*n] = !builtin;
-				(*n)++;
-			} else {
-				free(out[*n]);
-			}
-		}
-	}
-	free(abs);
-}
-
-/*
- * The folders the compiler searches, in order, for the shadowing check: the
- * source's own folder (where #include "x.h" looks first), then -iquote, -I,
- * -isystem, the built-in folders and -idirafter. The folder of an including
- * header is searched first for its own quote includes too; those are not
- * watched (a shadowing file there is not detected): see the design notes.
- */
-static size_t search_path(const struct pending *p, char **out, char **spelled, bool *watched,
-                          size_t max)
-{
-	const struct compile_args *a = &p->args;
-	enum compiler_lang l = lang_of(a);
-	char *src_dir;
-	size_t n = 0, pos = 0;
-
-	src_dir = strdup(a->source);
-	if (src_dir) {
-		char *slash = strrchr(src_dir, '/');
-
-		if (slash)
-			*slash = '\0';
-		else
-			strcpy(src_dir, ".");
-		if (slash == src_dir)
-			strcpy(src_dir, "/");
-		add_search_dir(p->cwd, src_dir, false, out, spelled, watched, &n, max);
-		free(src_dir);
-	}
-	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++) {
-		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
-			if (kind != INCLUDE_AFTER)
-				add_search_dir(p->cwd, a->include_search[pos], false, out, spelled,
-				               watched, &n, max);
-		if (kind == INCLUDE_SYSTEM && !a->nostdinc)
-			for (size_t k = 0; k < p->ci->n_sysdirs[l]; k++)
-				add_search_dir(p->cwd, p->ci->sysdirs[l][k], true, out, spelled,
-				               watched, &n, max);
-	}
-	pos = 0;
-	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++)
-		for (size_t i = 0; i < a->n_include[kind]; i++, pos++)
-			if (kind == INCLUDE_AFTER)
-				add_search_dir(p->cwd, a->include_search[pos], false, out, spelled,
-				               watched, &n, max);
-	return n;
-}
-
-/*
- * gcc silently uses x.h.gch instead of x.h when both sit in a search folder,
- * and its depfile then names neither: the closure would be incomplete. Any
- * .gch in a folder the user added is reason enough not to store.
- */
-static bool user_dirs_have_pch(const struct pending *p, char *const *search, size_t n)
-{
-	enum compiler_lang l = lang_of(&p->args);
-
-	for (size_t i = 0; i < n; i++) {
-		bool builtin = false;
-		struct dirent *de;
-		DIR *d;
-
-		for (size_t k = 0; k < p->ci->n_sysdirs[l] && !builtin; k++)
-			builtin = strcmp(search[i], p->ci->sysdirs[l][k]) == 0;
-		if (builtin || !(d = opendir(search[i])))
-			continue;
-		while ((de = readdir(d))) {
-			size_t len = strlen(de->d_name);
-
-			if ((len > 4 && strcmp(de->d_name + len - 4, ".gch") == 0) ||
-			    (len > 4 && strcmp(de->d_name + len - 4, ".pch") == 0)) {
-				closedir(d);
-				return true;
-			}
-		}
-		closedir(d);
-	}
-	return false;
 }
 
 static int store_outputs(struct cache *c, struct pending *p, struct result *res, uint64_t *bytes)
@@ -1340,6 +1260,7 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
 		if (!e->files[e->n_files].path)
 			return "error";
+		e->files[e->n_files].preprocessed = true;
 		e->files[e->n_files++].digest = fd.digest;
 	}
 	return NULL;
@@ -1376,10 +1297,8 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	struct manifest m = {0};
 	struct key_file *kf = NULL;
 	struct buf blob = BUF_INIT, text = BUF_INIT;
-	char *search[256], *spelled[256], *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1];
+	char *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1];
 	char conflict[PATH_MAX];
-	bool watched[256];
-	size_t n_search = 0;
 	struct result res = {0};
 	uint64_t bytes = 0;
 	const char *skip = NULL;
@@ -1438,21 +1357,24 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	skip = check_closure(c, p, &deps, &e);
 	if (skip)
 		goto not_stored;
-	n_search = search_path(p, search, spelled, watched, 256);
-	if (user_dirs_have_pch(p, search, n_search)) {
-		skip = "pch";
+	e.search = p->search;
+	memset(&p->search, 0, sizeof(p->search));
+	if (search_forced_names(&p->args, &e.forced, &e.forced_len) < 0) {
+		skip = "error";
 		goto not_stored;
 	}
-	r = manifest_build_watch(&e, p->cwd, search, spelled, watched, n_search, p->started_ns,
-	                         conflict, sizeof(conflict));
-	if (r == -EEXIST) {
-		log_info("not caching %s: %s could shadow one of its headers", p->args.source,
-		         conflict);
-		skip = "ambiguous_include";
+	r = manifest_record_search(&e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns,
+	                           conflict, sizeof(conflict));
+	if (r == -EEXIST || r == -EXDEV) {
+		log_info("not caching %s: %s %s", p->args.source, conflict,
+		         r == -EEXIST ? "appeared during the compile" : "may be used for a header");
+		skip = r == -EEXIST ? "ambiguous_include" : "pch";
 		goto not_stored;
 	}
 	if (r < 0) {
-		skip = "error";
+		log_errno(LOG_LEVEL_WARNING, r, "cannot record the include search of %s",
+		          p->args.source);
+		skip = r == -ENOENT ? "modified_during_compile" : "error";
 		goto not_stored;
 	}
 
@@ -1531,10 +1453,6 @@ not_stored:
 	*why = skip;
 	r = 1;
 done:
-	for (size_t i = 0; i < n_search; i++) {
-		free(search[i]);
-		free(spelled[i]);
-	}
 	free(kf);
 	free(depfile_path);
 	buf_free(&blob);

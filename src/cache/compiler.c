@@ -33,8 +33,20 @@ struct cached {
 	struct compiler_info info;
 };
 
+/* One answer of compiler_builtin_dirs, by the digest of what was asked. */
+struct builtin_memo {
+	struct builtin_memo *next;
+	struct digest key;
+	char **dirs;
+	size_t n;
+};
+
+#define BUILTIN_MEMO_MAX 256
+
 struct compiler_cache {
 	struct cached *list;
+	struct builtin_memo *builtins;
+	size_t n_builtins;
 };
 
 int compiler_cache_new(struct compiler_cache **out)
@@ -55,12 +67,26 @@ static void info_free(struct compiler_info *ci)
 	}
 }
 
+static void builtin_memo_free(struct builtin_memo *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->dirs[i]);
+	free(m->dirs);
+	free(m);
+}
+
 void compiler_cache_free(struct compiler_cache *cc)
 {
 	struct cached *c, *next;
 
 	if (!cc)
 		return;
+	while (cc->builtins) {
+		struct builtin_memo *m = cc->builtins;
+
+		cc->builtins = m->next;
+		builtin_memo_free(m);
+	}
 	for (c = cc->list; c; c = next) {
 		next = c->next;
 		info_free(&c->info);
@@ -69,7 +95,14 @@ void compiler_cache_free(struct compiler_cache *cc)
 	free(cc);
 }
 
-int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
+/* The variables that move a compiler's include folders or programs: a
+ * probe sets them from the request, never from the server's environment. */
+static const char *const search_env[] = {
+        "CPATH",           "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH",
+        "GCC_EXEC_PREFIX", "COMPILER_PATH"};
+
+static int run_capture(char *const argv[], const char *cwd, char *const *env, char **out,
+                       int timeout_ms)
 {
 	struct buf b = BUF_INIT;
 	int p[2], status, r = 0;
@@ -99,6 +132,12 @@ int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 		/* Parse-stable output: no translations, no colours. */
 		setenv("LC_ALL", "C", 1);
 		unsetenv("GCC_COLORS");
+		for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
+			unsetenv(search_env[i]);
+		for (size_t i = 0; env && env[i]; i++)
+			putenv(env[i]);
+		if (cwd && chdir(cwd) < 0)
+			_exit(127);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -142,6 +181,11 @@ int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
 	buf_terminate(&b);
 	*out = (char *)b.data;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int compiler_run_capture(char *const argv[], char **out, int timeout_ms)
+{
+	return run_capture(argv, NULL, NULL, out, timeout_ms);
 }
 
 /* First line of a command's output, or NULL. */
@@ -309,5 +353,141 @@ int compiler_identify(struct compiler_cache *cc, const char *path, const struct 
 	log_info("compiler %s: %s %s for %s", path,
 	         c->info.family == COMPILER_CLANG ? "clang" : "gcc", c->info.version,
 	         c->info.machine);
+	return 0;
+}
+
+/* ---- built-in include folders under a command's options ------------------ */
+
+static int push_dir(char ***dirs, size_t *n, const char *d)
+{
+	char **g = realloc(*dirs, (*n + 2) * sizeof(char *));
+
+	if (!g)
+		return -ENOMEM;
+	*dirs = g;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(g[i], d) == 0)
+			return 0;
+	if (!(g[*n] = strdup(d)))
+		return -ENOMEM;
+	(*n)++;
+	g[*n] = NULL;
+	return 0;
+}
+
+/*
+ * The folders of `-E -v`: first those it ignored as nonexistent (where they
+ * would go if created is not printed; first is where a new header there
+ * would surely be noticed), then the "#include <...>" list as printed.
+ */
+static int parse_builtins(char *out, char ***dirs, size_t *n)
+{
+	char *line, *save = NULL, **listed = NULL;
+	size_t n_listed = 0;
+	bool in_list = false;
+	int r = 0;
+
+	for (line = strtok_r(out, "\n", &save); line && r == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		static const char ignoring[] = "ignoring nonexistent directory \"";
+		char *p = line, *fw;
+
+		if (strncmp(line, ignoring, sizeof(ignoring) - 1) == 0) {
+			p = line + sizeof(ignoring) - 1;
+			if ((fw = strrchr(p, '"')))
+				*fw = '\0';
+			r = push_dir(dirs, n, p);
+			continue;
+		}
+		if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
+			in_list = true;
+			continue;
+		}
+		if (strncmp(line, "End of search list.", 19) == 0)
+			break;
+		if (!in_list)
+			continue;
+		while (*p == ' ')
+			p++;
+		if ((fw = strstr(p, " (framework directory)")))
+			*fw = '\0';
+		r = push_dir(&listed, &n_listed, p);
+	}
+	for (size_t i = 0; i < n_listed; i++) {
+		if (r == 0)
+			r = push_dir(dirs, n, listed[i]);
+		free(listed[i]);
+	}
+	free(listed);
+	return r;
+}
+
+int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info *ci,
+                          const char *lang, char *const *opts, size_t n_opts, char *const *env,
+                          const char *cwd, char *const **dirs, size_t *n)
+{
+	struct builtin_memo *m, **pp;
+	struct hasher *h = hasher_new();
+	struct digest key;
+	char **argv, *out = NULL;
+	size_t k = 0;
+	int r;
+
+	if (!h)
+		return -ENOMEM;
+	hasher_update_str(h, "builtin-dirs-v1");
+	hasher_update(h, ci->id.bytes, sizeof(ci->id.bytes));
+	hasher_update_str(h, ci->path);
+	hasher_update_str(h, lang);
+	hasher_update_str(h, cwd);
+	for (size_t i = 0; i < n_opts; i++)
+		hasher_update_str(h, opts[i]);
+	hasher_update_str(h, "\x01env");
+	for (size_t i = 0; env && env[i]; i++)
+		hasher_update_str(h, env[i]);
+	hasher_final(h, &key);
+	hasher_free(h);
+	for (pp = &cc->builtins; (m = *pp); pp = &m->next) {
+		if (digest_equal(&m->key, &key)) {
+			*dirs = m->dirs;
+			*n = m->n;
+			return 0;
+		}
+		if (!m->next && cc->n_builtins >= BUILTIN_MEMO_MAX) {
+			*pp = NULL; /* the oldest goes */
+			builtin_memo_free(m);
+			cc->n_builtins--;
+			break;
+		}
+	}
+	argv = calloc(n_opts + 7, sizeof(char *));
+	m = calloc(1, sizeof(*m));
+	if (!argv || !m) {
+		free(argv);
+		free(m);
+		return -ENOMEM;
+	}
+	argv[k++] = ci->path;
+	for (size_t i = 0; i < n_opts; i++)
+		argv[k++] = opts[i];
+	argv[k++] = "-x";
+	argv[k++] = (char *)lang;
+	argv[k++] = "-E";
+	argv[k++] = "-v";
+	argv[k++] = "-";
+	r = run_capture(argv, cwd, env, &out, IDENTIFY_TIMEOUT_MS);
+	free(argv);
+	r = r != 0 ? -EPROTO : parse_builtins(out, &m->dirs, &m->n);
+	free(out);
+	if (r < 0) {
+		builtin_memo_free(m);
+		return r;
+	}
+	m->key = key;
+	m->next = cc->builtins;
+	cc->builtins = m;
+	cc->n_builtins++;
+	*dirs = m->dirs;
+	*n = m->n;
 	return 0;
 }

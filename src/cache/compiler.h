@@ -42,6 +42,19 @@ int compiler_identify(struct compiler_cache *cc, const char *path,
                       const struct compiler_info **out);
 
 /*
+ * The compiler's own "#include <...>" folders for lang under opts (the
+ * options that can move them: --sysroot, -isysroot, -m32, -stdlib=,
+ * -nostdinc...) and env (NAME=VALUE strings: GCC_EXEC_PREFIX,
+ * COMPILER_PATH; the include path variables are never passed), run in cwd:
+ * first the folders it ignored because they do not exist, then those it
+ * searches, as it prints them. Asked once per distinct question (a run of
+ * `-E -v`), then answered from memory. The list is owned by cc.
+ */
+int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info *ci,
+                          const char *lang, char *const *opts, size_t n_opts, char *const *env,
+                          const char *cwd, char *const **dirs, size_t *n);
+
+/*
  * Run argv (argv[0] a path) with stdin on /dev/null, collecting stdout and
  * stderr into out (NUL-terminated, caller frees), killing it after
  * timeout_ms or once it has printed more than a MiB (-E2BIG). Returns the

@@ -6,7 +6,10 @@
  */
 #include "cscan.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include "buf.h"
 
 enum state { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHAR, HEADER_NAME };
 
@@ -202,4 +205,189 @@ bool cscan_time_macros_in_code(const char *p, size_t n)
 bool cscan_asm_includes_outside_comments(const char *p, size_t n)
 {
 	return scan(p, n, &asm_includes_wanted);
+}
+
+/* ---- include directives ------------------------------------------------- */
+
+/*
+ * Translation phases 2 and 3, just enough: line splices removed, every
+ * comment made one space, literals kept. A raw string literal is not
+ * followed (it may hide a comment opener): CSCAN_COMPUTED.
+ */
+static int strip_comments(const char *p, size_t n, struct buf *out, unsigned *flags)
+{
+	enum state s = CODE;
+	char c;
+
+	if (buf_reserve(out, n + 1) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t sp = splice_len(p, i, n);
+
+		if (sp) {
+			i += sp - 1;
+			continue;
+		}
+		c = p[i];
+		switch (s) {
+		case CODE:
+			if (c == '/' && i + 1 < n && (p[i + 1] == '/' || p[i + 1] == '*')) {
+				s = p[i + 1] == '/' ? LINE_COMMENT : BLOCK_COMMENT;
+				out->data[out->len++] = ' ';
+				i++;
+				continue;
+			}
+			if (c == '"' && i > 0 && p[i - 1] == 'R')
+				*flags |= CSCAN_COMPUTED;
+			if (c == '"')
+				s = STRING;
+			else if (c == '\'' && !(i > 0 && ident_char((unsigned char)p[i - 1])))
+				s = CHAR;
+			break;
+		case LINE_COMMENT:
+			if (c != '\n')
+				continue;
+			s = CODE;
+			break;
+		case BLOCK_COMMENT:
+			if (c == '*' && i + 1 < n && p[i + 1] == '/') {
+				s = CODE;
+				i++;
+			}
+			continue;
+		case STRING:
+		case CHAR:
+			if (c == '\\' && i + 1 < n && p[i + 1] != '\n') {
+				out->data[out->len++] = c;
+				c = p[++i];
+			} else if (c == (s == STRING ? '"' : '\'') || c == '\n') {
+				s = CODE;
+			}
+			break;
+		default:
+			break;
+		}
+		out->data[out->len++] = c;
+	}
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+static const char *skip_blanks(const char *q, const char *end)
+{
+	while (q < end && blank(*q))
+		q++;
+	return q;
+}
+
+/* A header name at q ("x" or <x>) up to end: appended with its form. */
+static int put_header_name(const char *q, const char *end, bool next, struct buf *out,
+                           unsigned *flags)
+{
+	char close, form;
+	const char *e;
+
+	q = skip_blanks(q, end);
+	if (q == end || (*q != '"' && *q != '<')) {
+		*flags |= CSCAN_COMPUTED;
+		return 0;
+	}
+	close = *q == '"' ? '"' : '>';
+	form = *q == '"' ? (next ? CSCAN_NEXT_QUOTE : CSCAN_QUOTE)
+	                 : (next ? CSCAN_NEXT_ANGLE : CSCAN_ANGLE);
+	e = memchr(q + 1, close, (size_t)(end - q - 1));
+	if (!e || e == q + 1) {
+		*flags |= CSCAN_COMPUTED;
+		return 0;
+	}
+	if (buf_append(out, &form, 1) < 0 || buf_append(out, q + 1, (size_t)(e - q - 1)) < 0 ||
+	    buf_append(out, "", 1) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static bool word_at(const char *q, const char *end, const char *w)
+{
+	size_t len = strlen(w);
+
+	return (size_t)(end - q) >= len && memcmp(q, w, len) == 0 &&
+	       ((size_t)(end - q) == len || !ident_char((unsigned char)q[len]));
+}
+
+/* A directive line (after the #): include-like directives and pragmas. */
+static int scan_directive(const char *q, const char *end, struct buf *out, unsigned *flags)
+{
+	static const char *const names[] = {"include_next", "include", "import"};
+
+	q = skip_blanks(q, end);
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (word_at(q, end, names[k]))
+			return put_header_name(q + strlen(names[k]), end, k == 0, out, flags);
+	if (word_at(q, end, "pragma")) {
+		const char *line = q;
+
+		if (memmem(line, (size_t)(end - line), "dependency", 10))
+			*flags |= CSCAN_PRAGMA_DEPENDENCY;
+		if (memmem(line, (size_t)(end - line), "system_header", 13))
+			*flags |= CSCAN_SYSTEM_HEADER;
+	}
+	return 0;
+}
+
+/* __has_include(...) and _Pragma("...") anywhere on a line. */
+static int scan_operators(const char *line, const char *end, struct buf *out, unsigned *flags)
+{
+	for (const char *q = line; q < end; q++) {
+		bool next;
+		size_t len;
+
+		if (*q != '_' || (q > line && ident_char((unsigned char)q[-1])))
+			continue;
+		if (word_at(q, end, "_Pragma")) {
+			if (memmem(q, (size_t)(end - q), "dependency", 10))
+				*flags |= CSCAN_PRAGMA_DEPENDENCY;
+			if (memmem(q, (size_t)(end - q), "system_header", 13))
+				*flags |= CSCAN_SYSTEM_HEADER;
+			continue;
+		}
+		next = word_at(q, end, "__has_include_next");
+		if (!next && !word_at(q, end, "__has_include"))
+			continue;
+		len = next ? strlen("__has_include_next") : strlen("__has_include");
+		q = skip_blanks(q + len, end);
+		if (q == end || *q != '(') {
+			*flags |= CSCAN_COMPUTED; /* defined(__has_include) and the like */
+			continue;
+		}
+		if (put_header_name(q + 1, end, next, out, flags) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int cscan_includes(const char *p, size_t n, struct buf *out)
+{
+	struct buf text = BUF_INIT;
+	unsigned flags = 0;
+	const char *q, *end;
+	int r;
+
+	/* Trigraphs would move splices and quotes: not followed. */
+	if (memmem(p, n, "??", 2))
+		flags |= CSCAN_COMPUTED;
+	r = strip_comments(p, n, &text, &flags);
+	for (q = (const char *)text.data, end = q + text.len; r == 0 && q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q)), *eol = nl ? nl : end;
+		const char *h = skip_blanks(q, eol);
+
+		if (h < eol && *h == '#')
+			r = scan_directive(h + 1, eol, out, &flags);
+		else if (eol - h >= 2 && h[0] == '%' && h[1] == ':')
+			r = scan_directive(h + 2, eol, out, &flags);
+		if (r == 0 && memmem(q, (size_t)(eol - q), "_", 1))
+			r = scan_operators(q, eol, out, &flags);
+		q = nl ? nl + 1 : end;
+	}
+	buf_free(&text);
+	return r < 0 ? r : (int)flags;
 }

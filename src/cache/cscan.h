@@ -31,4 +31,34 @@ bool cscan_time_macros_in_code(const char *p, size_t n);
  */
 bool cscan_asm_includes_outside_comments(const char *p, size_t n);
 
+/*
+ * The files a C text may ask the preprocessor for: every #include,
+ * #include_next and #import, and every __has_include(_next) operand, in
+ * every branch of every conditional (a superset of what one compile reads,
+ * which is what the shadow check needs: a spelling that was looked up and
+ * not found must stay unfound). Each is appended to out as one form byte
+ * and the name, NUL-terminated. What cannot be read as a literal name (an
+ * #include of a macro, a raw string that hides where comments are) sets
+ * CSCAN_COMPUTED: the caller must then assume any name.
+ */
+#define CSCAN_QUOTE      'q' /* #include "x" */
+#define CSCAN_ANGLE      'a' /* #include <x> */
+#define CSCAN_NEXT_QUOTE 'Q' /* #include_next "x" */
+#define CSCAN_NEXT_ANGLE 'A' /* #include_next <x> */
+
+enum cscan_include_flags {
+	CSCAN_COMPUTED = 1u << 0,
+	/* #pragma GCC dependency: the diagnostics depend on another file's
+	 * mtime, which no key can follow. */
+	CSCAN_PRAGMA_DEPENDENCY = 1u << 1,
+	/* #pragma GCC/clang system_header: the rest of the file is a system
+	 * header (for -MMD). */
+	CSCAN_SYSTEM_HEADER = 1u << 2,
+};
+
+struct buf;
+
+/* Returns the flags, or -ENOMEM. */
+int cscan_includes(const char *p, size_t n, struct buf *out);
+
 #endif

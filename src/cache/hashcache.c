@@ -1,5 +1,6 @@
 /* hashcache: stat-validated in-memory cache of file content digests. */
 #include "hashcache.h"
+#include "buf.h"
 #include "cscan.h"
 
 #include <errno.h>
@@ -22,7 +23,8 @@ struct entry {
 	dev_t dev;
 	ino_t ino;
 	int64_t hashed_at_ns;
-	struct file_digest fd;
+	struct file_digest fd; /* fd.includes points into includes */
+	struct buf includes;
 	char path[];
 };
 
@@ -30,6 +32,7 @@ struct hashcache {
 	struct entry **buckets;
 	size_t n_buckets, n_entries;
 	struct hashcache_stats stats;
+	struct buf scratch; /* the include list of the file being hashed */
 };
 
 static uint64_t path_hash(const char *p)
@@ -65,6 +68,7 @@ void hashcache_clear(struct hashcache *hc)
 
 		for (; e; e = next) {
 			next = e->next;
+			buf_free(&e->includes);
 			free(e);
 		}
 		hc->buckets[i] = NULL;
@@ -77,6 +81,7 @@ void hashcache_free(struct hashcache *hc)
 	if (!hc)
 		return;
 	hashcache_clear(hc);
+	buf_free(&hc->scratch);
 	free(hc->buckets);
 	free(hc);
 }
@@ -123,97 +128,124 @@ static bool has_time_macros(const void *p, size_t n)
 }
 
 /*
- * A substring search fired: look again, skipping comments (and, for the
- * time macros, literals): see cscan. Only for files up to SCAN_MAX, and only
- * when the bytes read again are the ones just hashed; otherwise the flags
- * stay set.
+ * Files up to SCAN_MAX are read whole, hashed and scanned in one pass over
+ * memory; a larger one is hashed in chunks and its include list is unknown
+ * (CSCAN_COMPUTED), its flags set.
  */
 #define SCAN_MAX (16u << 20)
-
-static void look_again(int fd, struct file_digest *out)
-{
-	struct stat st;
-	struct digest again;
-	char *text;
-	ssize_t got;
-
-	if (fstat(fd, &st) < 0 || st.st_size <= 0 || (uint64_t)st.st_size > SCAN_MAX)
-		return;
-	text = malloc((size_t)st.st_size);
-	if (!text)
-		return;
-	got = pread(fd, text, (size_t)st.st_size, 0);
-	if (got == st.st_size) {
-		digest_mem(text, (size_t)got, &again);
-		if (digest_equal(&again, &out->digest)) {
-			if (out->time_macros)
-				out->time_macros = cscan_time_macros_in_code(text, (size_t)got);
-			if (out->asm_includes)
-				out->asm_includes =
-				        cscan_asm_includes_outside_comments(text, (size_t)got);
-		}
-	}
-	free(text);
-}
 
 static int64_t ts_ns(struct timespec ts)
 {
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/*
- * Hash an open file whose stat we already have. read(), not mmap(): a file
- * truncated while we hash it must give a wrong digest (caught later by its
- * changed stat), never SIGBUS in the server.
- */
-static int hash_open_file(int fd, const struct stat *st, struct file_digest *out)
+/* Read the whole file (its size from st) into *text. -EAGAIN when it grew or
+ * shrank meanwhile: the caller then hashes what it reads in chunks. */
+static int read_whole(int fd, const struct stat *st, char **text, size_t *len)
 {
-	enum { CHUNK = 65536, CARRY = 15 }; /* CARRY: strlen("__TIMESTAMP__") + 2 */
-	static char buf[CARRY + CHUNK];
+	size_t n = (size_t)st->st_size, got = 0;
+	char *t = malloc(n + 1);
+
+	if (!t)
+		return -ENOMEM;
+	while (got <= n) {
+		ssize_t r = read(fd, t + got, n + 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = -errno;
+
+			free(t);
+			return e;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != n) {
+		free(t);
+		return -EAGAIN;
+	}
+	*text = t;
+	*len = n;
+	return 0;
+}
+
+/* The chunked fallback: digest only; every flag set. */
+static int hash_chunks(int fd, struct file_digest *out)
+{
+	enum { CHUNK = 65536 };
+	static char buf[CHUNK];
 	struct hasher *h = hasher_new();
-	size_t carry = 0;
 	int r = 0;
 
 	if (!h)
 		return -ENOMEM;
-	out->size = (uint64_t)st->st_size;
-	out->mtime_ns = ts_ns(st->st_mtim);
-	out->ctime_ns = ts_ns(st->st_ctim);
-	out->time_macros = false;
-	out->asm_includes = false;
-	for (;;) {
-		ssize_t n = read(fd, buf + carry, CHUNK);
-		size_t have, keep;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		r = -errno;
+	while (r == 0) {
+		ssize_t n = read(fd, buf, CHUNK);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			r = -errno;
+		if (n <= 0)
 			break;
-		}
-		if (n == 0)
-			break;
-		hasher_update(h, buf + carry, (size_t)n);
-		have = carry + (size_t)n;
-		/* The tail of the last chunk is scanned again, so a macro name split
-		 * across two reads is still seen. */
-		if (!out->time_macros)
-			out->time_macros = has_time_macros(buf, have);
-		if (!out->asm_includes)
-			out->asm_includes = has_asm_includes(buf, have);
-		keep = have < CARRY ? have : CARRY;
-		memmove(buf, buf + have - keep, keep);
-		carry = keep;
+		hasher_update(h, buf, (size_t)n);
 	}
 	if (r == 0)
 		hasher_final(h, &out->digest);
 	hasher_free(h);
-	if (r == 0 && (out->time_macros || out->asm_includes))
-		look_again(fd, out);
+	out->time_macros = out->asm_includes = true;
+	out->include_flags = CSCAN_COMPUTED;
 	return r;
 }
 
-static int open_and_hash(const char *path, struct stat *st, struct file_digest *out)
+/*
+ * Hash an open file whose stat we already have, and scan what it includes.
+ * read(), not mmap(): a file truncated while we hash it must give a wrong
+ * digest (caught later by its changed stat), never SIGBUS in the server.
+ * The substring searches are cheap; cscan looks again only when they fire.
+ */
+static int hash_open_file(int fd, const struct stat *st, struct file_digest *out,
+                          struct buf *includes)
+{
+	char *text = NULL;
+	size_t n = 0;
+	int r;
+
+	out->size = (uint64_t)st->st_size;
+	out->mtime_ns = ts_ns(st->st_mtim);
+	out->ctime_ns = ts_ns(st->st_ctim);
+	out->time_macros = out->asm_includes = false;
+	out->includes = NULL;
+	out->includes_len = 0;
+	out->include_flags = 0;
+	r = (uint64_t)st->st_size > SCAN_MAX ? -EFBIG : read_whole(fd, st, &text, &n);
+	if (r == -EFBIG || r == -EAGAIN)
+		return hash_chunks(fd, out);
+	if (r < 0)
+		return r;
+	digest_mem(text, n, &out->digest);
+	if (has_time_macros(text, n))
+		out->time_macros = cscan_time_macros_in_code(text, n);
+	if (has_asm_includes(text, n))
+		out->asm_includes = cscan_asm_includes_outside_comments(text, n);
+	if (includes) {
+		r = cscan_includes(text, n, includes);
+		if (r >= 0) {
+			out->include_flags = (unsigned)r;
+			r = 0;
+		}
+	}
+	free(text);
+	return r;
+}
+
+static int open_and_hash(const char *path, struct stat *st, struct file_digest *out,
+                         struct buf *includes)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
 	 * refuses it); regular files ignore the flag. */
@@ -228,7 +260,7 @@ static int open_and_hash(const char *path, struct stat *st, struct file_digest *
 	} else if (!S_ISREG(st->st_mode)) {
 		r = -EINVAL;
 	} else {
-		r = hash_open_file(fd, st, out);
+		r = hash_open_file(fd, st, out, includes);
 	}
 	close(fd);
 	return r;
@@ -238,7 +270,7 @@ int hashcache_hash_file(const char *path, struct file_digest *out)
 {
 	struct stat st;
 
-	return open_and_hash(path, &st, out);
+	return open_and_hash(path, &st, out, NULL);
 }
 
 int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out)
@@ -271,7 +303,8 @@ int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *ou
 	/* Timestamp first: a change after this instant must look racy. */
 	clock_gettime(CLOCK_REALTIME, &now);
 	hc->stats.rehashes++;
-	r = open_and_hash(path, &st, out);
+	buf_reset(&hc->scratch);
+	r = open_and_hash(path, &st, out, &hc->scratch);
 	if (r < 0)
 		return r;
 	if (!e) {
@@ -282,9 +315,15 @@ int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *ou
 		slot = &hc->buckets[h & (hc->n_buckets - 1)];
 		len = strlen(path);
 		e = malloc(sizeof(*e) + len + 1);
-		if (!e)
-			return 0; /* the digest is right; we just don't remember it */
+		if (!e) {
+			/* The digest is right; we just don't remember it. The
+			 * include list stays in the scratch buffer. */
+			out->includes = (const char *)hc->scratch.data;
+			out->includes_len = hc->scratch.len;
+			return 0;
+		}
 		memcpy(e->path, path, len + 1);
+		e->includes = (struct buf)BUF_INIT;
 		e->key_hash = h;
 		e->next = *slot;
 		*slot = e;
@@ -293,6 +332,12 @@ int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *ou
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	e->hashed_at_ns = ts_ns(now);
+	/* The entry keeps the list; the scratch buffer is reused. */
+	buf_free(&e->includes);
+	e->includes = hc->scratch;
+	hc->scratch = (struct buf)BUF_INIT;
+	out->includes = (const char *)e->includes.data;
+	out->includes_len = e->includes.len;
 	e->fd = *out;
 	return 0;
 }

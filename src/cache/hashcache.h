@@ -26,6 +26,14 @@ struct file_digest {
 	/* The content uses .incbin or .include outside comments (see cscan.h):
 	 * the assembler reads files no depfile lists. */
 	bool asm_includes;
+	/*
+	 * What the content asks the preprocessor for (see cscan_includes):
+	 * form byte + name + NUL, repeated. Owned by the hashcache and valid
+	 * until the next hashcache call; NULL from hashcache_hash_file.
+	 */
+	const char *includes;
+	size_t includes_len;
+	unsigned include_flags; /* enum cscan_include_flags */
 };
 
 int hashcache_new(struct hashcache **out);

@@ -15,7 +15,7 @@
 #include "hash.h"
 
 /* Bump when the layout of any database changes; older indexes are refused. */
-#define INDEX_FORMAT_VERSION 1
+#define INDEX_FORMAT_VERSION 2 /* 2: manifests record the include search (format 5) */
 /* Opens in a row without a clean close after which the index is treated as
  * damaged (a server crash-looping on it). SIGKILL alone does not damage
  * LMDB, so this is generous. */

@@ -1,10 +1,9 @@
 /*
  * manifest: what a direct key maps to: up to MANIFEST_MAX_ENTRIES include
  * sets, each naming a result. An entry matches when every recorded file still
- * has its digest AND no new header has appeared earlier in the include search
- * path than one it recorded (the "shadowing" check: each entry watches the
- * folders where such a header would land, by ctime, and looks for the exact
- * names only when a folder changed).
+ * has its digest AND every name the compile may have asked the preprocessor
+ * for still finds what it found when the entry was stored (see incpath: the
+ * search folders and a 16-byte summary of what they held).
  */
 #ifndef ZCCACHE_MANIFEST_H
 #define ZCCACHE_MANIFEST_H
@@ -14,50 +13,36 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "dircache.h"
 #include "hash.h"
 #include "hashcache.h"
+#include "incpath.h"
 
 #define MANIFEST_MAX_ENTRIES 16
-
-/* ctime_ns of a watched folder that does not exist / must always be checked. */
-#define MANIFEST_DIR_ABSENT (-1)
-#define MANIFEST_DIR_RACY   (-2)
 
 struct manifest_file {
 	char *path; /* as the depfile spelled it: relative to the compile's cwd or absolute */
 	struct digest digest;
-};
-
-struct manifest_watch {
-	char *dir; /* as the command spelled it: absolute, or relative to the cwd */
-	/* The folder's ctime, not its mtime: both move when an entry is added,
-	 * but an mtime can be put back (touch -d, tar, rsync -t) and a ctime
-	 * cannot. */
-	int64_t ctime_ns;
-	/* Which folder was recorded: a file that predates the entry is known to
-	 * be unused only in that very folder, not in another checkout's. */
-	uint64_t dev, ino;
-	char **names; /* files that must not appear in dir */
-	size_t n_names;
+	/* Read by the preprocessor (its includes are followed), not only by
+	 * the assembler (.incbin data). */
+	bool preprocessed;
 };
 
 struct manifest_entry {
 	struct digest result;
 	struct manifest_file *files;
 	size_t n_files;
-	struct manifest_watch *watch;
-	size_t n_watch;
-	/*
-	 * Quote includes look first in the including header's own folder. Those
-	 * folders (qwatch, names unused) are checked against every spelling of a
-	 * project header (qnames): a cross product kept as two lists.
-	 */
-	struct manifest_watch *qwatch;
-	size_t n_qwatch;
-	char **qnames;
-	size_t n_qnames;
-	/* When the entry was recorded: a candidate file older than this existed
-	 * and was not used, so it does not shadow anything. */
+	struct incpath search;
+	/* Names asked for by the command line (-include, -imacros: searched
+	 * from the cwd first), in cscan_includes' format. */
+	char *forced;
+	size_t forced_len;
+	/* For a file whose includes cscan cannot read (an #include of a macro):
+	 * every name by which a file of the closure can be found. */
+	char *any;
+	size_t any_len;
+	struct incpath_summary found;
+	/* When the compile started (coarse clock). */
 	int64_t since_ns;
 };
 
@@ -76,26 +61,27 @@ void manifest_entry_free(struct manifest_entry *e);
 int manifest_add(struct manifest *m, struct manifest_entry *e);
 
 /*
- * The first entry that still matches, relative paths taken from cwd. Returns
- * its index, or -ENOENT. On no match, *changed (when not NULL) names the first
- * file that differed in the newest entry, for `zccachectl explain`; it points
- * into m.
+ * The first entry that still matches for the compile of source (as the
+ * command spelled it) in cwd. Returns its index, or -ENOENT. On no match,
+ * *changed (when not NULL) names the first file that differed in the newest
+ * entry, or "the include search path" when only what the search finds
+ * changed, for `zccachectl explain`; it points into m or is static. Call
+ * dircache_next_round() before.
  */
-int manifest_match(struct manifest *m, struct hashcache *hc, const char *cwd, const char **changed);
+int manifest_match(struct manifest *m, struct hashcache *hc, struct dircache *dc, const char *cwd,
+                   const char *source, const char **changed);
 
 /*
- * Fill e's watches for e->files. search: the include search folders in the
- * order the compiler tries them (absolute, canonical), spelled[j] the same
- * folder as the command names it (kept in the entry); watched[j] says whether
- * a new file in search[j] is looked for (the compiler's built-in folders are
- * not: there #include_next legitimately skips existing files, and only a
- * package install changes them). since_ns: when the compile started. A
- * candidate that existed before it and is not in the closure was not used and
- * is ignored; one created since makes the include unexplainable: -EEXIST
- * (conflict names it), and the entry must not be stored. Or -ENOMEM.
+ * Record in e->found what the search (e->search, e->files, e->forced set)
+ * finds now, after a compile of source that started at since_ns. A name
+ * found in a folder changed since then is checked: if it was created
+ * since, the compile may have seen the folder without it, the include is
+ * unexplained: -EEXIST (conflict names it); the entry must not be stored.
+ * A .gch where a header is looked for: -EXDEV (gcc may have used it).
+ * Or -ENOMEM, or -errno when a folder could not be read.
  */
-int manifest_build_watch(struct manifest_entry *e, const char *cwd, char *const *search,
-                         char *const *spelled, const bool *watched, size_t n_search,
-                         int64_t since_ns, char *conflict, size_t conflict_len);
+int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
+                           const char *cwd, const char *source, int64_t since_ns, char *conflict,
+                           size_t conflict_len);
 
 #endif

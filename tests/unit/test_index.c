@@ -182,7 +182,7 @@ static void test_format_version_mismatch_refused(void **state)
 {
 	struct fixture *f = *state;
 	struct index *idx;
-	uint8_t v2[8] = {2};
+	uint8_t v2[8] = {INDEX_FORMAT_VERSION + 1};
 	char foreign[400];
 
 	assert_int_equal(index_open(f->dir, NULL, &idx), 0);

@@ -1,0 +1,65 @@
+/*
+ * dircache: what the folders on an include search path contain, held in
+ * memory, so that "would this name be found in that folder?" costs a lookup
+ * in memory rather than a stat per (folder, name) pair.
+ *
+ * A folder's listing is read once (getdents) and trusted while the folder's
+ * (dev, ino, ctime) stay the same: creating, removing or renaming an entry
+ * moves the folder's ctime, and a ctime cannot be put back. A folder is
+ * stat'ed again at most once per round (one lookup or one store). A listing
+ * read within a clock tick of the folder's last change is not trusted next
+ * round (a second change in that tick would not move the ctime) and is read
+ * again. Names that are symlinks (or of unknown type) are stat'ed on every
+ * probe: their target can change without their folder changing.
+ */
+#ifndef ZCCACHE_DIRCACHE_H
+#define ZCCACHE_DIRCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dircache;
+
+int dircache_new(struct dircache **out);
+void dircache_free(struct dircache *dc);
+
+/* Start a round: every folder is checked again on its next probe. Memory is
+ * released here (only here) when the cache has grown past its bound. */
+void dircache_next_round(struct dircache *dc);
+
+enum dircache_probe_bits {
+	DIRCACHE_FILE = 1u << 0, /* dir/name exists and is not a folder: open() finds it */
+	DIRCACHE_GCH = 1u << 1,  /* dir/name.gch exists (gcc would try it first) */
+};
+
+struct dircache_probe {
+	unsigned bits;
+	/* The ctime of the folder that holds the last component, or
+	 * DIRCACHE_NO_FOLDER when a folder on the way does not exist. */
+	int64_t folder_ctime_ns;
+};
+
+#define DIRCACHE_NO_FOLDER INT64_MIN
+
+/*
+ * What the compiler finds at dir/name: dir absolute (as given, not made
+ * canonical: a symlink swapped on the way must be seen), name relative and
+ * possibly with folders ("sys/x.h", "../x.h"). Returns 0, or -errno when a
+ * folder could not be read (the caller must then treat the answer as
+ * changed). Cost: at most one stat per folder on the way per round, a
+ * getdents pass for a folder that changed, and a stat for a name that is a
+ * symlink.
+ */
+int dircache_probe(struct dircache *dc, const char *dir, const char *name,
+                   struct dircache_probe *out);
+
+/* Coarse-clock margin for a ctime read now: a change this close to now may
+ * be followed by another that leaves the ctime unchanged. */
+int64_t dircache_racy_margin_ns(int64_t ctime_ns);
+
+struct dircache_stats {
+	uint64_t folders, listings, stats;
+};
+void dircache_get_stats(const struct dircache *dc, struct dircache_stats *out);
+
+#endif

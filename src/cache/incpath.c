@@ -1,0 +1,194 @@
+/* incpath: include search chains and the summary of what they find. */
+#include "incpath.h"
+#include "cscan.h"
+#include "hash.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void incpath_free(struct incpath *ip)
+{
+	for (size_t i = 0; i < ip->n_dirs; i++)
+		free(ip->dirs[i]);
+	free(ip->dirs);
+	memset(ip, 0, sizeof(*ip));
+}
+
+static int add_dir(struct incpath *ip, const char *d, size_t len)
+{
+	char **g = realloc(ip->dirs, (ip->n_dirs + 2) * sizeof(char *));
+
+	if (!g)
+		return -ENOMEM;
+	ip->dirs = g;
+	g[ip->n_dirs] = len == 0 ? strdup(".") : strndup(d, len);
+	if (!g[ip->n_dirs])
+		return -ENOMEM;
+	ip->n_dirs++;
+	g[ip->n_dirs] = NULL;
+	return 0;
+}
+
+static int add_list(struct incpath *ip, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (add_dir(ip, v[i], strlen(v[i])) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int add_path_var(struct incpath *ip, const char *var, size_t *count)
+{
+	const char *p = var;
+
+	if (!var || !*var)
+		return 0;
+	for (;;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+
+		if (add_dir(ip, p, len) < 0)
+			return -ENOMEM;
+		if (count)
+			(*count)++;
+		if (!colon)
+			return 0;
+		p = colon + 1;
+	}
+}
+
+/*
+ * gcc's order: -iquote (for "..." only), then -I, CPATH (as if -I, after
+ * them), -isystem, C_INCLUDE_PATH & co (as if -isystem, after them), the
+ * built-in folders, -idirafter. Duplicates are kept: the compiler drops
+ * some, and a folder searched twice in the walk only adds probes.
+ */
+int incpath_build(const struct incpath_spec *s, struct incpath *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = add_list(out, s->quote, s->n_quote);
+	out->n_quote = s->n_quote;
+	if (r == 0)
+		r = add_list(out, s->user, s->n_user);
+	out->n_user = s->n_user;
+	if (r == 0)
+		r = add_path_var(out, s->cpath, &out->n_user);
+	if (r == 0)
+		r = add_list(out, s->system, s->n_system);
+	if (r == 0)
+		r = add_path_var(out, s->lang_path, NULL);
+	if (r == 0)
+		r = add_list(out, s->builtin, s->n_builtin);
+	if (r == 0)
+		r = add_list(out, s->after, s->n_after);
+	if (r < 0)
+		incpath_free(out);
+	return r;
+}
+
+int incpath_walk_begin(struct incpath_walk *w, const struct incpath *ip, struct dircache *dc,
+                       const char *cwd)
+{
+	char p[PATH_MAX];
+
+	memset(w, 0, sizeof(*w));
+	w->ip = ip;
+	w->dc = dc;
+	w->cwd = cwd;
+	w->abs = calloc(ip->n_dirs + 1, sizeof(char *));
+	if (!w->abs)
+		return -ENOMEM;
+	for (size_t i = 0; i < ip->n_dirs; i++) {
+		/* A folder too long to name is probed as such: it never exists. */
+		if (paths_join(p, sizeof(p), cwd, ip->dirs[i]) < 0)
+			snprintf(p, sizeof(p), "/nonexistent-too-long");
+		if (!(w->abs[i] = strdup(p))) {
+			incpath_walk_end(w);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void incpath_walk_end(struct incpath_walk *w)
+{
+	if (w->abs)
+		for (size_t i = 0; i < w->ip->n_dirs; i++)
+			free(w->abs[i]);
+	free(w->abs);
+	w->abs = NULL;
+}
+
+/* One probe: what dir/name holds now, folded into the summary. tag names
+ * the folder as stored (stable across lookups in the same cwd). */
+static int probe(struct incpath_walk *w, const char *dir, const char *tag, const char *name)
+{
+	struct dircache_probe p;
+	struct digest d;
+	char buf[PATH_MAX * 2 + 2];
+	size_t tl = strlen(tag), nl = strlen(name);
+	uint64_t h;
+	int r;
+
+	w->summary.probes++;
+	r = dircache_probe(w->dc, dir, name, &p);
+	if (r < 0)
+		return r;
+	if (!p.bits)
+		return 0;
+	if (tl + nl + 3 > sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, tag, tl + 1);
+	memcpy(buf + tl + 1, name, nl + 1);
+	buf[tl + nl + 2] = (char)p.bits;
+	digest_mem(buf, tl + nl + 3, &d);
+	memcpy(&h, d.bytes, sizeof(h));
+	w->summary.sum += h;
+	return w->found ? w->found(w->ctx, dir, name, &p) : 0;
+}
+
+int incpath_walk_names(struct incpath_walk *w, const char *includer, const char *names, size_t len)
+{
+	char own[PATH_MAX], own_abs[PATH_MAX];
+	const char *end = names + len;
+	const struct incpath *ip = w->ip;
+	int r = 0;
+
+	/* The includer's own folder, searched first by "..." */
+	if (!includer) {
+		snprintf(own, sizeof(own), ".");
+	} else {
+		const char *slash = strrchr(includer, '/');
+
+		if (!slash)
+			snprintf(own, sizeof(own), ".");
+		else if (slash == includer)
+			snprintf(own, sizeof(own), "/");
+		else
+			snprintf(own, sizeof(own), "%.*s", (int)(slash - includer), includer);
+	}
+	if (paths_join(own_abs, sizeof(own_abs), w->cwd, own) < 0)
+		return -ENAMETOOLONG;
+	for (const char *p = names; p < end && r == 0; p += strlen(p) + 1) {
+		char form = *p;
+		const char *name = p + 1;
+		bool quote = form == CSCAN_QUOTE || form == CSCAN_NEXT_QUOTE;
+
+		if (name[0] == '/') {
+			r = probe(w, "/", "/", name);
+			continue;
+		}
+		if (quote)
+			r = probe(w, own_abs, own, name);
+		for (size_t i = quote ? 0 : ip->n_quote; i < ip->n_dirs && r == 0; i++)
+			r = probe(w, w->abs[i], ip->dirs[i], name);
+	}
+	return r;
+}
