@@ -265,9 +265,10 @@ static int validate(struct dircache *dc, struct folder *f)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &now);
 	dc->stats.stats++;
-	if (stat(f->path, &st) < 0 && errno != ENOENT && errno != ENOTDIR)
-		return -errno;
-	if (errno == ENOENT || errno == ENOTDIR || !S_ISDIR(st.st_mode)) {
+	r = stat(f->path, &st) < 0 ? -errno : 0;
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+		return r;
+	if (r < 0 || !S_ISDIR(st.st_mode)) {
 		f->exists = false;
 		f->round = dc->round;
 		listing_free(f);

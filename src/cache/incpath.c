@@ -138,6 +138,7 @@ static int probe(struct incpath_walk *w, const char *dir, const char *tag, const
 	int r;
 
 	w->summary.probes++;
+
 	r = dircache_probe(w->dc, dir, name, &p);
 	if (r < 0)
 		return r;
