@@ -20,6 +20,7 @@
 
 #include "args.h"
 #include "compiler.h"
+#include "cscan.h"
 #include "depfile.h"
 #include "dircache.h"
 #include "hashcache.h"
@@ -28,8 +29,10 @@
 #include "log.h"
 #include "manifest.h"
 #include "paths.h"
+#include "programs.h"
 #include "search.h"
 #include "store.h"
+#include "sysheaders.h"
 
 #define RESULT_FORMAT 2
 /* A compile is remembered this long waiting for its store request. */
@@ -46,6 +49,7 @@ struct pending {
 	const struct compiler_info *ci;
 	char *cwd;
 	char *tmp_depfile; /* ours, when the build asked for none */
+	char *as_depfile;  /* the assembler's own (see assembler_reports) */
 	int64_t started_ns;
 	struct digest source;
 	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */
@@ -319,6 +323,10 @@ fail:
 
 static void pending_free(struct pending *p)
 {
+	if (p->as_depfile) {
+		unlink(p->as_depfile);
+		free(p->as_depfile);
+	}
 	if (p->tmp_depfile) {
 		unlink(p->tmp_depfile);
 		free(p->tmp_depfile);
@@ -557,14 +565,21 @@ static enum compiler_lang lang_of(const struct compile_args *a)
 	return strstr(a->language ? a->language : "", "c++") ? COMPILER_LANG_CXX : COMPILER_LANG_C;
 }
 
-/* -MMD leaves out what the compiler calls system headers. */
-static int filter_mmd(const struct compile_args *a, const struct compiler_info *ci,
-                      struct depfile *deps)
+/*
+ * -MMD leaves out what the compiler calls system headers: decided by the
+ * route each file was found by (sysheaders), and by folder where no route
+ * is known. deps is the full -MD list of the compile; search its include
+ * search (NULL: by folder alone).
+ */
+static int filter_mmd(struct cache *c, const struct compile_args *a, const struct compiler_info *ci,
+                      const struct incpath *search, const char *cwd, struct depfile *deps)
 {
 	const char *sys[256], *user[256];
 	struct depfile_search s = {.system_dirs = sys, .user_dirs = user};
 	enum compiler_lang l = lang_of(a);
+	signed char *verdict = NULL;
 	size_t pos = 0;
+	int r;
 
 	for (size_t i = 0; i < ci->n_sysdirs[l] && s.n_system < 256; i++)
 		sys[s.n_system++] = ci->sysdirs[l][i];
@@ -580,12 +595,26 @@ static int filter_mmd(const struct compile_args *a, const struct compiler_info *
 	}
 	s.forced = (const char *const *)a->forced_includes;
 	s.n_forced = a->n_forced_includes;
-	return depfile_filter_system(deps, &s);
+	if (search) {
+		verdict = malloc(deps->n_prereqs + 1);
+		if (!verdict)
+			return -ENOMEM;
+		r = sysheaders_classify(deps, search, a->forced_includes, a->n_forced_includes,
+		                        c->hc, cwd, verdict);
+		if (r < 0) {
+			free(verdict);
+			return r;
+		}
+		s.verdict = verdict;
+	}
+	r = depfile_filter_system(deps, &s);
+	free(verdict);
+	return r;
 }
 
-/* Render the depfile this command asked for, from the full prerequisite list. */
-static int render_depfile(const struct compile_args *a, const struct compiler_info *ci,
-                          struct depfile *deps, struct buf *out)
+/* Render the depfile this command asked for from a list that is already
+ * the one it wants (filtered for -MMD when stored). */
+static int render_depfile(const struct compile_args *a, struct depfile *deps, struct buf *out)
 {
 	struct depfile_render_opts o = {
 	        .style = style_of(a),
@@ -594,11 +623,8 @@ static int render_depfile(const struct compile_args *a, const struct compiler_in
 	        .target_quoted = a->dep_target_quoted,
 	        .phony = a->depfile_phony,
 	};
-	int r = 0;
 
-	if (a->depfile_mmd)
-		r = filter_mmd(a, ci, deps);
-	return r < 0 ? r : depfile_render(deps, &o, out);
+	return depfile_render(deps, &o, out);
 }
 
 /*
@@ -784,10 +810,42 @@ static bool preprocessed_language(const char *lang)
 
 /* The argv to run on a miss: the expanded command, adjusted so the compile
  * itself tells us its include closure and prints what the user would see. */
-static int build_run_argv(const struct compile_args *a, const char *tmp_depfile, bool color,
-                          char ***out)
+/* Does the command already ask the assembler for its dependency file? Then
+ * it is the build's, not ours to add. */
+static bool asks_assembler_deps(const struct compile_args *a)
 {
-	char **v = calloc(a->argc + 6, sizeof(char *));
+	for (size_t i = 1; i < a->argc; i++)
+		if ((strncmp(a->argv[i], "-Wa,", 4) == 0 && strstr(a->argv[i], "--MD")) ||
+		    (strcmp(a->argv[i], "-Xassembler") == 0 && i + 1 < a->argc &&
+		     strncmp(a->argv[i + 1], "--MD", 4) == 0))
+			return true;
+	return false;
+}
+
+/*
+ * GNU as names every file it read (.incbin, .include, however they were
+ * spelled) in its own dependency file: gcc's compiles to an object run it.
+ * clang's integrated assembler cannot say; there a file that may use them
+ * is not cached.
+ */
+static bool assembler_reports(const struct compile_args *a)
+{
+	return a->family == COMPILER_GCC && a->output_kind == OUTPUT_OBJECT &&
+	       !asks_assembler_deps(a);
+}
+
+/* Files the assembler may read that nobody will report make it uncacheable. */
+static bool unreported_asm_includes(const struct compile_args *a, const struct file_digest *fd)
+{
+	if (assembler_reports(a))
+		return false;
+	return a->family == COMPILER_GCC ? fd->asm_includes : fd->asm_includes_maybe;
+}
+
+static int build_run_argv(const struct compile_args *a, const char *tmp_depfile,
+                          const char *as_depfile, bool color, char ***out)
+{
+	char **v = calloc(a->argc + 7, sizeof(char *));
 	size_t n = 0;
 
 	if (!v)
@@ -813,6 +871,8 @@ static int build_run_argv(const struct compile_args *a, const char *tmp_depfile,
 		    !(v[n++] = strdup(tmp_depfile)))
 			goto nomem;
 	}
+	if (as_depfile && asprintf(&v[n++], "-Wa,--MD,%s", as_depfile) < 0)
+		goto nomem;
 	if (color && a->color == COLOR_AUTO) {
 		v[n] = strdup(a->family == COMPILER_CLANG ? "-fcolor-diagnostics"
 		                                          : "-fdiagnostics-color=always");
@@ -894,7 +954,7 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 		if ((deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
 			deps.n_prereqs++;
 	deps.source_index = r->source_index;
-	ret = render_depfile(a, ci, &deps, &text);
+	ret = render_depfile(a, &deps, &text);
 	if (ret == 0) {
 		path = abs_join(cwd, a->depfile);
 		ret = path ? write_output(path, text.data, text.len, mode) : -ENOMEM;
@@ -932,7 +992,6 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		buf_free(&blob);
 		return ret;
 	}
-	dircache_next_round(c->dc);
 	idx = manifest_match(&m, c->hc, c->dc, req->cwd, a->source, &changed);
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",
@@ -1005,6 +1064,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	struct compile_args a = {0};
 	struct pending *p = NULL;
 	struct incpath search = {0};
+	struct digest programs;
 	struct key_inputs ki;
 	char *srcpath;
 	bool color;
@@ -1042,11 +1102,11 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		set_run(d, "source_unreadable");
 		goto uncacheable;
 	}
-	if (src.time_macros && !epoch_pins(req, ci)) {
+	if (src.timestamp_macro || (src.time_macros && !epoch_pins(req, ci))) {
 		set_run(d, "time_macros");
 		goto uncacheable;
 	}
-	if (src.asm_includes) {
+	if (unreported_asm_includes(&a, &src)) {
 		set_run(d, "assembler_include");
 		goto uncacheable;
 	}
@@ -1064,6 +1124,16 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 			extra[i].digest = fd.digest;
 		free(ep);
 	}
+	/* One round of folder checks per lookup: the programs' PATH and the
+	 * include search share it. */
+	dircache_next_round(c->dc);
+	r = programs_digest(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, c->hc, c->dc,
+	                    &programs);
+	if (r < 0) {
+		log_errno(LOG_LEVEL_INFO, r, "cannot name the programs %s runs", req->compiler);
+		set_run(d, "driver_program_unknown");
+		goto uncacheable;
+	}
 	for (size_t i = 0; i < key_n_env_vars; i++)
 		env[i] = req_env(req, key_env_vars[i]);
 	color = color_wanted(&a, req);
@@ -1077,6 +1147,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	        .cpu = a.march_native ? cpu_description(c) : NULL,
 	        .extra = extra,
 	        .n_extra = a.n_extra_inputs,
+	        .programs = &programs,
 	};
 	key_direct(&ki, &d->key);
 
@@ -1113,7 +1184,12 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		p->tmp_depfile = NULL;
 		goto nomem;
 	}
-	if (build_run_argv(&a, p->tmp_depfile, color, &d->run_argv) < 0)
+	if (assembler_reports(&a) &&
+	    asprintf(&p->as_depfile, "%s/%s.as.d", c->tmp_dir, p->token) < 0) {
+		p->as_depfile = NULL;
+		goto nomem;
+	}
+	if (build_run_argv(&a, p->tmp_depfile, p->as_depfile, color, &d->run_argv) < 0)
 		goto nomem;
 	p->cwd = strdup(req->cwd);
 	if (!p->cwd)
@@ -1141,6 +1217,7 @@ nomem:
 	incpath_free(&search);
 	if (p) {
 		free(p->tmp_depfile);
+		free(p->as_depfile);
 		free(p->cwd);
 		free(p);
 	}
@@ -1248,10 +1325,12 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		/* Changed while the compiler ran: which version did it read? */
 		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
 			return "modified_during_compile";
-		if (fd.time_macros && !p->date_epoch)
+		if (fd.timestamp_macro || (fd.time_macros && !p->date_epoch))
 			return "time_macros";
-		if (fd.asm_includes)
+		if (unreported_asm_includes(&p->args, &fd))
 			return "assembler_include";
+		if (fd.include_flags & CSCAN_PRAGMA_DEPENDENCY)
+			return "pragma_dependency";
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
 				return "modified_during_compile";
@@ -1266,8 +1345,67 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 	return NULL;
 }
 
+/* A temporary file of gcc's (/tmp/ccXXXXXX.s), gone by now. */
+static bool is_gcc_temp(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t len;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	return strncmp(base, "cc", 2) == 0 && len > 4 && strcmp(base + len - 2, ".s") == 0 &&
+	       access(path, F_OK) < 0;
+}
+
+/* What the assembler read besides its input (.incbin data, .include files):
+ * part of the closure, followed for content only. */
+static const char *add_assembler_inputs(struct cache *c, struct pending *p,
+                                        const struct depfile *deps, struct manifest_entry *e)
+{
+	struct depfile as = {0};
+	const char *skip = NULL;
+	struct manifest_file *grown;
+
+	if (depfile_read(p->as_depfile, &as) < 0)
+		return "depfile_unreadable";
+	grown = realloc(e->files, (e->n_files + as.n_prereqs + 1) * sizeof(*e->files));
+	if (!grown) {
+		depfile_free(&as);
+		return "error";
+	}
+	e->files = grown;
+	for (size_t i = 0; i < as.n_prereqs && !skip; i++) {
+		const char *f = as.prereqs[i];
+		struct file_digest fd;
+		bool known =
+		        deps->n_prereqs > 0 && strcmp(f, deps->prereqs[deps->source_index]) == 0;
+		char *path;
+		int r;
+
+		for (size_t k = 0; k < e->n_files && !known; k++)
+			known = strcmp(e->files[k].path, f) == 0;
+		if (known || strcmp(f, p->args.source) == 0 || is_gcc_temp(f))
+			continue;
+		path = abs_join(p->cwd, f);
+		r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
+		free(path);
+		if (r < 0)
+			skip = "missing_include";
+		else if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
+			skip = "modified_during_compile";
+		else if (!(e->files[e->n_files].path = strdup(f)))
+			skip = "error";
+		else {
+			e->files[e->n_files].preprocessed = false;
+			e->files[e->n_files++].digest = fd.digest;
+		}
+	}
+	depfile_free(&as);
+	return skip;
+}
+
 /* -MMD ran as -MD: put the depfile the user asked for in place. */
-static int filter_user_mmd(struct pending *p)
+static int filter_user_mmd(struct cache *c, struct pending *p)
 {
 	struct depfile copy = {0};
 	struct buf text = BUF_INIT;
@@ -1279,7 +1417,9 @@ static int filter_user_mmd(struct pending *p)
 	user = abs_join(p->cwd, p->args.depfile);
 	r = user ? depfile_read(user, &copy) : -ENOMEM;
 	if (r == 0)
-		r = render_depfile(&p->args, p->ci, &copy, &text);
+		r = filter_mmd(c, &p->args, p->ci, &p->search, p->cwd, &copy);
+	if (r == 0)
+		r = render_depfile(&p->args, &copy, &text);
 	if (r == 0)
 		r = write_output(user, text.data, text.len, 0666 & ~p->umask);
 	free(user);
@@ -1310,7 +1450,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		return -ENOENT;
 	}
 	if (exit_code != 0) {
-		filter_user_mmd(p); /* gcc and clang leave it behind on errors */
+		filter_user_mmd(c, p); /* gcc and clang leave it behind on errors */
 		stat_add(c, "compile_failed", 1);
 		*why = "compile_failed";
 		pending_free(p);
@@ -1350,11 +1490,13 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		deps.n_prereqs = 1;
 	}
 	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
-	if (filter_user_mmd(p) < 0) {
+	if (filter_user_mmd(c, p) < 0) {
 		skip = "depfile_unreadable";
 		goto not_stored;
 	}
 	skip = check_closure(c, p, &deps, &e);
+	if (!skip && p->as_depfile)
+		skip = add_assembler_inputs(c, p, &deps, &e);
 	if (skip)
 		goto not_stored;
 	e.search = p->search;
@@ -1396,6 +1538,11 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		                        : "error.store_write",
 		         1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
+		skip = "error";
+		goto not_stored;
+	}
+	/* The result keeps the list this command's depfile shows. */
+	if (p->args.depfile_mmd && filter_mmd(c, &p->args, p->ci, &e.search, p->cwd, &deps) < 0) {
 		skip = "error";
 		goto not_stored;
 	}

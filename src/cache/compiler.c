@@ -37,6 +37,9 @@ struct cached {
 struct builtin_memo {
 	struct builtin_memo *next;
 	struct digest key;
+	int status;  /* the exit status */
+	char *text;  /* what it printed */
+	bool parsed; /* dirs, n hold the folders of text */
 	char **dirs;
 	size_t n;
 };
@@ -69,6 +72,7 @@ static void info_free(struct compiler_info *ci)
 
 static void builtin_memo_free(struct builtin_memo *m)
 {
+	free(m->text);
 	for (size_t i = 0; i < m->n; i++)
 		free(m->dirs[i]);
 	free(m->dirs);
@@ -422,37 +426,42 @@ static int parse_builtins(char *out, char ***dirs, size_t *n)
 	return r;
 }
 
-int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info *ci,
-                          const char *lang, char *const *opts, size_t n_opts, char *const *env,
-                          const char *cwd, char *const **dirs, size_t *n)
+/*
+ * The memo entry for one question put to the compiler (opts, then argv
+ * tail, under env in cwd), asking it when it is new. NULL on failure.
+ */
+static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler_info *ci,
+                                char *const *opts, size_t n_opts, char *const *tail,
+                                char *const *env, const char *cwd)
 {
 	struct builtin_memo *m, **pp;
 	struct hasher *h = hasher_new();
 	struct digest key;
 	char **argv, *out = NULL;
-	size_t k = 0;
+	size_t k = 0, n_tail = 0;
 	int r;
 
 	if (!h)
-		return -ENOMEM;
-	hasher_update_str(h, "builtin-dirs-v1");
+		return NULL;
+	while (tail[n_tail])
+		n_tail++;
+	hasher_update_str(h, "ask-v1");
 	hasher_update(h, ci->id.bytes, sizeof(ci->id.bytes));
 	hasher_update_str(h, ci->path);
-	hasher_update_str(h, lang);
-	hasher_update_str(h, cwd);
+	hasher_update_str(h, cwd ? cwd : "");
 	for (size_t i = 0; i < n_opts; i++)
 		hasher_update_str(h, opts[i]);
+	hasher_update_str(h, "\x01tail");
+	for (size_t i = 0; i < n_tail; i++)
+		hasher_update_str(h, tail[i]);
 	hasher_update_str(h, "\x01env");
 	for (size_t i = 0; env && env[i]; i++)
 		hasher_update_str(h, env[i]);
 	hasher_final(h, &key);
 	hasher_free(h);
 	for (pp = &cc->builtins; (m = *pp); pp = &m->next) {
-		if (digest_equal(&m->key, &key)) {
-			*dirs = m->dirs;
-			*n = m->n;
-			return 0;
-		}
+		if (digest_equal(&m->key, &key))
+			return m;
 		if (!m->next && cc->n_builtins >= BUILTIN_MEMO_MAX) {
 			*pp = NULL; /* the oldest goes */
 			builtin_memo_free(m);
@@ -460,34 +469,75 @@ int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info 
 			break;
 		}
 	}
-	argv = calloc(n_opts + 7, sizeof(char *));
+	argv = calloc(n_opts + n_tail + 2, sizeof(char *));
 	m = calloc(1, sizeof(*m));
 	if (!argv || !m) {
 		free(argv);
 		free(m);
-		return -ENOMEM;
+		return NULL;
 	}
 	argv[k++] = ci->path;
 	for (size_t i = 0; i < n_opts; i++)
 		argv[k++] = opts[i];
-	argv[k++] = "-x";
-	argv[k++] = (char *)lang;
-	argv[k++] = "-E";
-	argv[k++] = "-v";
-	argv[k++] = "-";
+	for (size_t i = 0; i < n_tail; i++)
+		argv[k++] = tail[i];
 	r = run_capture(argv, cwd, env, &out, IDENTIFY_TIMEOUT_MS);
 	free(argv);
-	r = r != 0 ? -EPROTO : parse_builtins(out, &m->dirs, &m->n);
-	free(out);
 	if (r < 0) {
-		builtin_memo_free(m);
-		return r;
+		free(out);
+		free(m);
+		return NULL;
 	}
+	m->status = r;
+	m->text = out;
 	m->key = key;
 	m->next = cc->builtins;
 	cc->builtins = m;
 	cc->n_builtins++;
+	return m;
+}
+
+int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info *ci,
+                          const char *lang, char *const *opts, size_t n_opts, char *const *env,
+                          const char *cwd, char *const **dirs, size_t *n)
+{
+	char *tail[] = {"-x", (char *)lang, "-E", "-v", "-", NULL};
+	struct builtin_memo *m = ask(cc, ci, opts, n_opts, tail, env, cwd);
+	char *copy;
+
+	if (!m)
+		return -ENOMEM;
+	if (m->status != 0 || !m->text)
+		return -EPROTO;
+	if (!m->parsed) {
+		/* parse_builtins cuts its input into lines: a copy. */
+		copy = strdup(m->text);
+		if (!copy || parse_builtins(copy, &m->dirs, &m->n) < 0) {
+			free(copy);
+			return -ENOMEM;
+		}
+		free(copy);
+		m->parsed = true;
+	}
 	*dirs = m->dirs;
 	*n = m->n;
+	return 0;
+}
+
+int compiler_prog_name(struct compiler_cache *cc, const struct compiler_info *ci, const char *prog,
+                       char *const *env, const char **out)
+{
+	char arg[64], *tail[] = {arg, NULL}, *nl;
+	struct builtin_memo *m;
+
+	snprintf(arg, sizeof(arg), "-print-prog-name=%s", prog);
+	m = ask(cc, ci, NULL, 0, tail, env, NULL);
+	if (!m)
+		return -ENOMEM;
+	if (m->status != 0 || !m->text || !m->text[0])
+		return -EPROTO;
+	if ((nl = strchr(m->text, '\n')))
+		*nl = '\0';
+	*out = m->text;
 	return 0;
 }

@@ -55,6 +55,14 @@ int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info 
                           const char *cwd, char *const **dirs, size_t *n);
 
 /*
+ * What `-print-prog-name=prog` prints under env (as above): an absolute
+ * path, or the bare name when the driver would search PATH. Asked once per
+ * (compiler, prog, env). *out is owned by cc.
+ */
+int compiler_prog_name(struct compiler_cache *cc, const struct compiler_info *ci, const char *prog,
+                       char *const *env, const char **out);
+
+/*
  * Run argv (argv[0] a path) with stdin on /dev/null, collecting stdout and
  * stderr into out (NUL-terminated, caller frees), killing it after
  * timeout_ms or once it has printed more than a MiB (-E2BIG). Returns the

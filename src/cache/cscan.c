@@ -13,6 +13,10 @@
 
 enum state { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHAR, HEADER_NAME };
 
+static int strip_comments(const char *p, size_t n, struct buf *out, unsigned *flags);
+static const char *skip_blanks(const char *q, const char *end);
+static bool word_at(const char *q, const char *end, const char *w);
+
 /* What a scan looks for, and where. Every name starts with the same byte
  * (a cheap first test). */
 struct wanted {
@@ -24,6 +28,8 @@ struct wanted {
 
 static const char *const time_macros[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
 static const struct wanted time_macros_wanted = {time_macros, 3, true, false};
+static const char *const timestamp[] = {"__TIMESTAMP__"};
+static const struct wanted timestamp_wanted = {timestamp, 1, true, false};
 
 /* In asm("...") the directives sit in string literals, or in code that a
  * macro stringifies: only comments are skipped. */
@@ -205,6 +211,39 @@ bool cscan_time_macros_in_code(const char *p, size_t n)
 bool cscan_asm_includes_outside_comments(const char *p, size_t n)
 {
 	return scan(p, n, &asm_includes_wanted);
+}
+
+bool cscan_timestamp_in_code(const char *p, size_t n)
+{
+	return scan(p, n, &timestamp_wanted);
+}
+
+static const char *const asm_keywords[] = {"asm", "__asm", "__asm__"};
+static const struct wanted asm_keywords_wanted = {asm_keywords, 3, true, false};
+
+/* A string literal of the comment-free text ends with the start of a
+ * directive: ".incbin" or ".include" cut between two literals. */
+static bool literal_ends_with_directive_start(const char *t, size_t n)
+{
+	static const char *const directives[] = {".incbin", ".include"};
+
+	for (size_t i = 0; i < n; i++) {
+		size_t end;
+
+		if (t[i] != '"' || (i > 0 && t[i - 1] == '\\'))
+			continue;
+		end = i;
+		/* t[i] closes or opens a literal; look at the text before it. */
+		for (size_t k = 0; k < 2; k++) {
+			size_t dl = strlen(directives[k]);
+
+			for (size_t len = 1; len < dl && len <= end; len++)
+				if (memcmp(t + end - len, directives[k], len) == 0 &&
+				    (len == dl || t[end - len - 1] != '\\'))
+					return true;
+		}
+	}
+	return false;
 }
 
 /* ---- include directives ------------------------------------------------- */
@@ -390,4 +429,44 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 	}
 	buf_free(&text);
 	return r < 0 ? r : (int)flags;
+}
+
+/* ".inc" anywhere in the comment-free text but in the names of #include
+ * lines ("x.inc" files are common and harmless). */
+static bool inc_outside_include_lines(const char *t, size_t n)
+{
+	const char *q = t, *end = t + n;
+
+	while (q < end) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q)), *eol = nl ? nl : end;
+		const char *h = skip_blanks(q, eol);
+		bool include_line = false;
+
+		if (h < eol && *h == '#') {
+			h = skip_blanks(h + 1, eol);
+			include_line = word_at(h, eol, "include") ||
+			               word_at(h, eol, "include_next") || word_at(h, eol, "import");
+		}
+		if (!include_line && memmem(q, (size_t)(eol - q), ".inc", 4))
+			return true;
+		q = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+bool cscan_asm_includes_maybe(const char *p, size_t n)
+{
+	struct buf text = BUF_INIT;
+	unsigned flags = 0;
+	bool maybe;
+
+	if (!memmem(p, n, ".inc", 4) && !memmem(p, n, "asm", 3))
+		return false;
+	if (strip_comments(p, n, &text, &flags) < 0)
+		return true;
+	maybe = inc_outside_include_lines((const char *)text.data, text.len) ||
+	        (scan(p, n, &asm_keywords_wanted) &&
+	         literal_ends_with_directive_start((const char *)text.data, text.len));
+	buf_free(&text);
+	return maybe;
 }

@@ -23,6 +23,10 @@
 
 bool cscan_time_macros_in_code(const char *p, size_t n);
 
+/* __TIMESTAMP__ alone: it is the including file's mtime, which
+ * SOURCE_DATE_EPOCH does not pin. */
+bool cscan_timestamp_in_code(const char *p, size_t n);
+
 /*
  * The assembler directives .incbin and .include outside comments. In C they
  * live in asm() string literals, so literals count here; only comments
@@ -30,6 +34,15 @@ bool cscan_time_macros_in_code(const char *p, size_t n);
  * scanner does not follow: it counts.
  */
 bool cscan_asm_includes_outside_comments(const char *p, size_t n);
+
+/*
+ * The same question for a compiler whose assembler cannot say what it read
+ * (clang's integrated one): a directive may be spelled across adjacent
+ * literals (".inc" "bin") or built by a macro. Answers yes for ".inc"
+ * anywhere outside comments, and, in a file with an asm statement, for a
+ * literal that ends with the start of either directive (".in", ".").
+ */
+bool cscan_asm_includes_maybe(const char *p, size_t n);
 
 /*
  * The files a C text may ask the preprocessor for: every #include,

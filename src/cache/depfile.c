@@ -839,7 +839,10 @@ int depfile_filter_system(struct depfile *deps, const struct depfile_search *s)
 	for (size_t i = 0; i < deps->n_prereqs; i++) {
 		char *p = deps->prereqs[i];
 
-		if (i != source && is_system_header(p, s)) {
+		bool sys = s->verdict && s->verdict[i] >= 0 ? s->verdict[i] == 1
+		                                            : is_system_header(p, s);
+
+		if (i != source && sys) {
 			free(p);
 			continue;
 		}

@@ -84,6 +84,10 @@ struct depfile_search {
 	size_t n_user;
 	const char *const *forced;
 	size_t n_forced;
+	/* Per prereq, when known from the routes (see sysheaders): 1 a system
+	 * header, 0 not, -1 unknown (decided by folder as above). NULL: all
+	 * unknown. */
+	const signed char *verdict;
 };
 
 /*

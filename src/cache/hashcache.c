@@ -199,6 +199,7 @@ static int hash_chunks(int fd, struct file_digest *out)
 		hasher_final(h, &out->digest);
 	hasher_free(h);
 	out->time_macros = out->asm_includes = true;
+	out->timestamp_macro = out->asm_includes_maybe = true;
 	out->include_flags = CSCAN_COMPUTED;
 	return r;
 }
@@ -220,6 +221,7 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	out->mtime_ns = ts_ns(st->st_mtim);
 	out->ctime_ns = ts_ns(st->st_ctim);
 	out->time_macros = out->asm_includes = false;
+	out->timestamp_macro = out->asm_includes_maybe = false;
 	out->includes = NULL;
 	out->includes_len = 0;
 	out->include_flags = 0;
@@ -229,10 +231,14 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	if (r < 0)
 		return r;
 	digest_mem(text, n, &out->digest);
-	if (has_time_macros(text, n))
+	if (has_time_macros(text, n)) {
 		out->time_macros = cscan_time_macros_in_code(text, n);
+		out->timestamp_macro = out->time_macros && memmem(text, n, "__TIMESTAMP__", 13) &&
+		                       cscan_timestamp_in_code(text, n);
+	}
 	if (has_asm_includes(text, n))
 		out->asm_includes = cscan_asm_includes_outside_comments(text, n);
+	out->asm_includes_maybe = out->asm_includes || cscan_asm_includes_maybe(text, n);
 	if (includes) {
 		r = cscan_includes(text, n, includes);
 		if (r >= 0) {

@@ -23,9 +23,13 @@ struct file_digest {
 	/* The content uses __DATE__, __TIME__ or __TIMESTAMP__ outside
 	 * comments and literals, or may (see cscan.h). */
 	bool time_macros;
+	bool timestamp_macro; /* __TIMESTAMP__ in code: never pinned */
 	/* The content uses .incbin or .include outside comments (see cscan.h):
 	 * the assembler reads files no depfile lists. */
 	bool asm_includes;
+	/* Or may, spelled in ways only an assembler that reports what it read
+	 * would see (cscan_asm_includes_maybe). */
+	bool asm_includes_maybe;
 	/*
 	 * What the content asks the preprocessor for (see cscan_includes):
 	 * form byte + name + NUL, repeated. Owned by the hashcache and valid

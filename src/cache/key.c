@@ -22,6 +22,15 @@ const char *const key_env_vars[] = {
         "LANG",
         "LANGUAGE",
         "GCC_COLORS",
+        "GCC_URLS",
+        "TERM_URLS",
+        /* gcc 12: fix-it hints in machine-readable form on stderr */
+        "GCC_EXTRA_DIAGNOSTIC_OUTPUT",
+        /* the width diagnostics are cut to on a terminal: COLUMNS, else
+         * the terminal's own (the launcher sends it under this name) */
+        "COLUMNS",
+        "ZCCACHE_TTY_COLUMNS",
+        "OBJCPLUS_INCLUDE_PATH",
 };
 const size_t key_n_env_vars = sizeof(key_env_vars) / sizeof(key_env_vars[0]);
 
@@ -65,7 +74,7 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 		memset(out, 0xff, sizeof(*out));
 		return;
 	}
-	hasher_update_str(h, "zccache-direct-v1");
+	hasher_update_str(h, "zccache-direct-v2");
 	hasher_update(h, in->compiler_id->bytes, sizeof(in->compiler_id->bytes));
 	hasher_update_u64(h, (uint64_t)a->family);
 	hasher_update_str(h, a->language ? a->language : "");
@@ -105,6 +114,9 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 			hasher_update(h, in->extra[i].digest.bytes,
 			              sizeof(in->extra[i].digest.bytes));
 	}
+	put_bool(h, in->programs != NULL);
+	if (in->programs)
+		hasher_update(h, in->programs->bytes, sizeof(in->programs->bytes));
 	hasher_final(h, out);
 	hasher_free(h);
 }

@@ -36,6 +36,8 @@ struct key_inputs {
 	/* The compile's cwd: a prefix map from exactly it is keyed as "<cwd>",
 	 * so two checkouts whose outputs the map makes identical share. */
 	const char *cwd;
+	/* The helper programs the driver runs (see programs.h), or NULL. */
+	const struct digest *programs;
 };
 
 void key_direct(const struct key_inputs *in, struct digest *out);

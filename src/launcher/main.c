@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ static const char *const output_env[] = {
         "C_INCLUDE_PATH",
         "CPLUS_INCLUDE_PATH",
         "OBJC_INCLUDE_PATH",
+        "OBJCPLUS_INCLUDE_PATH",
         "SOURCE_DATE_EPOCH",
         "LANG",
         "LC_ALL",
@@ -48,7 +50,33 @@ static const char *const output_env[] = {
         "CCC_OVERRIDE_OPTIONS",
         "TERM",
         "NO_COLOR",
+        "GCC_URLS",
+        "TERM_URLS",
+        "GCC_EXTRA_DIAGNOSTIC_OUTPUT",
+        "COLUMNS",
+        /* where the driver finds the assembler (not part of the key: the
+         * server keys the program it finds) */
+        "PATH",
 };
+
+/*
+ * On a terminal, gcc cuts diagnostics to the width of its stdin's terminal
+ * and clang to its stderr's (when COLUMNS is unset): the server keys both.
+ */
+static void add_tty_columns(json_t *env)
+{
+	struct winsize in = {0}, err = {0};
+	char v[32];
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &in) < 0)
+		in.ws_col = 0;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &err) < 0)
+		err.ws_col = 0;
+	snprintf(v, sizeof(v), "%u/%u", (unsigned)in.ws_col, (unsigned)err.ws_col);
+	json_object_set_new(env, "ZCCACHE_TTY_COLUMNS", json_string(v));
+}
 
 static void usage(FILE *f)
 {
@@ -124,6 +152,7 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 		if (v)
 			json_object_set_new(env, output_env[i], json_string(v));
 	}
+	add_tty_columns(env);
 	json_object_set_new(req, "argv", argv);
 	json_object_set_new(req, "compiler", json_string(compiler));
 	json_object_set_new(req, "cwd", json_string(cwd));

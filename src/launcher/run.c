@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +43,40 @@ void run_write_all(int fd, const void *p, size_t n)
 	}
 }
 
+/*
+ * The compiler's stderr: a pipe, or, when ours is a terminal, a pseudo
+ * terminal of the same width in raw mode (bytes pass unchanged). Compilers
+ * cut diagnostics to the terminal's width and colour them only on a
+ * terminal: through a pipe a miss would print other bytes than the bare
+ * compiler. errp[0] is read, errp[1] given to the compiler.
+ */
+static int stderr_channel(int errp[2])
+{
+	struct winsize ws;
+	struct termios t;
+	int master, slave;
+	char *name;
+
+	if (!isatty(STDERR_FILENO))
+		return pipe2(errp, O_CLOEXEC) < 0 ? -errno : 0;
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+	    !(name = ptsname(master)) || (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		if (master >= 0)
+			close(master);
+		return pipe2(errp, O_CLOEXEC) < 0 ? -errno : 0;
+	}
+	if (tcgetattr(slave, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(slave, TCSANOW, &t);
+	}
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(slave, TIOCSWINSZ, &ws);
+	errp[0] = master;
+	errp[1] = slave;
+	return 0;
+}
+
 int run_captured(const char *compiler, char **argv, struct run_result *res)
 {
 	int outp[2], errp[2], status, r;
@@ -52,8 +88,7 @@ int run_captured(const char *compiler, char **argv, struct run_result *res)
 	memset(res, 0, sizeof(*res));
 	if (pipe2(outp, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		r = -errno;
+	if ((r = stderr_channel(errp)) < 0) {
 		close(outp[0]);
 		close(outp[1]);
 		return r;
@@ -102,6 +137,7 @@ int run_captured(const char *compiler, char **argv, struct run_result *res)
 			n = read(fds[i].fd, chunk, sizeof(chunk));
 			if (n < 0 && errno == EINTR)
 				continue;
+			/* A pseudo terminal whose other side is closed: EIO, the end. */
 			if (n <= 0) {
 				close(fds[i].fd);
 				fds[i].fd = -1;

@@ -596,7 +596,7 @@ static void test_filter_matches_mmd_golden(void **state)
 {
 	const char *sys[] = {"/usr/include", "./sys/"};
 	const char *user[] = {"inc"};
-	struct depfile_search s = {sys, 2, user, 1, NULL, 0};
+	struct depfile_search s = {sys, 2, user, 1, NULL, 0, NULL};
 
 	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
 		const struct golden *g = &goldens[i];
@@ -619,7 +619,7 @@ static void test_filter_longest_dir_wins(void **state)
 	const char *sys[] = {"/usr/include", "/r/share", "both", "."};
 	const char *user[] = {"/usr/include/glib-2.0/", "both", "./inc"};
 	const char *forced[] = {"./sysdir/forced.h"};
-	struct depfile_search s = {sys, 4, user, 3, forced, 1};
+	struct depfile_search s = {sys, 4, user, 3, forced, 1, NULL};
 	struct depfile d;
 
 	parse_ok("a.o: /r/share/asan_ignorelist.txt a.c /usr/include/stdio.h "
@@ -896,7 +896,8 @@ static void check_live_mmd(const char *cc, enum depfile_style style)
 	}
 	{
 		const char *forced[] = {"sys/forced.h"};
-		struct depfile_search s = {(const char *const *)sys, n_sys, user, 2, forced, 1};
+		struct depfile_search s = {
+		        (const char *const *)sys, n_sys, user, 2, forced, 1, NULL};
 		const char *targets[] = {"m.o"};
 		const bool quoted[] = {true};
 		struct depfile_render_opts o = {style, targets, 1, quoted, true};

@@ -17,7 +17,7 @@
 #include "hash.h"
 #include "key.h"
 
-#define MAX_ENV   16
+#define MAX_ENV   32
 #define MAX_EXTRA 4
 
 /* Everything key_direct depends on, as a request would supply it. */
@@ -32,6 +32,8 @@ struct key_case {
 	/* Per extra input the classifier names: present, and its content. */
 	bool extra_present[MAX_EXTRA];
 	const char *extra_content[MAX_EXTRA];
+	/* What the helper programs the driver runs hash to (NULL: none known). */
+	const char *programs;
 };
 
 #define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -66,7 +68,7 @@ static void key_of(const struct key_case *c, struct digest *out)
 {
 	struct compile_args a = {0};
 	struct key_extra_input extra[MAX_EXTRA];
-	struct digest compiler_id, source;
+	struct digest compiler_id, source, programs;
 	struct key_inputs in;
 
 	assert_true(key_n_env_vars <= MAX_ENV);
@@ -96,6 +98,10 @@ static void key_of(const struct key_case *c, struct digest *out)
 	        .n_extra = a.n_extra_inputs,
 	        .cwd = c->cwd,
 	};
+	if (c->programs) {
+		digest_mem(c->programs, strlen(c->programs), &programs);
+		in.programs = &programs;
+	}
 	key_direct(&in, out);
 	compile_args_free(&a);
 }
@@ -254,6 +260,17 @@ static void test_extra_input_changes_key(void **state)
 	assert_other_key(&x, &content, "extra input content");
 	assert_other_key(&x, &absent, "extra input present vs absent");
 	assert_other_key(&x, &renamed, "extra input path");
+}
+
+static void test_programs_change_key(void **state)
+{
+	struct key_case x = base_case(ARGV("gcc", "-c", "a.c"));
+	struct key_case as1 = x, as2 = x;
+
+	as1.programs = "cc1 /usr/lib/gcc/cc1 as /usr/bin/as v1";
+	as2.programs = "cc1 /usr/lib/gcc/cc1 as /home/me/bin/as v2";
+	assert_other_key(&as1, &as2, "another assembler first in PATH");
+	assert_other_key(&x, &as1, "programs known vs not");
 }
 
 static void test_driver_language_changes_key(void **state)
@@ -459,6 +476,7 @@ int main(void)
 	        cmocka_unit_test(test_cwd_mapped_away_does_not_change_key),
 	        cmocka_unit_test(test_cwd_mapped_away_same_checkout_same_key),
 	        cmocka_unit_test(test_result_key),
+	        cmocka_unit_test(test_programs_change_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,150 @@
+/* programs: the driver's helper programs and their identity. */
+#include "programs.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* gcc's compiler proper for a language; NULL where the driver runs none
+ * (plain assembler). */
+static const char *gcc_proper(const char *lang)
+{
+	if (!lang || strcmp(lang, "assembler") == 0)
+		return NULL;
+	if (strncmp(lang, "objective-c++", 13) == 0)
+		return "cc1objplus";
+	if (strncmp(lang, "objective-c", 11) == 0)
+		return "cc1obj";
+	if (strncmp(lang, "c++", 3) == 0)
+		return "cc1plus";
+	return "cc1";
+}
+
+static bool has_arg(const struct compile_args *a, const char *arg)
+{
+	for (size_t i = 1; i < a->argc; i++)
+		if (strcmp(a->argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The first executable name in the colon-separated folders of var (an
+ * empty element is the cwd), as execvp would pick it. 0 with *found set,
+ * 0 with *found false when none, or -errno.
+ */
+static int search_path_var(struct dircache *dc, const char *cwd, const char *var, const char *name,
+                           char *out, size_t n, bool *found)
+{
+	const char *p = var;
+
+	*found = false;
+	while (p && *p) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		char dir[PATH_MAX], rel[PATH_MAX];
+		struct dircache_probe pr;
+		int r;
+
+		snprintf(rel, sizeof(rel), "%.*s", (int)len, len ? p : ".");
+		if (paths_join(dir, sizeof(dir), cwd, rel) == 0) {
+			r = dircache_probe(dc, dir, name, &pr);
+			if (r < 0)
+				return r;
+			if ((pr.bits & DIRCACHE_FILE) && paths_join(out, n, dir, name) == 0 &&
+			    access(out, X_OK) == 0) {
+				*found = true;
+				return 0;
+			}
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return 0;
+}
+
+/* Fold program prog (as the driver names it) into h. */
+static int add_program(struct compiler_cache *cc, const struct compiler_info *ci, const char *prog,
+                       char *const *env, const char *cwd,
+                       const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                       struct hashcache *hc, struct dircache *dc, struct hasher *h)
+{
+	char path[PATH_MAX];
+	const char *where;
+	struct file_digest fd;
+	bool found = false;
+	int r = compiler_prog_name(cc, ci, prog, env, &where);
+
+	if (r < 0)
+		return r;
+	if (where[0] == '/') {
+		snprintf(path, sizeof(path), "%s", where);
+	} else {
+		/* Not in the driver's own folders: COMPILER_PATH, then PATH. */
+		r = search_path_var(dc, cwd, getenv(env_ctx, "COMPILER_PATH"), where, path,
+		                    sizeof(path), &found);
+		if (r == 0 && !found)
+			r = search_path_var(dc, cwd, getenv(env_ctx, "PATH"), where, path,
+			                    sizeof(path), &found);
+		if (r < 0)
+			return r;
+		if (!found)
+			return -ENOENT;
+	}
+	r = hashcache_get(hc, path, &fd);
+	if (r < 0)
+		return r;
+	hasher_update_str(h, prog);
+	hasher_update_str(h, path);
+	hasher_update(h, fd.digest.bytes, sizeof(fd.digest.bytes));
+	return 0;
+}
+
+int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
+                    const struct compile_args *a, const char *cwd,
+                    const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                    struct hashcache *hc, struct dircache *dc, struct digest *out)
+{
+	static const char *const probe_env[] = {"GCC_EXEC_PREFIX", "COMPILER_PATH"};
+	const char *progs[2] = {NULL, NULL};
+	char *env[3] = {NULL, NULL, NULL};
+	struct hasher *h;
+	size_t k = 0;
+	int r = 0;
+
+	if (ci->family == COMPILER_GCC) {
+		progs[0] = gcc_proper(a->language);
+		if (a->output_kind == OUTPUT_OBJECT)
+			progs[1] = "as";
+	} else if (a->output_kind == OUTPUT_OBJECT &&
+	           (has_arg(a, "-no-integrated-as") || has_arg(a, "-fno-integrated-as"))) {
+		progs[1] = "as";
+	}
+	h = hasher_new();
+	if (!h)
+		return -ENOMEM;
+	hasher_update_str(h, "programs-v1");
+	for (size_t i = 0; i < 2 && r == 0; i++) {
+		const char *v = getenv(env_ctx, probe_env[i]);
+
+		if (v && asprintf(&env[k++], "%s=%s", probe_env[i], v) < 0) {
+			env[--k] = NULL;
+			r = -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < 2 && r == 0; i++)
+		if (progs[i])
+			r = add_program(cc, ci, progs[i], env, cwd, getenv, env_ctx, hc, dc, h);
+	if (r == 0)
+		hasher_final(h, out);
+	hasher_free(h);
+	for (size_t i = 0; i < k; i++)
+		free(env[i]);
+	return r;
+}
