@@ -729,6 +729,28 @@ static void test_computed_include_watches_any_name(void **state)
 	manifest_free(&m);
 }
 
+/* The same through a header that is a symlink (a build's symlink forest):
+ * the name it is found by is watched, not its target's. */
+static void test_computed_include_watches_a_symlinked_header_by_its_name(void **state)
+{
+	static const char *const files[] = {"inc2/m.h"};
+	struct fixture *f = *state;
+	struct manifest m = {0};
+	struct manifest_entry e;
+	const char *changed;
+
+	assert_int_equal(mkdir(in_root(f, "real"), 0755), 0);
+	write_file(f, "src/main.c", "#define HDR <m.h>\n#include HDR\n");
+	write_file(f, "real/m.h", "#define M 1\n");
+	assert_int_equal(symlink("../real/m.h", in_root(f, "inc2/m.h")), 0);
+	e = entry_of(f, "r", files, N(files));
+	record(f, &m, &e, compile_starts());
+	assert_int_equal(match(f, &m, &changed), 0);
+	write_file(f, "inc1/m.h", "#define M 2\n");
+	assert_int_equal(match(f, &m, &changed), -ENOENT);
+	manifest_free(&m);
+}
+
 /* Without an unreadable include, no any list: the fallback costs files
  * times folders and is built only when needed. */
 static void test_literal_includes_need_no_any(void **state)
@@ -769,6 +791,7 @@ int main(void)
 	        T(test_name_created_during_compile_is_a_conflict),
 	        T(test_gch_beside_a_name_is_refused),
 	        T(test_computed_include_watches_any_name),
+	        T(test_computed_include_watches_a_symlinked_header_by_its_name),
 	        T(test_literal_includes_need_no_any),
 	};
 
