@@ -127,7 +127,7 @@ struct fixture {
 	struct incpath ip;
 };
 
-static const char *const chain_dirs[] = {"src", "q", "i1", "i2", "sys"};
+static const char chain_dirs[][4] = {"src", "q", "i1", "i2", "sys"};
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
