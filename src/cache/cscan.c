@@ -415,6 +415,12 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 	if (memmem(p, n, "??", 2))
 		flags |= CSCAN_COMPUTED;
 	r = strip_comments(p, n, &text, &flags);
+	/* text.data is set once strip_comments succeeds; saying so keeps
+	 * gcc's -Wnonnull quiet under -fsanitize=undefined */
+	if (r < 0 || !text.data) {
+		buf_free(&text);
+		return r < 0 ? r : (int)flags;
+	}
 	for (q = (const char *)text.data, end = q + text.len; r == 0 && q < end;) {
 		const char *nl = memchr(q, '\n', (size_t)(end - q)), *eol = nl ? nl : end;
 		const char *h = skip_blanks(q, eol);

@@ -451,11 +451,45 @@ static void folder_of(const char *path, char *out, size_t n)
 		snprintf(out, n, "%.*s", (int)(slash - path), path);
 }
 
+/* dir joined to cwd, and made canonical when it exists. */
+static int add_spelled_and_real(struct names *dirs, const char *cwd, const char *dir)
+{
+	char p[PATH_MAX], real[PATH_MAX];
+	int r;
+
+	if (paths_join(p, sizeof(p), cwd, dir) < 0)
+		return 0;
+	r = names_add(dirs, p);
+	if (r == 0 && realpath(p, real) && strcmp(real, p) != 0)
+		r = names_add(dirs, real);
+	return r;
+}
+
+/* path's name relative to dir, when path lies under it. */
+static int add_if_under(struct names *rels, const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (len == 1 && dir[0] == '/')
+		return path[0] == '/' ? names_add(rels, path + 1) : 0;
+	if (strncmp(path, dir, len) == 0 && path[len] == '/')
+		return names_add(rels, path + len + 1);
+	return 0;
+}
+
 /*
  * e->any: every name by which a closure file can be found from a search
- * folder or from the folder of a file cscan could not read, both made
- * canonical, as quote includes. Only built when such a file exists: it is
- * the files-times-folders fallback the scan otherwise avoids.
+ * folder or from the folder of a file cscan could not read, as quote
+ * includes. Only built when such a file exists: it is the
+ * files-times-folders fallback the scan otherwise avoids.
+ *
+ * Files and folders are compared both as spelled (joined to the cwd) and
+ * made canonical. As spelled is what the compiler searched: a header that
+ * is a symlink (a build's symlink forest) canonicalizes to its target,
+ * outside every search folder, and its name would go unwatched. Canonical
+ * catches a folder reached through a symlink.
  */
 static int build_any(struct manifest_entry *e, struct hashcache *hc, const char *cwd,
                      const char *source)
@@ -466,8 +500,7 @@ static int build_any(struct manifest_entry *e, struct hashcache *hc, const char 
 	int r = 0;
 
 	for (size_t i = 0; i < e->search.n_dirs && r == 0; i++)
-		if (paths_join(p, sizeof(p), cwd, e->search.dirs[i]) == 0 && realpath(p, real))
-			r = names_add(&dirs, real);
+		r = add_spelled_and_real(&dirs, cwd, e->search.dirs[i]);
 	for (size_t i = 0; i <= e->n_files && r == 0; i++) {
 		const char *f = i == e->n_files ? source : e->files[i].path;
 		struct file_digest fd;
@@ -476,20 +509,18 @@ static int build_any(struct manifest_entry *e, struct hashcache *hc, const char 
 		    !(fd.include_flags & CSCAN_COMPUTED))
 			continue;
 		folder_of(f, own, sizeof(own));
-		if (paths_join(p, sizeof(p), cwd, own) == 0 && realpath(p, real))
-			r = names_add(&dirs, real);
+		r = add_spelled_and_real(&dirs, cwd, own);
 	}
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
-		if (paths_join(p, sizeof(p), cwd, e->files[i].path) < 0 || !realpath(p, real))
-			continue;
-		for (size_t k = 0; k < dirs.n && r == 0; k++) {
-			size_t len = strlen(dirs.v[k]);
+		const char *as[2] = {p, real};
 
-			if (strncmp(real, dirs.v[k], len) == 0 && real[len] == '/')
-				r = names_add(&rels, real + len + 1);
-			else if (len == 1 && real[0] == '/')
-				r = names_add(&rels, real + 1);
-		}
+		if (paths_join(p, sizeof(p), cwd, e->files[i].path) < 0)
+			continue;
+		if (!realpath(p, real))
+			as[1] = NULL;
+		for (size_t j = 0; j < 2 && as[j] && r == 0; j++)
+			for (size_t k = 0; k < dirs.n && r == 0; k++)
+				r = add_if_under(&rels, as[j], dirs.v[k]);
 	}
 	qsort(rels.v, rels.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < rels.n && r == 0; i++) {

@@ -1,14 +1,18 @@
 /*
  * cscan: time macros in code count, in comments and literals they do not,
- * and every construct the scanner does not follow counts as a use.
+ * and every construct the scanner does not follow counts as a use. The
+ * include scan reports every name a directive or __has_include asks for,
+ * none from comments or literals, and flags what it cannot read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "cscan.h"
 
 struct scan_case {
@@ -138,6 +142,187 @@ static void test_empty_and_nul(void **state)
 	assert_false(cscan_time_macros_in_code("__DATE", 6));
 }
 
+/* ---- cscan_includes ---- */
+
+struct include_case {
+	const char *text;
+	const char *names; /* each "form:name", joined by '|' */
+	unsigned flags;
+};
+
+/* cscan_includes' output as "form:name|form:name". */
+static void render(const struct buf *b, char *out, size_t n)
+{
+	size_t pos = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < b->len; i += strlen((const char *)b->data + i) + 1) {
+		const char *item = (const char *)b->data + i;
+
+		pos += (size_t)snprintf(out + pos, n - pos, "%s%c:%s", pos ? "|" : "", item[0],
+		                        item + 1);
+		assert_true(pos < n);
+	}
+}
+
+static void check_includes(const struct include_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+		char got[512];
+		int flags = cscan_includes(cases[i].text, strlen(cases[i].text), &b);
+
+		assert_true(flags >= 0);
+		render(&b, got, sizeof(got));
+		if (strcmp(got, cases[i].names) != 0 || (unsigned)flags != cases[i].flags)
+			fail_msg("case %zu: %s: got \"%s\" flags %d, want \"%s\" flags %u", i,
+			         cases[i].text, got, flags, cases[i].names, cases[i].flags);
+		buf_free(&b);
+	}
+}
+
+#define N(cases) (sizeof(cases) / sizeof(cases[0]))
+
+static void test_includes_every_form(void **state)
+{
+	static const struct include_case cases[] = {
+	        {"#include \"a.h\"\n", "q:a.h", 0},
+	        {"#include <a.h>\n", "a:a.h", 0},
+	        {"#include_next \"a.h\"\n", "Q:a.h", 0},
+	        {"#include_next <a.h>\n", "A:a.h", 0},
+	        {"#import \"a.h\"\n", "q:a.h", 0},
+	        {"#import <a.h>\n", "a:a.h", 0},
+	        {"  #  include<sys/x.h>", "a:sys/x.h", 0},
+	        {"#include \"../up.h\"\r\n", "q:../up.h", 0},
+	        {"#include \"a.h\"\n#include <b.h>\n#include_next <c.h>\n", "q:a.h|a:b.h|A:c.h", 0},
+	        /* every branch: a superset of what one compile reads */
+	        {"#if 0\n#include \"off.h\"\n#else\n#include \"on.h\"\n#endif\n", "q:off.h|q:on.h",
+	         0},
+	        {"#if __has_include(\"a.h\")\n#endif\n", "q:a.h", 0},
+	        {"#if __has_include(<a.h>)\n#endif\n", "a:a.h", 0},
+	        {"#if __has_include_next(\"a.h\")\n#endif\n", "Q:a.h", 0},
+	        {"#if __has_include_next(<a.h>)\n#endif\n", "A:a.h", 0},
+	        {"#if __has_include ( <a.h> ) && __has_include(\"b.h\")\n", "a:a.h|q:b.h", 0},
+	        {"#define HAVE_X __has_include(<x.h>)\n", "a:x.h", 0},
+	        {"", "", 0},
+	        {"int x;\n", "", 0},
+	        {"#includes \"a.h\"\n#define include \"b.h\"\n", "", 0},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
+/* Comments are one space and splices vanish before the directive is read. */
+static void test_includes_through_comments_splices_digraphs(void **state)
+{
+	static const struct include_case cases[] = {
+	        {"# /*x*/ include \"a.h\"\n", "q:a.h", 0},
+	        {"/* c */ #include \"a.h\"\n", "q:a.h", 0},
+	        {"#include /* c */ <a.h> // d\n", "a:a.h", 0},
+	        {"#\\\n include \"a.h\"\n", "q:a.h", 0},
+	        {"#inc\\\nlude \"a.h\"\n", "q:a.h", 0},
+	        {"#include \"a\\\n.h\"\n", "q:a.h", 0},
+	        {"/* a\n comment */\n#include \"a.h\"\n", "q:a.h", 0},
+	        {"%:include \"a.h\"\n", "q:a.h", 0},
+	        {" %: include_next <a.h>\n", "A:a.h", 0},
+	        {"#if __has_\\\ninclude(<a.h>)\n", "a:a.h", 0},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
+static void test_includes_in_comments_and_literals_are_not_reported(void **state)
+{
+	static const struct include_case cases[] = {
+	        {"/* #include \"a.h\" */\n", "", 0},
+	        {"/*\n#include \"a.h\"\n*/\n", "", 0},
+	        {"// #include \"a.h\"\n", "", 0},
+	        {"// a comment \\\n#include \"a.h\"\n", "", 0},
+	        {"puts(\"#include \\\"a.h\\\"\");\n", "", 0},
+	        {"s = \"x\\\n#include <a.h>\";\n", "", 0},
+	        {"/* __has_include(<a.h>) */\n", "", 0},
+	        {"c = '\"';\n#include \"a.h\"\n", "q:a.h", 0},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
+/* What cannot be read as a literal name: the caller must assume any name. */
+static void test_includes_computed(void **state)
+{
+	static const struct include_case cases[] = {
+	        {"#include MACRO\n", "", CSCAN_COMPUTED},
+	        {"#include_next HDR(x)\n", "", CSCAN_COMPUTED},
+	        {"#include\n", "", CSCAN_COMPUTED},
+	        {"#include \"\"\n", "", CSCAN_COMPUTED},
+	        {"#include <a.h\n", "", CSCAN_COMPUTED},
+	        {"#if __has_include(MACRO)\n#endif\n", "", CSCAN_COMPUTED},
+	        {"#if __has_include_next(MACRO)\n#endif\n", "", CSCAN_COMPUTED},
+	        {"#ifdef __has_include\n#endif\n", "", CSCAN_COMPUTED},
+	        {"#include \"a.h\"\n#include MACRO\n", "q:a.h", CSCAN_COMPUTED},
+	        {"auto s = u8R\"x(*/)x\";\n#include \"a.h\"\n", "q:a.h", CSCAN_COMPUTED},
+	        {"?\?=include \"a.h\"\n", "", CSCAN_COMPUTED},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
+static void test_includes_pragmas(void **state)
+{
+	static const struct include_case cases[] = {
+	        {"#pragma GCC dependency \"parse.y\"\n", "", CSCAN_PRAGMA_DEPENDENCY},
+	        {"_Pragma(\"GCC dependency \\\"parse.y\\\"\")\n", "", CSCAN_PRAGMA_DEPENDENCY},
+	        {"#define D _Pragma(\"GCC dependency \\\"x\\\"\")\n", "", CSCAN_PRAGMA_DEPENDENCY},
+	        {"#pragma GCC system_header\n", "", CSCAN_SYSTEM_HEADER},
+	        {"#pragma clang system_header\n", "", CSCAN_SYSTEM_HEADER},
+	        {"# /* c */ pragma GCC system_header\n#include <a.h>\n", "a:a.h",
+	         CSCAN_SYSTEM_HEADER},
+	        {"#pragma once\n", "", 0},
+	        {"// #pragma GCC system_header\n", "", 0},
+	        {"/* #pragma GCC dependency \"x\" */\n", "", 0},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
+/* A name runs to its closing delimiter; a NUL in the text ends nothing. */
+static void test_includes_odd_names(void **state)
+{
+	static const struct include_case cases[] = {
+	        {"#include \"dir with space/x.h\"\n", "q:dir with space/x.h", 0},
+	        {"#include <a//b.h>\n", "", CSCAN_COMPUTED}, /* read as a comment: unread */
+	        {"#include \"a//b.h\"\n", "q:a//b.h", 0},
+	        {"#include \"a.h\" extra tokens\n", "q:a.h", 0},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
+/*
+ * Where the scan is unsure it reports more, never less: an extra name only
+ * costs a probe per folder, a missing one would let a shadow go unseen.
+ */
+static void test_includes_err_toward_more_names(void **state)
+{
+	static const struct include_case cases[] = {
+	        /* the operator scan does not track literals */
+	        {"puts(\"__has_include(<a.h>)\");\n", "a:a.h", 0},
+	        /* a raw string is not followed: its lines read as lines */
+	        {"const char *s = R\"(\n#include \"a.h\"\n)\";\n", "q:a.h", CSCAN_COMPUTED},
+	        /* a pragma word anywhere on the line */
+	        {"#pragma message(\"see system_header\")\n", "", CSCAN_SYSTEM_HEADER},
+	};
+
+	(void)state;
+	check_includes(cases, N(cases));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +331,13 @@ int main(void)
 	        cmocka_unit_test(test_unfollowed_constructs_count_as_use),
 	        cmocka_unit_test(test_asm_includes),
 	        cmocka_unit_test(test_empty_and_nul),
+	        cmocka_unit_test(test_includes_every_form),
+	        cmocka_unit_test(test_includes_through_comments_splices_digraphs),
+	        cmocka_unit_test(test_includes_in_comments_and_literals_are_not_reported),
+	        cmocka_unit_test(test_includes_computed),
+	        cmocka_unit_test(test_includes_pragmas),
+	        cmocka_unit_test(test_includes_odd_names),
+	        cmocka_unit_test(test_includes_err_toward_more_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
