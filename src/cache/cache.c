@@ -28,6 +28,7 @@
 #include "key.h"
 #include "log.h"
 #include "manifest.h"
+#include "manifest_memo.h"
 #include "paths.h"
 #include "programs.h"
 #include "search.h"
@@ -35,6 +36,8 @@
 #include "sysheaders.h"
 
 #define RESULT_FORMAT 2
+/* Decoded manifests kept in memory (see manifest_memo). */
+#define MANIFEST_MEMO_BYTES (64u << 20)
 /* A compile is remembered this long waiting for its store request. */
 #define PENDING_MAX 4096
 
@@ -63,6 +66,7 @@ struct cache {
 	struct index *index;
 	struct hashcache *hc;
 	struct dircache *dc;
+	struct manifest_memo *memo;
 	struct compiler_cache *cc;
 	struct pending *pending;
 	size_t n_pending;
@@ -214,6 +218,8 @@ int cache_reset_index(struct cache *c, int why)
 	char dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%s/index", c->dir);
+	if (c->memo)
+		manifest_memo_clear(c->memo);
 	index_discard(c->index);
 	c->index = NULL;
 	return replace_index(c, dir, why);
@@ -227,6 +233,11 @@ bool cache_index_replaced(struct cache *c)
 struct index *cache_index(struct cache *c)
 {
 	return c->index;
+}
+
+void cache_forget_manifests(struct cache *c)
+{
+	manifest_memo_clear(c->memo);
 }
 
 struct store *cache_artifacts(struct cache *c)
@@ -311,6 +322,9 @@ int cache_open(const struct cache_options *o, struct cache **out)
 	r = dircache_new(&c->dc);
 	if (r < 0)
 		goto fail;
+	r = manifest_memo_new(MANIFEST_MEMO_BYTES, &c->memo);
+	if (r < 0)
+		goto fail;
 	r = compiler_cache_new(&c->cc);
 	if (r < 0)
 		goto fail;
@@ -354,6 +368,7 @@ void cache_close(struct cache *c)
 	store_close(c->store);
 	hashcache_free(c->hc);
 	dircache_free(c->dc);
+	manifest_memo_free(c->memo);
 	compiler_cache_free(c->cc);
 	free(c->cpu);
 	free(c->dir);
@@ -967,40 +982,65 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 	return ret;
 }
 
+/*
+ * The result an entry of key's manifest names that still matches, from the
+ * memo (decoding the index's manifest into it first when needed). 0, or
+ * -ENOENT with d->explain saying why.
+ */
+static int find_result(struct cache *c, const struct cache_request *req,
+                       const struct compile_args *a, const struct digest *key,
+                       struct cache_decision *d, struct digest *result)
+{
+	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
+	const char *changed = NULL;
+	struct buf blob = BUF_INIT;
+	int idx, ret;
+
+	if (!m) {
+		ret = index_get(c->index, INDEX_MANIFESTS, key, &blob);
+		if (ret < 0) {
+			snprintf(d->explain, sizeof(d->explain),
+			         "no entry for this command and source");
+			buf_free(&blob);
+			return ret;
+		}
+		ret = manifest_decode(blob.data, blob.len, &decoded);
+		if (ret < 0) {
+			stat_add(c, "error.index", 1);
+			index_del(c->index, INDEX_MANIFESTS, key);
+			buf_free(&blob);
+			return ret;
+		}
+		manifest_memo_put(c->memo, key, &decoded, blob.len);
+		buf_free(&blob);
+		m = manifest_memo_get(c->memo, key);
+		if (!m) /* too big to keep: the put freed it */
+			return -ENOMEM;
+	}
+	idx = manifest_match(m, c->hc, c->dc, req->cwd, a->source, &changed);
+	if (idx < 0) {
+		snprintf(d->explain, sizeof(d->explain), "%s changed",
+		         changed ? changed : "a header");
+		return -ENOENT;
+	}
+	*result = m->entries[idx].result;
+	return 0;
+}
+
 static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
                    const struct compiler_info *ci, const struct digest *key,
                    struct cache_decision *d)
 {
 	struct buf blob = BUF_INIT;
-	struct manifest m = {0};
+	struct digest rk;
 	struct result r;
-	const char *changed = NULL;
 	bool dest_failed = false, damaged = false;
-	int idx, ret;
+	int ret;
 
-	ret = index_get(c->index, INDEX_MANIFESTS, key, &blob);
-	if (ret < 0) {
-		snprintf(d->explain, sizeof(d->explain), "no entry for this command and source");
-		buf_free(&blob);
+	ret = find_result(c, req, a, key, d, &rk);
+	if (ret < 0)
 		return ret;
-	}
-	ret = manifest_decode(blob.data, blob.len, &m);
-	buf_reset(&blob);
-	if (ret < 0) {
-		stat_add(c, "error.index", 1);
-		index_del(c->index, INDEX_MANIFESTS, key);
-		buf_free(&blob);
-		return ret;
-	}
-	idx = manifest_match(&m, c->hc, c->dc, req->cwd, a->source, &changed);
-	if (idx < 0) {
-		snprintf(d->explain, sizeof(d->explain), "%s changed",
-		         changed ? changed : "a header");
-		manifest_free(&m);
-		buf_free(&blob);
-		return -ENOENT;
-	}
-	ret = index_get(c->index, INDEX_RESULTS, &m.entries[idx].result, &blob);
+	ret = index_get(c->index, INDEX_RESULTS, &rk, &blob);
 	if (ret == 0) {
 		ret = result_decode(&blob, &r);
 		damaged = ret == -EBADMSG;
@@ -1019,7 +1059,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		/* Only a result that can never be served again goes: a hit that
 		 * failed for want of a descriptor used to drop its result. */
 		if (damaged)
-			forget_result(c, &m.entries[idx].result);
+			forget_result(c, &rk);
 	} else {
 		d->action = CACHE_HIT;
 		d->exit_code = 0;
@@ -1027,7 +1067,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		    buf_append(&d->err, r.err.data, r.err.len) < 0)
 			ret = -ENOMEM;
 		else {
-			index_touch(c->index, INDEX_RESULTS, &m.entries[idx].result, time(NULL));
+			index_touch(c->index, INDEX_RESULTS, &rk, time(NULL));
 			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
 			stat_add(c, "direct_hit", 1);
 			stat_add(c, "time_saved_ms",
@@ -1035,7 +1075,6 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		}
 	}
 	result_free(&r);
-	manifest_free(&m);
 	buf_free(&blob);
 	return ret;
 }
@@ -1568,6 +1607,11 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		if (r == 0)
 			r = index_put(c->index, INDEX_MANIFESTS, &p->key, blob.data, blob.len,
 			              blob.len, time(NULL));
+		/* The memo keeps what the index now holds. */
+		if (r == 0)
+			manifest_memo_put(c->memo, &p->key, &m, blob.len);
+		else
+			manifest_memo_drop(c->memo, &p->key);
 	}
 	if (r < 0) {
 		stat_add(c, no_space(r) ? "error.disk_full" : "error.index", 1);
@@ -1641,7 +1685,10 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed)
 {
 	struct drop_ctx dc = {c};
-	int r = index_evict_lru(c->index, c->max_size, drop_entry, &dc, evicted, freed);
+	int r;
+
+	manifest_memo_clear(c->memo); /* entries go under it */
+	r = index_evict_lru(c->index, c->max_size, drop_entry, &dc, evicted, freed);
 
 	if (r == 0 && *evicted)
 		stat_add(c, "evictions", *evicted);
@@ -1653,6 +1700,7 @@ int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t 
 	struct drop_ctx dc = {c};
 	int r;
 
+	manifest_memo_clear(c->memo); /* entries go under it */
 	if (older_than < 0) {
 		r = index_clear(c->index, drop_entry, &dc, evicted, freed);
 		if (no_space(r)) {

@@ -22,6 +22,9 @@ struct index *cache_index(struct cache *c);
  * empty one since this cache was opened. */
 bool cache_index_replaced(struct cache *c);
 struct store *cache_artifacts(struct cache *c);
+/* Manifests kept decoded in memory are dropped: call after changing the
+ * index's manifests behind the cache's back. */
+void cache_forget_manifests(struct cache *c);
 
 /*
  * Decode a result record ("ZCR") and list the artifacts it names (at most

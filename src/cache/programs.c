@@ -1,5 +1,6 @@
 /* programs: the driver's helper programs and their identity. */
 #include "programs.h"
+#include "buf.h"
 #include "paths.h"
 
 #include <errno.h>
@@ -69,18 +70,74 @@ static int search_path_var(struct dircache *dc, const char *cwd, const char *var
 	return 0;
 }
 
+/*
+ * Where the driver looks for prog before its own folders' answer can be
+ * trusted: GCC_EXEC_PREFIX and each COMPILER_PATH folder, plain and with
+ * the machine/version subfolders. Which of them hold prog now goes into
+ * the question asked (a memo key): a new one there asks again.
+ */
+static int candidates(struct dircache *dc, const struct compiler_info *ci, const char *cwd,
+                      const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                      const char *prog, struct buf *seen)
+{
+	const char *vars[] = {getenv(env_ctx, "GCC_EXEC_PREFIX"), getenv(env_ctx, "COMPILER_PATH")};
+
+	for (size_t v = 0; v < 2; v++) {
+		const char *p = vars[v];
+
+		while (p && *p) {
+			const char *colon = v == 1 ? strchr(p, ':') : NULL;
+			size_t len = colon ? (size_t)(colon - p) : strlen(p);
+			char rel[PATH_MAX], dir[PATH_MAX], sub[3][PATH_MAX];
+
+			snprintf(rel, sizeof(rel), "%.*s", (int)len, len ? p : ".");
+			snprintf(sub[0], sizeof(sub[0]), "%s", prog);
+			snprintf(sub[1], sizeof(sub[1]), "%s/%s/%s", ci->machine, ci->version, prog);
+			snprintf(sub[2], sizeof(sub[2]), "%s/%s", ci->machine, prog);
+			if (paths_join(dir, sizeof(dir), cwd, rel) == 0) {
+				for (int k = 0; k < 3; k++) {
+					struct dircache_probe pr;
+					int r = dircache_probe(dc, dir, sub[k], &pr);
+
+					if (r < 0)
+						return r;
+					if (buf_printf(seen, "%s/%s=%u;", dir, sub[k], pr.bits) < 0)
+						return -ENOMEM;
+				}
+			}
+			if (!colon)
+				break;
+			p = colon + 1;
+		}
+	}
+	return buf_terminate(seen);
+}
+
 /* Fold program prog (as the driver names it) into h. */
-static int add_program(struct compiler_cache *cc, const struct compiler_info *ci, const char *prog,
-                       char *const *env, const char *cwd,
+static int add_program(struct compiler_cache *cc, const struct compiler_info *ci,
+                       const char *prog, char *const *base_env, size_t n_env, const char *cwd,
                        const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        struct hashcache *hc, struct dircache *dc, struct hasher *h)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *env[4] = {NULL, NULL, NULL, NULL};
+	struct buf seen = BUF_INIT;
 	const char *where;
 	struct file_digest fd;
 	bool found = false;
-	int r = compiler_prog_name(cc, ci, prog, env, &where);
+	int r;
 
+	r = candidates(dc, ci, cwd, getenv, env_ctx, prog, &seen);
+	for (size_t i = 0; i < n_env; i++)
+		env[i] = base_env[i];
+	/* Not an environment variable the driver reads: only the memo key. */
+	if (r == 0 && seen.len && asprintf(&env[n_env], "ZCCACHE_SEEN=%s", seen.data) < 0) {
+		env[n_env] = NULL;
+		r = -ENOMEM;
+	}
+	buf_free(&seen);
+	if (r == 0)
+		r = compiler_prog_name(cc, ci, prog, env, &where);
+	free(env[n_env]);
 	if (r < 0)
 		return r;
 	if (where[0] == '/') {
@@ -140,7 +197,7 @@ int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
 	}
 	for (size_t i = 0; i < 2 && r == 0; i++)
 		if (progs[i])
-			r = add_program(cc, ci, progs[i], env, cwd, getenv, env_ctx, hc, dc, h);
+			r = add_program(cc, ci, progs[i], env, k, cwd, getenv, env_ctx, hc, dc, h);
 	if (r == 0)
 		hasher_final(h, out);
 	hasher_free(h);

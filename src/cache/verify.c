@@ -172,6 +172,7 @@ static void drop_entry(struct cache_verify *v, enum index_db db, const struct di
 
 	if (!v->repair)
 		return;
+	cache_forget_manifests(v->c);
 	r = index_del(cache_index(v->c), db, key);
 	if (r == 0 || r == -ENOENT) /* gone meanwhile (evicted): as good */
 		v->dropped++;
