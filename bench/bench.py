@@ -627,8 +627,9 @@ def report_md(res):
     m = res["meta"]
     L = [f"# zccache benchmark, {m['timestamp']}", ""]
     L.append(f"{m['mode']} mode; {m['cpus']} CPUs ({m['cpu_model']}), load average {m['loadavg_start']} at the "
-             f"start and {m['loadavg_end']} at the end; medians of {m['runs']} runs (min-max); "
-             f"tool order alternated between runs.")
+             f"start and {m['loadavg_end']} at the end"
+             + (f"; medians of {m['runs']} runs (min-max); tool order alternated between runs." if res["workloads"]
+                else "."))
     if m.get("note"):
         L.append(f"Note: {m['note']}")
     L.append("")
@@ -815,6 +816,9 @@ def main():
     g.add_argument("--count-hits", type=int, default=3, help="hits counted under perf per cell (default 3)")
     g.add_argument("--project-units", type=int, default=12,
                    help="units of the small project variant (default 12; 0: no project variant)")
+    g.add_argument("--project-ns", default="100,400",
+                   help="N of the small project variant (default 100,400: at 1000 a regenerated build "
+                        "takes minutes today)")
     g.add_argument("--project-runs", type=int, default=3, help="warm builds per tool in the project variant")
     g.add_argument("--real-dir", default=os.path.join(os.environ.get("XDG_CACHE_HOME") or "~/.cache", "zccache-bench"),
                    help="where the kernel tree is unpacked once and reused (default ~/.cache/zccache-bench)")

@@ -450,7 +450,7 @@ def run_headers(a, tools, helpers, work, exec_ms, log):
                 f"bare {cell['tools']['bare']['time_ms']['median']:.2f} ms "
                 f"({time.monotonic() - t0:.0f} s)")
     if a.project_units:
-        for n in ns:
+        for n in [int(x) for x in a.project_ns.split(",") if x.strip()]:
             for layout in [l for l in LAYOUTS if l[0] in PROJECT_LAYOUTS]:
                 t0 = time.monotonic()
                 cell = project_cell(ht, work, n, layout, not perf_err, a.project_units, a.jobs, a.project_runs)
