@@ -35,6 +35,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import headers  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLS = ("bare", "zccache", "ccache", "sccache")
 C_HEADERS = 12
@@ -570,6 +573,28 @@ def targets(res):
         rows.append({"target": "cold miss <= 5 % slower than the bare compiler", "workload": wn,
                      "value": z["cold_over_bare"], "limit": 1.05, "unit": "cold / bare",
                      "met": z["cold_over_bare"] <= 1.05})
+    for c in (res.get("headers") or {}).get("units", []):
+        z, cc = c["tools"].get("zccache"), c["tools"].get("ccache")
+        if not z:
+            continue
+        lim = 2e-3 * c["n"]
+        rows.append({"target": "issue 10: hit <= floor + 2 us per header", "workload": f"N={c['n']} {c['layout']}",
+                     "value": z["over_floor_ms"], "limit": round(lim, 3), "unit": "ms above the floor",
+                     "met": z["over_floor_ms"] <= lim})
+        if cc:
+            rows.append({"target": "issue 10: hit >= 3 x cheaper than ccache", "workload": f"N={c['n']} {c['layout']}",
+                         "value": cc.get("over_zccache"), "limit": 3.0, "unit": "ccache / zccache",
+                         "met": cc.get("over_zccache") is not None and cc["over_zccache"] >= 3.0})
+    rl = res.get("real") or {}
+    if rl.get("tools", {}).get("zccache"):
+        z = rl["tools"]["zccache"]
+        if rl.get("warm_zccache_over_ccache"):
+            rows.append({"target": "issue 10: real project warm <= 0.6 x ccache's", "workload": "linux",
+                         "value": rl["warm_zccache_over_ccache"], "limit": 0.6, "unit": "zccache / ccache",
+                         "met": rl["warm_zccache_over_ccache"] <= 0.6})
+        rows.append({"target": "issue 10: real project cold <= 1.03 x bare", "workload": "linux",
+                     "value": z["cold_over_bare"], "limit": 1.03, "unit": "cold / bare",
+                     "met": z["cold_over_bare"] <= 1.03})
     er = res.get("scaling", {}).get("entries_runs") or []
     if len(er) >= 2:
         v = max(e["hit_ms_per_compile"] for e in er) / min(e["hit_ms_per_compile"] for e in er) \
@@ -602,8 +627,9 @@ def report_md(res):
     m = res["meta"]
     L = [f"# zccache benchmark, {m['timestamp']}", ""]
     L.append(f"{m['mode']} mode; {m['cpus']} CPUs ({m['cpu_model']}), load average {m['loadavg_start']} at the "
-             f"start and {m['loadavg_end']} at the end; medians of {m['runs']} runs (min-max); "
-             f"tool order alternated between runs.")
+             f"start and {m['loadavg_end']} at the end"
+             + (f"; medians of {m['runs']} runs (min-max); tool order alternated between runs." if res["workloads"]
+                else "."))
     if m.get("note"):
         L.append(f"Note: {m['note']}")
     L.append("")
@@ -615,6 +641,12 @@ def report_md(res):
               f"**{res['exec_floor_ms']:.3f} ms**.",
           "Warm hit per compile = (warm build - floor build) x min(jobs, CPUs) / compiles, where the floor "
           "build is the same build with the compiler replaced by that program.", ""]
+    if res.get("headers"):
+        L += headers.report_headers(res["headers"], res["exec_floor_ms"])
+    if res.get("real", {}).get("error"):
+        L += ["## Real project: failed", "", "```", res["real"]["error"], "```", ""]
+    elif res.get("real"):
+        L += headers.report_real(res["real"])
     for wn, w in res["workloads"].items():
         L.append(f"## {w['title']}: {w['compiles']} compiles, -j{w['jobs']}")
         L.append("")
@@ -667,7 +699,7 @@ def report_md(res):
         st = res.get("zccache_status_end") or {}
         L += [f"zccached at the end of the run: {res['zccache_rss_kib_end'] / 1024:.1f} MiB resident, "
               f"{st.get('entries')} entries.", ""]
-    L += ["## Targets (issue 4)", "", "| target | workload | value | limit | met |", "| --- | --- | --- | --- | --- |"]
+    L += ["## Targets (issues 4 and 10)", "", "| target | workload | value | limit | met |", "| --- | --- | --- | --- | --- |"]
     for t in res["targets"]:
         met = "n/a" if t["met"] is None else ("met" if t["met"] else "**missed**")
         L.append(f"| {t['target']} | {t['workload']} | {fmt(t['value'], '.2f')} {t['unit']} "
@@ -773,8 +805,36 @@ def main():
     ap.add_argument("--work", default=None, help="scratch folder (default: a new one in $TMPDIR)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
     ap.add_argument("--note", default="", help="a line to put in the report (e.g. what else ran)")
+    g = ap.add_argument_group("header scaling and the real project (bench/headers.py)")
+    g.add_argument("--headers", action="store_true",
+                   help="run the header-scaling workloads (and no other workload unless --workloads names it)")
+    g.add_argument("--real", action="store_true",
+                   help="build Linux 6.1 (Debian's linux-source-6.1) cold and warm per tool")
+    g.add_argument("--header-ns", default="10,100,400,1000", help="project headers per unit (default 10,100,400,1000)")
+    g.add_argument("--header-layouts", default=",".join(l[0] for l in headers.LAYOUTS),
+                   help="comma list of layouts (default: all)")
+    g.add_argument("--count-hits", type=int, default=3, help="hits counted under perf per cell (default 3)")
+    g.add_argument("--project-units", type=int, default=12,
+                   help="units of the small project variant (default 12; 0: no project variant)")
+    g.add_argument("--project-ns", default="100,400",
+                   help="N of the small project variant (default 100,400: at 1000 a regenerated build "
+                        "takes minutes today)")
+    g.add_argument("--project-runs", type=int, default=3, help="warm builds per tool in the project variant")
+    g.add_argument("--real-dir", default=os.path.join(os.environ.get("XDG_CACHE_HOME") or "~/.cache", "zccache-bench"),
+                   help="where the kernel tree is unpacked once and reused (default ~/.cache/zccache-bench)")
+    g.add_argument("--real-config", default="tinyconfig", help="the kernel's config target (default tinyconfig)")
+    g.add_argument("--real-targets", default="kernel/ mm/ fs/",
+                   help="what Kbuild builds (default \"kernel/ mm/ fs/\": a few minutes on 2 busy cores; "
+                        "\"vmlinux\" for the whole kernel)")
+    g.add_argument("--real-runs", type=int, default=1, help="cold+warm rounds of the real project (default 1)")
+    g.add_argument("--real-tools", default="zccache,ccache", help="cache tools on the real project (default zccache,ccache)")
     a = ap.parse_args()
-    a.workloads = (a.workloads or ("c" if a.quick else "c,cxx,self")).split(",")
+    only_new = (a.headers or a.real) and not a.workloads
+    a.workloads = ("" if only_new else (a.workloads or ("c" if a.quick else "c,cxx,self"))).split(",")
+    a.workloads = [w for w in a.workloads if w]
+    if only_new:
+        a.scale_entries = a.scale_entries or ""
+        a.scale_jobs = a.scale_jobs or ""
     a.sources = a.sources or (100 if a.quick else 200)
     a.runs = a.runs or (3 if a.quick else 5)
     a.scale_entries = sorted(ints(a.scale_entries if a.scale_entries is not None
@@ -797,7 +857,9 @@ def main():
     log(f"scratch folder {work}")
     helpers = build_helpers(work)
     tools = Tools(a, work, build)
-    res = {"meta": {"timestamp": stamp, "mode": "quick" if a.quick else "full",
+    res = {"meta": {"timestamp": stamp, "mode": "quick" if a.quick else ("+".join(
+                        x for x in ("headers" if a.headers else "", "real" if a.real else "") if x)
+                        if only_new else "full"),
                     "argv": sys.argv[1:], "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "kernel": platform.release(), "loadavg_start": loadavg(), "jobs": a.jobs,
                     "runs": a.runs, "scale_runs": a.scale_runs, "versions": tools.versions, "note": a.note,
@@ -805,7 +867,9 @@ def main():
            "tools_missing": tools.missing, "workloads": {}, "scaling": {}}
     try:
         tools.start()
-        exec_ms = exec_floor_ms(helpers["spawnloop"], helpers["touchcc"], work)
+        # --headers/--real time their own floor per cell: a shorter loop here.
+        exec_ms = exec_floor_ms(helpers["spawnloop"], helpers["touchcc"], work,
+                                n=200 if only_new else 2000)
         res["exec_floor_ms"] = exec_ms
         log(f"exec floor {exec_ms:.3f} ms; tools: {', '.join(tools.prefix)}")
         loads = {}
@@ -830,6 +894,14 @@ def main():
             res["workloads"][name] = compare(loads[name], tools, a.runs, a.jobs, exec_ms)
         if a.scale_entries or a.scale_jobs:
             res["scaling"] = scaling(loads["c"], tools, a, exec_ms, helpers["fakegcc"], work)
+        if a.headers:
+            res["headers"] = headers.run_headers(a, tools, helpers, work, exec_ms, log)
+        if a.real:
+            try:
+                res["real"] = headers.run_real(a, tools, helpers, work, log)
+            except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
+                log(f"real project failed: {e}")
+                res["real"] = {"error": str(e)[-4000:]}
         st = tools.zstatus()
         res["zccache_status_end"] = st
         res["zccache_rss_kib_end"] = vmrss_kib(st["pid"]) if st.get("pid") else None
