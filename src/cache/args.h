@@ -139,6 +139,12 @@ struct compile_args {
 	 */
 	bool output_path_in_output;
 	bool march_native; /* -march=native & co: the key needs the host CPU */
+	/*
+	 * -frecord-gcc-switches, -frecord-command-line, -grecord-command-line:
+	 * the object holds the command line, so the cache may add nothing to
+	 * it (no depfile of its own, no -MD for -MMD, no assembler depfile).
+	 */
+	bool records_command_line;
 	enum diagnostics_color color;
 
 	/*

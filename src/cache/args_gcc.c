@@ -474,6 +474,9 @@ struct gcc_state {
 	size_t cap_quoted;
 
 	bool debug, split, as_debug, record_cmdline;
+	/* -flto, -fopenmp, -foffload: the object records the cwd without -g
+	 * (found by compiling in two checkouts). */
+	bool cwd_recorded;
 	bool coverage, arcs, test_coverage, profile_generate, coverage_mapping;
 	bool debug_dir_fixed, coverage_dir_fixed, absolute_paths, stack_usage;
 	struct strv prefix_maps;
@@ -1009,6 +1012,9 @@ static int h_f(void *ctx, const struct opt_row *row, const char *arg, const char
 		name += 3;
 	if (!f_is_allowed(name, strcspn(name, "=")))
 		return unsupported(ctx, arg);
+	if (name == value &&
+	    (str_prefix(name, "lto") || str_prefix(name, "openmp") || str_prefix(name, "offload")))
+		STATE(ctx)->cwd_recorded = true;
 	return KEY_KEEP;
 }
 
@@ -1800,12 +1806,15 @@ static int place_cwd(struct gcc_state *st, const struct lang *lang)
 	bool asm_only = lang->kind == LANG_ASM || lang->kind == LANG_ASM_CPP;
 	bool arcs = st->coverage || st->arcs || (!st->clang && st->profile_generate);
 	bool plain = arcs || st->coverage || st->test_coverage || st->as_debug ||
+	             st->cwd_recorded ||
 	             (st->clang && st->coverage_mapping && !st->coverage_dir_fixed) ||
 	             (st->clang && st->record_cmdline) || (st->clang && st->absolute_paths) ||
 	             ((st->debug || st->split) && asm_only);
 	bool debug = (st->debug || st->split) && !(st->clang && st->debug_dir_fixed);
 
 	out->debug_info = st->debug || st->as_debug;
+	/* gcc's records leave out -M options, -Wa and the colour: checked. */
+	out->records_command_line = st->clang && st->record_cmdline;
 	out->output_path_in_output =
 	        arcs || st->test_coverage || out->dwo != NULL || (st->clang && st->record_cmdline);
 	out->cwd_in_output = plain || debug;

@@ -657,7 +657,7 @@ static bool is_symlink(const char *path)
 	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
-static int open_output(const char *path, mode_t mode, bool *created)
+static int open_output(const char *path, mode_t mode, bool through_links, bool *created)
 {
 	struct stat st;
 	int r;
@@ -688,7 +688,7 @@ static int open_output(const char *path, mode_t mode, bool *created)
 			r = -errno;
 		} else if (!S_ISREG(st.st_mode)) {
 			r = -EINVAL;
-		} else if (st.st_nlink > 1) {
+		} else if (st.st_nlink > 1 && !through_links) {
 			close(fd);
 			if (unlink(path) < 0 && errno != ENOENT)
 				return -errno;
@@ -710,10 +710,13 @@ static int open_output(const char *path, mode_t mode, bool *created)
  * hit. A write that fails removes the partial file; if the server dies
  * mid-write, the launcher falls back to the compiler, which rewrites it.
  */
-static int write_output(const char *path, const void *p, size_t n, mode_t mode)
+/* through_links: the compiler writes this file with fopen() (depfiles,
+ * .su, .gcno): other hard links see the new bytes. The object and .dwo
+ * come from tools that make a new file. */
+static int write_output(const char *path, const void *p, size_t n, mode_t mode, bool through_links)
 {
 	bool created;
-	int fd = open_output(path, mode, &created), r = 0;
+	int fd = open_output(path, mode, through_links, &created), r = 0;
 
 	if (fd < 0)
 		return fd;
@@ -888,7 +891,7 @@ static int build_run_argv(const struct compile_args *a, const char *tmp_depfile,
 	}
 	if (as_depfile && asprintf(&v[n++], "-Wa,--MD,%s", as_depfile) < 0)
 		goto nomem;
-	if (color && a->color == COLOR_AUTO) {
+	if (color && a->color == COLOR_AUTO && !a->records_command_line) {
 		v[n] = strdup(a->family == COMPILER_CLANG ? "-fcolor-diagnostics"
 		                                          : "-fdiagnostics-color=always");
 		if (!v[n++])
@@ -926,19 +929,17 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
                        const struct compiler_info *ci, struct result *r, mode_t mode,
                        bool *dest_failed, bool *damaged)
 {
+	struct buf text[ROLE_COUNT] = {BUF_INIT}, deptext = BUF_INIT;
 	struct depfile deps = {0};
-	struct buf text = BUF_INIT;
 	char *path;
-	int ret;
+	int ret = 0;
 
 	*dest_failed = false;
-	for (int k = 0; k < ROLE_COUNT; k++) {
+	/* Every artifact read and verified before anything is written. */
+	for (int k = 0; k < ROLE_COUNT && ret == 0; k++) {
 		if (!r->have[k] || !role_path(a, (enum output_role)k))
 			continue;
-		path = abs_join(cwd, role_path(a, (enum output_role)k));
-		if (!path)
-			return -ENOMEM;
-		ret = store_get_mem(c->store, &r->out_digest[k], &text);
+		ret = store_get_mem(c->store, &r->out_digest[k], &text[k]);
 		if (ret < 0) {
 			*damaged = ret == -ENOENT || ret == -EBADMSG;
 			stat_add(c,
@@ -948,36 +949,51 @@ static int materialize(struct cache *c, const struct compile_args *a, const char
 			         1);
 			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
 			          role_names[k]);
-		} else {
-			if (k == ROLE_OBJECT || k == ROLE_DWO)
-				replace_linked_object(path, a->family, mode);
-			ret = write_output(path, text.data, text.len, mode);
-			if (ret < 0)
-				output_failed(c, ret, path, dest_failed);
 		}
-		free(path);
-		buf_free(&text);
-		if (ret < 0)
-			return ret;
 	}
-	if (!a->depfile_wanted)
-		return 0;
-	deps.prereqs = calloc(r->n_deps + 1, sizeof(char *));
-	if (!deps.prereqs)
-		return -ENOMEM;
-	for (size_t i = 0; i < r->n_deps; i++)
-		if ((deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
-			deps.n_prereqs++;
-	deps.source_index = r->source_index;
-	ret = render_depfile(a, &deps, &text);
-	if (ret == 0) {
-		path = abs_join(cwd, a->depfile);
-		ret = path ? write_output(path, text.data, text.len, mode) : -ENOMEM;
-		if (ret < 0 && path)
+	/*
+	 * In the order the compiler finishes them: the depfile, then what cc1
+	 * writes, the object last. An output that cannot be written (its
+	 * folder is missing) stops the hit where the compiler would stop, so
+	 * the compile that follows fails on the same files.
+	 */
+	if (ret == 0 && a->depfile_wanted) {
+		deps.prereqs = calloc(r->n_deps + 1, sizeof(char *));
+		ret = deps.prereqs ? 0 : -ENOMEM;
+		for (size_t i = 0; ret == 0 && i < r->n_deps; i++)
+			if ((deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
+				deps.n_prereqs++;
+		deps.source_index = r->source_index;
+		if (ret == 0)
+			ret = render_depfile(a, &deps, &deptext);
+		if (ret == 0) {
+			path = abs_join(cwd, a->depfile);
+			ret = path ? write_output(path, deptext.data, deptext.len, mode, true)
+			           : -ENOMEM;
+			if (ret < 0 && path)
+				output_failed(c, ret, path, dest_failed);
+			free(path);
+		}
+	}
+	for (int k = ROLE_COUNT - 1; k >= 0 && ret == 0; k--) {
+		if (!r->have[k] || !role_path(a, (enum output_role)k))
+			continue;
+		path = abs_join(cwd, role_path(a, (enum output_role)k));
+		if (!path) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (k == ROLE_OBJECT || k == ROLE_DWO)
+			replace_linked_object(path, a->family, mode);
+		ret = write_output(path, text[k].data, text[k].len, mode,
+		                   k != ROLE_OBJECT && k != ROLE_DWO);
+		if (ret < 0)
 			output_failed(c, ret, path, dest_failed);
 		free(path);
 	}
-	buf_free(&text);
+	for (int k = 0; k < ROLE_COUNT; k++)
+		buf_free(&text[k]);
+	buf_free(&deptext);
 	depfile_free(&deps);
 	return ret;
 }
@@ -1084,6 +1100,17 @@ static const char *req_env(const struct cache_request *req, const char *name)
 	return req->getenv(req->env_ctx, name);
 }
 
+/* A time macro named on the command line (-DBUILT=__TIME__, in an @file
+ * too: argv has them expanded). */
+static bool args_name_time_macros(const struct compile_args *a)
+{
+	for (size_t i = 1; i < a->argc; i++)
+		if (strstr(a->argv[i], "__DATE__") || strstr(a->argv[i], "__TIME__") ||
+		    strstr(a->argv[i], "__TIMESTAMP__"))
+			return true;
+	return false;
+}
+
 /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ only for gcc >= 7 and clang >= 16. */
 static bool epoch_pins(const struct cache_request *req, const struct compiler_info *ci)
 {
@@ -1125,6 +1152,10 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		compile_args_free(&a);
 		return 0;
 	}
+	if (req_env(req, "ZCCACHE_FSIZE_LIMIT")) {
+		set_run(d, "file_size_limit");
+		goto uncacheable;
+	}
 	if (req_env(req, "DEPENDENCIES_OUTPUT") || req_env(req, "SUNPRO_DEPENDENCIES")) {
 		set_run(d, "depfile_env");
 		goto uncacheable;
@@ -1141,8 +1172,24 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		set_run(d, "source_unreadable");
 		goto uncacheable;
 	}
-	if (src.timestamp_macro || (src.time_macros && !epoch_pins(req, ci))) {
+	/* A command line the object records must run exactly as given: the
+	 * closure must then come from the build's own -MD file. */
+	if (a.records_command_line &&
+	    (a.depfile_mmd || (!a.depfile_wanted && preprocessed_language(a.language)))) {
+		set_run(d, "records_command_line");
+		goto uncacheable;
+	}
+	if (src.timestamp_macro || (src.time_macros && !epoch_pins(req, ci)) ||
+	    (src.paste_flags & (CSCAN_PASTE | CSCAN_TIME_PIECE)) ==
+	            (CSCAN_PASTE | CSCAN_TIME_PIECE) ||
+	    args_name_time_macros(&a)) {
 		set_run(d, "time_macros");
+		goto uncacheable;
+	}
+	if (asks_assembler_deps(&a)) {
+		/* The assembler writes a depfile of the build's: an output a hit
+		 * would not put back. */
+		set_run(d, "extra_output");
 		goto uncacheable;
 	}
 	if (unreported_asm_includes(&a, &src)) {
@@ -1350,6 +1397,8 @@ static int store_outputs(struct cache *c, struct pending *p, struct result *res,
 static const char *check_closure(struct cache *c, struct pending *p, struct depfile *deps,
                                  struct manifest_entry *e)
 {
+	unsigned pasted = 0, pragmas = 0;
+
 	e->files = calloc(deps->n_prereqs + 1, sizeof(*e->files));
 	if (!e->files)
 		return "error";
@@ -1366,9 +1415,15 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 			return "modified_during_compile";
 		if (fd.timestamp_macro || (fd.time_macros && !p->date_epoch))
 			return "time_macros";
+		pasted |= fd.paste_flags;
+		if (pasted == (CSCAN_PASTE | CSCAN_TIME_PIECE))
+			return "time_macros"; /* __TIME__ may be pasted together */
 		if (unreported_asm_includes(&p->args, &fd))
 			return "assembler_include";
-		if (fd.include_flags & CSCAN_PRAGMA_DEPENDENCY)
+		pragmas |= fd.include_flags;
+		if ((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
+		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
+		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
 			return "pragma_dependency";
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
@@ -1460,7 +1515,7 @@ static int filter_user_mmd(struct cache *c, struct pending *p)
 	if (r == 0)
 		r = render_depfile(&p->args, &copy, &text);
 	if (r == 0)
-		r = write_output(user, text.data, text.len, 0666 & ~p->umask);
+		r = write_output(user, text.data, text.len, 0666 & ~p->umask, true);
 	free(user);
 	depfile_free(&copy);
 	buf_free(&text);
@@ -1546,10 +1601,14 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 	}
 	r = manifest_record_search(&e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns,
 	                           conflict, sizeof(conflict));
-	if (r == -EEXIST || r == -EXDEV) {
+	if (r == -EEXIST || r == -EXDEV || r == -EDOM) {
 		log_info("not caching %s: %s %s", p->args.source, conflict,
-		         r == -EEXIST ? "appeared during the compile" : "may be used for a header");
-		skip = r == -EEXIST ? "ambiguous_include" : "pch";
+		         r == -EEXIST  ? "appeared during the compile"
+		         : r == -EXDEV ? "may be used for a header"
+		                       : "is a copy of a #pragma once header");
+		skip = r == -EEXIST  ? "ambiguous_include"
+		       : r == -EXDEV ? "pch"
+		                     : "pragma_once_copy";
 		goto not_stored;
 	}
 	if (r < 0) {

@@ -7,6 +7,7 @@
 #include "cscan.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -359,12 +360,18 @@ static int scan_directive(const char *q, const char *end, struct buf *out, unsig
 	static const char *const names[] = {"include_next", "include", "import"};
 
 	q = skip_blanks(q, end);
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		if (word_at(q, end, names[k]))
-			return put_header_name(q + strlen(names[k]), end, k == 0, out, flags);
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (!word_at(q, end, names[k]))
+			continue;
+		if (k == 2)
+			*flags |= CSCAN_PRAGMA_ONCE; /* #import */
+		return put_header_name(q + strlen(names[k]), end, k == 0, out, flags);
+	}
 	if (word_at(q, end, "pragma")) {
 		const char *line = q;
 
+		if (memmem(line, (size_t)(end - line), "once", 4))
+			*flags |= CSCAN_PRAGMA_ONCE;
 		if (memmem(line, (size_t)(end - line), "dependency", 10))
 			*flags |= CSCAN_PRAGMA_DEPENDENCY;
 		if (memmem(line, (size_t)(end - line), "system_header", 13))
@@ -383,6 +390,7 @@ static int scan_operators(const char *line, const char *end, struct buf *out, un
 		if (*q != '_' || (q > line && ident_char((unsigned char)q[-1])))
 			continue;
 		if (word_at(q, end, "_Pragma")) {
+			*flags |= CSCAN_PRAGMA_OPERATOR;
 			if (memmem(q, (size_t)(end - q), "dependency", 10))
 				*flags |= CSCAN_PRAGMA_DEPENDENCY;
 			if (memmem(q, (size_t)(end - q), "system_header", 13))
@@ -431,6 +439,10 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 			r = scan_directive(h + 2, eol, out, &flags);
 		if (r == 0 && memmem(q, (size_t)(eol - q), "_", 1))
 			r = scan_operators(q, eol, out, &flags);
+		for (const char *w = q; (w = memmem(w, (size_t)(eol - w), "dependency", 10)); w++)
+			if ((w == q || !ident_char((unsigned char)w[-1])) &&
+			    word_at(w, eol, "dependency"))
+				flags |= CSCAN_DEPENDENCY_WORD;
 		q = nl ? nl + 1 : end;
 	}
 	buf_free(&text);
@@ -475,4 +487,81 @@ bool cscan_asm_includes_maybe(const char *p, size_t n)
 	         literal_ends_with_directive_start((const char *)text.data, text.len));
 	buf_free(&text);
 	return maybe;
+}
+
+/* ---- phases 1 and 2, and pasted names ---------------------------------- */
+
+int cscan_normalize(const char *p, size_t n, struct buf *out)
+{
+	static const char tri_from[] = "=/'()!<>-", tri_to[] = "#\\^[]|{}~";
+
+	if (buf_reserve(out, n + 1) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		const char *t;
+
+		if (c == '?' && i + 2 < n && p[i + 1] == '?' && (t = strchr(tri_from, p[i + 2])) &&
+		    p[i + 2]) {
+			c = tri_to[t - tri_from];
+			i += 2;
+		}
+		if (c == '\\') {
+			size_t j = i + 1;
+
+			while (j < n && blank(p[j]))
+				j++;
+			if (j < n && p[j] == '\r')
+				j++;
+			if (j < n && p[j] == '\n') {
+				i = j;
+				continue;
+			}
+		}
+		out->data[out->len++] = (uint8_t)c;
+	}
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+static bool is_time_piece(const char *tok, size_t len)
+{
+	static const char *const names[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
+
+	if (len < 2)
+		return false;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		size_t nl = strlen(names[k]);
+
+		for (size_t at = 0; len < nl && at + len <= nl; at++) {
+			if (memcmp(names[k] + at, tok, len) != 0)
+				continue;
+			if (at == 0 || at + len == nl || memchr(tok, '_', len))
+				return true;
+		}
+	}
+	return false;
+}
+
+unsigned cscan_paste_flags(const char *p, size_t n)
+{
+	unsigned flags = 0;
+
+	if (memmem(p, n, "##", 2) || memmem(p, n, "%:%:", 4))
+		flags |= CSCAN_PASTE;
+	for (size_t i = 0; i < n && !(flags & CSCAN_TIME_PIECE);) {
+		size_t start = i;
+
+		if (!ident_char((unsigned char)p[i]) || (p[i] >= '0' && p[i] <= '9')) {
+			i++;
+			continue;
+		}
+		while (i < n && ident_char((unsigned char)p[i]))
+			i++;
+		if (start > 0 && p[start - 1] >= '0' && p[start - 1] <= '9')
+			continue; /* the tail of a number */
+		if (is_time_piece(p + start, i - start))
+			flags |= CSCAN_TIME_PIECE;
+	}
+	return flags;
 }

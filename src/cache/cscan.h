@@ -21,7 +21,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
+
 bool cscan_time_macros_in_code(const char *p, size_t n);
+
+/*
+ * The text as the preprocessor reads it after translation phases 1 and 2:
+ * trigraphs replaced, line splices (backslash, blanks, newline) removed.
+ * A time macro or directive split by a splice is whole again. Appends to
+ * out (NUL-terminated). 0 or -ENOMEM.
+ */
+int cscan_normalize(const char *p, size_t n, struct buf *out);
+
+/*
+ * Token pasting can build __TIME__ out of pieces no search sees whole:
+ * CSCAN_PASTE when the text pastes (## or %:%:), CSCAN_TIME_PIECE when an
+ * identifier is a piece of a time macro's name (a prefix or suffix of two
+ * characters or more, or a part with an underscore). A compile whose files
+ * have both may use the clock.
+ */
+enum cscan_paste_flags {
+	CSCAN_PASTE = 1u << 0,
+	CSCAN_TIME_PIECE = 1u << 1,
+};
+unsigned cscan_paste_flags(const char *p, size_t n);
 
 /* __TIMESTAMP__ alone: it is the including file's mtime, which
  * SOURCE_DATE_EPOCH does not pin. */
@@ -67,9 +90,16 @@ enum cscan_include_flags {
 	/* #pragma GCC/clang system_header: the rest of the file is a system
 	 * header (for -MMD). */
 	CSCAN_SYSTEM_HEADER = 1u << 2,
+	/* _Pragma anywhere, and the word "dependency" anywhere in code: a
+	 * compile whose files have both may build #pragma GCC dependency out
+	 * of a macro (DEP(GCC dependency "x") with DEP(x) _Pragma(#x)). */
+	CSCAN_PRAGMA_OPERATOR = 1u << 3,
+	CSCAN_DEPENDENCY_WORD = 1u << 4,
+	/* #pragma once or #import: whether a second include of this file is
+	 * read depends on file identity (inode for clang, mtime and content
+	 * for gcc), not only on content. */
+	CSCAN_PRAGMA_ONCE = 1u << 5,
 };
-
-struct buf;
 
 /* Returns the flags, or -ENOMEM. */
 int cscan_includes(const char *p, size_t n, struct buf *out);

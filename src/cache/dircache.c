@@ -387,6 +387,8 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 
 		if (t == DT_LNK || t == DT_UNKNOWN ? stat_is_file(dc, path) : t != DT_DIR)
 			out->bits |= DIRCACHE_FILE;
+		if ((out->bits & DIRCACHE_FILE) && t == DT_LNK)
+			out->bits |= DIRCACHE_LINK;
 	}
 	if (f->has_gch) {
 		char gch[NAME_MAX + 5];

@@ -30,6 +30,9 @@ void dircache_next_round(struct dircache *dc);
 enum dircache_probe_bits {
 	DIRCACHE_FILE = 1u << 0, /* dir/name exists and is not a folder: open() finds it */
 	DIRCACHE_GCH = 1u << 1,  /* dir/name.gch exists (gcc would try it first) */
+	/* dir/name is a symlink: where #pragma once decides by identity, a
+	 * link and a copy of the same bytes are not the same include. */
+	DIRCACHE_LINK = 1u << 2,
 };
 
 struct dircache_probe {

@@ -200,6 +200,7 @@ static int hash_chunks(int fd, struct file_digest *out)
 	hasher_free(h);
 	out->time_macros = out->asm_includes = true;
 	out->timestamp_macro = out->asm_includes_maybe = true;
+	out->paste_flags = CSCAN_PASTE | CSCAN_TIME_PIECE;
 	out->include_flags = CSCAN_COMPUTED;
 	return r;
 }
@@ -222,6 +223,7 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	out->ctime_ns = ts_ns(st->st_ctim);
 	out->time_macros = out->asm_includes = false;
 	out->timestamp_macro = out->asm_includes_maybe = false;
+	out->paste_flags = 0;
 	out->includes = NULL;
 	out->includes_len = 0;
 	out->include_flags = 0;
@@ -231,11 +233,25 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	if (r < 0)
 		return r;
 	digest_mem(text, n, &out->digest);
+	/* A name split by a line splice or spelled with trigraphs is whole
+	 * again in the text the preprocessor reads. */
+	if (memchr(text, '\\', n) || memmem(text, n, "??", 2)) {
+		struct buf norm = BUF_INIT;
+
+		if (cscan_normalize(text, n, &norm) < 0) {
+			free(text);
+			return -ENOMEM;
+		}
+		free(text);
+		text = (char *)norm.data;
+		n = norm.len;
+	}
 	if (has_time_macros(text, n)) {
 		out->time_macros = cscan_time_macros_in_code(text, n);
 		out->timestamp_macro = out->time_macros && memmem(text, n, "__TIMESTAMP__", 13) &&
 		                       cscan_timestamp_in_code(text, n);
 	}
+	out->paste_flags = cscan_paste_flags(text, n);
 	if (has_asm_includes(text, n))
 		out->asm_includes = cscan_asm_includes_outside_comments(text, n);
 	out->asm_includes_maybe = out->asm_includes || cscan_asm_includes_maybe(text, n);

@@ -24,6 +24,7 @@ struct file_digest {
 	 * comments and literals, or may (see cscan.h). */
 	bool time_macros;
 	bool timestamp_macro; /* __TIMESTAMP__ in code: never pinned */
+	unsigned paste_flags; /* enum cscan_paste_flags */
 	/* The content uses .incbin or .include outside comments (see cscan.h):
 	 * the assembler reads files no depfile lists. */
 	bool asm_includes;

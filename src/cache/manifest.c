@@ -384,7 +384,119 @@ struct record_ctx {
 	int64_t since_ns;
 	char *conflict;
 	size_t conflict_len;
+	/* #pragma once files of the closure: their digests, and every closure
+	 * file's identity (see once_check). */
+	struct hashcache *hc;
+	struct digest *once;
+	size_t n_once;
+	dev_t *dev;
+	ino_t *ino;
+	char **canon; /* canonical folder + name of each */
+	size_t n_ids;
 };
+
+/* path with its folder made canonical and its own name kept: two spellings
+ * of one path agree, a symlink and its target do not. NULL on failure. */
+static char *canonical_name(const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX], *out;
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return NULL;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (!realpath(dir[0] ? dir : "/", real))
+		return NULL;
+	return asprintf(&out, "%s/%s", real, slash + 1) < 0 ? NULL : out;
+}
+
+/*
+ * Under #pragma once the compiler skips a file it takes for one it read:
+ * gcc by equal mtime, size and content, clang by identity. A found file
+ * that is not one the compile read, yet has a once-file's content, may
+ * have been skipped that way, and the choice may go the other way later:
+ * -EDOM, the compile is not stored.
+ */
+static int once_check(struct record_ctx *rc, const char *path)
+{
+	struct file_digest fd;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	for (size_t i = 0; i < rc->n_ids; i++) {
+		char *name;
+		bool same;
+
+		if (rc->dev[i] != st.st_dev || rc->ino[i] != st.st_ino)
+			continue;
+		/* The file the compile read, or another name for it (a hard
+		 * link, a symlink) that identity made it skip. */
+		name = canonical_name(path);
+		same = name && rc->canon[i] && strcmp(name, rc->canon[i]) == 0;
+		free(name);
+		if (same)
+			return 0;
+		snprintf(rc->conflict, rc->conflict_len, "%s", path);
+		return -EDOM;
+	}
+	if (hashcache_get(rc->hc, path, &fd) < 0)
+		return 0;
+	for (size_t i = 0; i < rc->n_once; i++)
+		if (digest_equal(&fd.digest, &rc->once[i])) {
+			snprintf(rc->conflict, rc->conflict_len, "%s", path);
+			return -EDOM;
+		}
+	return 0;
+}
+
+/* The closure's files, once-files all (one of them uses #pragma once or
+ * #import); two with one content are already ambiguous. */
+static int once_setup(struct record_ctx *rc, const struct manifest_entry *e, const char *cwd,
+                      const char *source)
+{
+	char p[PATH_MAX];
+
+	rc->once = calloc(e->n_files + 2, sizeof(*rc->once));
+	rc->dev = calloc(e->n_files + 2, sizeof(*rc->dev));
+	rc->ino = calloc(e->n_files + 2, sizeof(*rc->ino));
+	rc->canon = calloc(e->n_files + 2, sizeof(*rc->canon));
+	if (!rc->once || !rc->dev || !rc->ino || !rc->canon)
+		return -ENOMEM;
+	for (size_t i = 0; i <= e->n_files; i++) {
+		const char *f = i == e->n_files ? source : e->files[i].path;
+		struct file_digest fd;
+		struct stat st;
+
+		if (paths_join(p, sizeof(p), cwd, f) < 0 || stat(p, &st) < 0)
+			continue;
+		rc->dev[rc->n_ids] = st.st_dev;
+		rc->ino[rc->n_ids] = st.st_ino;
+		rc->canon[rc->n_ids++] = canonical_name(p);
+		/* Every file: #import makes the file imported a once-file, and
+		 * which file imports which is not known here. */
+		if (hashcache_get(rc->hc, p, &fd) < 0)
+			continue;
+		for (size_t k = 0; k < rc->n_once; k++)
+			if (digest_equal(&rc->once[k], &fd.digest)) {
+				snprintf(rc->conflict, rc->conflict_len, "%s", f);
+				return -EDOM;
+			}
+		rc->once[rc->n_once++] = fd.digest;
+	}
+	return 0;
+}
+
+static void once_free(struct record_ctx *rc)
+{
+	for (size_t i = 0; i < rc->n_ids; i++)
+		free(rc->canon[i]);
+	free(rc->canon);
+	free(rc->once);
+	free(rc->dev);
+	free(rc->ino);
+}
 
 /* A name found in a folder that changed during the compile: was it there
  * when the compile started? */
@@ -399,6 +511,12 @@ static int check_found(void *ctx, const char *dir, const char *name, const struc
 	if (p->bits & DIRCACHE_GCH) {
 		snprintf(rc->conflict, rc->conflict_len, "%s.gch", path);
 		return -EXDEV;
+	}
+	if (rc->n_once && (p->bits & DIRCACHE_FILE)) {
+		int r = once_check(rc, path);
+
+		if (r < 0)
+			return r;
 	}
 	if (p->folder_ctime_ns == DIRCACHE_NO_FOLDER ||
 	    !at_or_after(p->folder_ctime_ns, rc->since_ns))
@@ -549,7 +667,8 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
                            const char *cwd, const char *source, int64_t since_ns, char *conflict,
                            size_t conflict_len)
 {
-	struct record_ctx rc = {since_ns, conflict, conflict_len};
+	struct record_ctx rc = {
+	        .since_ns = since_ns, .conflict = conflict, .conflict_len = conflict_len};
 	struct incpath_walk w;
 	const char *what = NULL;
 	unsigned flags;
@@ -568,14 +687,25 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 		r = build_any(e, hc, cwd, source);
 	if (r < 0)
 		return r == -ESTALE ? -ENOENT : r;
+	if (flags & CSCAN_PRAGMA_ONCE) {
+		rc.hc = hc;
+		r = once_setup(&rc, e, cwd, source);
+		if (r < 0) {
+			once_free(&rc);
+			return r;
+		}
+	}
 	r = incpath_walk_begin(&w, &e->search, dc, cwd);
-	if (r < 0)
+	if (r < 0) {
+		once_free(&rc);
 		return r;
+	}
 	w.found = check_found;
 	w.ctx = &rc;
 	r = walk_entry(e, hc, &w, cwd, source, false, &what, &flags);
 	if (r == 0)
 		e->found = w.summary;
 	incpath_walk_end(&w);
+	once_free(&rc);
 	return r == -ESTALE ? -ENOENT : r;
 }

@@ -78,6 +78,8 @@ int manifest_match(struct manifest *m, struct hashcache *hc, struct dircache *dc
  * since, the compile may have seen the folder without it, the include is
  * unexplained: -EEXIST (conflict names it); the entry must not be stored.
  * A .gch where a header is looked for: -EXDEV (gcc may have used it).
+ * A found file with the content of a #pragma once file the compile read,
+ * or two such files alike: -EDOM (identity decides, see once_check).
  * Or -ENOMEM, or -errno when a folder could not be read.
  */
 int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,

@@ -92,7 +92,8 @@ static int candidates(struct dircache *dc, const struct compiler_info *ci, const
 
 			snprintf(rel, sizeof(rel), "%.*s", (int)len, len ? p : ".");
 			snprintf(sub[0], sizeof(sub[0]), "%s", prog);
-			snprintf(sub[1], sizeof(sub[1]), "%s/%s/%s", ci->machine, ci->version, prog);
+			snprintf(sub[1], sizeof(sub[1]), "%s/%s/%s", ci->machine, ci->version,
+			         prog);
 			snprintf(sub[2], sizeof(sub[2]), "%s/%s", ci->machine, prog);
 			if (paths_join(dir, sizeof(dir), cwd, rel) == 0) {
 				for (int k = 0; k < 3; k++) {
@@ -114,8 +115,8 @@ static int candidates(struct dircache *dc, const struct compiler_info *ci, const
 }
 
 /* Fold program prog (as the driver names it) into h. */
-static int add_program(struct compiler_cache *cc, const struct compiler_info *ci,
-                       const char *prog, char *const *base_env, size_t n_env, const char *cwd,
+static int add_program(struct compiler_cache *cc, const struct compiler_info *ci, const char *prog,
+                       char *const *base_env, size_t n_env, const char *cwd,
                        const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        struct hashcache *hc, struct dircache *dc, struct hasher *h)
 {

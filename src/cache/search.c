@@ -68,6 +68,38 @@ static const char *lang_path_var(const char *lang)
 	return cxx ? "CPLUS_INCLUDE_PATH" : "C_INCLUDE_PATH";
 }
 
+/* The sysroot headers are found under: -isysroot, else --sysroot, else "". */
+static const char *header_sysroot(const struct compile_args *a)
+{
+	const char *sysroot = "", *isysroot = NULL;
+
+	for (size_t i = 1; i < a->argc; i++) {
+		const char *arg = a->argv[i];
+
+		if (strncmp(arg, "--sysroot=", 10) == 0)
+			sysroot = arg + 10;
+		else if (strcmp(arg, "--sysroot") == 0 && i + 1 < a->argc)
+			sysroot = a->argv[++i];
+		else if (strcmp(arg, "-isysroot") == 0 && i + 1 < a->argc)
+			isysroot = a->argv[++i];
+		else if (strncmp(arg, "-isysroot", 9) == 0)
+			isysroot = arg + 9;
+	}
+	return isysroot ? isysroot : sysroot;
+}
+
+/* A folder option's "=dir" or "$SYSROOTdir" is under the sysroot. */
+static char *sysroot_dir(const char *dir, const char *sysroot)
+{
+	char *out;
+
+	if (dir[0] == '=')
+		return asprintf(&out, "%s%s", sysroot, dir + 1) < 0 ? NULL : out;
+	if (strncmp(dir, "$SYSROOT", 8) == 0)
+		return asprintf(&out, "%s%s", sysroot, dir + 8) < 0 ? NULL : out;
+	return strdup(dir);
+}
+
 int search_for_compile(struct compiler_cache *cc, const struct compiler_info *ci,
                        const struct compile_args *a, const char *cwd,
                        const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
@@ -75,7 +107,7 @@ int search_for_compile(struct compiler_cache *cc, const struct compiler_info *ci
 {
 	static const char *const probe_env[] = {"GCC_EXEC_PREFIX", "COMPILER_PATH"};
 	char **opts = calloc(a->argc + 1, sizeof(char *)), *env[3] = {NULL, NULL, NULL};
-	char *const *builtin = NULL;
+	char *const *builtin = NULL, **dirs;
 	const char *lang = a->language ? a->language : "c";
 	size_t n_opts, n_builtin = 0, k = 0, pos[INCLUDE_KIND_COUNT + 1] = {0};
 	struct incpath_spec s;
@@ -102,21 +134,32 @@ int search_for_compile(struct compiler_cache *cc, const struct compiler_info *ci
 		return r;
 	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++)
 		pos[kind + 1] = pos[kind] + a->n_include[kind];
+	dirs = calloc(a->n_include_search + 1, sizeof(char *));
+	if (!dirs)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n_include_search && r == 0; i++)
+		if (!(dirs[i] = sysroot_dir(a->include_search[i], header_sysroot(a))))
+			r = -ENOMEM;
 	s = (struct incpath_spec){
-	        .quote = a->include_search + pos[INCLUDE_QUOTE],
+	        .quote = dirs + pos[INCLUDE_QUOTE],
 	        .n_quote = a->n_include[INCLUDE_QUOTE],
-	        .user = a->include_search + pos[INCLUDE_DIR],
+	        .user = dirs + pos[INCLUDE_DIR],
 	        .n_user = a->n_include[INCLUDE_DIR],
 	        .cpath = getenv(env_ctx, "CPATH"),
-	        .system = a->include_search + pos[INCLUDE_SYSTEM],
+	        .system = dirs + pos[INCLUDE_SYSTEM],
 	        .n_system = a->n_include[INCLUDE_SYSTEM],
 	        .lang_path = getenv(env_ctx, lang_path_var(lang)),
 	        .builtin = builtin,
 	        .n_builtin = n_builtin,
-	        .after = a->include_search + pos[INCLUDE_AFTER],
+	        .after = dirs + pos[INCLUDE_AFTER],
 	        .n_after = a->n_include[INCLUDE_AFTER],
 	};
-	return incpath_build(&s, out);
+	if (r == 0)
+		r = incpath_build(&s, out);
+	for (size_t i = 0; i < a->n_include_search; i++)
+		free(dirs[i]);
+	free(dirs);
+	return r;
 }
 
 int search_forced_names(const struct compile_args *a, char **out, size_t *len)

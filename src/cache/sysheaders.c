@@ -106,6 +106,10 @@ static int route_verdict(const struct incpath *s, const struct depfile *deps,
                          size_t dlen, const struct asked *a)
 {
 	bool quote = a->form == CSCAN_QUOTE || a->form == CSCAN_NEXT_QUOTE;
+	/* What a system header includes is a system header too, wherever it
+	 * is found (gcc: the includer's sysp at least; clang: the greater
+	 * characteristic). */
+	bool from_system = verdict[a->by] == SYSHEADER_YES || pragma_system[a->by];
 
 	if (quote) {
 		/* The asking file's own folder. */
@@ -119,12 +123,13 @@ static int route_verdict(const struct incpath *s, const struct depfile *deps,
 			buf[olen] = '\0';
 			own = buf;
 			if (dir_is(own, d, dlen))
-				return verdict[a->by] == SYSHEADER_YES || pragma_system[a->by];
+				return from_system;
 		}
 	}
 	for (size_t i = quote ? 0 : s->n_quote; i < s->n_dirs; i++)
 		if (dir_is(s->dirs[i], d, dlen))
-			return i >= s->n_quote + s->n_user || search_dir_is_system(s, d, dlen);
+			return from_system || i >= s->n_quote + s->n_user ||
+			       search_dir_is_system(s, d, dlen);
 	return -1;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,6 +135,21 @@ static mode_t current_umask(void)
 	return m;
 }
 
+/*
+ * Under `ulimit -f` the compiler dies writing a big object where a hit
+ * would write it whole: the server runs such compiles uncached.
+ */
+static void add_file_size_limit(json_t *env)
+{
+	struct rlimit rl;
+	char v[32];
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)rl.rlim_cur);
+	json_object_set_new(env, "ZCCACHE_FSIZE_LIMIT", json_string(v));
+}
+
 static json_t *build_request(const char *compiler, const char *cwd, int cargc, char **cargv)
 {
 	json_t *req = proto_request_new(PROTO_COMPILE), *argv = json_array(), *env = json_object();
@@ -153,6 +169,7 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 			json_object_set_new(env, output_env[i], json_string(v));
 	}
 	add_tty_columns(env);
+	add_file_size_limit(env);
 	json_object_set_new(req, "argv", argv);
 	json_object_set_new(req, "compiler", json_string(compiler));
 	json_object_set_new(req, "cwd", json_string(cwd));

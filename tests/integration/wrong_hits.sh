@@ -1,0 +1,36 @@
+#!/bin/bash
+# Every wrong hit the hunts found, each a script of its own in wrong_hits/
+# (real gcc and clang): it exits 1 when zccache's object, depfile, stderr or
+# exit status differ from the bare compiler's after the case's change, 0
+# when they agree, 77 when it cannot run here. Two at a time.
+. "$(dirname "$0")/lib.sh"
+
+BIN=$T/bin-all
+mkdir -p "$BIN"
+ln -s "$LAUNCHER" "$SERVER" "$CTL" "$BIN/"
+DIR=$(cd "$(dirname "$0")" && pwd)/wrong_hits
+
+run_case() { # SCRIPT: its exit status and output in $T/results
+	local name
+	name=$(basename "$1" .sh)
+	timeout 300 bash "$1" "$BIN" >"$T/results/$name.log" 2>&1
+	echo $? >"$T/results/$name.rc"
+}
+export -f run_case
+export BIN T
+mkdir -p "$T/results"
+ls "$DIR"/*.sh | xargs -P 2 -I{} bash -c 'run_case {}'
+
+for f in "$DIR"/*.sh; do
+	name=$(basename "$f" .sh)
+	rc=$(cat "$T/results/$name.rc" 2>/dev/null || echo missing)
+	case $rc in
+	0) ok "$name" true ;;
+	77) skip_case "$name" "$(tail -1 "$T/results/$name.log")" ;;
+	*)
+		ok "$name" false
+		sed 's/^/#   /' "$T/results/$name.log" | tail -15
+		;;
+	esac
+done
+done_testing
