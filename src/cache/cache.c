@@ -1483,6 +1483,12 @@ static const char *add_assembler_inputs(struct cache *c, struct pending *p,
 		path = abs_join(p->cwd, f);
 		r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
 		free(path);
+		/* GNU as also lists the name of the first .file directive (the
+		 * source's base name, or a line marker's), which it never reads:
+		 * a missing name without a folder is that. A missing .incbin
+		 * file would have failed the assembly. */
+		if (r == -ENOENT && !strchr(f, '/'))
+			continue;
 		if (r < 0)
 			skip = "missing_include";
 		else if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
