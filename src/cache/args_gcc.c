@@ -474,8 +474,8 @@ struct gcc_state {
 	size_t cap_quoted;
 
 	bool debug, split, as_debug, record_cmdline;
-	/* -flto, -fopenmp, -foffload: the object records the cwd without -g
-	 * (found by compiling in two checkouts). */
+	/* gcc's -flto, -fopenmp, -foffload: the object records the cwd
+	 * without -g (found by compiling in two checkouts). */
 	bool cwd_recorded;
 	bool coverage, arcs, test_coverage, profile_generate, coverage_mapping;
 	bool debug_dir_fixed, coverage_dir_fixed, absolute_paths, stack_usage;
@@ -1012,7 +1012,9 @@ static int h_f(void *ctx, const struct opt_row *row, const char *arg, const char
 		name += 3;
 	if (!f_is_allowed(name, strcspn(name, "=")))
 		return unsupported(ctx, arg);
-	if (name == value &&
+	/* gcc's LTO sections and offload tables hold the cwd (clang's do not:
+	 * both checked by compiling in two folders). */
+	if (name == value && !STATE(ctx)->clang &&
 	    (str_prefix(name, "lto") || str_prefix(name, "openmp") || str_prefix(name, "offload")))
 		STATE(ctx)->cwd_recorded = true;
 	return KEY_KEEP;

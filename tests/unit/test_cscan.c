@@ -190,8 +190,9 @@ static void test_includes_every_form(void **state)
 	        {"#include <a.h>\n", "a:a.h", 0},
 	        {"#include_next \"a.h\"\n", "Q:a.h", 0},
 	        {"#include_next <a.h>\n", "A:a.h", 0},
-	        {"#import \"a.h\"\n", "q:a.h", 0},
-	        {"#import <a.h>\n", "a:a.h", 0},
+	        /* #import gives what it imports #pragma once semantics */
+	        {"#import \"a.h\"\n", "q:a.h", CSCAN_PRAGMA_ONCE},
+	        {"#import <a.h>\n", "a:a.h", CSCAN_PRAGMA_ONCE},
 	        {"  #  include<sys/x.h>", "a:sys/x.h", 0},
 	        {"#include \"../up.h\"\r\n", "q:../up.h", 0},
 	        {"#include \"a.h\"\n#include <b.h>\n#include_next <c.h>\n", "q:a.h|a:b.h|A:c.h", 0},
@@ -274,14 +275,20 @@ static void test_includes_computed(void **state)
 static void test_includes_pragmas(void **state)
 {
 	static const struct include_case cases[] = {
-	        {"#pragma GCC dependency \"parse.y\"\n", "", CSCAN_PRAGMA_DEPENDENCY},
-	        {"_Pragma(\"GCC dependency \\\"parse.y\\\"\")\n", "", CSCAN_PRAGMA_DEPENDENCY},
-	        {"#define D _Pragma(\"GCC dependency \\\"x\\\"\")\n", "", CSCAN_PRAGMA_DEPENDENCY},
+	        {"#pragma GCC dependency \"parse.y\"\n", "",
+	         CSCAN_PRAGMA_DEPENDENCY | CSCAN_DEPENDENCY_WORD},
+	        {"_Pragma(\"GCC dependency \\\"parse.y\\\"\")\n", "",
+	         CSCAN_PRAGMA_DEPENDENCY | CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD},
+	        {"#define D _Pragma(\"GCC dependency \\\"x\\\"\")\n", "",
+	         CSCAN_PRAGMA_DEPENDENCY | CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD},
+	        /* the pragma built by a macro: operator and word, lines apart */
+	        {"#define DEP(x) _Pragma(#x)\nDEP(GCC dependency \"parse.y\")\n", "",
+	         CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD},
 	        {"#pragma GCC system_header\n", "", CSCAN_SYSTEM_HEADER},
 	        {"#pragma clang system_header\n", "", CSCAN_SYSTEM_HEADER},
 	        {"# /* c */ pragma GCC system_header\n#include <a.h>\n", "a:a.h",
 	         CSCAN_SYSTEM_HEADER},
-	        {"#pragma once\n", "", 0},
+	        {"#pragma once\n", "", CSCAN_PRAGMA_ONCE},
 	        {"// #pragma GCC system_header\n", "", 0},
 	        {"/* #pragma GCC dependency \"x\" */\n", "", 0},
 	};
