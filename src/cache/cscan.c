@@ -528,7 +528,8 @@ static bool is_time_piece(const char *tok, size_t len)
 {
 	static const char *const names[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
 
-	if (len < 2)
+	/* Two characters ("__") are in every glibc closure, pasted too. */
+	if (len < 3)
 		return false;
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		size_t nl = strlen(names[k]);
@@ -543,7 +544,22 @@ static bool is_time_piece(const char *tok, size_t len)
 	return false;
 }
 
+static unsigned paste_flags_of(const char *p, size_t n);
+
 unsigned cscan_paste_flags(const char *p, size_t n)
+{
+	struct buf text = BUF_INIT;
+	unsigned comments = 0, flags;
+
+	/* Names in comments are never pasted. */
+	if (strip_comments(p, n, &text, &comments) < 0)
+		return CSCAN_PASTE | CSCAN_TIME_PIECE;
+	flags = paste_flags_of((const char *)text.data, text.len);
+	buf_free(&text);
+	return flags;
+}
+
+static unsigned paste_flags_of(const char *p, size_t n)
 {
 	unsigned flags = 0;
 

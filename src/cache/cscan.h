@@ -36,9 +36,10 @@ int cscan_normalize(const char *p, size_t n, struct buf *out);
 /*
  * Token pasting can build __TIME__ out of pieces no search sees whole:
  * CSCAN_PASTE when the text pastes (## or %:%:), CSCAN_TIME_PIECE when an
- * identifier is a piece of a time macro's name (a prefix or suffix of two
- * characters or more, or a part with an underscore). A compile whose files
- * have both may use the clock.
+ * identifier outside comments is a piece of a time macro's name (a prefix,
+ * a suffix or a part with an underscore, three characters or more: "__"
+ * alone is in every glibc closure). A compile whose files have both may use
+ * the clock. Pieces without an underscore ("TIME") are not caught.
  */
 enum cscan_paste_flags {
 	CSCAN_PASTE = 1u << 0,
