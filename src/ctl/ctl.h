@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "paths.h"
 #include "proto.h"
@@ -29,6 +30,8 @@ struct ctl {
 	struct zc_paths paths;
 	int fd;         /* -1 until ctl_connect */
 	int timeout_ms; /* for a reply: 0 the default, -1 no limit */
+	char why[PATH_MAX + 160]; /* why ctl_connect failed */
+	bool quiet_connect;       /* the caller prints why itself */
 };
 
 /* Connect (autospawning unless --no-start). Returns 0 or a ctl_exit code. */
@@ -43,6 +46,16 @@ int ctl_check_reply(struct ctl *ctl, json_t *reply);
 /* ctl_call, then ctl_check_reply: 0 with *reply (the caller's), or an exit
  * code with nothing to free. */
 int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply);
+
+/* fallbacks.c: the compiles launchers ran without the cache, from the
+ * records in the cache and socket folders, written at or after since. As
+ * {"total", "reasons": {name: n}, "last": {"time", "reason", "cwd",
+ * "message"}}; and as status lines. */
+json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since);
+void ctl_fallbacks_print(const struct ctl *ctl);
+/* Add "fallback.<reason>" counters (stats) / remove the records (zero-stats). */
+void ctl_fallbacks_add_counters(const struct ctl *ctl, json_t *counters, time_t since);
+void ctl_fallbacks_clear(const struct ctl *ctl);
 
 /* "1.5 GiB" */
 void ctl_format_bytes(uint64_t n, char *out, size_t len);

@@ -64,7 +64,9 @@ int ctl_connect(struct ctl *ctl)
 	}
 	if (ctl->no_start && (fd == -ENOENT || fd == -ECONNREFUSED))
 		return CTL_EXIT_NOT_RUNNING;
-	fprintf(stderr, "zccachectl: %s\n", why);
+	snprintf(ctl->why, sizeof(ctl->why), "%s", why);
+	if (!ctl->quiet_connect)
+		fprintf(stderr, "zccachectl: %s\n", why);
 	return CTL_EXIT_UNREACHABLE;
 }
 

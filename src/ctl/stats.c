@@ -19,7 +19,7 @@ static uint64_t get(json_t *counters, const char *name)
 static void print_table(json_t *counters)
 {
 	uint64_t hits = get(counters, "direct_hit"), misses = get(counters, "depend_miss");
-	uint64_t uncacheable = 0, errors = 0;
+	uint64_t uncacheable = 0, errors = 0, fallbacks = 0;
 	const char **names;
 	const char *name;
 	size_t n = 0, i = 0;
@@ -32,6 +32,8 @@ static void print_table(json_t *counters)
 			uncacheable += (uint64_t)json_integer_value(v);
 		if (strncmp(name, "error.", 6) == 0)
 			errors += (uint64_t)json_integer_value(v);
+		if (strncmp(name, "fallback.", 9) == 0)
+			fallbacks += (uint64_t)json_integer_value(v);
 		n++;
 	}
 	printf("%-32s %12llu\n", "cache hits (direct)", (unsigned long long)hits);
@@ -42,6 +44,7 @@ static void print_table(json_t *counters)
 	printf("%-32s %12llu\n", "compile failed",
 	       (unsigned long long)get(counters, "compile_failed"));
 	printf("%-32s %12llu\n", "errors", (unsigned long long)errors);
+	printf("%-32s %12llu\n", "compiled without the cache", (unsigned long long)fallbacks);
 	ctl_format_bytes(get(counters, "bytes_stored"), bytes, sizeof(bytes));
 	printf("%-32s %12s\n", "stored", bytes);
 	printf("%-32s %11.1fs\n", "time saved", (double)get(counters, "time_saved_ms") / 1000.0);
@@ -68,6 +71,7 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 	if (r != 0)
 		return r;
 	counters = json_object_get(reply, "counters");
+	ctl_fallbacks_add_counters(ctl, counters, 0);
 	if (ctl->json)
 		ctl_print_json(counters);
 	else
@@ -94,7 +98,11 @@ static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
 
 int ctl_zero_stats(struct ctl *ctl, int argc, char **argv)
 {
-	return send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed");
+	int r = send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed");
+
+	if (r == 0)
+		ctl_fallbacks_clear(ctl);
+	return r;
 }
 
 int ctl_trim(struct ctl *ctl, int argc, char **argv)

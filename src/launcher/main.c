@@ -18,6 +18,7 @@
 
 #include "b64.h"
 #include "client.h"
+#include "fallback_note.h"
 #include "log.h"
 #include "paths.h"
 #include "proto.h"
@@ -65,6 +66,7 @@ static void usage(FILE *f)
 	        "Environment:\n"
 	        "  ZCCACHE_DISABLE=1     run the compiler directly, without asking the server\n"
 	        "  ZCCACHE_DEBUG=1       also print the launcher's log messages on stderr\n"
+	        "  ZCCACHE_QUIET=1       never say on stderr that the cache is not used\n"
 	        "  ZCCACHE_NOSPAWN=1     never start a server; compile directly when none runs\n"
 	        "  ZCCACHE_TIMEOUT_MS=N  wait at most N ms for the server's answer (default %d)\n"
 	        "  ZCCACHE_SOCKET, ZCCACHE_DIR, ZCCACHE_SERVER: see zccache(1)\n"
@@ -139,16 +141,23 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
  * the socket (or the next autospawn) starts the new one; a newer one is left
  * alone, since it is the one that will stay.
  */
-static void handle_version_mismatch(int fd, json_t *reply)
+static void handle_version_mismatch(const struct zc_paths *paths, const char *cwd, int fd,
+                                    json_t *reply)
 {
 	int theirs = (int)proto_get_int(reply, "server_version", 0);
 	json_t *stop, *ack = NULL;
 
 	if (theirs >= PROTO_VERSION) {
-		log_notice("server speaks protocol %d, newer than our %d; compiling directly",
-		           theirs, PROTO_VERSION);
+		fallback_note(paths, FALLBACK_VERSION, cwd,
+		              "the running server speaks protocol %d, this zccache %d; install "
+		              "matching versions, or stop the server (zccachectl stop)",
+		              theirs, PROTO_VERSION);
 		return;
 	}
+	fallback_note(paths, FALLBACK_VERSION, cwd,
+	              "the running server speaks the older protocol %d, this zccache %d; "
+	              "asking it to exit so that the new one starts",
+	              theirs, PROTO_VERSION);
 	stop = proto_request_new(PROTO_STOP);
 	json_object_set_new(stop, "reason", json_string("replaced by a newer protocol version"));
 	if (stop && client_request(fd, stop, &ack, 2000) == 0)
@@ -317,6 +326,24 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 	run_exit_like(res.wait_status);
 }
 
+/* The fallback reason for client_connect's failure. */
+static enum fallback_reason connect_reason(int err)
+{
+	switch (err) {
+	case CLIENT_ERR_SOCKET_DIR:
+		return FALLBACK_SOCKET_FOLDER;
+	case CLIENT_ERR_NO_SERVER:
+		return FALLBACK_SERVER_MISSING;
+	case CLIENT_ERR_SPAWN:
+		return FALLBACK_SERVER_START;
+	case -ENOENT:
+	case -ECONNREFUSED:
+		return FALLBACK_NO_ANSWER; /* ZCCACHE_NOSPAWN and no server */
+	default:
+		return FALLBACK_CONNECT;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *self = base_name(argv[0]), *name, *tmo;
@@ -369,24 +396,21 @@ int main(int argc, char **argv)
 	if (debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 	if (r < 0) {
-		if (paths.cache_dir[0])
-			paths_ensure_private_dir(paths.cache_dir, true);
-		log_errno(
-		        LOG_LEVEL_WARNING, r,
-		        "compiling directly: cannot resolve ZCCACHE_SOCKET/ZCCACHE_DIR/HOME paths");
+		fallback_note(&paths, FALLBACK_PATHS, NULL,
+		              "cannot resolve ZCCACHE_SOCKET, ZCCACHE_DIR or HOME (%s); they must be "
+		              "absolute, and the socket path shorter than %d bytes",
+		              strerror(-r), PATHS_SOCKET_MAX);
 		exec_compiler(compiler, cargv);
 	}
 	if (!getcwd(cwd, sizeof(cwd))) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_errno(LOG_LEVEL_WARNING, errno,
-		          "compiling directly: cannot name the current folder");
+		fallback_note(&paths, FALLBACK_CWD, NULL, "cannot name the current folder: %s",
+		              strerror(errno));
 		exec_compiler(compiler, cargv);
 	}
 
 	fd = client_connect(&paths, !env_true("ZCCACHE_NOSPAWN"), why, sizeof(why));
 	if (fd < 0) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("compiling directly: %s", why);
+		fallback_note(&paths, connect_reason(fd), cwd, "%s", why);
 		exec_compiler(compiler, cargv);
 	}
 	req = build_request(compiler, cwd, cargc, cargv);
@@ -405,20 +429,19 @@ int main(int argc, char **argv)
 		r = client_recv(fd, &reply, wait_ms > timeout_ms ? wait_ms : timeout_ms);
 	}
 	if (r < 0) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_errno(LOG_LEVEL_WARNING, r,
-		          "compiling directly: no answer from the server at %s", paths.socket);
+		fallback_note(&paths, FALLBACK_NO_ANSWER, cwd, "no answer from the server at %s: %s",
+		              paths.socket, strerror(-r));
 		exec_compiler(compiler, cargv);
 	}
 	if (!proto_get_bool(reply, "ok", 0)) {
 		const char *code = proto_get_str(reply, "error");
 
-		paths_ensure_private_dir(paths.cache_dir, true);
 		if (code && strcmp(code, PROTO_ERR_VERSION) == 0)
-			handle_version_mismatch(fd, reply);
+			handle_version_mismatch(&paths, cwd, fd, reply);
 		else
-			log_warnx("compiling directly: the server refused the request (%s: %s)",
-			          code ? code : "?", proto_get_str(reply, "message") ?: "?");
+			fallback_note(&paths, FALLBACK_REFUSED, cwd,
+			              "the server refused the request (%s: %s)", code ? code : "?",
+			              proto_get_str(reply, "message") ?: "?");
 		exec_compiler(compiler, cargv);
 	}
 	action = proto_get_str(reply, "action") ?: "";
@@ -427,11 +450,14 @@ int main(int argc, char **argv)
 		replay_hit(reply);
 	}
 	if (strcmp(action, "run") != 0) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("compiling directly: the server answered an unknown action '%s'", action);
+		fallback_note(&paths, FALLBACK_BAD_REPLY, cwd,
+		              "the server answered an unknown action '%s'", action);
 		exec_compiler(compiler, cargv);
 	}
 	log_debug("server says run (%s)", proto_get_str(reply, "reason") ?: "");
+	if (strcmp(proto_get_str(reply, "reason") ?: "", "cache_unavailable") == 0)
+		fallback_note(&paths, FALLBACK_CACHE_UNAVAILABLE, cwd, "the server runs without "
+		              "its cache: %s", proto_get_str(reply, "message") ?: "see its log");
 	if (!proto_get_bool(reply, "store", 0)) {
 		close(fd);
 		json_decref(reply);

@@ -372,8 +372,7 @@ int main(int argc, char **argv)
 	}
 	r = setup_logging(&srv);
 	if (r < 0) {
-		snprintf(err, sizeof(err), "cache folder %s is unusable: %s", srv.paths.cache_dir,
-		         strerror(-r));
+		paths_dir_problem(srv.paths.cache_dir, "cache folder", r, false, err, sizeof(err));
 		fprintf(stderr, "zccached: %s\n", err);
 		tell_spawner(err);
 		return 1;

@@ -245,9 +245,13 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	int r;
 
 	if (!srv->cache) {
+		json_t *reply = run_reply("cache_unavailable");
+
+		/* The launcher says this one on stderr: it persists until fixed. */
+		json_object_set_new(reply, "message", json_string(srv->cache_error));
 		explain_record(srv, c, req, "uncacheable", "cache_unavailable", srv->cache_error,
 		               NULL);
-		conn_reply(c, run_reply("cache_unavailable"));
+		conn_reply(c, reply);
 		return;
 	}
 	if (!same_filesystem_view(srv, conn_peer_pid(c))) {
