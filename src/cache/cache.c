@@ -1657,3 +1657,8 @@ void cache_get_info(struct cache *c, struct cache_info *out)
 	out->hits = hits;
 	out->misses = misses;
 }
+
+struct compiler_cache *cache_compilers(struct cache *c)
+{
+	return c->cc;
+}

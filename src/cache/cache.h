@@ -86,6 +86,11 @@ struct cache_info {
 };
 void cache_get_info(struct cache *c, struct cache_info *out);
 
+/* The compilers the cache has identified, for identification off the
+ * server's loop (compiler.h). */
+struct compiler_cache;
+struct compiler_cache *cache_compilers(struct cache *c);
+
 /* Evict to max_size (or older than cutoff, or everything when cutoff < 0). */
 int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed);
 int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed);

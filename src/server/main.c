@@ -304,6 +304,7 @@ static void server_free(struct server *srv)
 			event_free(evs[i]);
 	listener_close(srv);
 	inflight_cancel_all(srv);
+	identify_free(srv);
 	explain_free(srv);
 	verify_cancel(srv);
 	cache_close(srv->cache);

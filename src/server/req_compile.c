@@ -268,6 +268,8 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		conn_reply(c, run_reply("foreign_cwd"));
 		return;
 	}
+	if (identify_park(srv, c, req, compiler))
+		return;
 	args = calloc(n + 1, sizeof(*args));
 	if (!args) {
 		conn_reply(c, run_reply("error"));
@@ -319,6 +321,11 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		break;
 	}
 	cache_decision_free(&d);
+}
+
+void compile_resume(struct server *srv, struct conn *c, json_t *req)
+{
+	handle(srv, c, req, true);
 }
 
 void req_compile(struct server *srv, struct conn *c, json_t *req)

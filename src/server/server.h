@@ -30,6 +30,7 @@ struct cache;
 struct inflight;
 struct explain_log;
 struct verify_job;
+struct identify;
 
 struct server {
 	struct event_base *base;
@@ -76,6 +77,7 @@ struct server {
 	ino_t root_ino;
 	struct explain_log *explain; /* the last non-hits, for explain (req_explain.c) */
 	struct verify_job *verify;   /* a verify in progress (req_verify.c) */
+	struct identify *identify;   /* compilers being identified (identify.c) */
 
 	/* Counters kept in memory (the cache's own stats live in the index). */
 	uint64_t requests[PROTO_KIND_COUNT];
@@ -112,6 +114,13 @@ void dispatch_request(struct server *srv, struct conn *c, json_t *req);
 /* req_compile.c: joining identical concurrent misses */
 void inflight_finish(struct server *srv, struct conn *owner);
 void inflight_cancel_all(struct server *srv);
+/* Handle a compile request again (a parked one whose compiler is known now). */
+void compile_resume(struct server *srv, struct conn *c, json_t *req);
+
+/* identify.c: park a compile whose compiler is not identified yet, and
+ * identify it on a thread (true), or let the caller go on (false). */
+bool identify_park(struct server *srv, struct conn *c, json_t *req, const char *compiler);
+void identify_free(struct server *srv);
 
 /* req_explain.c: the last EXPLAIN_MAX compiles that were not hits. kind is
  * "miss" (token set: run and stored) or "uncacheable" (run as is); reason is
