@@ -65,6 +65,8 @@ struct cache {
 	bool index_replaced;            /* found unusable and replaced since the cache opened */
 	cache_store_observer *observer; /* a verify in progress */
 	void *observer_ctx;
+	void (*progress)(void *ctx, uint64_t done); /* a trim or flush shown on a terminal */
+	void *progress_ctx;
 };
 
 static void stat_add(struct cache *c, const char *name, uint64_t n)
@@ -1550,6 +1552,7 @@ done:
 
 struct drop_ctx {
 	struct cache *c;
+	uint64_t dropped; /* results, for progress */
 };
 
 /* An evicted result takes its artifacts with it. Another result sharing an
@@ -1561,6 +1564,8 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 	struct buf b = BUF_INIT;
 	struct result r;
 
+	if (dc->c->progress)
+		dc->c->progress(dc->c->progress_ctx, ++dc->dropped);
 	if (db != INDEX_RESULTS)
 		return 0;
 	if (buf_append(&b, val, len) == 0 && result_decode(&b, &r) == 0) {
@@ -1575,17 +1580,62 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 
 int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed)
 {
-	struct drop_ctx dc = {c};
-	int r = index_evict_lru(c->index, c->max_size, drop_entry, &dc, evicted, freed);
+	return cache_trim_to(c, c->max_size, NULL, evicted, freed);
+}
 
-	if (r == 0 && *evicted)
-		stat_add(c, "evictions", *evicted);
+/* Count evictions, and under "evictions.<why>" what caused them. */
+static void count_evictions(struct cache *c, const char *why, uint64_t n)
+{
+	char name[64];
+
+	if (!n)
+		return;
+	stat_add(c, "evictions", n);
+	if (why) {
+		snprintf(name, sizeof(name), "evictions.%s", why);
+		stat_add(c, name, n);
+	}
+}
+
+int cache_trim_to(struct cache *c, uint64_t budget, const char *why, uint64_t *evicted,
+                  uint64_t *freed)
+{
+	struct drop_ctx dc = {c, 0};
+	int r;
+
+	*evicted = *freed = 0;
+	r = index_evict_lru(c->index, budget, drop_entry, &dc, evicted, freed);
+	if (r == 0)
+		count_evictions(c, why, *evicted);
 	return r;
+}
+
+int cache_expire(struct cache *c, time_t cutoff, uint64_t *evicted, uint64_t *freed)
+{
+	struct drop_ctx dc = {c, 0};
+	int r;
+
+	*evicted = *freed = 0;
+	r = index_evict_older_than(c->index, cutoff, drop_entry, &dc, evicted, freed);
+	if (r == 0)
+		count_evictions(c, "max_age", *evicted);
+	return r;
+}
+
+uint64_t cache_bytes(struct cache *c)
+{
+	return index_total_bytes(c->index);
+}
+
+void cache_set_progress(struct cache *c, void (*fn)(void *ctx, uint64_t done), void *ctx)
+{
+	c->progress = fn;
+	c->progress_ctx = ctx;
 }
 
 int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed)
 {
-	struct drop_ctx dc = {c};
+	struct drop_ctx dc = {c, 0};
 	int r;
 
 	if (older_than < 0) {
@@ -1661,4 +1711,11 @@ void cache_get_info(struct cache *c, struct cache_info *out)
 struct compiler_cache *cache_compilers(struct cache *c)
 {
 	return c->cc;
+}
+
+uint64_t cache_counter(struct cache *c, const char *name)
+{
+	uint64_t v = 0;
+
+	return index_stats_get(c->index, name, &v) == 0 ? v : 0;
 }

@@ -295,7 +295,7 @@ int client_recv(int fd, json_t **msg, int timeout_ms)
 {
 	struct buf b = BUF_INIT;
 	long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
-	size_t used;
+	size_t used, want;
 	int r;
 
 	*msg = NULL;
@@ -313,10 +313,19 @@ int client_recv(int fd, json_t **msg, int timeout_ms)
 			r = -ETIMEDOUT;
 			break;
 		}
-		r = buf_reserve(&b, 65536);
+		/* Never past this frame: the next one (a reply after a "wait" or
+		 * progress frame) is for the next call. */
+		if (b.len < PROTO_HEADER_SIZE)
+			want = PROTO_HEADER_SIZE - b.len;
+		else
+			want = PROTO_HEADER_SIZE +
+			       ((size_t)b.data[0] << 24 | (size_t)b.data[1] << 16 |
+			        (size_t)b.data[2] << 8 | b.data[3]) -
+			       b.len;
+		r = buf_reserve(&b, want);
 		if (r < 0)
 			break;
-		n = recv(fd, b.data + b.len, 65536, 0);
+		n = recv(fd, b.data + b.len, want, 0);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -46,7 +46,7 @@ static size_t put_field(char *line, size_t at, size_t n, const char *s)
 }
 
 int fallback_record(const char *dir, time_t when, enum fallback_reason r, const char *cwd,
-                    const char *message)
+                    const char *message, const char *session)
 {
 	char path[PATH_MAX], old[PATH_MAX], line[PATH_MAX + 1200];
 	struct stat st;
@@ -60,7 +60,9 @@ int fallback_record(const char *dir, time_t when, enum fallback_reason r, const 
 	                       fallback_reason_name(r));
 	len = put_field(line, len, sizeof(line) - 2, cwd);
 	line[len++] = '\t';
-	len = put_field(line, len, sizeof(line) - 1, message);
+	len = put_field(line, len, sizeof(line) - 2, message);
+	line[len++] = '\t';
+	len = put_field(line, len, sizeof(line) - 1, session);
 	line[len++] = '\n';
 	/* O_APPEND and one write: concurrent launchers' lines do not mix. */
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -74,7 +76,8 @@ int fallback_record(const char *dir, time_t when, enum fallback_reason r, const 
 	return rc;
 }
 
-static void read_one(const char *path, time_t since, struct fallback_summary *s)
+static void read_one(const char *path, time_t since, const char *session,
+                     struct fallback_summary *s)
 {
 	FILE *f = fopen(path, "re");
 	char line[PATH_MAX + 1200];
@@ -84,11 +87,12 @@ static void read_one(const char *path, time_t since, struct fallback_summary *s)
 	while (fgets(line, sizeof(line), f)) {
 		char *save = NULL, *t = strtok_r(line, "\t", &save);
 		char *name = strtok_r(NULL, "\t", &save), *cwd = strtok_r(NULL, "\t", &save);
-		char *msg = strtok_r(NULL, "\n", &save), *end;
+		char *msg = strtok_r(NULL, "\t\n", &save), *ses = strtok_r(NULL, "\n", &save), *end;
 		long long when = t ? strtoll(t, &end, 10) : 0;
 		int r = name ? fallback_reason_parse(name) : -1;
 
-		if (!t || *end || r < 0 || when < since)
+		if (!t || *end || r < 0 || when < since ||
+		    (session && strcmp(ses ? ses : "", session) != 0))
 			continue;
 		s->total++;
 		s->count[r]++;
@@ -102,16 +106,17 @@ static void read_one(const char *path, time_t since, struct fallback_summary *s)
 	fclose(f);
 }
 
-int fallback_read(const char *dir, time_t since, struct fallback_summary *s)
+int fallback_read(const char *dir, time_t since, const char *session,
+                  struct fallback_summary *s)
 {
 	char path[PATH_MAX];
 
 	/* The older generation first, so that equal times keep the newer line. */
 	if (snprintf(path, sizeof(path), "%s/%s.1", dir, FALLBACK_FILE) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	read_one(path, since, s);
+	read_one(path, since, session, s);
 	path[strlen(path) - 2] = '\0';
-	read_one(path, since, s);
+	read_one(path, since, session, s);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * zccachectl reads it for status and stats. The file format is known here
  * only:
  *
- *   <unix time> TAB <reason name> TAB <cwd> TAB <message> LF
+ *   <unix time> TAB <reason name> TAB <cwd> TAB <message> TAB <session> LF
  *
  * Tabs and newlines in cwd and message are written as spaces. When the file
  * passes FALLBACK_ROTATE_BYTES it becomes "<file>.1" (one older generation
@@ -55,7 +55,7 @@ int fallback_reason_parse(const char *name);
  * 0 or -errno. Cost: one open, one write, one fstat.
  */
 int fallback_record(const char *dir, time_t when, enum fallback_reason r, const char *cwd,
-                    const char *message);
+                    const char *message, const char *session);
 
 struct fallback_summary {
 	uint64_t total;
@@ -68,10 +68,11 @@ struct fallback_summary {
 
 /*
  * Add the records of dir (its file and the rotated one) written at or after
- * since (0: all) to s, which the caller zeroes first. Missing files count
- * as empty. 0 or -errno.
+ * since (0: all), of session (NULL: any), to s, which the caller zeroes
+ * first. Missing files count as empty. 0 or -errno.
  */
-int fallback_read(const char *dir, time_t since, struct fallback_summary *s);
+int fallback_read(const char *dir, time_t since, const char *session,
+                  struct fallback_summary *s);
 
 /* Remove dir's records (zero-stats). */
 void fallback_clear(const char *dir);

@@ -11,13 +11,14 @@
 #include "ctl.h"
 #include "fallback.h"
 
-static void read_all(const struct ctl *ctl, time_t since, struct fallback_summary *s)
+static void read_all(const struct ctl *ctl, time_t since, const char *session,
+                     struct fallback_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (ctl->paths.cache_dir[0])
-		fallback_read(ctl->paths.cache_dir, since, s);
+		fallback_read(ctl->paths.cache_dir, since, session, s);
 	if (ctl->paths.runtime_dir[0] && strcmp(ctl->paths.runtime_dir, ctl->paths.cache_dir) != 0)
-		fallback_read(ctl->paths.runtime_dir, since, s);
+		fallback_read(ctl->paths.runtime_dir, since, session, s);
 }
 
 json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since)
@@ -25,7 +26,7 @@ json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since)
 	struct fallback_summary s;
 	json_t *j = json_object(), *reasons = json_object();
 
-	read_all(ctl, since, &s);
+	read_all(ctl, since, NULL, &s);
 	for (int i = 0; i < FALLBACK_COUNT; i++)
 		if (s.count[i])
 			json_object_set_new(reasons, fallback_reason_name(i),
@@ -61,7 +62,7 @@ void ctl_fallbacks_print(const struct ctl *ctl)
 	struct fallback_summary s;
 	bool first = true;
 
-	read_all(ctl, 0, &s);
+	read_all(ctl, 0, NULL, &s);
 	printf("%11s: ", "Fallbacks");
 	if (!s.total) {
 		printf("none (every compile asked the server)\n");
@@ -82,12 +83,13 @@ void ctl_fallbacks_print(const struct ctl *ctl)
 	printf("%11s  %s\n", "", s.last_message);
 }
 
-void ctl_fallbacks_add_counters(const struct ctl *ctl, json_t *counters, time_t since)
+void ctl_fallbacks_add_counters(const struct ctl *ctl, json_t *counters, time_t since,
+                                const char *session)
 {
 	struct fallback_summary s;
 	char name[64];
 
-	read_all(ctl, since, &s);
+	read_all(ctl, since, session, &s);
 	for (int i = 0; i < FALLBACK_COUNT; i++) {
 		if (!s.count[i])
 			continue;

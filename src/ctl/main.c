@@ -23,7 +23,8 @@ static const struct ctl_command_entry {
 } commands[] = {
         {"status", ctl_status, "status", "show whether the server runs, and how"},
         {"explain", ctl_explain, "explain [N]", "why the last N (20) compiles were not hits"},
-        {"stats", ctl_stats, "stats", "show the cache statistics"},
+        {"stats", ctl_stats, "stats [--since DURATION|TIME] [--session NAME]",
+         "show the statistics (of all time, or of one build)"},
         {"zero-stats", ctl_zero_stats, "zero-stats", "reset the statistics"},
         {"flush", ctl_flush, "flush [--older-than DURATION]", "empty the cache"},
         {"trim", ctl_trim, "trim", "evict entries down to max_size now"},
@@ -70,9 +71,22 @@ int ctl_connect(struct ctl *ctl)
 	return CTL_EXIT_UNREACHABLE;
 }
 
+/* "\rverify: 1234 of 5000 entries (24 %)" on stderr, over and over. */
+static void show_progress(json_t *msg)
+{
+	long long done = proto_get_int(msg, "done", 0), total = proto_get_int(msg, "total", 0);
+
+	if (done > total)
+		total = done;
+	fprintf(stderr, "\r%s: %lld of %lld entries (%lld %%)\033[K",
+	        proto_get_str(msg, "what") ?: "working", done, total,
+	        total ? done * 100 / total : 100);
+}
+
 int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 {
-	int r = ctl_connect(ctl);
+	int r = ctl_connect(ctl), timeout = ctl->timeout_ms ? ctl->timeout_ms : 30000;
+	bool shown = false;
 
 	if (r != 0) {
 		if (r == CTL_EXIT_NOT_RUNNING)
@@ -80,7 +94,24 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 		json_decref(req);
 		return r;
 	}
-	r = client_request(ctl->fd, req, reply, ctl->timeout_ms ? ctl->timeout_ms : 30000);
+	if (!ctl->progress) {
+		r = client_request(ctl->fd, req, reply, timeout);
+	} else {
+		/* Progress frames until the reply: on a terminal, a line redrawn. */
+		json_object_set_new(req, "progress", json_true());
+		r = client_send(ctl->fd, req, timeout);
+		while (r == 0) {
+			r = client_recv(ctl->fd, reply, timeout);
+			if (r < 0 || strcmp(proto_get_str(*reply, "action") ?: "", "progress") != 0)
+				break;
+			show_progress(*reply);
+			shown = true;
+			json_decref(*reply);
+			*reply = NULL;
+		}
+		if (shown)
+			fputs("\r\033[K", stderr);
+	}
 	json_decref(req);
 	if (r < 0) {
 		fprintf(stderr, "zccachectl: no answer from the server at %s: %s\n",
@@ -88,6 +119,13 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 		return CTL_EXIT_UNREACHABLE;
 	}
 	return 0;
+}
+
+bool ctl_wants_progress(const struct ctl *ctl)
+{
+	const char *term = getenv("TERM");
+
+	return !ctl->json && isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
 }
 
 void ctl_format_bytes(uint64_t n, char *out, size_t len)

@@ -1,7 +1,9 @@
 /* zccachectl stats / zero-stats: the server's counters, as a table or JSON. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl.h"
 
@@ -63,15 +65,65 @@ static void print_table(json_t *counters)
 	free(names);
 }
 
+/* stats --since/--session: counted from the journal, not the server. */
+static int journal_stats(struct ctl *ctl, const struct ctl_filter *f)
+{
+	json_t *counters = ctl_journal_counters(ctl, f);
+	char when[64] = "the start";
+	struct tm tm;
+
+	if (!counters) {
+		fprintf(stderr,
+		        "zccachectl: no compile journal in %s; --since and --session need it "
+		        "(zccachectl config set journal on)\n",
+		        ctl->paths.cache_dir);
+		return CTL_EXIT_FAILED;
+	}
+	if (ctl->json) {
+		ctl_print_json(counters);
+	} else {
+		if (f->since > 0 && localtime_r(&f->since, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		printf("From the journal, since %s%s%s:\n\n", when, f->session ? ", session " : "",
+		       f->session ? f->session : "");
+		print_table(counters);
+	}
+	json_decref(counters);
+	return 0;
+}
+
 int ctl_stats(struct ctl *ctl, int argc, char **argv)
 {
 	json_t *reply = NULL, *counters;
-	int r = ctl_call_ok(ctl, proto_request_new(PROTO_STATS), &reply);
+	struct ctl_filter f = {0, NULL};
+	bool filtered = false;
+	int r;
 
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
+			if (ctl_parse_since(argv[++i], &f.since) < 0) {
+				fprintf(stderr, "zccachectl: --since: '%s' is neither a duration (2h, "
+				                "30m, 1d) nor a time (YYYY-MM-DD HH:MM, @UNIXTIME)\n",
+				        argv[i]);
+				return CTL_EXIT_USAGE;
+			}
+			filtered = true;
+		} else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
+			f.session = argv[++i];
+			filtered = true;
+		} else {
+			fprintf(stderr, "zccachectl: usage: stats [--since DURATION|TIME] "
+			                "[--session NAME]\n");
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (filtered)
+		return journal_stats(ctl, &f);
+	r = ctl_call_ok(ctl, proto_request_new(PROTO_STATS), &reply);
 	if (r != 0)
 		return r;
 	counters = json_object_get(reply, "counters");
-	ctl_fallbacks_add_counters(ctl, counters, 0);
+	ctl_fallbacks_add_counters(ctl, counters, 0, NULL);
 	if (ctl->json)
 		ctl_print_json(counters);
 	else
@@ -81,10 +133,13 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 }
 
 /* Send req (stolen); on success print the reply (JSON) or done (text). */
-static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
+static int send_and_report(struct ctl *ctl, json_t *req, const char *done, bool progress)
 {
 	json_t *reply = NULL;
-	int r = ctl_call_ok(ctl, req, &reply);
+	int r;
+
+	ctl->progress = progress && ctl_wants_progress(ctl);
+	r = ctl_call_ok(ctl, req, &reply);
 
 	if (r != 0)
 		return r;
@@ -98,7 +153,8 @@ static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
 
 int ctl_zero_stats(struct ctl *ctl, int argc, char **argv)
 {
-	int r = send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed");
+	int r = send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed",
+	                        false);
 
 	if (r == 0)
 		ctl_fallbacks_clear(ctl);
@@ -107,7 +163,7 @@ int ctl_zero_stats(struct ctl *ctl, int argc, char **argv)
 
 int ctl_trim(struct ctl *ctl, int argc, char **argv)
 {
-	return send_and_report(ctl, proto_request_new(PROTO_TRIM), "cache trimmed");
+	return send_and_report(ctl, proto_request_new(PROTO_TRIM), "cache trimmed", true);
 }
 
 int ctl_flush(struct ctl *ctl, int argc, char **argv)
@@ -121,5 +177,5 @@ int ctl_flush(struct ctl *ctl, int argc, char **argv)
 		json_decref(req);
 		return CTL_EXIT_USAGE;
 	}
-	return send_and_report(ctl, req, "cache flushed");
+	return send_and_report(ctl, req, "cache flushed", true);
 }

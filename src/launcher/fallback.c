@@ -90,7 +90,7 @@ void fallback_note(const struct zc_paths *p, enum fallback_reason r, const char 
 	dir = record_dir(p);
 	log_warnx("compiling directly: %s", msg);
 	if (dir) {
-		int e = fallback_record(dir, time(NULL), r, cwd, msg);
+		int e = fallback_record(dir, time(NULL), r, cwd, msg, getenv("ZCCACHE_SESSION"));
 
 		if (e < 0)
 			log_errno(LOG_LEVEL_WARNING, e, "cannot count the fallback in %s", dir);

@@ -67,6 +67,8 @@ static void usage(FILE *f)
 	        "  ZCCACHE_DISABLE=1     run the compiler directly, without asking the server\n"
 	        "  ZCCACHE_DEBUG=1       also print the launcher's log messages on stderr\n"
 	        "  ZCCACHE_QUIET=1       never say on stderr that the cache is not used\n"
+	        "  ZCCACHE_SESSION=NAME  name this build in the journal (zccachectl stats\n"
+	        "                        --session NAME)\n"
 	        "  ZCCACHE_NOSPAWN=1     never start a server; compile directly when none runs\n"
 	        "  ZCCACHE_TIMEOUT_MS=N  wait at most N ms for the server's answer (default %d)\n"
 	        "  ZCCACHE_SOCKET, ZCCACHE_DIR, ZCCACHE_SERVER: see zccache(1)\n"
@@ -133,6 +135,9 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 	json_object_set_new(req, "pid", json_integer(getpid()));
 	json_object_set_new(req, "stderr_tty", json_boolean(isatty(STDERR_FILENO)));
 	json_object_set_new(req, "umask", json_integer(current_umask()));
+	/* Names this build in the server's journal (zccachectl stats --session). */
+	if (getenv("ZCCACHE_SESSION") && *getenv("ZCCACHE_SESSION"))
+		json_object_set_new(req, "session", json_string(getenv("ZCCACHE_SESSION")));
 	return req;
 }
 
