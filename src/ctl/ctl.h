@@ -54,7 +54,7 @@ int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply);
  * records in the cache and socket folders, written at or after since. As
  * {"total", "reasons": {name: n}, "last": {"time", "reason", "cwd",
  * "message"}}; and as status lines. */
-json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since);
+json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since, const char *session);
 void ctl_fallbacks_print(const struct ctl *ctl);
 /* Add "fallback.<reason>" counters (stats) / remove the records (zero-stats). */
 void ctl_fallbacks_add_counters(const struct ctl *ctl, json_t *counters, time_t since,
@@ -81,6 +81,6 @@ void ctl_format_bytes(uint64_t n, char *out, size_t len);
 
 typedef int ctl_command(struct ctl *ctl, int argc, char **argv);
 ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config,
-        ctl_explain, ctl_verify;
+        ctl_explain, ctl_verify, ctl_report;
 
 #endif

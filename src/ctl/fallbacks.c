@@ -21,12 +21,12 @@ static void read_all(const struct ctl *ctl, time_t since, const char *session,
 		fallback_read(ctl->paths.runtime_dir, since, session, s);
 }
 
-json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since)
+json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since, const char *session)
 {
 	struct fallback_summary s;
 	json_t *j = json_object(), *reasons = json_object();
 
-	read_all(ctl, since, NULL, &s);
+	read_all(ctl, since, session, &s);
 	for (int i = 0; i < FALLBACK_COUNT; i++)
 		if (s.count[i])
 			json_object_set_new(reasons, fallback_reason_name(i),

@@ -25,6 +25,8 @@ static const struct ctl_command_entry {
         {"explain", ctl_explain, "explain [N]", "why the last N (20) compiles were not hits"},
         {"stats", ctl_stats, "stats [--since DURATION|TIME] [--session NAME]",
          "show the statistics (of all time, or of one build)"},
+        {"report", ctl_report, "report [--since WHEN] [--session NAME] [-o FILE]",
+         "a build's report: HTML with charts, or text on a terminal"},
         {"zero-stats", ctl_zero_stats, "zero-stats", "reset the statistics"},
         {"flush", ctl_flush, "flush [--older-than DURATION]", "empty the cache"},
         {"trim", ctl_trim, "trim", "evict entries down to max_size now"},

@@ -175,7 +175,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		if (ctl->json) {
 			json_t *j = json_pack("{s:b,s:s,s:s,s:o}", "running", 0, "socket",
 			                      ctl->paths.socket, "cache_dir", ctl->paths.cache_dir,
-			                      "fallbacks", ctl_fallbacks_json(ctl, 0));
+			                      "fallbacks", ctl_fallbacks_json(ctl, 0, NULL));
 
 			if (why)
 				json_object_set_new(j, "error", json_string(why));
@@ -194,7 +194,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	r = ctl_check_reply(ctl, reply);
 	if (r == 0 && ctl->json) {
 		json_object_set_new(reply, "running", json_true());
-		json_object_set_new(reply, "fallbacks", ctl_fallbacks_json(ctl, 0));
+		json_object_set_new(reply, "fallbacks", ctl_fallbacks_json(ctl, 0, NULL));
 		json_object_del(reply, "ok");
 		json_object_del(reply, "v");
 		ctl_print_json(reply);
