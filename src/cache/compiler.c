@@ -33,7 +33,7 @@ struct compiler_result {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime, ctime;
-	int error;            /* 0, or why identification failed */
+	int error;             /* 0, or why identification failed */
 	int64_t identified_ms; /* when (monotonic) */
 	struct compiler_info info;
 };
@@ -350,8 +350,7 @@ void compiler_cache_add(struct compiler_cache *cc, struct compiler_result *c)
 	c->next = cc->list;
 	cc->list = c;
 	if (c->error < 0)
-		log_errno(LOG_LEVEL_WARNING, c->error, "cannot identify compiler %s",
-		          c->info.path);
+		log_errno(LOG_LEVEL_WARNING, c->error, "cannot identify compiler %s", c->info.path);
 	else
 		log_info("compiler %s: %s %s for %s", c->info.path,
 		         c->info.family == COMPILER_CLANG ? "clang" : "gcc", c->info.version,

@@ -158,7 +158,8 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 		break;
 	}
 	case TYPE_BOOL: {
-		static const char *const words[] = {"off", "on", "false", "true", "no", "yes", "0", "1"};
+		static const char *const words[] = {"off", "on",  "false", "true",
+		                                    "no",  "yes", "0",     "1"};
 		char w[8];
 		size_t len;
 
@@ -170,7 +171,8 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 			memcpy(w, text, len);
 			w[len] = '\0';
 			for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-				if (strcasecmp(w, words[i]) == 0 && text[len + strspn(text + len, " \t\r\n")] == '\0') {
+				if (strcasecmp(w, words[i]) == 0 &&
+				    text[len + strspn(text + len, " \t\r\n")] == '\0') {
 					v = i % 2;
 					r = 0;
 				}

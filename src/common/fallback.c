@@ -106,8 +106,7 @@ static void read_one(const char *path, time_t since, const char *session,
 	fclose(f);
 }
 
-int fallback_read(const char *dir, time_t since, const char *session,
-                  struct fallback_summary *s)
+int fallback_read(const char *dir, time_t since, const char *session, struct fallback_summary *s)
 {
 	char path[PATH_MAX];
 

@@ -25,17 +25,17 @@
 
 /* name, and whether the cause stays until someone fixes it (those are said
  * on stderr, once an hour per folder). Append new ones; never rename. */
-#define FALLBACK_REASONS(X)                                                                        \
-	X(PATHS, "paths", true)                 /* ZCCACHE_SOCKET/DIR/HOME unusable */              \
-	X(CWD, "cwd", false)                    /* getcwd failed */                                  \
-	X(SOCKET_FOLDER, "socket_folder", true) /* not ours, or writable by others */               \
-	X(SERVER_MISSING, "server_missing", true) /* no zccached to start */                        \
-	X(SERVER_START, "server_start", true)   /* started, but it never listened */                \
-	X(CONNECT, "connect", true)             /* the socket refuses us (EACCES, ...) */           \
-	X(NO_ANSWER, "no_answer", false)        /* timeout or connection lost */                    \
-	X(VERSION, "version", true)             /* the server speaks another protocol */            \
-	X(REFUSED, "refused", false)            /* the server answered with an error */             \
-	X(BAD_REPLY, "bad_reply", false)        /* an answer we cannot act on */                    \
+#define FALLBACK_REASONS(X)                                                                       \
+	X(PATHS, "paths", true)                         /* ZCCACHE_SOCKET/DIR/HOME unusable */    \
+	X(CWD, "cwd", false)                            /* getcwd failed */                       \
+	X(SOCKET_FOLDER, "socket_folder", true)         /* not ours, or writable by others */     \
+	X(SERVER_MISSING, "server_missing", true)       /* no zccached to start */                \
+	X(SERVER_START, "server_start", true)           /* started, but it never listened */      \
+	X(CONNECT, "connect", true)                     /* the socket refuses us (EACCES, ...) */ \
+	X(NO_ANSWER, "no_answer", false)                /* timeout or connection lost */          \
+	X(VERSION, "version", true)                     /* the server speaks another protocol */  \
+	X(REFUSED, "refused", false)                    /* the server answered with an error */   \
+	X(BAD_REPLY, "bad_reply", false)                /* an answer we cannot act on */          \
 	X(CACHE_UNAVAILABLE, "cache_unavailable", true) /* the server runs without its cache */
 
 enum fallback_reason {
@@ -71,8 +71,7 @@ struct fallback_summary {
  * since (0: all), of session (NULL: any), to s, which the caller zeroes
  * first. Missing files count as empty. 0 or -errno.
  */
-int fallback_read(const char *dir, time_t since, const char *session,
-                  struct fallback_summary *s);
+int fallback_read(const char *dir, time_t since, const char *session, struct fallback_summary *s);
 
 /* Remove dir's records (zero-stats). */
 void fallback_clear(const char *dir);

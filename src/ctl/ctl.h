@@ -28,8 +28,8 @@ struct ctl {
 	bool json;
 	bool no_start;
 	struct zc_paths paths;
-	int fd;         /* -1 until ctl_connect */
-	int timeout_ms; /* for a reply: 0 the default, -1 no limit */
+	int fd;                   /* -1 until ctl_connect */
+	int timeout_ms;           /* for a reply: 0 the default, -1 no limit */
 	char why[PATH_MAX + 160]; /* why ctl_connect failed */
 	bool quiet_connect;       /* the caller prints why itself */
 	bool progress;            /* ask for progress and show it (on a terminal) */

@@ -101,7 +101,8 @@ static void count_record(json_t *rec, void *ctx)
 
 	if (strcmp(outcome, "hit") == 0) {
 		add(counters, "direct_hit", 1);
-		add(counters, "time_saved_ms", json_integer_value(json_object_get(rec, "saved_ms")));
+		add(counters, "time_saved_ms",
+		    json_integer_value(json_object_get(rec, "saved_ms")));
 	} else if (strcmp(outcome, "miss") == 0) {
 		if (strcmp(reason, "stored") == 0)
 			add(counters, "depend_miss", 1);

@@ -71,11 +71,13 @@ static void collect(json_t *rec, void *ctx)
 		else
 			r->uncacheable++;
 		snprintf(name, sizeof(name), "%s", reason[0] ? reason : outcome);
-		json_object_set_new(r->reasons, name,
-		                    json_integer(json_integer_value(json_object_get(r->reasons, name)) + 1));
+		json_object_set_new(
+		        r->reasons, name,
+		        json_integer(json_integer_value(json_object_get(r->reasons, name)) + 1));
 	}
-	json_array_append_new(r->recs, json_pack("{s:I,s:i,s:I}", "t", (json_int_t)t, "k", kind,
-	                                         "s", json_integer_value(json_object_get(rec, "saved_ms"))));
+	json_array_append_new(r->recs,
+	                      json_pack("{s:I,s:i,s:I}", "t", (json_int_t)t, "k", kind, "s",
+	                                json_integer_value(json_object_get(rec, "saved_ms"))));
 	for (size_t i = 0; i < r->n_folders && !f; i++)
 		if (strcmp(r->folders[i].cwd, cwd) == 0)
 			f = &r->folders[i];
@@ -110,8 +112,8 @@ static void collect(json_t *rec, void *ctx)
 		}
 		memmove(&r->slow[at + 1], &r->slow[at], (r->n_slow - 1 - at) * sizeof(r->slow[0]));
 		r->slow[at] = (struct slow){
-		        strdup(json_string_value(json_object_get(rec, "source")) ?: ""), strdup(cwd),
-		        ms};
+		        strdup(json_string_value(json_object_get(rec, "source")) ?: ""),
+		        strdup(cwd), ms};
 	}
 }
 
@@ -163,8 +165,8 @@ static double pct(uint64_t a, uint64_t b)
  * saved so far as a line. */
 static void svg_timeline(FILE *f, const struct report *r)
 {
-	uint64_t h[BUCKETS] = {0}, m[BUCKETS] = {0}, o[BUCKETS] = {0}, saved[BUCKETS] = {0}, max = 1,
-	         total_saved = 0, run = 0;
+	uint64_t h[BUCKETS] = {0}, m[BUCKETS] = {0}, o[BUCKETS] = {0}, saved[BUCKETS] = {0},
+	         max = 1, total_saved = 0, run = 0;
 	double span = (double)(r->last - r->first) + 1;
 	size_t i;
 	json_t *e;
@@ -173,8 +175,8 @@ static void svg_timeline(FILE *f, const struct report *r)
 
 	json_array_foreach(r->recs, i, e)
 	{
-		int b = (int)((double)(json_integer_value(json_object_get(e, "t")) - r->first) / span *
-		              BUCKETS);
+		int b = (int)((double)(json_integer_value(json_object_get(e, "t")) - r->first) /
+		              span * BUCKETS);
 		int k = (int)json_integer_value(json_object_get(e, "k"));
 
 		b = b < 0 ? 0 : b >= BUCKETS ? BUCKETS - 1 : b;
@@ -186,12 +188,15 @@ static void svg_timeline(FILE *f, const struct report *r)
 			max = h[i] + m[i] + o[i];
 		total_saved += saved[i];
 	}
-	fprintf(f, "<svg id=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-	           "role=\"img\" aria-label=\"compiles and time saved over time\">\n",
+	fprintf(f,
+	        "<svg id=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	        "role=\"img\" aria-label=\"compiles and time saved over time\">\n",
 	        W, H, W, H);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fafafa\"/>\n", W, H);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", L, B, W - 10, B);
-	fprintf(f, "<text x=\"4\" y=\"14\" font-size=\"11\">%llu</text>\n", (unsigned long long)max);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", L, B,
+	        W - 10, B);
+	fprintf(f, "<text x=\"4\" y=\"14\" font-size=\"11\">%llu</text>\n",
+	        (unsigned long long)max);
 	for (i = 0; i < BUCKETS; i++) {
 		double x = L + (double)i * bw, y = B;
 		const uint64_t parts[3] = {h[i], m[i], o[i]};
@@ -203,7 +208,9 @@ static void svg_timeline(FILE *f, const struct report *r)
 			if (!parts[k])
 				continue;
 			y -= hh;
-			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+			fprintf(f,
+			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			        "fill=\"%s\"/>\n",
 			        x + 1, y, bw - 2, hh, colors[k]);
 		}
 	}
@@ -233,8 +240,9 @@ static void svg_folders(FILE *f, const struct report *r)
 		if (t > max)
 			max = t;
 	}
-	fprintf(f, "<svg id=\"folders\" width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\" "
-	           "role=\"img\" aria-label=\"hits and misses per folder\">\n",
+	fprintf(f,
+	        "<svg id=\"folders\" width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\" "
+	        "role=\"img\" aria-label=\"hits and misses per folder\">\n",
 	        W, n * row + 10, W, n * row + 10);
 	for (size_t i = 0; i < n; i++) {
 		const struct folder *fo = &r->folders[i];
@@ -255,7 +263,9 @@ static void svg_folders(FILE *f, const struct report *r)
 
 			if (!parts[k])
 				continue;
-			fprintf(f, "<rect x=\"%.1f\" y=\"%zu\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>\n",
+			fprintf(f,
+			        "<rect x=\"%.1f\" y=\"%zu\" width=\"%.1f\" height=\"16\" "
+			        "fill=\"%s\"/>\n",
 			        x, i * row + 4, w, colors[k]);
 			x += w;
 		}
@@ -287,7 +297,8 @@ static size_t top_reasons(const struct report *r, struct reason_row *rows, size_
 
 	if (!tmp)
 		return 0;
-	json_object_foreach(r->reasons, name, v) tmp[n++] = (struct reason_row){name, (uint64_t)json_integer_value(v)};
+	json_object_foreach(r->reasons, name, v) tmp[n++] =
+	        (struct reason_row){name, (uint64_t)json_integer_value(v)};
 	qsort(tmp, n, sizeof(*tmp), by_count);
 	if (n > max)
 		n = max;
@@ -302,10 +313,11 @@ static void svg_gauge(FILE *f, uint64_t size, uint64_t limit)
 
 	if (share > 1)
 		share = 1;
-	fprintf(f, "<svg id=\"size\" width=\"800\" height=\"34\" viewBox=\"0 0 800 34\" role=\"img\" "
-	           "aria-label=\"cache size against its limit\">\n"
-	           "<rect x=\"0\" y=\"4\" width=\"800\" height=\"26\" fill=\"#dde3ea\"/>\n"
-	           "<rect x=\"0\" y=\"4\" width=\"%.1f\" height=\"26\" fill=\"#1f5fbf\"/>\n</svg>\n",
+	fprintf(f,
+	        "<svg id=\"size\" width=\"800\" height=\"34\" viewBox=\"0 0 800 34\" role=\"img\" "
+	        "aria-label=\"cache size against its limit\">\n"
+	        "<rect x=\"0\" y=\"4\" width=\"800\" height=\"26\" fill=\"#dde3ea\"/>\n"
+	        "<rect x=\"0\" y=\"4\" width=\"%.1f\" height=\"26\" fill=\"#1f5fbf\"/>\n</svg>\n",
 	        share * 800 < 3 && size ? 3.0 : share * 800);
 }
 
@@ -341,15 +353,16 @@ static void write_html(FILE *f, const struct report *r, const struct ctl_filter 
 		esc(f, flt->session);
 		fputs("</b>", f);
 	}
-	fprintf(f, ".</p>\n<table id=\"summary\">\n"
-	           "<tr><th>compiles</th><td class=\"n\">%llu</td></tr>\n"
-	           "<tr><th>hits</th><td class=\"n\">%llu</td></tr>\n"
-	           "<tr><th>misses</th><td class=\"n\">%llu</td></tr>\n"
-	           "<tr><th>hit rate</th><td class=\"n\">%.1f %%</td></tr>\n"
-	           "<tr><th>uncacheable</th><td class=\"n\">%llu</td></tr>\n"
-	           "<tr><th>failed compiles</th><td class=\"n\">%llu</td></tr>\n"
-	           "<tr><th>compiled without the cache</th><td class=\"n\">%llu</td></tr>\n"
-	           "<tr><th>time saved</th><td class=\"n\">%.1f s</td></tr>\n</table>\n",
+	fprintf(f,
+	        ".</p>\n<table id=\"summary\">\n"
+	        "<tr><th>compiles</th><td class=\"n\">%llu</td></tr>\n"
+	        "<tr><th>hits</th><td class=\"n\">%llu</td></tr>\n"
+	        "<tr><th>misses</th><td class=\"n\">%llu</td></tr>\n"
+	        "<tr><th>hit rate</th><td class=\"n\">%.1f %%</td></tr>\n"
+	        "<tr><th>uncacheable</th><td class=\"n\">%llu</td></tr>\n"
+	        "<tr><th>failed compiles</th><td class=\"n\">%llu</td></tr>\n"
+	        "<tr><th>compiled without the cache</th><td class=\"n\">%llu</td></tr>\n"
+	        "<tr><th>time saved</th><td class=\"n\">%.1f s</td></tr>\n</table>\n",
 	        (unsigned long long)r->records, (unsigned long long)r->hits,
 	        (unsigned long long)r->misses, pct(r->hits, r->hits + r->misses),
 	        (unsigned long long)r->uncacheable, (unsigned long long)r->failed,
@@ -383,7 +396,9 @@ static void write_html(FILE *f, const struct report *r, const struct ctl_filter 
 	if (!r->n_slow)
 		fputs("<p>None.</p>\n", f);
 	else
-		fputs("<table id=\"slowest\">\n<tr><th>source</th><th>folder</th><th>ms</th></tr>\n", f);
+		fputs("<table "
+		      "id=\"slowest\">\n<tr><th>source</th><th>folder</th><th>ms</th></tr>\n",
+		      f);
 	for (size_t i = 0; i < r->n_slow; i++) {
 		fputs("<tr><td>", f);
 		esc(f, r->slow[i].source);
@@ -407,11 +422,12 @@ static void write_html(FILE *f, const struct report *r, const struct ctl_filter 
 	} else {
 		fputs("<p>No server was running to say.</p>\n", f);
 	}
-	fprintf(f, "<table id=\"evictions\">\n"
-	           "<tr><th>evicted, all time</th><td class=\"n\">%lld</td></tr>\n"
-	           "<tr><th>for max_size</th><td class=\"n\">%lld</td></tr>\n"
-	           "<tr><th>for max_age</th><td class=\"n\">%lld</td></tr>\n"
-	           "<tr><th>for a full disk</th><td class=\"n\">%lld</td></tr>\n</table>\n",
+	fprintf(f,
+	        "<table id=\"evictions\">\n"
+	        "<tr><th>evicted, all time</th><td class=\"n\">%lld</td></tr>\n"
+	        "<tr><th>for max_size</th><td class=\"n\">%lld</td></tr>\n"
+	        "<tr><th>for max_age</th><td class=\"n\">%lld</td></tr>\n"
+	        "<tr><th>for a full disk</th><td class=\"n\">%lld</td></tr>\n</table>\n",
 	        (long long)json_integer_value(json_object_get(counters, "evictions")),
 	        (long long)(json_integer_value(json_object_get(counters, "evictions")) -
 	                    json_integer_value(json_object_get(counters, "evictions.max_age")) -
@@ -431,21 +447,20 @@ static void write_text(FILE *f, const struct report *r, const struct ctl_filter 
 	fmt_time(r->first, a, sizeof(a));
 	fmt_time(r->last, b, sizeof(b));
 	if (r->records)
-		fprintf(f, "zccache report: %s to %s%s%s\n\n", a, b, flt->session ? ", session " : "",
-		        flt->session ? flt->session : "");
+		fprintf(f, "zccache report: %s to %s%s%s\n\n", a, b,
+		        flt->session ? ", session " : "", flt->session ? flt->session : "");
 	else
 		fprintf(f, "zccache report: no compiles recorded\n\n");
-	fprintf(f, "  %-28s %10llu\n  %-28s %10llu\n  %-28s %10llu\n  %-28s %9.1f%%\n",
-	        "compiles", (unsigned long long)r->records, "hits", (unsigned long long)r->hits,
-	        "misses", (unsigned long long)r->misses, "hit rate",
-	        pct(r->hits, r->hits + r->misses));
+	fprintf(f, "  %-28s %10llu\n  %-28s %10llu\n  %-28s %10llu\n  %-28s %9.1f%%\n", "compiles",
+	        (unsigned long long)r->records, "hits", (unsigned long long)r->hits, "misses",
+	        (unsigned long long)r->misses, "hit rate", pct(r->hits, r->hits + r->misses));
 	fprintf(f, "  %-28s %10llu\n  %-28s %10llu\n  %-28s %9.1fs\n", "uncacheable or failed",
 	        (unsigned long long)(r->uncacheable + r->failed), "compiled without the cache",
 	        (unsigned long long)json_integer_value(json_object_get(fallbacks, "total")),
 	        "time saved", (double)r->saved_ms / 1000.0);
 	if (status) {
-		ctl_format_bytes((uint64_t)json_integer_value(json_object_get(status, "size")), size,
-		                 sizeof(size));
+		ctl_format_bytes((uint64_t)json_integer_value(json_object_get(status, "size")),
+		                 size, sizeof(size));
 		ctl_format_bytes((uint64_t)json_integer_value(json_object_get(status, "max_size")),
 		                 limit, sizeof(limit));
 		fprintf(f, "  %-28s %s of %s\n", "cache size", size, limit);
@@ -457,7 +472,8 @@ static void write_text(FILE *f, const struct report *r, const struct ctl_filter 
 	if (r->n_slow)
 		fprintf(f, "\nSlowest misses:\n");
 	for (size_t i = 0; i < r->n_slow && i < 5; i++)
-		fprintf(f, "  %8lld ms  %s  (%s)\n", r->slow[i].ms, r->slow[i].source, r->slow[i].cwd);
+		fprintf(f, "  %8lld ms  %s  (%s)\n", r->slow[i].ms, r->slow[i].source,
+		        r->slow[i].cwd);
 	fprintf(f, "\nFor charts: zccachectl report -o report.html\n");
 }
 

@@ -102,8 +102,9 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
 			if (ctl_parse_since(argv[++i], &f.since) < 0) {
-				fprintf(stderr, "zccachectl: --since: '%s' is neither a duration (2h, "
-				                "30m, 1d) nor a time (YYYY-MM-DD HH:MM, @UNIXTIME)\n",
+				fprintf(stderr,
+				        "zccachectl: --since: '%s' is neither a duration (2h, "
+				        "30m, 1d) nor a time (YYYY-MM-DD HH:MM, @UNIXTIME)\n",
 				        argv[i]);
 				return CTL_EXIT_USAGE;
 			}

@@ -401,10 +401,11 @@ int main(int argc, char **argv)
 	if (debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 	if (r < 0) {
-		fallback_note(&paths, FALLBACK_PATHS, NULL,
-		              "cannot resolve ZCCACHE_SOCKET, ZCCACHE_DIR or HOME (%s); they must be "
-		              "absolute, and the socket path shorter than %d bytes",
-		              strerror(-r), PATHS_SOCKET_MAX);
+		fallback_note(
+		        &paths, FALLBACK_PATHS, NULL,
+		        "cannot resolve ZCCACHE_SOCKET, ZCCACHE_DIR or HOME (%s); they must be "
+		        "absolute, and the socket path shorter than %d bytes",
+		        strerror(-r), PATHS_SOCKET_MAX);
 		exec_compiler(compiler, cargv);
 	}
 	if (!getcwd(cwd, sizeof(cwd))) {
@@ -434,8 +435,8 @@ int main(int argc, char **argv)
 		r = client_recv(fd, &reply, wait_ms > timeout_ms ? wait_ms : timeout_ms);
 	}
 	if (r < 0) {
-		fallback_note(&paths, FALLBACK_NO_ANSWER, cwd, "no answer from the server at %s: %s",
-		              paths.socket, strerror(-r));
+		fallback_note(&paths, FALLBACK_NO_ANSWER, cwd,
+		              "no answer from the server at %s: %s", paths.socket, strerror(-r));
 		exec_compiler(compiler, cargv);
 	}
 	if (!proto_get_bool(reply, "ok", 0)) {
@@ -461,8 +462,10 @@ int main(int argc, char **argv)
 	}
 	log_debug("server says run (%s)", proto_get_str(reply, "reason") ?: "");
 	if (strcmp(proto_get_str(reply, "reason") ?: "", "cache_unavailable") == 0)
-		fallback_note(&paths, FALLBACK_CACHE_UNAVAILABLE, cwd, "the server runs without "
-		              "its cache: %s", proto_get_str(reply, "message") ?: "see its log");
+		fallback_note(&paths, FALLBACK_CACHE_UNAVAILABLE, cwd,
+		              "the server runs without "
+		              "its cache: %s",
+		              proto_get_str(reply, "message") ?: "see its log");
 	if (!proto_get_bool(reply, "store", 0)) {
 		close(fd);
 		json_decref(reply);

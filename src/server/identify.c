@@ -127,7 +127,8 @@ bool identify_park(struct server *srv, struct conn *c, json_t *req, const char *
 		return false;
 	if (!srv->identify && identify_init(srv) < 0) {
 		log_warnx("cannot set up compiler identification off the loop; identifying %s "
-		          "inline", compiler);
+		          "inline",
+		          compiler);
 		return false;
 	}
 	for (job = srv->identify->jobs; job; job = job->next)

@@ -107,8 +107,8 @@ static void journal_write(struct server *srv, json_t *record)
  * like a source file (a good guess; the journal is for people). */
 static const char *source_of(json_t *argv)
 {
-	static const char *const ext[] = {".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".m",
-	                                  ".mm", ".S", ".s", ".i", ".ii", ".rs", ".cu"};
+	static const char *const ext[] = {".c",  ".cc", ".cpp", ".cxx", ".c++", ".C",  ".m",
+	                                  ".mm", ".S",  ".s",   ".i",   ".ii",  ".rs", ".cu"};
 	const char *found = "";
 	size_t n = json_array_size(argv);
 

@@ -68,11 +68,12 @@ static void verify_slice(evutil_socket_t fd, short what, void *arg)
 			json_t *so_far = cache_verify_report(job->v);
 
 			job->progress_ms = monotonic_ms();
-			conn_send_interim(c, progress_frame(
-			                             "verify",
-			                             (uint64_t)proto_get_int(so_far, "manifests", 0) +
-			                                     (uint64_t)proto_get_int(so_far, "results", 0),
-			                             job->total));
+			conn_send_interim(
+			        c, progress_frame(
+			                   "verify",
+			                   (uint64_t)proto_get_int(so_far, "manifests", 0) +
+			                           (uint64_t)proto_get_int(so_far, "results", 0),
+			                   job->total));
 			json_decref(so_far);
 		}
 		/* Yield: whatever became ready meanwhile runs before the next slice. */
