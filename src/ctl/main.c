@@ -21,7 +21,8 @@ static const struct ctl_command_entry {
 	const char *usage;
 	const char *help;
 } commands[] = {
-        {"status", ctl_status, "status", "show whether the server runs, and how"},
+        {"status", ctl_status, "status",
+         "show whether the server runs, and how; compiles run without it"},
         {"explain", ctl_explain, "explain [N]", "why the last N (20) compiles were not hits"},
         {"stats", ctl_stats, "stats [--since DURATION|TIME] [--session NAME]",
          "show the statistics (of all time, or of one build)"},
@@ -41,8 +42,12 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: zccachectl [OPTION]... COMMAND [ARGUMENT]...\n"
 	           "Control the zccache server.\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-38s %s\n", commands[i].usage, commands[i].help);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strlen(commands[i].usage) > 38)
+			fprintf(f, "  %s\n  %-38s %s\n", commands[i].usage, "", commands[i].help);
+		else
+			fprintf(f, "  %-38s %s\n", commands[i].usage, commands[i].help);
+	}
 	fprintf(f, "\nOptions:\n"
 	           "  -j, --json      print machine-readable JSON\n"
 	           "  -n, --no-start  do not start a server when none is running\n"
