@@ -154,23 +154,22 @@ static void handle_version_mismatch(const struct zc_paths *paths, const char *cw
 
 	if (theirs >= PROTO_VERSION) {
 		fallback_note(paths, FALLBACK_VERSION, cwd,
-		              "the running server speaks protocol %d, this zccache %d; install "
-		              "matching versions, or stop the server (zccachectl stop)",
+		              "the running server speaks protocol %d, newer than this zccache's %d; "
+		              "install matching versions, or stop it (zccachectl stop)",
 		              theirs, PROTO_VERSION);
 		return;
 	}
-	fallback_note(paths, FALLBACK_VERSION, cwd,
-	              "the running server speaks the older protocol %d, this zccache %d; "
-	              "asking it to exit so that the new one starts",
-	              theirs, PROTO_VERSION);
 	stop = proto_request_new(PROTO_STOP);
 	json_object_set_new(stop, "reason", json_string("replaced by a newer protocol version"));
+	/* Passing: the next compile starts the new server. One line, no stderr. */
 	if (stop && client_request(fd, stop, &ack, 2000) == 0)
-		log_notice("server (pid %lld) speaks protocol %d, we speak %d: asked it to exit",
-		           (long long)proto_get_int(reply, "server_pid", 0), theirs, PROTO_VERSION);
+		fallback_note(paths, FALLBACK_VERSION_OLD, cwd,
+		              "server (pid %lld) speaks protocol %d, we speak %d: asked it to exit",
+		              (long long)proto_get_int(reply, "server_pid", 0), theirs, PROTO_VERSION);
 	else
-		log_notice("server speaks protocol %d, we speak %d; it did not accept stop", theirs,
-		           PROTO_VERSION);
+		fallback_note(paths, FALLBACK_VERSION, cwd,
+		              "server speaks protocol %d, we speak %d; it did not accept stop", theirs,
+		              PROTO_VERSION);
 	json_decref(stop);
 	json_decref(ack);
 }
