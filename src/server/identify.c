@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cache.h"
 #include "compiler.h"
 #include "log.h"
@@ -92,6 +93,31 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 		job_done(srv, job);
 }
 
+/*
+ * Would the lookup identify this compiler? Only for a cacheable command:
+ * a link, --version or -E runs as it is and never needs the compiler's
+ * identity, so the compiler is not run for it either (as before).
+ */
+static bool needs_identity(json_t *req, const char *compiler)
+{
+	json_t *argv = json_object_get(req, "argv");
+	size_t n = json_array_size(argv);
+	const char **args = calloc(n + 1, sizeof(*args));
+	struct compile_args a;
+	bool cacheable;
+
+	if (!args)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		args[i] = json_string_value(json_array_get(argv, i));
+	memset(&a, 0, sizeof(a));
+	cacheable = args_classify_as(compiler, (int)n, args, proto_get_str(req, "cwd"), &a) == 0 &&
+	            a.reason == UNCACHEABLE_NONE;
+	compile_args_free(&a);
+	free(args);
+	return cacheable;
+}
+
 static int identify_init(struct server *srv)
 {
 	struct identify *id = calloc(1, sizeof(*id));
@@ -123,7 +149,8 @@ bool identify_park(struct server *srv, struct conn *c, json_t *req, const char *
 	struct parked *p;
 	json_t *wait;
 
-	if (!compiler || !srv->cache || compiler_known(cache_compilers(srv->cache), compiler))
+	if (!compiler || !srv->cache || compiler_known(cache_compilers(srv->cache), compiler) ||
+	    !needs_identity(req, compiler))
 		return false;
 	if (!srv->identify && identify_init(srv) < 0) {
 		log_warnx("cannot set up compiler identification off the loop; identifying %s "
