@@ -127,11 +127,14 @@ static const char *source_of(json_t *argv)
 static json_t *new_record(json_t *req, const char *outcome, const char *reason)
 {
 	const char *compiler = proto_get_str(req, "compiler") ?: "";
+	char session[129];
 	enum compiler_family f = args_family_from_name(compiler);
 	const char *slash = strrchr(compiler, '/');
 
+	/* A label, bounded: a request may carry megabytes of it. */
+	snprintf(session, sizeof(session), "%s", proto_get_str(req, "session") ?: "");
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "time", (json_int_t)time(NULL),
-	                 "session", proto_get_str(req, "session") ?: "", "cwd",
+	                 "session", session, "cwd",
 	                 proto_get_str(req, "cwd") ?: "", "source",
 	                 source_of(json_object_get(req, "argv")), "compiler",
 	                 slash ? slash + 1 : compiler, "family",

@@ -189,6 +189,7 @@ ABSURD = {
     ("compile", "cwd", ""): "bad-request", ("compile", "cwd"): "run",
     ("compile", "compiler", ""): "bad-request", ("compile", "compiler"): "run",
     ("compile", "pid"): "run-store",
+    ("compile", "session"): "run-store",  # a label: the journal keeps 128 bytes
     ("compile", "umask", -1): "bad-request", ("compile", "umask"): "bad-request",
     ("store", "exit"): "bad-request", ("store", "duration_ms", -1): "bad-request",
     ("store", "duration_ms", -(1 << 63)): "bad-request",
