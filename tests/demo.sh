@@ -25,6 +25,9 @@ export PATH=$ROOT/build/src/launcher:$ROOT/build/src/ctl:$PATH
 # ccache on the machine would otherwise wrap the compiler meson picks.
 export CCACHE_DISABLE=1
 trap 'zccachectl stop >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+# The journal on, this run named, for the report at the end.
+printf 'journal = on\n' >"$ZCCACHE_CONFIG"
+export ZCCACHE_SESSION=demo
 
 counter() { # counter NAME: one of zccachectl's counters, 0 when absent
 	zccachectl --json stats | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1', 0))"
@@ -71,3 +74,21 @@ zccachectl status
 echo
 echo "== zccachectl stats"
 zccachectl stats
+echo
+echo "== zccachectl report --session demo"
+zccachectl report --session demo -o "$W/report.html"
+zccachectl report --session demo | cat >/dev/null
+# ZCCACHE_DEMO_REPORT=DIR keeps the page (and, with chromium, a screenshot).
+if [ -n "${ZCCACHE_DEMO_REPORT:-}" ]; then
+	mkdir -p "$ZCCACHE_DEMO_REPORT"
+	cp "$W/report.html" "$ZCCACHE_DEMO_REPORT/report-demo.html"
+	if command -v chromium >/dev/null; then
+		mkdir -m 700 "$W/profile"
+		chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$W/profile" --window-size=900,1450 \
+			--screenshot="$ZCCACHE_DEMO_REPORT/report-demo.png" \
+			"file://$ZCCACHE_DEMO_REPORT/report-demo.html" >/dev/null 2>&1 || true
+	fi
+	echo "report: $ZCCACHE_DEMO_REPORT/report-demo.html"
+fi

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +364,16 @@ int args_classify_as(const char *compiler_path, int argc, const char *const *arg
 
 	out->family = args_gcc_family_from_base(path_base(compiler_path ? compiler_path : argv[0]),
 	                                        &out->cxx_driver);
+	/* cc, c++ or even gcc may be a link to clang (Debian's alternatives):
+	 * the binary decides the family, the name the driver mode. */
+	if (compiler_path) {
+		char real[PATH_MAX];
+		bool cxx;
+
+		if (realpath(compiler_path, real) &&
+		    args_gcc_family_from_base(path_base(real), &cxx) == COMPILER_CLANG)
+			out->family = COMPILER_CLANG;
+	}
 	if (bad) {
 		log_debug("args: unusable response file %s", bad);
 		r = args_set_reason(out, UNCACHEABLE_RESPONSE_FILE, bad);

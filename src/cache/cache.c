@@ -77,6 +77,8 @@ struct cache {
 	bool index_replaced;            /* found unusable and replaced since the cache opened */
 	cache_store_observer *observer; /* a verify in progress */
 	void *observer_ctx;
+	void (*progress)(void *ctx, uint64_t done); /* a trim or flush shown on a terminal */
+	void *progress_ctx;
 };
 
 static void stat_add(struct cache *c, const char *name, uint64_t n)
@@ -1100,6 +1102,19 @@ static const char *req_env(const struct cache_request *req, const char *name)
 	return req->getenv(req->env_ctx, name);
 }
 
+/*
+ * Variables that make the driver print or write more than the compile's
+ * output (clang's header, option and diagnostics logs, gcc's compare-debug
+ * run): a hit would not print or write it.
+ */
+static bool driver_debug_env(const struct cache_request *req)
+{
+	for (size_t i = 0; i < key_n_driver_debug_env; i++)
+		if (req_env(req, key_driver_debug_env[i]))
+			return true;
+	return false;
+}
+
 /* A time macro named on the command line (-DBUILT=__TIME__, in an @file
  * too: argv has them expanded). */
 static bool args_name_time_macros(const struct compile_args *a)
@@ -1151,6 +1166,10 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		stat_uncacheable(c, d->reason);
 		compile_args_free(&a);
 		return 0;
+	}
+	if (driver_debug_env(req)) {
+		set_run(d, "driver_debug_env");
+		goto uncacheable;
 	}
 	if (req_env(req, "ZCCACHE_FSIZE_LIMIT")) {
 		set_run(d, "file_size_limit");
@@ -1724,6 +1743,7 @@ done:
 
 struct drop_ctx {
 	struct cache *c;
+	uint64_t dropped; /* results, for progress */
 };
 
 /* An evicted result takes its artifacts with it. Another result sharing an
@@ -1735,6 +1755,10 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 	struct buf b = BUF_INIT;
 	struct result r;
 
+	if (dc->c->progress)
+		dc->c->progress(dc->c->progress_ctx, ++dc->dropped);
+	if (db == INDEX_MANIFESTS)
+		manifest_memo_drop(dc->c->memo, key); /* the memo follows the index */
 	if (db != INDEX_RESULTS)
 		return 0;
 	if (buf_append(&b, val, len) == 0 && result_decode(&b, &r) == 0) {
@@ -1749,20 +1773,62 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 
 int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed)
 {
-	struct drop_ctx dc = {c};
+	return cache_trim_to(c, c->max_size, NULL, evicted, freed);
+}
+
+/* Count evictions, and under "evictions.<why>" what caused them. */
+static void count_evictions(struct cache *c, const char *why, uint64_t n)
+{
+	char name[64];
+
+	if (!n)
+		return;
+	stat_add(c, "evictions", n);
+	if (why) {
+		snprintf(name, sizeof(name), "evictions.%s", why);
+		stat_add(c, name, n);
+	}
+}
+
+int cache_trim_to(struct cache *c, uint64_t budget, const char *why, uint64_t *evicted,
+                  uint64_t *freed)
+{
+	struct drop_ctx dc = {c, 0};
 	int r;
 
-	manifest_memo_clear(c->memo); /* entries go under it */
-	r = index_evict_lru(c->index, c->max_size, drop_entry, &dc, evicted, freed);
-
-	if (r == 0 && *evicted)
-		stat_add(c, "evictions", *evicted);
+	*evicted = *freed = 0;
+	r = index_evict_lru(c->index, budget, drop_entry, &dc, evicted, freed);
+	if (r == 0)
+		count_evictions(c, why, *evicted);
 	return r;
+}
+
+int cache_expire(struct cache *c, time_t cutoff, uint64_t *evicted, uint64_t *freed)
+{
+	struct drop_ctx dc = {c, 0};
+	int r;
+
+	*evicted = *freed = 0;
+	r = index_evict_older_than(c->index, cutoff, drop_entry, &dc, evicted, freed);
+	if (r == 0)
+		count_evictions(c, "max_age", *evicted);
+	return r;
+}
+
+uint64_t cache_bytes(struct cache *c)
+{
+	return index_total_bytes(c->index);
+}
+
+void cache_set_progress(struct cache *c, void (*fn)(void *ctx, uint64_t done), void *ctx)
+{
+	c->progress = fn;
+	c->progress_ctx = ctx;
 }
 
 int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed)
 {
-	struct drop_ctx dc = {c};
+	struct drop_ctx dc = {c, 0};
 	int r;
 
 	manifest_memo_clear(c->memo); /* entries go under it */
@@ -1834,4 +1900,16 @@ void cache_get_info(struct cache *c, struct cache_info *out)
 	out->max_size = c->max_size;
 	out->hits = hits;
 	out->misses = misses;
+}
+
+struct compiler_cache *cache_compilers(struct cache *c)
+{
+	return c->cc;
+}
+
+uint64_t cache_counter(struct cache *c, const char *name)
+{
+	uint64_t v = 0;
+
+	return index_stats_get(c->index, name, &v) == 0 ? v : 0;
 }

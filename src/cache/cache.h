@@ -86,8 +86,27 @@ struct cache_info {
 };
 void cache_get_info(struct cache *c, struct cache_info *out);
 
+/* The compilers the cache has identified, for identification off the
+ * server's loop (compiler.h). */
+struct compiler_cache;
+struct compiler_cache *cache_compilers(struct cache *c);
+
 /* Evict to max_size (or older than cutoff, or everything when cutoff < 0). */
 int cache_trim(struct cache *c, uint64_t *evicted, uint64_t *freed);
+/* Least recently used first, down to budget bytes; counted as evictions and,
+ * when why is set, evictions.<why>. Same cost as cache_trim. */
+int cache_trim_to(struct cache *c, uint64_t budget, const char *why, uint64_t *evicted,
+                  uint64_t *freed);
+/* Every entry not used since cutoff (max_age), counted as evictions.max_age.
+ * Cost: a scan of the index. */
+int cache_expire(struct cache *c, time_t cutoff, uint64_t *evicted, uint64_t *freed);
+/* One counter's value (0 when never counted). Cost: a read txn. */
+uint64_t cache_counter(struct cache *c, const char *name);
+/* Bytes the index accounts for. O(1). */
+uint64_t cache_bytes(struct cache *c);
+/* Called with the count so far for every entry (manifest or result) that
+ * trim, flush or expire drops, until unset (fn NULL). */
+void cache_set_progress(struct cache *c, void (*fn)(void *ctx, uint64_t done), void *ctx);
 int cache_flush(struct cache *c, time_t older_than, uint64_t *evicted, uint64_t *freed);
 /* Write batched stats and access times; call every second or so. With
  * sync, also flush the index to disk (commits do not sync). */

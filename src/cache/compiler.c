@@ -20,16 +20,21 @@
 #include "log.h"
 
 #define IDENTIFY_TIMEOUT_MS 10000
+/* A compiler that could not be identified is asked again after this, not on
+ * every compile: a hung one would otherwise cost each compile the timeout. */
+#define FAILURE_RETRY_MS 60000
 /* More output than any compiler prints for -dumpversion or -E -v: a
  * "compiler" that talks without end (yes) must not fill our memory. */
 #define CAPTURE_MAX (1u << 20)
 
-struct cached {
-	struct cached *next;
+struct compiler_result {
+	struct compiler_result *next;
 	dev_t dev;
 	ino_t ino;
 	off_t size;
 	struct timespec mtime, ctime;
+	int error;             /* 0, or why identification failed */
+	int64_t identified_ms; /* when (monotonic) */
 	struct compiler_info info;
 };
 
@@ -47,7 +52,7 @@ struct builtin_memo {
 #define BUILTIN_MEMO_MAX 256
 
 struct compiler_cache {
-	struct cached *list;
+	struct compiler_result *list;
 	struct builtin_memo *builtins;
 	size_t n_builtins;
 };
@@ -81,7 +86,7 @@ static void builtin_memo_free(struct builtin_memo *m)
 
 void compiler_cache_free(struct compiler_cache *cc)
 {
-	struct cached *c, *next;
+	struct compiler_result *c, *next;
 
 	if (!cc)
 		return;
@@ -311,52 +316,113 @@ static int identify(const char *path, struct compiler_info *ci)
 	return 0;
 }
 
+/* Does c describe the binary st, and is its answer still good? */
+static bool still_valid(const struct compiler_result *c, const struct stat *st)
+{
+	return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
+	       c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	       c->ctime.tv_sec == st->st_ctim.tv_sec && c->ctime.tv_nsec == st->st_ctim.tv_nsec &&
+	       (c->error == 0 || monotonic_ms() - c->identified_ms < FAILURE_RETRY_MS);
+}
+
+static struct compiler_result *find(struct compiler_cache *cc, const char *path)
+{
+	for (struct compiler_result *c = cc->list; c; c = c->next)
+		if (strcmp(c->info.path, path) == 0)
+			return c;
+	return NULL;
+}
+
+bool compiler_known(struct compiler_cache *cc, const char *path)
+{
+	struct stat st;
+	struct compiler_result *c;
+
+	/* Not there: compiler_identify answers at once, without running it. */
+	if (stat(path, &st) < 0)
+		return true;
+	c = find(cc, path);
+	return c && still_valid(c, &st);
+}
+
+struct compiler_result *compiler_compute(const char *path)
+{
+	struct compiler_result *c = calloc(1, sizeof(*c));
+	struct stat st;
+
+	if (!c)
+		return NULL;
+	/* The stat before the runs: a binary replaced meanwhile is seen next time. */
+	if (stat(path, &st) < 0) {
+		c->error = -errno;
+	} else {
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+		c->size = st.st_size;
+		c->mtime = st.st_mtim;
+		c->ctime = st.st_ctim;
+		c->error = identify(path, &c->info);
+	}
+	if (!c->info.path)
+		c->info.path = strdup(path);
+	if (!c->info.path) {
+		info_free(&c->info);
+		free(c);
+		return NULL;
+	}
+	c->identified_ms = monotonic_ms();
+	return c;
+}
+
+void compiler_result_free(struct compiler_result *c)
+{
+	if (!c)
+		return;
+	info_free(&c->info);
+	free(c);
+}
+
+void compiler_cache_add(struct compiler_cache *cc, struct compiler_result *c)
+{
+	struct compiler_result **pp;
+
+	for (pp = &cc->list; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->info.path, c->info.path) == 0) {
+			struct compiler_result *old = *pp;
+
+			*pp = old->next;
+			compiler_result_free(old);
+			break;
+		}
+	}
+	c->next = cc->list;
+	cc->list = c;
+	if (c->error < 0)
+		log_errno(LOG_LEVEL_WARNING, c->error, "cannot identify compiler %s", c->info.path);
+	else
+		log_info("compiler %s: %s %s for %s", c->info.path,
+		         c->info.family == COMPILER_CLANG ? "clang" : "gcc", c->info.version,
+		         c->info.machine);
+}
+
 int compiler_identify(struct compiler_cache *cc, const char *path, const struct compiler_info **out)
 {
-	struct cached *c, **pp;
+	struct compiler_result *c;
 	struct stat st;
-	int r;
 
 	if (stat(path, &st) < 0)
 		return -errno;
-	for (pp = &cc->list; (c = *pp); pp = &c->next) {
-		if (strcmp(c->info.path, path) != 0)
-			continue;
-		if (c->dev == st.st_dev && c->ino == st.st_ino && c->size == st.st_size &&
-		    c->mtime.tv_sec == st.st_mtim.tv_sec &&
-		    c->mtime.tv_nsec == st.st_mtim.tv_nsec &&
-		    c->ctime.tv_sec == st.st_ctim.tv_sec &&
-		    c->ctime.tv_nsec == st.st_ctim.tv_nsec) {
-			*out = &c->info;
-			return 0;
-		}
-		/* The binary changed (an upgrade): identify it afresh. */
-		*pp = c->next;
-		info_free(&c->info);
-		free(c);
-		break;
+	c = find(cc, path);
+	if (!c || !still_valid(c, &st)) {
+		/* Not known, or the binary changed (an upgrade): identify it afresh. */
+		c = compiler_compute(path);
+		if (!c)
+			return -ENOMEM;
+		compiler_cache_add(cc, c);
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	r = identify(path, &c->info);
-	if (r < 0) {
-		log_errno(LOG_LEVEL_WARNING, r, "cannot identify compiler %s", path);
-		info_free(&c->info);
-		free(c);
-		return r;
-	}
-	c->dev = st.st_dev;
-	c->ino = st.st_ino;
-	c->size = st.st_size;
-	c->mtime = st.st_mtim;
-	c->ctime = st.st_ctim;
-	c->next = cc->list;
-	cc->list = c;
+	if (c->error < 0)
+		return c->error;
 	*out = &c->info;
-	log_info("compiler %s: %s %s for %s", path,
-	         c->info.family == COMPILER_CLANG ? "clang" : "gcc", c->info.version,
-	         c->info.machine);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #ifndef ZCCACHE_COMPILER_H
 #define ZCCACHE_COMPILER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "args.h"
@@ -61,6 +62,23 @@ int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info 
  */
 int compiler_prog_name(struct compiler_cache *cc, const struct compiler_info *ci, const char *prog,
                        char *const *env, const char **out);
+
+/*
+ * Identification without blocking the caller's loop: compiler_known says
+ * whether compiler_identify would answer at once (known, or known to fail
+ * within the last minute, or not even there); if not, compiler_compute
+ * runs the compiler (seconds, or its timeouts) on any thread, touching no
+ * cache, and compiler_cache_add files its result on the cache's thread.
+ * A failure is remembered for a minute too, so a hung compiler costs the
+ * timeout once a minute rather than once per compile.
+ */
+struct compiler_result;
+bool compiler_known(struct compiler_cache *cc, const char *path);
+/* NULL when out of memory; else a result, perhaps a failed one. */
+struct compiler_result *compiler_compute(const char *path);
+/* Takes the result (and frees any older one for the same path). */
+void compiler_cache_add(struct compiler_cache *cc, struct compiler_result *r);
+void compiler_result_free(struct compiler_result *r);
 
 /*
  * Run argv (argv[0] a path) with stdin on /dev/null, collecting stdout and

@@ -34,6 +34,16 @@ const char *const key_env_vars[] = {
 };
 const size_t key_n_env_vars = sizeof(key_env_vars) / sizeof(key_env_vars[0]);
 
+const char *const key_driver_debug_env[] = {
+        "CC_PRINT_HEADERS",           "CC_PRINT_HEADERS_FILE",  "CC_PRINT_HEADERS_FORMAT",
+        "CC_PRINT_HEADERS_FILTERING", "CC_LOG_DIAGNOSTICS",     "CC_LOG_DIAGNOSTICS_FILE",
+        "CC_PRINT_OPTIONS",           "CC_PRINT_OPTIONS_FILE",  "CC_PRINT_PROC_STAT",
+        "CC_PRINT_PROC_STAT_FILE",    "CC_PRINT_INTERNAL_STAT", "CC_PRINT_INTERNAL_STAT_FILE",
+        "GCC_COMPARE_DEBUG",
+};
+const size_t key_n_driver_debug_env =
+        sizeof(key_driver_debug_env) / sizeof(key_driver_debug_env[0]);
+
 /* -f*-prefix-map=OLD=NEW with OLD the cwd: the map erases the cwd from the
  * output, so the key must not hold it either. */
 static void put_key_arg(struct hasher *h, const char *arg, const char *cwd)

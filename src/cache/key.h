@@ -17,6 +17,11 @@
 extern const char *const key_env_vars[];
 extern const size_t key_n_env_vars;
 
+/* Variables under which the driver prints or writes more than the compile
+ * does: such a compile is not cached (the launcher sends them too). */
+extern const char *const key_driver_debug_env[];
+extern const size_t key_n_driver_debug_env;
+
 struct key_extra_input {
 	const char *path;
 	bool present;

@@ -68,7 +68,7 @@ int client_server_path(char *out, size_t n)
 
 	if (env && *env) {
 		snprintf(out, n, "%s", env);
-		return 0;
+		return access(out, X_OK) == 0 ? 0 : -errno;
 	}
 	/* Beside our own binary first: an installed tree or the build tree. */
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -196,16 +196,23 @@ int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t w
 	if (!autospawn || (fd != -ENOENT && fd != -ECONNREFUSED))
 		return fd;
 
-	r = paths_ensure_private_dir(p->runtime_dir, true);
+	r = paths_ensure_socket_dir(p->runtime_dir, true);
 	if (r < 0) {
-		snprintf(why, whylen, "unsafe or unusable socket folder %s: %s", p->runtime_dir,
-		         strerror(-r));
-		return r;
+		paths_dir_problem(p->runtime_dir, "socket folder", r, true, why, whylen);
+		return CLIENT_ERR_SOCKET_DIR;
 	}
 	r = client_server_path(server, sizeof(server));
 	if (r < 0) {
-		snprintf(why, whylen, "zccached not found (set ZCCACHE_SERVER)");
-		return r;
+		if (getenv("ZCCACHE_SERVER") && *getenv("ZCCACHE_SERVER"))
+			snprintf(why, whylen,
+			         "the server program %s (ZCCACHE_SERVER) cannot be run: %s", server,
+			         strerror(-r));
+		else
+			snprintf(why, whylen,
+			         "the server program zccached was not found beside zccache nor in "
+			         "%s (install it, or set ZCCACHE_SERVER to its path)",
+			         ZCCACHE_BINDIR);
+		return CLIENT_ERR_NO_SERVER;
 	}
 	lock = open(p->spawn_lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0) {
@@ -225,14 +232,14 @@ int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t w
 			r = spawn_server(server, &ready);
 			if (r < 0) {
 				snprintf(why, whylen, "cannot start %s: %s", server, strerror(-r));
-				fd = r;
+				fd = CLIENT_ERR_SPAWN;
 				break;
 			}
 			spawned = true;
 			r = wait_ready(ready, deadline, why, whylen);
 			close(ready);
 			if (r < 0) {
-				fd = r;
+				fd = CLIENT_ERR_SPAWN;
 				break;
 			}
 		}
@@ -242,7 +249,7 @@ int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t w
 		if (monotonic_ms() >= deadline) {
 			snprintf(why, whylen, "no server answered at %s within the spawn timeout",
 			         p->socket);
-			fd = -ETIMEDOUT;
+			fd = CLIENT_ERR_SPAWN;
 			break;
 		}
 		sleep_ms(backoff);
@@ -288,7 +295,7 @@ int client_recv(int fd, json_t **msg, int timeout_ms)
 {
 	struct buf b = BUF_INIT;
 	long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
-	size_t used;
+	size_t used, want;
 	int r;
 
 	*msg = NULL;
@@ -306,10 +313,19 @@ int client_recv(int fd, json_t **msg, int timeout_ms)
 			r = -ETIMEDOUT;
 			break;
 		}
-		r = buf_reserve(&b, 65536);
+		/* Never past this frame: the next one (a reply after a "wait" or
+		 * progress frame) is for the next call. */
+		if (b.len < PROTO_HEADER_SIZE)
+			want = PROTO_HEADER_SIZE - b.len;
+		else
+			want = PROTO_HEADER_SIZE +
+			       ((size_t)b.data[0] << 24 | (size_t)b.data[1] << 16 |
+			        (size_t)b.data[2] << 8 | b.data[3]) -
+			       b.len;
+		r = buf_reserve(&b, want);
 		if (r < 0)
 			break;
-		n = recv(fd, b.data + b.len, 65536, 0);
+		n = recv(fd, b.data + b.len, want, 0);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -20,8 +20,19 @@
 int client_connect_once(const char *socket_path);
 
 /*
+ * Why an autospawn failed, beyond connect()'s own -errno values: distinct
+ * codes, so a launcher can count the cause and name its fix. Below any errno.
+ */
+enum client_err {
+	CLIENT_ERR_SOCKET_DIR = -4096, /* the socket folder is unsafe or unusable */
+	CLIENT_ERR_NO_SERVER = -4097,  /* zccached is not installed where we look */
+	CLIENT_ERR_SPAWN = -4098,      /* it was started but never listened */
+};
+
+/*
  * Connect, autospawning the server when allowed and nothing answers.
- * Returns a connected fd or -errno; why receives a one-line reason on failure.
+ * Returns a connected fd, -errno (connect failed, no autospawn) or a
+ * client_err; why receives a one-line reason, with the fix, on failure.
  */
 int client_connect(const struct zc_paths *p, bool autospawn, char *why, size_t whylen);
 

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "paths.h"
 
-enum config_type { TYPE_SIZE, TYPE_DURATION, TYPE_INT, TYPE_LOG_LEVEL };
+enum config_type { TYPE_SIZE, TYPE_DURATION, TYPE_INT, TYPE_LOG_LEVEL, TYPE_BOOL };
 
 static const struct config_def {
 	const char *name;
@@ -32,6 +32,10 @@ static const struct config_def {
                                       1, 19},
         [CONFIG_LOG_LEVEL] = {"log_level", "ZCCACHE_LOG_LEVEL", TYPE_LOG_LEVEL, LOG_LEVEL_INFO,
                               LOG_LEVEL_ERR, LOG_LEVEL_DEBUG},
+        [CONFIG_MAX_AGE] = {"max_age", "ZCCACHE_MAX_AGE", TYPE_DURATION, 0, 0, 3650ull * 86400},
+        [CONFIG_JOURNAL] = {"journal", "ZCCACHE_JOURNAL", TYPE_BOOL, 0, 0, 1},
+        [CONFIG_JOURNAL_MAX_SIZE] = {"journal_max_size", "ZCCACHE_JOURNAL_MAX_SIZE", TYPE_SIZE,
+                                     16ull << 20, 4096, 1ull << 40},
 };
 
 static const char *const source_names[] = {
@@ -153,6 +157,28 @@ int config_set(struct config *cfg, enum config_key key, const char *text, enum c
 		v = (uint64_t)lvl;
 		break;
 	}
+	case TYPE_BOOL: {
+		static const char *const words[] = {"off", "on",  "false", "true",
+		                                    "no",  "yes", "0",     "1"};
+		char w[8];
+		size_t len;
+
+		while (isspace((unsigned char)*text))
+			text++;
+		len = strcspn(text, " \t\r\n");
+		r = -EINVAL;
+		if (len < sizeof(w)) {
+			memcpy(w, text, len);
+			w[len] = '\0';
+			for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+				if (strcasecmp(w, words[i]) == 0 &&
+				    text[len + strspn(text + len, " \t\r\n")] == '\0') {
+					v = i % 2;
+					r = 0;
+				}
+		}
+		break;
+	}
 	}
 	if (r == 0 && (v < d->min || v > d->max))
 		r = -ERANGE;
@@ -204,6 +230,9 @@ void config_format(const struct config *cfg, enum config_key key, char *out, siz
 		break;
 	case TYPE_LOG_LEVEL:
 		snprintf(out, n, "%s", log_level_name((enum log_level)v));
+		break;
+	case TYPE_BOOL:
+		snprintf(out, n, "%s", v ? "on" : "off");
 		break;
 	}
 }

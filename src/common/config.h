@@ -15,6 +15,9 @@ enum config_key {
 	CONFIG_IDLE_TIMEOUT,
 	CONFIG_COMPRESSION_LEVEL,
 	CONFIG_LOG_LEVEL,
+	CONFIG_MAX_AGE,          /* evict what was not used for this long; 0: never */
+	CONFIG_JOURNAL,          /* 0/1: write the compile journal */
+	CONFIG_JOURNAL_MAX_SIZE, /* rotate the journal past this */
 	CONFIG_KEY_COUNT,
 };
 

@@ -221,3 +221,56 @@ int paths_ensure_private_dir(const char *path, bool create)
 		return -EPERM;
 	return 0;
 }
+
+/*
+ * Owned by us and writable by nobody else: nobody else can replace the
+ * socket, the pid file or the spawn lock, and the socket itself is 0600
+ * and checks its peer's uid. Read or search access for others (0755, as a
+ * user's own folder often is) shows them only the names, so it is allowed.
+ */
+int paths_ensure_socket_dir(const char *path, bool create)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT || !create)
+			return -errno;
+		r = paths_mkdir_p(path, 0700);
+		if (r < 0)
+			return r;
+		if (lstat(path, &st) < 0)
+			return -errno;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0)
+		return -EPERM;
+	return 0;
+}
+
+void paths_dir_problem(const char *path, const char *what, int err, bool socket_rule, char *out,
+                       size_t n)
+{
+	struct stat st;
+
+	if (err == -EPERM && lstat(path, &st) == 0) {
+		if (st.st_uid != geteuid())
+			snprintf(out, n, "%s %s is owned by uid %u, not by you (uid %u)", what,
+			         path, (unsigned)st.st_uid, (unsigned)geteuid());
+		else if (socket_rule)
+			snprintf(out, n,
+			         "%s %s is mode 0%o; it must not be writable by group or others "
+			         "(chmod go-w %s)",
+			         what, path, (unsigned)(st.st_mode & 07777), path);
+		else
+			snprintf(out, n,
+			         "%s %s is mode 0%o; it must be private to you (chmod 700 %s)",
+			         what, path, (unsigned)(st.st_mode & 07777), path);
+		return;
+	}
+	if (err == -ENOTDIR)
+		snprintf(out, n, "%s %s is not a folder", what, path);
+	else
+		snprintf(out, n, "%s %s is unusable: %s", what, path, strerror(-err));
+}

@@ -63,4 +63,18 @@ int paths_mkdir_p(const char *path, mode_t mode);
  */
 int paths_ensure_private_dir(const char *path, bool create);
 
+/*
+ * The socket folder's rule: like paths_ensure_private_dir, but group and
+ * others may read and search it (0755); only write access is refused.
+ */
+int paths_ensure_socket_dir(const char *path, bool create);
+
+/*
+ * One line naming why path (a "socket folder", "cache folder", ...) was
+ * refused with err, the fix included: "socket folder /tmp/x is mode 0777;
+ * it must not be writable by group or others (chmod go-w /tmp/x)".
+ */
+void paths_dir_problem(const char *path, const char *what, int err, bool socket_rule, char *out,
+                       size_t n);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "paths.h"
 #include "proto.h"
@@ -27,12 +28,17 @@ struct ctl {
 	bool json;
 	bool no_start;
 	struct zc_paths paths;
-	int fd;         /* -1 until ctl_connect */
-	int timeout_ms; /* for a reply: 0 the default, -1 no limit */
+	int fd;                   /* -1 until ctl_connect */
+	int timeout_ms;           /* for a reply: 0 the default, -1 no limit */
+	char why[PATH_MAX + 160]; /* why ctl_connect failed */
+	bool quiet_connect;       /* the caller prints why itself */
+	bool progress;            /* ask for progress and show it (on a terminal) */
 };
 
 /* Connect (autospawning unless --no-start). Returns 0 or a ctl_exit code. */
 int ctl_connect(struct ctl *ctl);
+/* Whether long work should show progress: stderr is a terminal, no --json. */
+bool ctl_wants_progress(const struct ctl *ctl);
 /* Send req (stolen) and wait for the reply. Returns 0 or a ctl_exit code,
  * printing why on failure. */
 int ctl_call(struct ctl *ctl, json_t *req, json_t **reply);
@@ -44,11 +50,37 @@ int ctl_check_reply(struct ctl *ctl, json_t *reply);
  * code with nothing to free. */
 int ctl_call_ok(struct ctl *ctl, json_t *req, json_t **reply);
 
+/* fallbacks.c: the compiles launchers ran without the cache, from the
+ * records in the cache and socket folders, written at or after since. As
+ * {"total", "reasons": {name: n}, "last": {"time", "reason", "cwd",
+ * "message"}}; and as status lines. */
+json_t *ctl_fallbacks_json(const struct ctl *ctl, time_t since, const char *session);
+void ctl_fallbacks_print(const struct ctl *ctl);
+/* Add "fallback.<reason>" counters (stats) / remove the records (zero-stats). */
+void ctl_fallbacks_add_counters(const struct ctl *ctl, json_t *counters, time_t since,
+                                const char *session);
+void ctl_fallbacks_clear(const struct ctl *ctl);
+
+/* journal.c: the compile journal, filtered. */
+struct ctl_filter {
+	time_t since;        /* 0: from the start */
+	const char *session; /* NULL: any */
+};
+/* DURATION back from now (90s, 30m, 2h, 1d), @UNIXTIME, or a local
+ * YYYY-MM-DD[ HH:MM[:SS]] (T also separates). 0 or -EINVAL. */
+int ctl_parse_since(const char *text, time_t *out);
+/* fn for each record that passes f, oldest first. -ENOENT: no journal. */
+int ctl_journal_foreach(const struct ctl *ctl, const struct ctl_filter *f,
+                        void (*fn)(json_t *rec, void *ctx), void *ctx);
+/* The stats counters of the records that pass f (fallbacks included);
+ * NULL when there is no journal. */
+json_t *ctl_journal_counters(const struct ctl *ctl, const struct ctl_filter *f);
+
 /* "1.5 GiB" */
 void ctl_format_bytes(uint64_t n, char *out, size_t len);
 
 typedef int ctl_command(struct ctl *ctl, int argc, char **argv);
 ctl_command ctl_status, ctl_stop, ctl_stats, ctl_zero_stats, ctl_flush, ctl_trim, ctl_config,
-        ctl_explain, ctl_verify;
+        ctl_explain, ctl_verify, ctl_report;
 
 #endif

@@ -21,9 +21,13 @@ static const struct ctl_command_entry {
 	const char *usage;
 	const char *help;
 } commands[] = {
-        {"status", ctl_status, "status", "show whether the server runs, and how"},
+        {"status", ctl_status, "status",
+         "show whether the server runs, and how; compiles run without it"},
         {"explain", ctl_explain, "explain [N]", "why the last N (20) compiles were not hits"},
-        {"stats", ctl_stats, "stats", "show the cache statistics"},
+        {"stats", ctl_stats, "stats [--since DURATION|TIME] [--session NAME]",
+         "show the statistics (of all time, or of one build)"},
+        {"report", ctl_report, "report [--since WHEN] [--session NAME] [-o FILE]",
+         "a build's report: HTML with charts, or text on a terminal"},
         {"zero-stats", ctl_zero_stats, "zero-stats", "reset the statistics"},
         {"flush", ctl_flush, "flush [--older-than DURATION]", "empty the cache"},
         {"trim", ctl_trim, "trim", "evict entries down to max_size now"},
@@ -38,8 +42,12 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: zccachectl [OPTION]... COMMAND [ARGUMENT]...\n"
 	           "Control the zccache server.\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-38s %s\n", commands[i].usage, commands[i].help);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strlen(commands[i].usage) > 38)
+			fprintf(f, "  %s\n  %-38s %s\n", commands[i].usage, "", commands[i].help);
+		else
+			fprintf(f, "  %-38s %s\n", commands[i].usage, commands[i].help);
+	}
 	fprintf(f, "\nOptions:\n"
 	           "  -j, --json      print machine-readable JSON\n"
 	           "  -n, --no-start  do not start a server when none is running\n"
@@ -64,13 +72,28 @@ int ctl_connect(struct ctl *ctl)
 	}
 	if (ctl->no_start && (fd == -ENOENT || fd == -ECONNREFUSED))
 		return CTL_EXIT_NOT_RUNNING;
-	fprintf(stderr, "zccachectl: %s\n", why);
+	snprintf(ctl->why, sizeof(ctl->why), "%s", why);
+	if (!ctl->quiet_connect)
+		fprintf(stderr, "zccachectl: %s\n", why);
 	return CTL_EXIT_UNREACHABLE;
+}
+
+/* "\rverify: 1234 of 5000 entries (24 %)" on stderr, over and over. */
+static void show_progress(json_t *msg)
+{
+	long long done = proto_get_int(msg, "done", 0), total = proto_get_int(msg, "total", 0);
+
+	if (done > total)
+		total = done;
+	fprintf(stderr, "\r%s: %lld of %lld entries (%lld %%)\033[K",
+	        proto_get_str(msg, "what") ?: "working", done, total,
+	        total ? done * 100 / total : 100);
 }
 
 int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 {
-	int r = ctl_connect(ctl);
+	int r = ctl_connect(ctl), timeout = ctl->timeout_ms ? ctl->timeout_ms : 30000;
+	bool shown = false;
 
 	if (r != 0) {
 		if (r == CTL_EXIT_NOT_RUNNING)
@@ -78,7 +101,24 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 		json_decref(req);
 		return r;
 	}
-	r = client_request(ctl->fd, req, reply, ctl->timeout_ms ? ctl->timeout_ms : 30000);
+	if (!ctl->progress) {
+		r = client_request(ctl->fd, req, reply, timeout);
+	} else {
+		/* Progress frames until the reply: on a terminal, a line redrawn. */
+		json_object_set_new(req, "progress", json_true());
+		r = client_send(ctl->fd, req, timeout);
+		while (r == 0) {
+			r = client_recv(ctl->fd, reply, timeout);
+			if (r < 0 || strcmp(proto_get_str(*reply, "action") ?: "", "progress") != 0)
+				break;
+			show_progress(*reply);
+			shown = true;
+			json_decref(*reply);
+			*reply = NULL;
+		}
+		if (shown)
+			fputs("\r\033[K", stderr);
+	}
 	json_decref(req);
 	if (r < 0) {
 		fprintf(stderr, "zccachectl: no answer from the server at %s: %s\n",
@@ -86,6 +126,13 @@ int ctl_call(struct ctl *ctl, json_t *req, json_t **reply)
 		return CTL_EXIT_UNREACHABLE;
 	}
 	return 0;
+}
+
+bool ctl_wants_progress(const struct ctl *ctl)
+{
+	const char *term = getenv("TERM");
+
+	return !ctl->json && isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
 }
 
 void ctl_format_bytes(uint64_t n, char *out, size_t len)

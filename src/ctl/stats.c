@@ -1,7 +1,9 @@
 /* zccachectl stats / zero-stats: the server's counters, as a table or JSON. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl.h"
 
@@ -19,7 +21,7 @@ static uint64_t get(json_t *counters, const char *name)
 static void print_table(json_t *counters)
 {
 	uint64_t hits = get(counters, "direct_hit"), misses = get(counters, "depend_miss");
-	uint64_t uncacheable = 0, errors = 0;
+	uint64_t uncacheable = 0, errors = 0, fallbacks = 0;
 	const char **names;
 	const char *name;
 	size_t n = 0, i = 0;
@@ -32,6 +34,8 @@ static void print_table(json_t *counters)
 			uncacheable += (uint64_t)json_integer_value(v);
 		if (strncmp(name, "error.", 6) == 0)
 			errors += (uint64_t)json_integer_value(v);
+		if (strncmp(name, "fallback.", 9) == 0)
+			fallbacks += (uint64_t)json_integer_value(v);
 		n++;
 	}
 	printf("%-32s %12llu\n", "cache hits (direct)", (unsigned long long)hits);
@@ -42,6 +46,7 @@ static void print_table(json_t *counters)
 	printf("%-32s %12llu\n", "compile failed",
 	       (unsigned long long)get(counters, "compile_failed"));
 	printf("%-32s %12llu\n", "errors", (unsigned long long)errors);
+	printf("%-32s %12llu\n", "compiled without the cache", (unsigned long long)fallbacks);
 	ctl_format_bytes(get(counters, "bytes_stored"), bytes, sizeof(bytes));
 	printf("%-32s %12s\n", "stored", bytes);
 	printf("%-32s %11.1fs\n", "time saved", (double)get(counters, "time_saved_ms") / 1000.0);
@@ -60,14 +65,66 @@ static void print_table(json_t *counters)
 	free(names);
 }
 
+/* stats --since/--session: counted from the journal, not the server. */
+static int journal_stats(struct ctl *ctl, const struct ctl_filter *f)
+{
+	json_t *counters = ctl_journal_counters(ctl, f);
+	char when[64] = "the start";
+	struct tm tm;
+
+	if (!counters) {
+		fprintf(stderr,
+		        "zccachectl: no compile journal in %s; --since and --session need it "
+		        "(zccachectl config set journal on)\n",
+		        ctl->paths.cache_dir);
+		return CTL_EXIT_FAILED;
+	}
+	if (ctl->json) {
+		ctl_print_json(counters);
+	} else {
+		if (f->since > 0 && localtime_r(&f->since, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		printf("From the journal, since %s%s%s:\n\n", when, f->session ? ", session " : "",
+		       f->session ? f->session : "");
+		print_table(counters);
+	}
+	json_decref(counters);
+	return 0;
+}
+
 int ctl_stats(struct ctl *ctl, int argc, char **argv)
 {
 	json_t *reply = NULL, *counters;
-	int r = ctl_call_ok(ctl, proto_request_new(PROTO_STATS), &reply);
+	struct ctl_filter f = {0, NULL};
+	bool filtered = false;
+	int r;
 
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
+			if (ctl_parse_since(argv[++i], &f.since) < 0) {
+				fprintf(stderr,
+				        "zccachectl: --since: '%s' is neither a duration (2h, "
+				        "30m, 1d) nor a time (YYYY-MM-DD HH:MM, @UNIXTIME)\n",
+				        argv[i]);
+				return CTL_EXIT_USAGE;
+			}
+			filtered = true;
+		} else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
+			f.session = argv[++i];
+			filtered = true;
+		} else {
+			fprintf(stderr, "zccachectl: usage: stats [--since DURATION|TIME] "
+			                "[--session NAME]\n");
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (filtered)
+		return journal_stats(ctl, &f);
+	r = ctl_call_ok(ctl, proto_request_new(PROTO_STATS), &reply);
 	if (r != 0)
 		return r;
 	counters = json_object_get(reply, "counters");
+	ctl_fallbacks_add_counters(ctl, counters, 0, NULL);
 	if (ctl->json)
 		ctl_print_json(counters);
 	else
@@ -77,10 +134,13 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 }
 
 /* Send req (stolen); on success print the reply (JSON) or done (text). */
-static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
+static int send_and_report(struct ctl *ctl, json_t *req, const char *done, bool progress)
 {
 	json_t *reply = NULL;
-	int r = ctl_call_ok(ctl, req, &reply);
+	int r;
+
+	ctl->progress = progress && ctl_wants_progress(ctl);
+	r = ctl_call_ok(ctl, req, &reply);
 
 	if (r != 0)
 		return r;
@@ -94,12 +154,17 @@ static int send_and_report(struct ctl *ctl, json_t *req, const char *done)
 
 int ctl_zero_stats(struct ctl *ctl, int argc, char **argv)
 {
-	return send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed");
+	int r = send_and_report(ctl, proto_request_new(PROTO_ZERO_STATS), "statistics zeroed",
+	                        false);
+
+	if (r == 0)
+		ctl_fallbacks_clear(ctl);
+	return r;
 }
 
 int ctl_trim(struct ctl *ctl, int argc, char **argv)
 {
-	return send_and_report(ctl, proto_request_new(PROTO_TRIM), "cache trimmed");
+	return send_and_report(ctl, proto_request_new(PROTO_TRIM), "cache trimmed", true);
 }
 
 int ctl_flush(struct ctl *ctl, int argc, char **argv)
@@ -113,5 +178,5 @@ int ctl_flush(struct ctl *ctl, int argc, char **argv)
 		json_decref(req);
 		return CTL_EXIT_USAGE;
 	}
-	return send_and_report(ctl, req, "cache flushed");
+	return send_and_report(ctl, req, "cache flushed", true);
 }

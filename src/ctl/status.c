@@ -76,21 +76,27 @@ static const char *activation_words(const char *a)
 	return a;
 }
 
-static void print_not_running(struct ctl *ctl)
+static void print_not_running(struct ctl *ctl, const char *why)
 {
 	struct look l = look_here();
 
-	paint(&l, GREY, l.dot);
-	printf(" zccache server: not running\n");
+	paint(&l, why ? RED : GREY, l.dot);
+	printf(" zccache server: %s\n", why ? "cannot be reached" : "not running");
 	label("Active");
-	printf("inactive\n");
+	if (why) {
+		paint(&l, RED, "failed");
+		printf(": %s\n", why);
+	} else {
+		printf("inactive\n");
+	}
 	label("Socket");
 	printf("%s\n", ctl->paths.socket);
 	label("Cache");
 	printf("%s\n", ctl->paths.cache_dir);
+	ctl_fallbacks_print(ctl);
 }
 
-static void print_running(json_t *reply)
+static void print_running(struct ctl *ctl, json_t *reply)
 {
 	struct look l = look_here();
 	time_t started = (time_t)proto_get_int(reply, "started", 0);
@@ -139,6 +145,7 @@ static void print_running(json_t *reply)
 	}
 	label("Requests");
 	printf("%lld\n", (long long)proto_get_int(reply, "requests", 0));
+	ctl_fallbacks_print(ctl);
 	if (idle > 0) {
 		label("Idle exit");
 		if (idle % 3600 == 0)
@@ -159,16 +166,23 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		fprintf(stderr, "zccachectl: status takes no arguments\n");
 		return CTL_EXIT_USAGE;
 	}
+	/* Unreachable is a state to show, with why, not only an error. */
+	ctl->quiet_connect = true;
 	r = ctl_connect(ctl);
-	if (r == CTL_EXIT_NOT_RUNNING) {
-		if (ctl->json) {
-			json_t *j = json_pack("{s:b,s:s,s:s}", "running", 0, "socket",
-			                      ctl->paths.socket, "cache_dir", ctl->paths.cache_dir);
+	if (r == CTL_EXIT_NOT_RUNNING || r == CTL_EXIT_UNREACHABLE) {
+		const char *why = r == CTL_EXIT_UNREACHABLE ? ctl->why : NULL;
 
+		if (ctl->json) {
+			json_t *j = json_pack("{s:b,s:s,s:s,s:o}", "running", 0, "socket",
+			                      ctl->paths.socket, "cache_dir", ctl->paths.cache_dir,
+			                      "fallbacks", ctl_fallbacks_json(ctl, 0, NULL));
+
+			if (why)
+				json_object_set_new(j, "error", json_string(why));
 			ctl_print_json(j);
 			json_decref(j);
 		} else {
-			print_not_running(ctl);
+			print_not_running(ctl, why);
 		}
 		return r;
 	}
@@ -180,11 +194,12 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	r = ctl_check_reply(ctl, reply);
 	if (r == 0 && ctl->json) {
 		json_object_set_new(reply, "running", json_true());
+		json_object_set_new(reply, "fallbacks", ctl_fallbacks_json(ctl, 0, NULL));
 		json_object_del(reply, "ok");
 		json_object_del(reply, "v");
 		ctl_print_json(reply);
 	} else if (r == 0) {
-		print_running(reply);
+		print_running(ctl, reply);
 	}
 	json_decref(reply);
 	return r;

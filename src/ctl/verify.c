@@ -93,6 +93,7 @@ int ctl_verify(struct ctl *ctl, int argc, char **argv)
 	json_object_set_new(req, "repair", json_boolean(repair));
 	/* A large cache takes a while; the server answers when it is done. */
 	ctl->timeout_ms = -1;
+	ctl->progress = ctl_wants_progress(ctl);
 	r = ctl_call_ok(ctl, req, &reply);
 	if (r != 0)
 		return r;

@@ -20,6 +20,7 @@
 
 #include "b64.h"
 #include "client.h"
+#include "fallback_note.h"
 #include "log.h"
 #include "paths.h"
 #include "proto.h"
@@ -58,6 +59,20 @@ static const char *const output_env[] = {
         /* where the driver finds the assembler (not part of the key: the
          * server keys the program it finds) */
         "PATH",
+        /* the driver's own logs: such compiles are not cached */
+        "CC_PRINT_HEADERS",
+        "CC_PRINT_HEADERS_FILE",
+        "CC_PRINT_HEADERS_FORMAT",
+        "CC_PRINT_HEADERS_FILTERING",
+        "CC_LOG_DIAGNOSTICS",
+        "CC_LOG_DIAGNOSTICS_FILE",
+        "CC_PRINT_OPTIONS",
+        "CC_PRINT_OPTIONS_FILE",
+        "CC_PRINT_PROC_STAT",
+        "CC_PRINT_PROC_STAT_FILE",
+        "CC_PRINT_INTERNAL_STAT",
+        "CC_PRINT_INTERNAL_STAT_FILE",
+        "GCC_COMPARE_DEBUG",
 };
 
 /*
@@ -94,6 +109,9 @@ static void usage(FILE *f)
 	        "Environment:\n"
 	        "  ZCCACHE_DISABLE=1     run the compiler directly, without asking the server\n"
 	        "  ZCCACHE_DEBUG=1       also print the launcher's log messages on stderr\n"
+	        "  ZCCACHE_QUIET=1       never say on stderr that the cache is not used\n"
+	        "  ZCCACHE_SESSION=NAME  name this build in the journal (zccachectl stats\n"
+	        "                        --session NAME)\n"
 	        "  ZCCACHE_NOSPAWN=1     never start a server; compile directly when none runs\n"
 	        "  ZCCACHE_TIMEOUT_MS=N  wait at most N ms for the server's answer (default %d)\n"
 	        "  ZCCACHE_SOCKET, ZCCACHE_DIR, ZCCACHE_SERVER: see zccache(1)\n"
@@ -177,6 +195,9 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 	json_object_set_new(req, "pid", json_integer(getpid()));
 	json_object_set_new(req, "stderr_tty", json_boolean(isatty(STDERR_FILENO)));
 	json_object_set_new(req, "umask", json_integer(current_umask()));
+	/* Names this build in the server's journal (zccachectl stats --session). */
+	if (getenv("ZCCACHE_SESSION") && *getenv("ZCCACHE_SESSION"))
+		json_object_set_new(req, "session", json_string(getenv("ZCCACHE_SESSION")));
 	return req;
 }
 
@@ -185,24 +206,32 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
  * the socket (or the next autospawn) starts the new one; a newer one is left
  * alone, since it is the one that will stay.
  */
-static void handle_version_mismatch(int fd, json_t *reply)
+static void handle_version_mismatch(const struct zc_paths *paths, const char *cwd, int fd,
+                                    json_t *reply)
 {
 	int theirs = (int)proto_get_int(reply, "server_version", 0);
 	json_t *stop, *ack = NULL;
 
 	if (theirs >= PROTO_VERSION) {
-		log_notice("server speaks protocol %d, newer than our %d; compiling directly",
-		           theirs, PROTO_VERSION);
+		fallback_note(
+		        paths, FALLBACK_VERSION, cwd,
+		        "the running server speaks protocol %d, newer than this zccache's %d; "
+		        "install matching versions, or stop it (zccachectl stop)",
+		        theirs, PROTO_VERSION);
 		return;
 	}
 	stop = proto_request_new(PROTO_STOP);
 	json_object_set_new(stop, "reason", json_string("replaced by a newer protocol version"));
+	/* Passing: the next compile starts the new server. One line, no stderr. */
 	if (stop && client_request(fd, stop, &ack, 2000) == 0)
-		log_notice("server (pid %lld) speaks protocol %d, we speak %d: asked it to exit",
-		           (long long)proto_get_int(reply, "server_pid", 0), theirs, PROTO_VERSION);
+		fallback_note(paths, FALLBACK_VERSION_OLD, cwd,
+		              "server (pid %lld) speaks protocol %d, we speak %d: asked it to exit",
+		              (long long)proto_get_int(reply, "server_pid", 0), theirs,
+		              PROTO_VERSION);
 	else
-		log_notice("server speaks protocol %d, we speak %d; it did not accept stop", theirs,
-		           PROTO_VERSION);
+		fallback_note(paths, FALLBACK_VERSION, cwd,
+		              "server speaks protocol %d, we speak %d; it did not accept stop",
+		              theirs, PROTO_VERSION);
 	json_decref(stop);
 	json_decref(ack);
 }
@@ -363,6 +392,24 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 	run_exit_like(res.wait_status);
 }
 
+/* The fallback reason for client_connect's failure. */
+static enum fallback_reason connect_reason(int err)
+{
+	switch (err) {
+	case CLIENT_ERR_SOCKET_DIR:
+		return FALLBACK_SOCKET_FOLDER;
+	case CLIENT_ERR_NO_SERVER:
+		return FALLBACK_SERVER_MISSING;
+	case CLIENT_ERR_SPAWN:
+		return FALLBACK_SERVER_START;
+	case -ENOENT:
+	case -ECONNREFUSED:
+		return FALLBACK_NO_ANSWER; /* ZCCACHE_NOSPAWN and no server */
+	default:
+		return FALLBACK_CONNECT;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *self = base_name(argv[0]), *name, *tmo;
@@ -415,24 +462,22 @@ int main(int argc, char **argv)
 	if (debug)
 		log_set_level(LOG_LEVEL_DEBUG);
 	if (r < 0) {
-		if (paths.cache_dir[0])
-			paths_ensure_private_dir(paths.cache_dir, true);
-		log_errno(
-		        LOG_LEVEL_WARNING, r,
-		        "compiling directly: cannot resolve ZCCACHE_SOCKET/ZCCACHE_DIR/HOME paths");
+		fallback_note(
+		        &paths, FALLBACK_PATHS, NULL,
+		        "cannot resolve ZCCACHE_SOCKET, ZCCACHE_DIR or HOME (%s); they must be "
+		        "absolute, and the socket path shorter than %d bytes",
+		        strerror(-r), PATHS_SOCKET_MAX);
 		exec_compiler(compiler, cargv);
 	}
 	if (!getcwd(cwd, sizeof(cwd))) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_errno(LOG_LEVEL_WARNING, errno,
-		          "compiling directly: cannot name the current folder");
+		fallback_note(&paths, FALLBACK_CWD, NULL, "cannot name the current folder: %s",
+		              strerror(errno));
 		exec_compiler(compiler, cargv);
 	}
 
 	fd = client_connect(&paths, !env_true("ZCCACHE_NOSPAWN"), why, sizeof(why));
 	if (fd < 0) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("compiling directly: %s", why);
+		fallback_note(&paths, connect_reason(fd), cwd, "%s", why);
 		exec_compiler(compiler, cargv);
 	}
 	req = build_request(compiler, cwd, cargc, cargv);
@@ -451,20 +496,19 @@ int main(int argc, char **argv)
 		r = client_recv(fd, &reply, wait_ms > timeout_ms ? wait_ms : timeout_ms);
 	}
 	if (r < 0) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_errno(LOG_LEVEL_WARNING, r,
-		          "compiling directly: no answer from the server at %s", paths.socket);
+		fallback_note(&paths, FALLBACK_NO_ANSWER, cwd,
+		              "no answer from the server at %s: %s", paths.socket, strerror(-r));
 		exec_compiler(compiler, cargv);
 	}
 	if (!proto_get_bool(reply, "ok", 0)) {
 		const char *code = proto_get_str(reply, "error");
 
-		paths_ensure_private_dir(paths.cache_dir, true);
 		if (code && strcmp(code, PROTO_ERR_VERSION) == 0)
-			handle_version_mismatch(fd, reply);
+			handle_version_mismatch(&paths, cwd, fd, reply);
 		else
-			log_warnx("compiling directly: the server refused the request (%s: %s)",
-			          code ? code : "?", proto_get_str(reply, "message") ?: "?");
+			fallback_note(&paths, FALLBACK_REFUSED, cwd,
+			              "the server refused the request (%s: %s)", code ? code : "?",
+			              proto_get_str(reply, "message") ?: "?");
 		exec_compiler(compiler, cargv);
 	}
 	action = proto_get_str(reply, "action") ?: "";
@@ -473,11 +517,16 @@ int main(int argc, char **argv)
 		replay_hit(reply);
 	}
 	if (strcmp(action, "run") != 0) {
-		paths_ensure_private_dir(paths.cache_dir, true);
-		log_warnx("compiling directly: the server answered an unknown action '%s'", action);
+		fallback_note(&paths, FALLBACK_BAD_REPLY, cwd,
+		              "the server answered an unknown action '%s'", action);
 		exec_compiler(compiler, cargv);
 	}
 	log_debug("server says run (%s)", proto_get_str(reply, "reason") ?: "");
+	if (strcmp(proto_get_str(reply, "reason") ?: "", "cache_unavailable") == 0)
+		fallback_note(&paths, FALLBACK_CACHE_UNAVAILABLE, cwd,
+		              "the server runs without "
+		              "its cache: %s",
+		              proto_get_str(reply, "message") ?: "see its log");
 	if (!proto_get_bool(reply, "store", 0)) {
 		close(fd);
 		json_decref(reply);

@@ -150,6 +150,17 @@ void conn_send_interim(struct conn *c, json_t *msg)
 	json_decref(msg);
 }
 
+void conn_send_now(struct conn *c, json_t *msg)
+{
+	if (!c->dead && c->bev) {
+		write_frame(c, msg);
+		/* The loop does not run until the work is done: write it now. A
+		 * client that does not read gets the rest later, as usual. */
+		evbuffer_write(bufferevent_get_output(c->bev), bufferevent_getfd(c->bev));
+	}
+	json_decref(msg);
+}
+
 void conn_fail(struct conn *c, json_t *reply)
 {
 	c->srv->bad_requests++;

@@ -236,12 +236,13 @@ int listener_open(struct server *srv)
 	} else if (fd != -ENOENT) {
 		return fd;
 	} else {
-		r = paths_ensure_private_dir(srv->paths.runtime_dir, true);
+		r = paths_ensure_socket_dir(srv->paths.runtime_dir, true);
 		if (r < 0) {
-			log_errno(
-			        LOG_LEVEL_ERR, r,
-			        "socket folder %s must be a folder owned by uid %u with mode 0700",
-			        srv->paths.runtime_dir, (unsigned)geteuid());
+			char why[PATH_MAX + 160];
+
+			paths_dir_problem(srv->paths.runtime_dir, "socket folder", r, true, why,
+			                  sizeof(why));
+			log_err("%s", why);
 			return r;
 		}
 		r = take_pid_lock(srv);

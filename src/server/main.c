@@ -79,6 +79,8 @@ static void load_config(struct server *srv)
 		log_errno(LOG_LEVEL_WARNING, r, "cannot read %s; using defaults",
 		          srv->paths.config_file);
 	config_load_env(&cfg, warn_config, NULL);
+	if (cfg.source[CONFIG_MAX_SIZE] == CONFIG_SOURCE_DEFAULT)
+		cfg.value[CONFIG_MAX_SIZE] = retention_default_max_size(srv->paths.cache_dir);
 	srv->cfg = cfg;
 	log_set_level((enum log_level)cfg.value[CONFIG_LOG_LEVEL]);
 }
@@ -164,17 +166,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		cache_flush_batches(srv->cache, sync);
 		if (sync)
 			srv->synced_ms = now;
-		/* Eviction runs here, between requests, never inside one. */
-		if (cache_over_limit(srv->cache)) {
-			uint64_t evicted = 0, freed = 0;
-			int r = cache_trim(srv->cache, &evicted, &freed);
-
-			if (r < 0)
-				log_errno(LOG_LEVEL_WARNING, r, "eviction failed");
-			else
-				log_info("evicted %llu entries (%llu bytes) to stay under max_size",
-				         (unsigned long long)evicted, (unsigned long long)freed);
-		}
+		retention_tick(srv);
 	}
 	server_notify_status(srv);
 }
@@ -304,6 +296,8 @@ static void server_free(struct server *srv)
 			event_free(evs[i]);
 	listener_close(srv);
 	inflight_cancel_all(srv);
+	identify_free(srv);
+	journal_free(srv);
 	explain_free(srv);
 	verify_cancel(srv);
 	cache_close(srv->cache);
@@ -372,8 +366,7 @@ int main(int argc, char **argv)
 	}
 	r = setup_logging(&srv);
 	if (r < 0) {
-		snprintf(err, sizeof(err), "cache folder %s is unusable: %s", srv.paths.cache_dir,
-		         strerror(-r));
+		paths_dir_problem(srv.paths.cache_dir, "cache folder", r, false, err, sizeof(err));
 		fprintf(stderr, "zccached: %s\n", err);
 		tell_spawner(err);
 		return 1;

@@ -242,18 +242,26 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	const char **args;
 	struct inflight *in;
 	size_t i, n = json_array_size(argv);
+	int64_t started_ms;
+	uint64_t saved_before;
 	int r;
 
 	if (!srv->cache) {
+		json_t *reply = run_reply("cache_unavailable");
+
+		/* The launcher says this one on stderr: it persists until fixed. */
+		json_object_set_new(reply, "message", json_string(srv->cache_error));
 		explain_record(srv, c, req, "uncacheable", "cache_unavailable", srv->cache_error,
 		               NULL);
-		conn_reply(c, run_reply("cache_unavailable"));
+		journal_compile(srv, req, "uncacheable", "cache_unavailable", NULL, 0, 0);
+		conn_reply(c, reply);
 		return;
 	}
 	if (!same_filesystem_view(srv, conn_peer_pid(c))) {
 		cache_count(srv->cache, "uncacheable.foreign_namespace", 1);
 		explain_record(srv, c, req, "uncacheable", "foreign_namespace",
 		               "the client is in another mount namespace or root", NULL);
+		journal_compile(srv, req, "uncacheable", "foreign_namespace", NULL, 0, 0);
 		conn_reply(c, run_reply("foreign_namespace"));
 		return;
 	}
@@ -261,9 +269,12 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		cache_count(srv->cache, "uncacheable.foreign_cwd", 1);
 		explain_record(srv, c, req, "uncacheable", "foreign_cwd",
 		               "cwd is not the folder the client runs in", NULL);
+		journal_compile(srv, req, "uncacheable", "foreign_cwd", NULL, 0, 0);
 		conn_reply(c, run_reply("foreign_cwd"));
 		return;
 	}
+	if (identify_park(srv, c, req, compiler))
+		return;
 	args = calloc(n + 1, sizeof(*args));
 	if (!args) {
 		conn_reply(c, run_reply("error"));
@@ -280,6 +291,8 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	        .stderr_tty = proto_get_bool(req, "stderr_tty", 0),
 	        .umask = (mode_t)(proto_get_int(req, "umask", 022) & 0777),
 	};
+	started_ms = monotonic_ms();
+	saved_before = journal_saved_before(srv);
 	r = cache_lookup(srv->cache, &cr, &d);
 	free(args);
 	if (r < 0)
@@ -287,11 +300,14 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		          (long)conn_peer_pid(c));
 	switch (d.action) {
 	case CACHE_HIT:
+		journal_compile(srv, req, "hit", "", NULL, monotonic_ms() - started_ms,
+		                journal_saved_before(srv) - saved_before);
 		conn_reply(c, hit_reply(&d));
 		break;
 	case CACHE_RUN:
 		log_debug("pid %ld: not cacheable: %s", (long)conn_peer_pid(c), d.explain);
 		explain_record(srv, c, req, "uncacheable", d.reason, d.explain, NULL);
+		journal_compile(srv, req, "uncacheable", d.reason, NULL, 0, 0);
 		conn_reply(c, run_reply(d.reason));
 		break;
 	case CACHE_RUN_STORE:
@@ -310,11 +326,17 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 			}
 		}
 		explain_record(srv, c, req, "miss", "miss", d.explain, d.token);
+		journal_compile(srv, req, "miss", "", d.token, 0, 0);
 		conn_set_token(c, d.token);
 		conn_reply(c, store_reply(&d));
 		break;
 	}
 	cache_decision_free(&d);
+}
+
+void compile_resume(struct server *srv, struct conn *c, json_t *req)
+{
+	handle(srv, c, req, true);
 }
 
 void req_compile(struct server *srv, struct conn *c, json_t *req)

@@ -263,6 +263,7 @@ void explain_outcome(struct server *srv, const char *token, const char *outcome)
 {
 	struct explain_log *log = srv->explain;
 
+	journal_outcome(srv, token, outcome);
 	if (!log || !token || !token[0])
 		return;
 	for (unsigned i = 0; i < EXPLAIN_MAX; i++) {

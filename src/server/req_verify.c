@@ -21,6 +21,9 @@ struct verify_job {
 	struct conn *conn;
 	struct cache_verify *v;
 	struct event *ev;
+	bool progress;       /* the client asked for it */
+	uint64_t total;      /* entries in the index when it began */
+	int64_t progress_ms; /* last progress frame */
 };
 
 static void job_free(struct server *srv)
@@ -61,6 +64,18 @@ static void verify_slice(evutil_socket_t fd, short what, void *arg)
 	if (r == 0) {
 		struct timeval now = {0, 0};
 
+		if (job->progress && monotonic_ms() - job->progress_ms >= PROGRESS_EVERY_MS) {
+			json_t *so_far = cache_verify_report(job->v);
+
+			job->progress_ms = monotonic_ms();
+			conn_send_interim(
+			        c, progress_frame(
+			                   "verify",
+			                   (uint64_t)proto_get_int(so_far, "manifests", 0) +
+			                           (uint64_t)proto_get_int(so_far, "results", 0),
+			                   job->total));
+			json_decref(so_far);
+		}
 		/* Yield: whatever became ready meanwhile runs before the next slice. */
 		event_add(job->ev, &now);
 		return;
@@ -110,6 +125,15 @@ void req_verify(struct server *srv, struct conn *c, json_t *req)
 	r = job->ev ? cache_verify_begin(srv->cache, proto_get_bool(req, "repair", 0), &job->v)
 	            : -ENOMEM;
 	srv->verify = job;
+	if (r == 0 && proto_get_bool(req, "progress", 0)) {
+		struct cache_info ci;
+
+		cache_get_info(srv->cache, &ci);
+		job->progress = true;
+		job->total = ci.entries;
+		job->progress_ms = monotonic_ms();
+		conn_send_interim(c, progress_frame("verify", 0, ci.entries));
+	}
 	if (r < 0) {
 		job_free(srv);
 		conn_reply(c, proto_error_new(PROTO_ERR_INTERNAL, "verify: %s", strerror(-r)));

@@ -71,6 +71,7 @@ static const struct request_rule rules[PROTO_KIND_COUNT] = {
                                         FIELD("compiler", JSON_STRING)},
                            .optional = {FIELD("env", JSON_OBJECT), FIELD("pid", JSON_INTEGER),
                                         FIELD("stderr_tty", JSON_TRUE),
+                                        FIELD("session", JSON_STRING),
                                         RANGED("umask", JSON_INTEGER, 0, 0777)},
                            .validate = validate_compile},
         [PROTO_STORE] = {.required = {FIELD("token", JSON_STRING)},
@@ -78,13 +79,15 @@ static const struct request_rule rules[PROTO_KIND_COUNT] = {
                                       FIELD("stdout", JSON_STRING), FIELD("stderr", JSON_STRING),
                                       FIELD("overflow", JSON_TRUE),
                                       RANGED("duration_ms", JSON_INTEGER, 0, INT64_MAX)}},
-        [PROTO_FLUSH] = {.optional = {FIELD("older_than", JSON_STRING)}},
+        [PROTO_FLUSH] = {.optional = {FIELD("older_than", JSON_STRING),
+                                      FIELD("progress", JSON_TRUE)}},
+        [PROTO_TRIM] = {.optional = {FIELD("progress", JSON_TRUE)}},
         [PROTO_CONFIG] = {.required = {FIELD("op", JSON_STRING)},
                           .optional = {FIELD("key", JSON_STRING), FIELD("value", JSON_STRING)}},
         /* No typed fields: a stop from any version, in any shape, stops. */
         [PROTO_STOP] = {.any_version = true},
         [PROTO_EXPLAIN] = {.optional = {FIELD("limit", JSON_INTEGER)}},
-        [PROTO_VERIFY] = {.optional = {FIELD("repair", JSON_TRUE)}},
+        [PROTO_VERIFY] = {.optional = {FIELD("repair", JSON_TRUE), FIELD("progress", JSON_TRUE)}},
 };
 
 static const char *type_name(json_type t)

@@ -30,6 +30,8 @@ struct cache;
 struct inflight;
 struct explain_log;
 struct verify_job;
+struct identify;
+struct journal;
 
 struct server {
 	struct event_base *base;
@@ -76,11 +78,16 @@ struct server {
 	ino_t root_ino;
 	struct explain_log *explain; /* the last non-hits, for explain (req_explain.c) */
 	struct verify_job *verify;   /* a verify in progress (req_verify.c) */
+	struct identify *identify;   /* compilers being identified (identify.c) */
+	struct journal *journal;     /* the compile journal (journal.c) */
 
 	/* Counters kept in memory (the cache's own stats live in the index). */
 	uint64_t requests[PROTO_KIND_COUNT];
 	uint64_t bad_requests, refused_peers, dropped_conns;
 	char last_status[128];
+	/* retention.c */
+	int64_t expired_ms;      /* last max_age scan */
+	uint64_t disk_full_seen; /* error.disk_full when room was last made */
 };
 
 /* listener.c */
@@ -98,6 +105,13 @@ void conn_close_idle(struct server *srv);
 pid_t conn_peer_pid(const struct conn *c);
 /* Send a frame without ending the request (a "wait" before a joined reply). */
 void conn_send_interim(struct conn *c, json_t *msg);
+/* conn_send_interim, written at once: for progress from work that holds the
+ * loop (a trim or flush). */
+void conn_send_now(struct conn *c, json_t *msg);
+/* Progress of long work, for a client that asked ("progress": true): at
+ * most every PROGRESS_EVERY_MS, and always the first. */
+#define PROGRESS_EVERY_MS 100
+json_t *progress_frame(const char *what, uint64_t done, uint64_t total);
 /* The miss this connection is compiling, so a lost connection abandons it. */
 void conn_set_token(struct conn *c, const char *token);
 const char *conn_token(const struct conn *c);
@@ -112,6 +126,13 @@ void dispatch_request(struct server *srv, struct conn *c, json_t *req);
 /* req_compile.c: joining identical concurrent misses */
 void inflight_finish(struct server *srv, struct conn *owner);
 void inflight_cancel_all(struct server *srv);
+/* Handle a compile request again (a parked one whose compiler is known now). */
+void compile_resume(struct server *srv, struct conn *c, json_t *req);
+
+/* identify.c: park a compile whose compiler is not identified yet, and
+ * identify it on a thread (true), or let the caller go on (false). */
+bool identify_park(struct server *srv, struct conn *c, json_t *req, const char *compiler);
+void identify_free(struct server *srv);
 
 /* req_explain.c: the last EXPLAIN_MAX compiles that were not hits. kind is
  * "miss" (token set: run and stored) or "uncacheable" (run as is); reason is
@@ -125,6 +146,21 @@ void explain_free(struct server *srv);
 
 /* req_verify.c: stop a verify in progress without answering it. */
 void verify_cancel(struct server *srv);
+
+/* journal.c: one line per compile with journal = on. A miss (token set)
+ * is written when journal_outcome names its end. */
+bool journal_enabled(const struct server *srv);
+void journal_compile(struct server *srv, json_t *req, const char *outcome, const char *reason,
+                     const char *token, int64_t duration_ms, uint64_t saved_ms);
+void journal_outcome(struct server *srv, const char *token, const char *outcome);
+/* time_saved_ms now, when the journal is on: a hit's saving is the change. */
+uint64_t journal_saved_before(struct server *srv);
+void journal_free(struct server *srv);
+
+/* retention.c: eviction on the tick (max_size, max_age, a full disk). */
+void retention_tick(struct server *srv);
+/* max_size when none is configured: 10 % of dir's filesystem, 1-50 GiB. */
+uint64_t retention_default_max_size(const char *dir);
 
 /* main.c */
 void server_shutdown(struct server *srv, const char *reason);

@@ -111,7 +111,7 @@ spawn_fail_case() { # NAME SERVER LOG-REGEX [ENV=VALUE...]
 	ok "$name: it says why" grep -Eq "$re" <<<"$(tail -n 1 "$ZCCACHE_DIR/log")"
 }
 spawn_fail_case "no server binary" "$T/nowhere/zccached" \
-	"compiling directly: server failed to start: it exited or could not be executed"
+	"compiling directly: the server program $T/nowhere/zccached \\(ZCCACHE_SERVER\\) cannot be run: No such file or directory"
 printf '#!/bin/bash\necho "boom: no cache for you" >&3\nexit 1\n' >"$T/bin/failing-zccached"
 chmod +x "$T/bin/failing-zccached"
 spawn_fail_case "a server that fails" "$T/bin/failing-zccached" \

@@ -48,20 +48,20 @@ FIELDS = {
     "compile": [("argv", "array", True), ("cwd", "string", True),
                 ("compiler", "string", True), ("env", "object", False),
                 ("pid", "integer", False), ("stderr_tty", "boolean", False),
-                ("umask", "integer", False)],
+                ("session", "string", False), ("umask", "integer", False)],
     "store": [("token", "string", True), ("exit", "integer", False),
               ("stdout", "string", False), ("stderr", "string", False),
               ("overflow", "boolean", False), ("duration_ms", "integer", False)],
     "status": [],
     "stats": [],
     "zero-stats": [],
-    "flush": [("older_than", "string", False)],
+    "flush": [("older_than", "string", False), ("progress", "boolean", False)],
     "config": [("op", "string", True), ("key", "string", False),
                ("value", "string", False)],
-    "trim": [],
+    "trim": [("progress", "boolean", False)],
     "stop": [],  # any shape from any version stops: see the stop cases
     "explain": [("limit", "integer", False)],
-    "verify": [("repair", "boolean", False)],
+    "verify": [("repair", "boolean", False), ("progress", "boolean", False)],
 }
 
 # A valid request of each kind, that the hostile cases spoil one way each.
@@ -189,6 +189,7 @@ ABSURD = {
     ("compile", "cwd", ""): "bad-request", ("compile", "cwd"): "run",
     ("compile", "compiler", ""): "bad-request", ("compile", "compiler"): "run",
     ("compile", "pid"): "run-store",
+    ("compile", "session"): "run-store",  # a label: the journal keeps 128 bytes
     ("compile", "umask", -1): "bad-request", ("compile", "umask"): "bad-request",
     ("store", "exit"): "bad-request", ("store", "duration_ms", -1): "bad-request",
     ("store", "duration_ms", -(1 << 63)): "bad-request",
@@ -469,6 +470,9 @@ def run(c, server_pid, fs):
     try:
         s.sendall(zcproto.encode(frame))
         reply = zcproto.recv_frame(s)
+        # A compiler being identified: the answer follows a "wait".
+        while isinstance(reply, dict) and reply.get("action") == "wait":
+            reply = zcproto.recv_frame(s)
     except socket.timeout:
         reply = "timeout"
     except (BrokenPipeError, ConnectionResetError):

@@ -26,7 +26,7 @@ complete_words() {
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$@"
 }
 # The commands zccachectl --help lists.
-help_commands=$(zccachectl --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\).*/\1/p')
+help_commands=$(zccachectl --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p')
 ok "zccachectl --help lists commands" [ -n "$help_commands" ]
 
 for prog in zccache zccachectl; do

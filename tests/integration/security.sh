@@ -29,21 +29,25 @@ open_modes=$(find "$ZCCACHE_DIR" "$(dirname "$ZCCACHE_SOCKET")" \( -type d -perm
 	\( ! -type d -perm /077 \) -printf '%m %p\n')
 is "nothing in the cache or socket folder is open to group or others" "$open_modes" ""
 ok "(control: the store holds an artifact)" test "$(find "$ZCCACHE_DIR/store" -type f | wc -l)" -gt 0
-# Folders made by someone else with open modes are not used (nor changed):
-# the compile goes on directly, and the log says why.
-open_case() { # NAME FOLDER PATTERN: FOLDER (run or cache) made 0755 first
-	local d=$T/cases/open-$2 rc
-	mkdir -p -m 755 "$d/$2"
-	(cd "$d" && ZCCACHE_SOCKET=$d/run/zc.sock ZCCACHE_DIR=$d/cache zccache "$GCC" -c "$T/work/m.c" -o m.o)
+# Folders made beforehand with open modes are not used (nor changed): the
+# compile goes on directly, and the log says why. The socket folder may be
+# readable by others (0755: they see names only; the socket is 0600 and
+# checks its peer's uid), not writable (0777, 0775).
+open_case() { # NAME FOLDER MODE PATTERN: FOLDER (run or cache) made MODE first
+	local d=$T/cases/open-$2-$3 rc
+	mkdir -p "$d/$2"
+	chmod "$3" "$d/$2"
+	(cd "$d" && ZCCACHE_SOCKET=$d/run/zc.sock ZCCACHE_DIR=$d/cache ZCCACHE_QUIET=1 zccache "$GCC" -c "$T/work/m.c" -o m.o)
 	rc=$?
-	is "$1 0755: the compile exits 0" "$rc" 0
-	ok "$1 0755: its object is gcc's" cmp -s "$d/m.o" "$T/work/m.o"
-	ok "$1 0755: the log says why it compiled directly" \
-		grep -q "compiling directly: .*$3" "$d/cache/log"
-	is "$1 0755: left as it was" "$(stat -c %a "$d/$2")" 755
+	is "$1 $3: the compile exits 0" "$rc" 0
+	ok "$1 $3: its object is gcc's" cmp -s "$d/m.o" "$T/work/m.o"
+	ok "$1 $3: the log says why it compiled directly" \
+		grep -q "compiling directly: .*$4" "$d/cache/log"
+	is "$1 $3: left as it was" "$(stat -c %a "$d/$2")" "$3"
 }
-open_case "socket folder" run "unsafe or unusable socket folder"
-open_case "cache dir" cache "cache folder .* is unusable"
+open_case "socket folder" run 777 "socket folder .* is mode 0777; it must not be writable"
+open_case "socket folder" run 775 "socket folder .* is mode 0775; it must not be writable"
+open_case "cache dir" cache 755 "cache folder .* is mode 0755; it must be private"
 
 # expect_lines FILE DESC EXPECTED...: line i of FILE is the i-th EXPECTED.
 expect_lines() {

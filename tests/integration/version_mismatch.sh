@@ -58,7 +58,8 @@ is "server_version 0: it receives compile, then stop" "$last_kinds" "compile sto
 ok "... the stop says why" grep -q '"reason": "replaced by a newer protocol version"' "$T/record.last"
 
 # (b) A newer server: left alone.
-fallback_case "server_version 99" version:99 "server speaks protocol 99, newer than our 1; compiling directly"
+fallback_case "server_version 99" version:99 \
+	"compiling directly: the running server speaks protocol 99, newer than this zccache's 1"
 is "server_version 99: it receives no stop" "$last_kinds" compile
 
 # (c) Garbage, hang-up, silence, nonsense.

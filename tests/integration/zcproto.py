@@ -68,10 +68,15 @@ def recv_frame(s):
 
 
 def request(obj, sock=None, path=None):
-    """Send obj as one frame and return the reply (None on EOF)."""
+    """Send obj as one frame and return the reply (None on EOF). Interim
+    "wait" frames (a compiler being identified, a joined compile) are
+    skipped, as the launcher does; recv_frame shows them."""
     s = sock or connect(path)
     s.sendall(encode(obj))
-    return recv_frame(s)
+    r = recv_frame(s)
+    while r is not None and r.get("action") == "wait":
+        r = recv_frame(s)
+    return r
 
 
 def compile_request(argv, compiler, cwd=None, env=None):

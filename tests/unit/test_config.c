@@ -59,6 +59,37 @@ static void test_sizes(void **state)
 	}
 }
 
+/* journal = on/off and its synonyms; anything else is refused. */
+static void test_bool(void **state)
+{
+	static const char *const on[] = {"on", "ON", "true", "yes", "1", " on "};
+	static const char *const off[] = {"off", "false", "no", "0"};
+	static const char *const bad[] = {"", "onn", "2", "on off", "maybe"};
+	struct config c;
+	char out[16];
+
+	config_defaults(&c);
+	assert_int_equal(c.value[CONFIG_JOURNAL], 0);
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		assert_int_equal(config_set(&c, CONFIG_JOURNAL, on[i], CONFIG_SOURCE_FILE, NULL, 0),
+		                 0);
+		assert_int_equal(c.value[CONFIG_JOURNAL], 1);
+	}
+	config_format(&c, CONFIG_JOURNAL, out, sizeof(out));
+	assert_string_equal(out, "on");
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		assert_int_equal(
+		        config_set(&c, CONFIG_JOURNAL, off[i], CONFIG_SOURCE_FILE, NULL, 0), 0);
+		assert_int_equal(c.value[CONFIG_JOURNAL], 0);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		        config_set(&c, CONFIG_JOURNAL, bad[i], CONFIG_SOURCE_FILE, NULL, 0),
+		        -EINVAL);
+	assert_int_equal(config_set(&c, CONFIG_MAX_AGE, "7d", CONFIG_SOURCE_FILE, NULL, 0), 0);
+	assert_int_equal(c.value[CONFIG_MAX_AGE], 7 * 86400);
+}
+
 static void test_bad_values_keep_old(void **state)
 {
 	static const char *const bad[] = {"", "G", "-1", "12Q", "1.5G", "99999999999999999999T"};
@@ -262,6 +293,7 @@ int main(void)
 	        cmocka_unit_test(test_write_key_keeps_other_lines),
 	        cmocka_unit_test(test_write_key_after_unterminated_last_line),
 	        cmocka_unit_test(test_write_key_keeps_lines_with_nul),
+	        cmocka_unit_test(test_bool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,6 +143,36 @@ static void test_join(void **state)
 	assert_int_equal(paths_join(out, sizeof(out), "/abcdefg", "hijklmn"), -ENAMETOOLONG);
 }
 
+/* The socket folder: others may look (0755), never write (0775, 0777);
+ * and the line that says so names the mode and the fix. */
+static void test_socket_dir(void **state)
+{
+	char base[] = "/tmp/zcpaths.XXXXXX", why[512], want[512];
+
+	assert_non_null(mkdtemp(base));
+	assert_int_equal(paths_ensure_socket_dir(base, false), 0);
+	chmod(base, 0755);
+	assert_int_equal(paths_ensure_socket_dir(base, false), 0);
+	chmod(base, 0775);
+	assert_int_equal(paths_ensure_socket_dir(base, false), -EPERM);
+	chmod(base, 0777);
+	assert_int_equal(paths_ensure_socket_dir(base, false), -EPERM);
+	paths_dir_problem(base, "socket folder", -EPERM, true, why, sizeof(why));
+	snprintf(want, sizeof(want),
+	         "socket folder %s is mode 0777; it must not be writable by group or others "
+	         "(chmod go-w %s)",
+	         base, base);
+	assert_string_equal(why, want);
+	chmod(base, 0755);
+	assert_int_equal(paths_ensure_private_dir(base, false), -EPERM);
+	paths_dir_problem(base, "cache folder", -EPERM, false, why, sizeof(why));
+	snprintf(want, sizeof(want),
+	         "cache folder %s is mode 0755; it must be private to you (chmod 700 %s)", base,
+	         base);
+	assert_string_equal(why, want);
+	rmdir(base);
+}
+
 static void test_private_dir(void **state)
 {
 	char base[] = "/tmp/zcpaths.XXXXXX", dir[256], file[300];
@@ -203,6 +233,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_no_home_uses_passwd, clear_env),
 	        cmocka_unit_test_setup(test_join, clear_env),
 	        cmocka_unit_test_setup(test_private_dir, clear_env),
+	        cmocka_unit_test_setup(test_socket_dir, clear_env),
 	        cmocka_unit_test_setup(test_private_dir_other_owner, clear_env),
 	};
 
