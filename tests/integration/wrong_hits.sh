@@ -33,4 +33,10 @@ for f in "$DIR"/*.sh; do
 		;;
 	esac
 done
+# Cases still open (the fix is on a branch not yet landed): reported as
+# skips with the reason, never as passes.
+for f in "$DIR"/*.sh.open; do
+	[ -e "$f" ] || continue
+	skip_case "$(basename "$f" .sh.open)" "open: issue 9 item 4, concurrent writers of one -o (branch miss)"
+done
 done_testing
