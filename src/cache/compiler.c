@@ -563,6 +563,37 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	return m;
 }
 
+int compiler_probe_env(const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                       char **env)
+{
+	static const char *const names[COMPILER_PROBE_ENV_MAX] = {"GCC_EXEC_PREFIX",
+	                                                          "COMPILER_PATH"};
+	int k = 0;
+
+	env[0] = NULL;
+	for (size_t i = 0; i < COMPILER_PROBE_ENV_MAX; i++) {
+		const char *v = getenv(env_ctx, names[i]);
+
+		if (!v)
+			continue;
+		if (asprintf(&env[k], "%s=%s", names[i], v) < 0) {
+			env[k] = NULL;
+			compiler_probe_env_free(env);
+			return -ENOMEM;
+		}
+		env[++k] = NULL;
+	}
+	return k;
+}
+
+void compiler_probe_env_free(char **env)
+{
+	for (size_t i = 0; env[i]; i++) {
+		free(env[i]);
+		env[i] = NULL;
+	}
+}
+
 int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info *ci,
                           const char *lang, char *const *opts, size_t n_opts, char *const *env,
                           const char *cwd, char *const **dirs, size_t *n)

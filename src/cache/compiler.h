@@ -51,6 +51,17 @@ int compiler_identify(struct compiler_cache *cc, const char *path,
  * searches, as it prints them. Asked once per distinct question (a run of
  * `-E -v`), then answered from memory. The list is owned by cc.
  */
+/*
+ * The request's variables that move where the driver finds its own files
+ * (GCC_EXEC_PREFIX, COMPILER_PATH) as NAME=VALUE strings in env (room for
+ * COMPILER_PROBE_ENV_MAX + 1, NULL-terminated), for the questions below.
+ * Returns how many, or -ENOMEM. Free with compiler_probe_env_free.
+ */
+#define COMPILER_PROBE_ENV_MAX 2
+int compiler_probe_env(const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                       char **env);
+void compiler_probe_env_free(char **env);
+
 int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info *ci,
                           const char *lang, char *const *opts, size_t n_opts, char *const *env,
                           const char *cwd, char *const **dirs, size_t *n);

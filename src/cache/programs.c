@@ -120,7 +120,7 @@ static int add_program(struct compiler_cache *cc, const struct compiler_info *ci
                        const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        struct hashcache *hc, struct dircache *dc, struct hasher *h)
 {
-	char path[PATH_MAX], *env[4] = {NULL, NULL, NULL, NULL};
+	char path[PATH_MAX], *env[COMPILER_PROBE_ENV_MAX + 2] = {NULL};
 	struct buf seen = BUF_INIT;
 	const char *where;
 	struct file_digest fd;
@@ -169,12 +169,10 @@ int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
                     const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                     struct hashcache *hc, struct dircache *dc, struct digest *out)
 {
-	static const char *const probe_env[] = {"GCC_EXEC_PREFIX", "COMPILER_PATH"};
 	const char *progs[2] = {NULL, NULL};
-	char *env[3] = {NULL, NULL, NULL};
+	char *env[COMPILER_PROBE_ENV_MAX + 1];
 	struct hasher *h;
-	size_t k = 0;
-	int r = 0;
+	int r, k;
 
 	if (ci->family == COMPILER_GCC) {
 		progs[0] = gcc_proper(a->language);
@@ -188,21 +186,15 @@ int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
 	if (!h)
 		return -ENOMEM;
 	hasher_update_str(h, "programs-v1");
-	for (size_t i = 0; i < 2 && r == 0; i++) {
-		const char *v = getenv(env_ctx, probe_env[i]);
-
-		if (v && asprintf(&env[k++], "%s=%s", probe_env[i], v) < 0) {
-			env[--k] = NULL;
-			r = -ENOMEM;
-		}
-	}
-	for (size_t i = 0; i < 2 && r == 0; i++)
+	k = r = compiler_probe_env(getenv, env_ctx, env);
+	for (size_t i = 0; i < 2 && r >= 0; i++)
 		if (progs[i])
-			r = add_program(cc, ci, progs[i], env, k, cwd, getenv, env_ctx, hc, dc, h);
-	if (r == 0)
+			r = add_program(cc, ci, progs[i], env, (size_t)k, cwd, getenv, env_ctx, hc,
+			                dc, h);
+	if (r >= 0)
 		hasher_final(h, out);
 	hasher_free(h);
-	for (size_t i = 0; i < k; i++)
-		free(env[i]);
-	return r;
+	if (k >= 0)
+		compiler_probe_env_free(env);
+	return r < 0 ? r : 0;
 }

@@ -105,33 +105,26 @@ int search_for_compile(struct compiler_cache *cc, const struct compiler_info *ci
                        const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        struct incpath *out)
 {
-	static const char *const probe_env[] = {"GCC_EXEC_PREFIX", "COMPILER_PATH"};
-	char **opts = calloc(a->argc + 1, sizeof(char *)), *env[3] = {NULL, NULL, NULL};
+	char **opts = calloc(a->argc + 1, sizeof(char *)), *env[COMPILER_PROBE_ENV_MAX + 1];
 	char *const *builtin = NULL, **dirs;
 	const char *lang = a->language ? a->language : "c";
-	size_t n_opts, n_builtin = 0, k = 0, pos[INCLUDE_KIND_COUNT + 1] = {0};
+	size_t n_opts, n_builtin = 0, pos[INCLUDE_KIND_COUNT + 1] = {0};
 	struct incpath_spec s;
 	int r = 0;
 
 	if (!opts)
 		return -ENOMEM;
 	n_opts = builtin_options(a, opts);
-	for (size_t i = 0; i < 2 && r == 0; i++) {
-		const char *v = getenv(env_ctx, probe_env[i]);
-
-		if (v && asprintf(&env[k++], "%s=%s", probe_env[i], v) < 0) {
-			env[--k] = NULL;
-			r = -ENOMEM;
-		}
-	}
-	if (r == 0 && !a->nostdinc)
+	r = compiler_probe_env(getenv, env_ctx, env);
+	if (r >= 0 && !a->nostdinc)
 		r = compiler_builtin_dirs(cc, ci, lang, opts, n_opts, env, cwd, &builtin,
 		                          &n_builtin);
 	free(opts);
-	for (size_t i = 0; i < k; i++)
-		free(env[i]);
+	if (r >= 0)
+		compiler_probe_env_free(env);
 	if (r < 0)
 		return r;
+	r = 0;
 	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++)
 		pos[kind + 1] = pos[kind] + a->n_include[kind];
 	dirs = calloc(a->n_include_search + 1, sizeof(char *));

@@ -36,8 +36,8 @@
 	X(VERSION, "version", true)                     /* the server speaks another protocol */  \
 	X(REFUSED, "refused", false)                    /* the server answered with an error */   \
 	X(BAD_REPLY, "bad_reply", false)                /* an answer we cannot act on */          \
-	X(CACHE_UNAVAILABLE, "cache_unavailable", true) /* the server runs without its cache */ \
-	X(VERSION_OLD, "version_old", false) /* an older server, asked to exit: passes */
+	X(CACHE_UNAVAILABLE, "cache_unavailable", true) /* the server runs without its cache */   \
+	X(VERSION_OLD, "version_old", false)            /* an older server, asked to exit: passes */
 
 enum fallback_reason {
 #define X(id, name, persistent) FALLBACK_##id,

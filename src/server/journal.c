@@ -134,8 +134,7 @@ static json_t *new_record(json_t *req, const char *outcome, const char *reason)
 	/* A label, bounded: a request may carry megabytes of it. */
 	snprintf(session, sizeof(session), "%s", proto_get_str(req, "session") ?: "");
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "time", (json_int_t)time(NULL),
-	                 "session", session, "cwd",
-	                 proto_get_str(req, "cwd") ?: "", "source",
+	                 "session", session, "cwd", proto_get_str(req, "cwd") ?: "", "source",
 	                 source_of(json_object_get(req, "argv")), "compiler",
 	                 slash ? slash + 1 : compiler, "family",
 	                 f == COMPILER_GCC     ? "gcc"
