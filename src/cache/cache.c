@@ -1115,6 +1115,38 @@ static bool driver_debug_env(const struct cache_request *req)
 	return false;
 }
 
+/*
+ * /proc/self/cwd, /proc/<pid>/..., /dev/fd/N name one thing in the
+ * compiler and another in the server, which checks the files: a compile
+ * that names one (as a source, search folder, -include or in the include
+ * path variables) is not cached; check_closure does the same for the files
+ * it read.
+ */
+static bool is_process_path(const char *p)
+{
+	return p && (strncmp(p, "/proc/", 6) == 0 || strncmp(p, "/dev/fd/", 8) == 0 ||
+	             strstr(p, ":/proc/") || strstr(p, ":/dev/fd/"));
+}
+
+static bool names_process_path(const struct compile_args *a, const struct cache_request *req)
+{
+	static const char *const vars[] = {"CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH",
+	                                   "OBJC_INCLUDE_PATH", "OBJCPLUS_INCLUDE_PATH"};
+
+	if (is_process_path(a->source))
+		return true;
+	for (size_t i = 0; i < a->n_include_search; i++)
+		if (is_process_path(a->include_search[i]))
+			return true;
+	for (size_t i = 0; i < a->n_forced_includes; i++)
+		if (is_process_path(a->forced_includes[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (is_process_path(req_env(req, vars[i])))
+			return true;
+	return false;
+}
+
 /* A time macro named on the command line (-DBUILT=__TIME__, in an @file
  * too: argv has them expanded). */
 static bool args_name_time_macros(const struct compile_args *a)
@@ -1166,6 +1198,10 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		stat_uncacheable(c, d->reason);
 		compile_args_free(&a);
 		return 0;
+	}
+	if (names_process_path(&a, req)) {
+		set_run(d, "process_path");
+		goto uncacheable;
 	}
 	if (driver_debug_env(req)) {
 		set_run(d, "driver_debug_env");
@@ -1427,6 +1463,8 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		int r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
 
 		free(path);
+		if (is_process_path(deps->prereqs[i]))
+			return "process_path";
 		if (r < 0)
 			return "missing_include";
 		/* Changed while the compiler ran: which version did it read? */
