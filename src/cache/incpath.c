@@ -177,6 +177,18 @@ static int probe(struct incpath_walk *w, const char *dir, const char *tag, const
 	return w->found ? w->found(w->ctx, dir, name, &p) : 0;
 }
 
+void incpath_folder_of(const char *path, char *out, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, n, ".");
+	else if (slash == path)
+		snprintf(out, n, "/");
+	else
+		snprintf(out, n, "%.*s", (int)(slash - path), path);
+}
+
 int incpath_walk_names(struct incpath_walk *w, const char *includer, const char *names, size_t len)
 {
 	char own[PATH_MAX], own_abs[PATH_MAX];
@@ -185,18 +197,7 @@ int incpath_walk_names(struct incpath_walk *w, const char *includer, const char 
 	int r = 0;
 
 	/* The includer's own folder, searched first by "..." */
-	if (!includer) {
-		snprintf(own, sizeof(own), ".");
-	} else {
-		const char *slash = strrchr(includer, '/');
-
-		if (!slash)
-			snprintf(own, sizeof(own), ".");
-		else if (slash == includer)
-			snprintf(own, sizeof(own), "/");
-		else
-			snprintf(own, sizeof(own), "%.*s", (int)(slash - includer), includer);
-	}
+	incpath_folder_of(includer ? includer : "", own, sizeof(own));
 	if (paths_join(own_abs, sizeof(own_abs), w->cwd, own) < 0)
 		return -ENAMETOOLONG;
 	for (const char *p = names; p < end && r == 0; p += strlen(p) + 1) {

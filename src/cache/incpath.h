@@ -67,6 +67,9 @@ struct incpath_walk {
 	struct incpath_summary summary;
 };
 
+/* The folder part of path as spelled: "." for none, "/" for the root. */
+void incpath_folder_of(const char *path, char *out, size_t n);
+
 /* Start a walk in cwd (absolute). 0 or -ENOMEM. */
 int incpath_walk_begin(struct incpath_walk *w, const struct incpath *ip, struct dircache *dc,
                        const char *cwd);

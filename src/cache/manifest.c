@@ -556,19 +556,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The folder part of path as spelled ("." for none). */
-static void folder_of(const char *path, char *out, size_t n)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		snprintf(out, n, ".");
-	else if (slash == path)
-		snprintf(out, n, "/");
-	else
-		snprintf(out, n, "%.*s", (int)(slash - path), path);
-}
-
 /* dir joined to cwd, and made canonical when it exists. */
 static int add_spelled_and_real(struct names *dirs, const char *cwd, const char *dir)
 {
@@ -626,7 +613,7 @@ static int build_any(struct manifest_entry *e, struct hashcache *hc, const char 
 		if (paths_join(p, sizeof(p), cwd, f) < 0 || hashcache_get(hc, p, &fd) < 0 ||
 		    !(fd.include_flags & CSCAN_COMPUTED))
 			continue;
-		folder_of(f, own, sizeof(own));
+		incpath_folder_of(f, own, sizeof(own));
 		r = add_spelled_and_real(&dirs, cwd, own);
 	}
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
