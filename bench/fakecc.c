@@ -65,7 +65,7 @@ static int write_all(const char *path, const char *data, size_t len)
 
 int main(int argc, char **argv)
 {
-	const char *out = NULL, *mf = NULL, *mt = NULL, *src = NULL;
+	const char *out = NULL, *mf = NULL, *mt = NULL, *src = NULL, *asdep = NULL;
 	char dbuf[8192], defmf[4096];
 	int md = 0, i, n;
 
@@ -74,8 +74,17 @@ int main(int argc, char **argv)
 		return puts("12"), 0;
 	if (argc == 2 && !strcmp(argv[1], "-dumpmachine"))
 		return puts("x86_64-linux-gnu"), 0;
-	if (argc == 2 && !strncmp(argv[1], "-print-prog-name=", 17))
-		return puts(argv[1] + 17), 0;
+	if (argc == 2 && !strncmp(argv[1], "-print-prog-name=", 17)) {
+		/* Like gcc: the programs it runs, by absolute path (it runs
+		 * none but itself). */
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		if (n <= 0)
+			return 1;
+		self[n] = 0;
+		return puts(self), 0;
+	}
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-E")) {
 			fputs("#include <...> search starts here:\nEnd of search list.\n", stderr);
@@ -93,6 +102,8 @@ int main(int argc, char **argv)
 			mt = argv[++i];
 		else if (!strcmp(a, "-MD") || !strcmp(a, "-MMD"))
 			md = 1;
+		else if (!strncmp(a, "-Wa,--MD,", 9))
+			asdep = a + 9;
 		else if ((!strcmp(a, "-I") || !strcmp(a, "-D") || !strcmp(a, "-x") ||
 		          !strcmp(a, "-include")) &&
 		         i + 1 < argc)
@@ -121,6 +132,12 @@ int main(int argc, char **argv)
 	if (write_all(out, NULL, 0) < 0)
 		return 1;
 #endif
+	/* Like GNU as under -Wa,--MD: its input, which it read. */
+	if (asdep) {
+		n = snprintf(dbuf, sizeof(dbuf), "%s: %s\n", out, src ? src : "");
+		if (write_all(asdep, dbuf, (size_t)n) < 0)
+			return 1;
+	}
 	if (!md && !mf)
 		return 0;
 	if (!mf) {

@@ -227,7 +227,8 @@ static int list_folder(struct dircache *dc, struct folder *f)
 		r = -errno;
 	closedir(d);
 	if (r == 0) {
-		qsort(v, n, sizeof(*v), cmp_raw);
+		if (n > 1) /* v is NULL for an empty folder */
+			qsort(v, n, sizeof(*v), cmp_raw);
 		f->blob = malloc(bytes + 1);
 		f->off = malloc((n + 1) * sizeof(*f->off));
 		f->type = malloc(n + 1);

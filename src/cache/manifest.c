@@ -627,7 +627,8 @@ static int build_any(struct manifest_entry *e, struct hashcache *hc, const char 
 			for (size_t k = 0; k < dirs.n && r == 0; k++)
 				r = add_if_under(&rels, as[j], dirs.v[k]);
 	}
-	qsort(rels.v, rels.n, sizeof(char *), cmp_str);
+	if (rels.n > 1) /* rels.v is NULL when empty */
+		qsort(rels.v, rels.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < rels.n && r == 0; i++) {
 		if (i > 0 && strcmp(rels.v[i], rels.v[i - 1]) == 0)
 			continue;

@@ -67,7 +67,8 @@ static int routes_add_list(struct routes *r, size_t by, const char *list, size_t
 		r->names_cap = cap;
 	}
 	base = r->names_len;
-	memcpy(r->names + base, list, len);
+	if (len) /* list may be NULL when empty */
+		memcpy(r->names + base, list, len);
 	r->names_len += len;
 	for (const char *p = r->names + base; p < r->names + base + len; p += strlen(p) + 1) {
 		if (r->n == r->cap) {
@@ -156,7 +157,7 @@ int sysheaders_classify(const struct depfile *deps, const struct incpath *search
 	}
 	for (size_t i = 0; i < r.n; i++)
 		r.v[i].name = r.names + r.v[i].off;
-	if (ret == 0)
+	if (ret == 0 && r.n > 1) /* r.v is NULL when empty */
 		qsort(r.v, r.n, sizeof(*r.v), cmp_asked);
 	for (size_t i = 0; i < deps->n_prereqs && ret == 0; i++) {
 		const char *path = deps->prereqs[i];

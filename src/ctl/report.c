@@ -514,7 +514,8 @@ int ctl_report(struct ctl *ctl, int argc, char **argv)
 		rc = CTL_EXIT_FAILED;
 		goto done;
 	}
-	qsort(r.folders, r.n_folders, sizeof(*r.folders), by_total);
+	if (r.n_folders > 1) /* r.folders is NULL when empty */
+		qsort(r.folders, r.n_folders, sizeof(*r.folders), by_total);
 	/* Size, limit and evictions from the server, when one runs. */
 	ctl->no_start = true;
 	ctl->quiet_connect = true;

@@ -68,7 +68,7 @@ FIELDS = {
 # The store's token was never given out: it is refused whatever else is right.
 BASE = {
     "compile": {"argv": ["gcc", "-c", "a.c", "-o", "a.o"], "cwd": WORK,
-                "compiler": GCC, "env": {}, "pid": 1, "stderr_tty": False,
+                "compiler": GCC, "env": {"PATH": "/usr/bin:/bin"}, "pid": 1, "stderr_tty": False,
                 "umask": 0o22},
     "store": {"token": "00000000000000000000000000", "exit": 0, "stdout": "",
               "stderr": "", "overflow": False, "duration_ms": 1},
@@ -240,10 +240,11 @@ case("compile: 100 000 non-strings in argv",
 case("compile: a 30 MiB argument", request("compile", argv=["gcc", "-c", "a.c", "-o", "a.o",
                                                             "-DX=" + "x" * MIB30]),
      "run-store", "compile")
-case("compile: env with a non-string value", request("compile", env={"CPATH": 7}),
+case("compile: env with a non-string value", request("compile", env={"CPATH": 7, "PATH": "/usr/bin:/bin"}),
      "run-store", "compile")
 case("compile: env with 10 000 variables",
-     request("compile", env={"V%d" % i: "x" for i in range(10000)}), "run-store", "compile")
+     request("compile", env=dict({"V%d" % i: "x" for i in range(10000)}, PATH="/usr/bin:/bin")),
+     "run-store", "compile")
 
 # compile: paths outside the cwd, relative paths and .. tricks. A compiler
 # may legally read and write anywhere, so these are answered (run it); the

@@ -37,14 +37,18 @@ printf '#define V 3\n' >S/inc/config.h
 (cd S && zccache gcc -Iinc -Igen -c a.c -o a.o && fresh ref.o -Iinc -Igen -c a.c)
 ok "a symlinked header shadowed later: the new object" cmp -s S/a.o S/ref.o
 
-# 3. .incbin: the assembler reads a file no depfile names.
+# 3. .incbin: the assembler reads a file no preprocessor depfile names. gcc's
+# assembler names it in its own depfile (-Wa,--MD), so the blob is keyed.
 printf 'AAAA' >blob.bin
 printf '__asm__(".section .rodata\\n.incbin \\"blob.bin\\"\\n.text");\nint f(void){return 1;}\n' >inc.c
 mark
 zccache gcc -c inc.c -o inc.o
-deltas "a source with .incbin is not cached" 'uncacheable.assembler_include=1'
+zccache gcc -c inc.c -o inc.o
+deltas "a source with .incbin: a miss, then a hit" 'depend_miss=1 direct_hit=1'
 printf 'BBBB' >blob.bin
+mark
 zccache gcc -c inc.c -o inc.o && fresh ref.o -c inc.c
+deltas "the blob changed: a miss" 'depend_miss=1'
 ok ".incbin: the object follows the blob" cmp -s inc.o ref.o
 
 # 4. LC_CTYPE changes the quotes gcc prints: it is part of the key.

@@ -116,9 +116,10 @@ EOF
 case "$1" in
 -dumpversion) echo 12; exit 0 ;;
 -dumpmachine) echo x86_64-linux-gnu; exit 0 ;;
--print-prog-name=*) echo "${1#-print-prog-name=}"; exit 0 ;;
+# Like gcc: the programs it runs, by absolute path (it runs none).
+-print-prog-name=*) echo "$(cd "$(dirname "$0")" && pwd)/fakeobj"; exit 0 ;;
 esac
-out= src= dep= md=0 mt= E=0
+out= src= dep= md=0 mt= E=0 asdep=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-E) E=1 ;;
@@ -126,6 +127,7 @@ while [ $# -gt 0 ]; do
 	-MF) dep=$2; shift ;;
 	-MD | -MMD) md=1 ;;
 	-MT) mt=$2; shift ;;
+	-Wa,--MD,*) asdep=${1#-Wa,--MD,} ;;
 	-x | -I | -D) shift ;;
 	-*) ;;
 	*) src=$1 ;;
@@ -155,6 +157,8 @@ if [ "$md" = 1 ]; then
 	[ -n "$dep" ] || dep=${out%.o}.d
 	printf '%s: %s\n' "${mt:-$out}" "$deps" >"$dep"
 fi
+# Like GNU as under -Wa,--MD: its input, which it read (here, the source).
+[ -n "$asdep" ] && printf '%s: %s\n' "$out" "$src" >"$asdep"
 [ "${FAKECC_WARN:-}" ] && echo "$src: warning: $FAKECC_WARN" >&2
 [ "${FAKECC_WARN:-}" ] && echo "stdout: $FAKECC_WARN"
 exit 0

@@ -81,9 +81,13 @@ def request(obj, sock=None, path=None):
 
 def compile_request(argv, compiler, cwd=None, env=None):
     """A compile request as the launcher sends it: argv as typed, the resolved
-    compiler, the folder (ours unless given) and the environment subset."""
+    compiler, the folder (ours unless given) and the environment subset,
+    which always holds PATH (the driver finds `as` there) as the launcher's
+    does."""
+    env = dict(env or {})
+    env.setdefault("PATH", os.environ.get("PATH", "/usr/bin:/bin"))
     return {"v": 1, "kind": "compile", "argv": argv, "compiler": compiler,
-            "cwd": cwd or os.getcwd(), "env": env if env is not None else {},
+            "cwd": cwd or os.getcwd(), "env": env,
             "pid": os.getpid(), "stderr_tty": False, "umask": 0o22}
 
 
