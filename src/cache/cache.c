@@ -30,6 +30,7 @@
 #include "manifest.h"
 #include "manifest_memo.h"
 #include "paths.h"
+#include "private_output.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -58,6 +59,9 @@ struct pending {
 	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */
 	mode_t umask;
 	struct incpath search; /* the include search, for the manifest */
+	/* Where the object is written until the launcher moves it into place;
+	 * object NULL when it is written in place. */
+	struct private_output priv;
 };
 
 struct cache {
@@ -349,6 +353,7 @@ static void pending_free(struct pending *p)
 	}
 	compile_args_free(&p->args);
 	incpath_free(&p->search);
+	private_output_free(&p->priv);
 	free(p->cwd);
 	free(p);
 }
@@ -862,16 +867,18 @@ static bool unreported_asm_includes(const struct compile_args *a, const struct f
 	return a->family == COMPILER_GCC ? fd->asm_includes : fd->asm_includes_maybe;
 }
 
-static int build_run_argv(const struct compile_args *a, const char *tmp_depfile,
-                          const char *as_depfile, bool color, char ***out)
+/* The command to run for a miss: argv (the command, or its private-output
+ * form) with what the cache adds. */
+static int build_run_argv(const struct compile_args *a, char *const *argv, size_t argc,
+                          const char *tmp_depfile, const char *as_depfile, bool color, char ***out)
 {
-	char **v = calloc(a->argc + 7, sizeof(char *));
+	char **v = calloc(argc + 7, sizeof(char *));
 	size_t n = 0;
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < a->argc; i++) {
-		const char *arg = a->argv[i];
+	for (size_t i = 0; i < argc; i++) {
+		const char *arg = argv[i];
 
 		/* -MMD runs as -MD: the cache needs system headers; the user's
 		 * file is filtered back when the result is stored. */
@@ -1330,7 +1337,15 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		p->as_depfile = NULL;
 		goto nomem;
 	}
-	if (build_run_argv(&a, p->tmp_depfile, p->as_depfile, color, &d->run_argv) < 0)
+	r = private_output_plan(&a, req->cwd, p->token, &p->priv);
+	if (r < 0)
+		goto nomem;
+	if (r == 0 && (!(d->private_dir = strdup(p->priv.dir)) ||
+	               !(d->private_object = strdup(p->priv.object)) ||
+	               !(d->final_object = strdup(p->priv.final))))
+		goto nomem;
+	if (build_run_argv(&a, r == 0 ? p->priv.argv : a.argv, r == 0 ? p->priv.argc : a.argc,
+	                   p->tmp_depfile, p->as_depfile, color, &d->run_argv) < 0)
 		goto nomem;
 	p->cwd = strdup(req->cwd);
 	if (!p->cwd)
@@ -1360,6 +1375,7 @@ nomem:
 		free(p->tmp_depfile);
 		free(p->as_depfile);
 		free(p->cwd);
+		private_output_free(&p->priv);
 		free(p);
 	}
 	compile_args_free(&a);
@@ -1378,6 +1394,10 @@ void cache_decision_free(struct cache_decision *d)
 		free(d->run_argv);
 		d->run_argv = NULL;
 	}
+	free(d->private_dir);
+	free(d->private_object);
+	free(d->final_object);
+	d->private_dir = d->private_object = d->final_object = NULL;
 }
 
 /* ---- store ------------------------------------------------------------- */
@@ -1407,7 +1427,9 @@ void cache_abandon(struct cache *c, const char *token)
 static int store_outputs(struct cache *c, struct pending *p, struct result *res, uint64_t *bytes)
 {
 	for (int k = 0; k < ROLE_COUNT; k++) {
-		const char *rel = role_path(&p->args, (enum output_role)k);
+		const char *rel = k == ROLE_OBJECT && p->priv.object
+		                          ? p->priv.object
+		                          : role_path(&p->args, (enum output_role)k);
 		struct digest d;
 		struct stat st;
 		uint64_t stored;

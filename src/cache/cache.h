@@ -57,6 +57,10 @@ struct cache_decision {
 	int exit_code;
 	struct buf out, err;
 	char **run_argv; /* NULL-terminated */
+	/* The object's own folder for a miss (private_output.h): the launcher
+	 * makes private_dir, and renames private_object to final_object once
+	 * the result is stored. NULL when the compile writes in place. */
+	char *private_dir, *private_object, *final_object;
 	char token[40];
 	struct digest key;
 	char explain[512]; /* why it missed, for `zccachectl explain` */

@@ -528,8 +528,13 @@ static bool is_time_piece(const char *tok, size_t len)
 {
 	static const char *const names[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
 
-	/* Two characters ("__") are in every glibc closure, pasted too. */
-	if (len < 3)
+	/*
+	 * A name pasted from two pieces has one of at least four characters;
+	 * shorter ones are everywhere: "__" in every glibc closure, "__T" in
+	 * math.h, "__D" in gcc's intrinsics headers, each with a ## nearby.
+	 * (Three pieces or more, each under four, stay unseen.)
+	 */
+	if (len < 4)
 		return false;
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		size_t nl = strlen(names[k]);

@@ -23,6 +23,7 @@
 #include "fallback_note.h"
 #include "log.h"
 #include "paths.h"
+#include "placement.h"
 #include "proto.h"
 #include "resolve.h"
 #include "run.h"
@@ -341,6 +342,12 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 {
 	const char *token = proto_get_str(reply, "token");
 	char **argv = argv_from_reply(reply, compiler);
+	struct placement pl = {
+	        .dir = proto_get_str(reply, "private_dir"),
+	        .object = proto_get_str(reply, "private_object"),
+	        .final = proto_get_str(reply, "final_object"),
+	};
+	bool private_output = pl.dir && pl.object && pl.final;
 	struct run_result res;
 	struct buf o = BUF_INIT, e = BUF_INIT;
 	json_t *store, *ack = NULL;
@@ -352,10 +359,17 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 		exec_compiler(compiler, cargv);
 	}
 	rewritten = mmd_rewritten(cargv, argv);
+	if (private_output && (r = placement_prepare(&pl)) < 0) {
+		/* The server's token is dropped when this connection closes. */
+		log_errno(LOG_LEVEL_WARNING, r, "compiling directly: cannot make %s", pl.dir);
+		exec_compiler(compiler, cargv);
+	}
 	r = run_captured(compiler, argv, &res);
 	free(argv); /* its strings belong to reply */
 	if (r < 0) {
 		log_errno(LOG_LEVEL_WARNING, r, "cannot run %s", compiler);
+		if (private_output)
+			placement_finish(&pl, 0);
 		exec_compiler(compiler, cargv);
 	}
 	if (WIFEXITED(res.wait_status)) {
@@ -381,9 +395,12 @@ static _Noreturn void run_and_store(int fd, const char *compiler, char **cargv, 
 		stored = r == 0 && proto_get_bool(ack, "ok", 0);
 		json_decref(store);
 		json_decref(ack);
-		if (!stored && rewritten)
-			rerun_original(compiler, cargv);
 	}
+	/* The server has read the object (or never will): now it goes in place. */
+	if (private_output && placement_finish(&pl, res.wait_status) < 0)
+		res.wait_status = 1 << 8; /* exited 1: the build has no object */
+	if (WIFEXITED(res.wait_status) && !stored && rewritten)
+		rerun_original(compiler, cargv);
 	buf_free(&o);
 	buf_free(&e);
 	run_result_free(&res);

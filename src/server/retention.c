@@ -74,13 +74,16 @@ static void make_room(struct server *srv)
 		return;
 	total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
 	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	reserve = total / 20 < RESERVE_MAX_BYTES ? total / 20 : RESERVE_MAX_BYTES;
-	if (avail >= reserve)
-		return;
 	full = counter(srv->cache, "error.disk_full");
 	if (full == srv->disk_full_seen)
 		return;
 	srv->disk_full_seen = full;
+	/* Twice the reserve: by the tick, the failed store's temporary files
+	 * are gone and the disk may look less full than the store found it;
+	 * the next store needs more than the bare reserve. */
+	reserve = total / 10 < 2 * RESERVE_MAX_BYTES ? total / 10 : 2 * RESERVE_MAX_BYTES;
+	if (avail >= reserve)
+		return;
 	bytes = cache_bytes(srv->cache);
 	r = cache_trim_to(srv->cache, bytes > reserve - avail ? bytes - (reserve - avail) : 0,
 	                  "disk_full", &evicted, &freed);

@@ -303,6 +303,9 @@ def compile_then_store(argv, store, times=1, run=None):
         r = zcproto.request(request("compile", argv=argv), sock=sock) or {}
         token = r.get("token", "no-token")
         if run is not None and r.get("argv"):
+            # The launcher's part: the object's own folder (private_output.h).
+            if r.get("private_dir"):
+                os.makedirs(os.path.join(WORK, r["private_dir"]), exist_ok=True)
             subprocess.run([GCC] + [run.get(a, a) for a in r["argv"][1:]], cwd=WORK,
                            check=True)
         for _ in range(times - 1):

@@ -330,6 +330,36 @@ static void test_includes_err_toward_more_names(void **state)
 	check_includes(cases, N(cases));
 }
 
+/* Pasted time names: a piece of four characters or more is a time piece;
+ * the short ones system headers use beside a ## (math.h, intrinsics) are not. */
+static void test_paste_time_pieces(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned want;
+	} cases[] = {
+	        {"#define CAT(a,b) a##b\nconst char *t = CAT(__TI,ME__);\n",
+	         CSCAN_PASTE | CSCAN_TIME_PIECE},
+	        {"#define CAT(a,b) a##b\nconst char *t = CAT(__TIME,STAMP__);\n",
+	         CSCAN_PASTE | CSCAN_TIME_PIECE},
+	        {"#define CAT(a,b) a##b\nconst char *t = CAT(__DA,TE__);\n",
+	         CSCAN_PASTE | CSCAN_TIME_PIECE},
+	        /* math.h: __MATHCALL (..., __T) beside its ## pastes */
+	        {"#define M(f, s) f ## s\n#define __T double\n", CSCAN_PASTE},
+	        {"#define D(a) __D a\nint TIME, DATE;\n", 0},
+	        {"/* __TI ## ME__ */ int x;\n", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned got = cscan_paste_flags(cases[i].text, strlen(cases[i].text));
+
+		if (got != cases[i].want)
+			fail_msg("case %zu: %s: got %#x, want %#x", i, cases[i].text, got,
+			         cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +375,7 @@ int main(void)
 	        cmocka_unit_test(test_includes_pragmas),
 	        cmocka_unit_test(test_includes_odd_names),
 	        cmocka_unit_test(test_includes_err_toward_more_names),
+	        cmocka_unit_test(test_paste_time_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
