@@ -1,7 +1,7 @@
 /*
  * args: the family-independent half of argument classification: @response
- * file expansion, the walk that matches each argument against a family's
- * option rows, reason names, and the public entry points.
+ * file expansion, reason names, and the public entry points, which pick the
+ * family's row (family.h) and let it classify.
  */
 #include "args.h"
 
@@ -17,6 +17,7 @@
 
 #include "args_family.h"
 #include "buf.h"
+#include "family.h"
 #include "log.h"
 
 /*
@@ -36,83 +37,6 @@ const char *uncacheable_reason_name(enum uncacheable_reason r)
 	if ((unsigned)r >= UNCACHEABLE_REASON_COUNT)
 		return "unknown";
 	return reason_names[r];
-}
-
-int strv_push_owned(struct strv *s, char *str)
-{
-	char **v;
-	size_t cap;
-
-	if (!str)
-		return -ENOMEM;
-	if (s->n + 2 > s->cap) {
-		cap = s->cap ? s->cap * 2 : 16;
-		v = realloc(s->v, cap * sizeof(*v));
-		if (!v) {
-			free(str);
-			return -ENOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = str;
-	s->v[s->n] = NULL;
-	return 0;
-}
-
-int strv_push(struct strv *s, const char *str)
-{
-	return strv_push_owned(s, strdup(str));
-}
-
-int strv_push_n(struct strv *s, const char *str, size_t len)
-{
-	return strv_push_owned(s, strndup(str, len));
-}
-
-void strv_free(struct strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-char **strv_steal(struct strv *s, size_t *n)
-{
-	char **v = s->v;
-
-	*n = s->n;
-	s->v = NULL;
-	s->n = s->cap = 0;
-	return v;
-}
-
-char *args_path_join(const char *cwd, const char *path)
-{
-	char *p;
-
-	if (path[0] == '/' || !cwd)
-		return strdup(path);
-	if (asprintf(&p, "%s/%s", cwd, path) < 0)
-		return NULL;
-	return p;
-}
-
-int args_set_reason(struct compile_args *out, enum uncacheable_reason r, const char *arg)
-{
-	char *copy = NULL;
-
-	if (arg) {
-		copy = strdup(arg);
-		if (!copy)
-			return -ENOMEM;
-	}
-	free(out->reason_arg);
-	out->reason = r;
-	out->reason_arg = copy;
-	return 0;
 }
 
 /*
@@ -258,75 +182,6 @@ out:
 }
 
 /* The row whose name matches arg longest, for this family. */
-static const struct opt_row *walk_match(const struct opt_walk *w, const char *arg)
-{
-	const struct opt_row *best = NULL;
-	size_t best_len = 0;
-
-	for (size_t i = 0; i < w->n_rows; i++) {
-		const struct opt_row *row = &w->rows[i];
-		size_t len;
-		bool hit;
-
-		/* cheap rejections first: most rows differ in their first letters */
-		if (!(row->families & w->families) || row->name[1] != arg[1] ||
-		    (row->name[2] != '\0' && row->name[2] != arg[2]))
-			continue;
-		len = strlen(row->name);
-		if (len <= best_len)
-			continue;
-		if (row->shape == OPT_FLAG || row->shape == OPT_SEPARATE)
-			hit = strcmp(arg, row->name) == 0;
-		else
-			hit = strncmp(arg, row->name, len) == 0;
-		if (hit) {
-			best = row;
-			best_len = len;
-		}
-	}
-	return best;
-}
-
-int args_walk(const struct opt_walk *w, char *const *argv, size_t argc, unsigned char *uses)
-{
-	for (size_t i = 1; i < argc; i++) {
-		const char *arg = argv[i], *value = NULL;
-		const struct opt_row *row;
-		bool next = false;
-		int r;
-
-		if (arg[0] != '-' || arg[1] == '\0') {
-			r = w->input(w->ctx, arg);
-		} else if (!(row = walk_match(w, arg))) {
-			r = w->unknown(w->ctx, arg);
-		} else {
-			size_t len = strlen(row->name);
-
-			if (row->shape == OPT_JOINED)
-				value = arg + len;
-			else if (row->shape == OPT_SEPARATE ||
-			         (row->shape == OPT_JOINED_OR_SEPARATE && arg[len] == '\0'))
-				next = true;
-			else if (row->shape == OPT_JOINED_OR_SEPARATE)
-				value = arg + len;
-			if (next && i + 1 >= argc) {
-				r = w->missing(w->ctx, arg);
-				next = false;
-			} else {
-				if (next)
-					value = argv[i + 1];
-				r = row->handle(w->ctx, row, arg, value);
-			}
-		}
-		if (r < 0)
-			return r;
-		uses[i] = (unsigned char)r;
-		if (next)
-			uses[++i] = (unsigned char)r;
-	}
-	return 0;
-}
-
 static const char *path_base(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -336,16 +191,19 @@ static const char *path_base(const char *path)
 
 enum compiler_family args_family_from_name(const char *argv0_or_resolved_path)
 {
+	const struct family *f;
 	bool cxx;
 
 	if (!argv0_or_resolved_path)
 		return COMPILER_UNKNOWN;
-	return args_gcc_family_from_base(path_base(argv0_or_resolved_path), &cxx);
+	f = family_from_base(path_base(argv0_or_resolved_path), &cxx);
+	return f ? f->id : COMPILER_UNKNOWN;
 }
 
 int args_classify_as(const char *compiler_path, int argc, const char *const *argv, const char *cwd,
                      struct compile_args *out)
 {
+	const struct family *fam;
 	struct strv args = {0};
 	char *bad = NULL;
 	int r;
@@ -362,27 +220,30 @@ int args_classify_as(const char *compiler_path, int argc, const char *const *arg
 		return r;
 	}
 
-	out->family = args_gcc_family_from_base(path_base(compiler_path ? compiler_path : argv[0]),
-	                                        &out->cxx_driver);
-	/* cc, c++ or even gcc may be a link to clang (Debian's alternatives):
-	 * the binary decides the family, the name the driver mode. */
+	fam = family_from_base(path_base(compiler_path ? compiler_path : argv[0]),
+	                       &out->cxx_driver);
+	/* cc, c++ or even gcc may be a link to another family's binary (clang
+	 * by Debian's alternatives): the binary decides the family, the name
+	 * the driver mode. */
 	if (compiler_path) {
 		char real[PATH_MAX];
+		const struct family *bin;
 		bool cxx;
 
 		if (realpath(compiler_path, real) &&
-		    args_gcc_family_from_base(path_base(real), &cxx) == COMPILER_CLANG)
-			out->family = COMPILER_CLANG;
+		    (bin = family_from_base(path_base(real), &cxx)))
+			fam = bin;
 	}
+	out->family = fam ? fam->id : COMPILER_UNKNOWN;
 	if (bad) {
 		log_debug("args: unusable response file %s", bad);
 		r = args_set_reason(out, UNCACHEABLE_RESPONSE_FILE, bad);
 		free(bad);
 		return r;
 	}
-	if (out->family == COMPILER_UNKNOWN)
+	if (!fam)
 		return args_set_reason(out, UNCACHEABLE_UNSUPPORTED_COMPILER, argv[0]);
-	return args_gcc_classify(out, cwd);
+	return fam->classify(out, cwd);
 }
 
 int args_classify(int argc, const char *const *argv, const char *cwd, struct compile_args *out)

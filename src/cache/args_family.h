@@ -1,6 +1,6 @@
 /*
- * args_family: what the generic argument driver (args.c) shares with the
- * files that describe a compiler family (args_gcc.c). Private to args*.c.
+ * args_family: the toolkit (args_walk.c) for the files that describe a
+ * compiler family's arguments (args_gcc.c). Private to args*.c.
  */
 #ifndef ZCCACHE_ARGS_FAMILY_H
 #define ZCCACHE_ARGS_FAMILY_H
@@ -87,11 +87,7 @@ char *args_path_join(const char *cwd, const char *path);
 /* Set out->reason and out->reason_arg (copied). 0 or -ENOMEM. */
 int args_set_reason(struct compile_args *out, enum uncacheable_reason r, const char *arg);
 
-/*
- * The gcc/clang family (args_gcc.c). family_from_base looks at a basename;
- * classify fills out from out->argv (already expanded) run in cwd.
- */
-enum compiler_family args_gcc_family_from_base(const char *base, bool *cxx);
+/* The gcc and clang families' classifier (args_gcc.c, their rows). */
 int args_gcc_classify(struct compile_args *out, const char *cwd);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "args_family.h"
+#include "family.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,7 +57,7 @@ static size_t strip_version(const char *base, size_t len)
 	return len;
 }
 
-enum compiler_family args_gcc_family_from_base(const char *base, bool *cxx)
+static enum compiler_family driver_family(const char *base, bool *cxx)
 {
 	size_t len = strip_version(base, strlen(base));
 
@@ -1992,3 +1993,119 @@ int args_gcc_classify(struct compile_args *out, const char *cwd)
 	gcc_state_free(&st);
 	return r;
 }
+
+/* ---- the family rows ---- */
+
+static bool names_gcc(const char *base, bool *cxx)
+{
+	return driver_family(base, cxx) == COMPILER_GCC;
+}
+
+static bool names_clang(const char *base, bool *cxx)
+{
+	return driver_family(base, cxx) == COMPILER_CLANG;
+}
+
+static bool has_arg(const struct compile_args *a, const char *arg)
+{
+	for (size_t i = 1; i < a->argc; i++)
+		if (strcmp(a->argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
+/* gcc's compiler proper for a language; NULL where the driver runs none
+ * (plain assembler). */
+static const char *gcc_proper(const char *lang)
+{
+	if (!lang || strcmp(lang, "assembler") == 0)
+		return NULL;
+	if (strncmp(lang, "objective-c++", 13) == 0)
+		return "cc1objplus";
+	if (strncmp(lang, "objective-c", 11) == 0)
+		return "cc1obj";
+	if (strncmp(lang, "c++", 3) == 0)
+		return "cc1plus";
+	return "cc1";
+}
+
+/* gcc runs its compiler proper, then as for an object. */
+static size_t programs_gcc(const struct compile_args *a, const char **progs, size_t max)
+{
+	size_t n = 0;
+
+	if (n < max && gcc_proper(a->language))
+		progs[n++] = gcc_proper(a->language);
+	if (n < max && a->output_kind == OUTPUT_OBJECT)
+		progs[n++] = "as";
+	return n;
+}
+
+/* clang compiles in-process; it runs as only when told not to assemble
+ * itself. */
+static size_t programs_clang(const struct compile_args *a, const char **progs, size_t max)
+{
+	if (max > 0 && a->output_kind == OUTPUT_OBJECT &&
+	    (has_arg(a, "-no-integrated-as") || has_arg(a, "-fno-integrated-as"))) {
+		progs[0] = "as";
+		return 1;
+	}
+	return 0;
+}
+
+static const char *const gcc_identity_programs[] = {"cc1", "cc1plus", NULL};
+
+static const char *const gcc_env[] = {
+        /* where the driver finds cc1 and friends */
+        "GCC_EXEC_PREFIX",
+        /* colours, links and fix-its in diagnostics */
+        "GCC_COLORS",
+        "GCC_URLS",
+        "TERM_URLS",
+        "GCC_EXTRA_DIAGNOSTIC_OUTPUT",
+        NULL,
+};
+
+static const char *const clang_env[] = {
+        /* edits the command line before the driver reads it */
+        "CCC_OVERRIDE_OPTIONS",
+        NULL,
+};
+
+const struct family family_gcc = {
+        .name = "gcc",
+        .id = COMPILER_GCC,
+        .names = names_gcc,
+        .classify = args_gcc_classify,
+        .version_arg = "-dumpversion",
+        .machine_arg = "-dumpmachine",
+        .identity_programs = gcc_identity_programs,
+        .programs = programs_gcc,
+        .env_vars = gcc_env,
+        .color_env = "GCC_COLORS",
+        .color_always_arg = "-fdiagnostics-color=always",
+        .epoch_major = 7,
+        .depfile_style = DEPFILE_STYLE_GCC,
+        .wp_depfile_target_from_output = false,
+        .object_renamed = false,
+        .assembler_depfile = true,
+};
+
+const struct family family_clang = {
+        .name = "clang",
+        .id = COMPILER_CLANG,
+        .names = names_clang,
+        .classify = args_gcc_classify,
+        .version_arg = "-dumpversion",
+        .machine_arg = "-dumpmachine",
+        .identity_programs = NULL,
+        .programs = programs_clang,
+        .env_vars = clang_env,
+        .color_env = NULL,
+        .color_always_arg = "-fcolor-diagnostics",
+        .epoch_major = 16,
+        .depfile_style = DEPFILE_STYLE_CLANG,
+        .wp_depfile_target_from_output = true,
+        .object_renamed = true,
+        .assembler_depfile = false,
+};

@@ -23,6 +23,7 @@
 #include "cscan.h"
 #include "depfile.h"
 #include "dircache.h"
+#include "family.h"
 #include "hashcache.h"
 #include "index.h"
 #include "key.h"
@@ -57,6 +58,7 @@ struct pending {
 	int64_t started_ns;
 	struct digest source;
 	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */
+	bool printed;    /* the compile wrote to stderr (set when it is stored) */
 	mode_t umask;
 	struct incpath search; /* the include search, for the manifest */
 	/* Where the object is written until the launcher moves it into place;
@@ -579,7 +581,7 @@ static const char *role_path(const struct compile_args *a, enum output_role role
 
 static enum depfile_style style_of(const struct compile_args *a)
 {
-	return a->family == COMPILER_CLANG ? DEPFILE_STYLE_CLANG : DEPFILE_STYLE_GCC;
+	return family_of(a->family)->depfile_style;
 }
 
 static enum compiler_lang lang_of(const struct compile_args *a)
@@ -775,7 +777,8 @@ static void replace_linked_object(const char *path, enum compiler_family family,
 	if (lstat(path, &lst) < 0)
 		return;
 	if (S_ISLNK(lst.st_mode)) {
-		if (family == COMPILER_CLANG || (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+		if (family_of(family)->object_renamed ||
+		    (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
 			unlink(path);
 	} else if (S_ISREG(lst.st_mode) && (lst.st_mode & 07777) != (mode & 07777)) {
 		unlink(path);
@@ -819,8 +822,9 @@ static bool color_wanted(const struct compile_args *a, const struct cache_reques
 		return a->color == COLOR_ALWAYS;
 	if (!req->stderr_tty || !term || strcmp(term, "dumb") == 0)
 		return false;
-	if (a->family == COMPILER_GCC) {
-		const char *gc = req->getenv(req->env_ctx, "GCC_COLORS");
+	/* An empty colour variable (GCC_COLORS=) turns colour off. */
+	if (family_of(a->family)->color_env) {
+		const char *gc = req->getenv(req->env_ctx, family_of(a->family)->color_env);
 
 		if (gc && !*gc)
 			return false;
@@ -848,14 +852,14 @@ static bool asks_assembler_deps(const struct compile_args *a)
 }
 
 /*
- * GNU as names every file it read (.incbin, .include, however they were
- * spelled) in its own dependency file: gcc's compiles to an object run it.
- * clang's integrated assembler cannot say; there a file that may use them
- * is not cached.
+ * An assembler that names every file it read (.incbin, .include, however
+ * they were spelled) in its own dependency file (GNU as, run by gcc for an
+ * object) is asked to. One that cannot say (clang's integrated assembler):
+ * there a file that may use them is not cached.
  */
 static bool assembler_reports(const struct compile_args *a)
 {
-	return a->family == COMPILER_GCC && a->output_kind == OUTPUT_OBJECT &&
+	return family_of(a->family)->assembler_depfile && a->output_kind == OUTPUT_OBJECT &&
 	       !asks_assembler_deps(a);
 }
 
@@ -864,7 +868,9 @@ static bool unreported_asm_includes(const struct compile_args *a, const struct f
 {
 	if (assembler_reports(a))
 		return false;
-	return a->family == COMPILER_GCC ? fd->asm_includes : fd->asm_includes_maybe;
+	/* A family whose assembler can report reads only what the scanner
+	 * calls .incbin/.include; another may read more (asm_includes_maybe). */
+	return family_of(a->family)->assembler_depfile ? fd->asm_includes : fd->asm_includes_maybe;
 }
 
 /* The command to run for a miss: argv (the command, or its private-output
@@ -901,8 +907,7 @@ static int build_run_argv(const struct compile_args *a, char *const *argv, size_
 	if (as_depfile && asprintf(&v[n++], "-Wa,--MD,%s", as_depfile) < 0)
 		goto nomem;
 	if (color && a->color == COLOR_AUTO && !a->records_command_line) {
-		v[n] = strdup(a->family == COMPILER_CLANG ? "-fcolor-diagnostics"
-		                                          : "-fdiagnostics-color=always");
+		v[n] = strdup(family_of(a->family)->color_always_arg);
 		if (!v[n++])
 			goto nomem;
 	}
@@ -1109,6 +1114,13 @@ static const char *req_env(const struct cache_request *req, const char *name)
 	return req->getenv(req->env_ctx, name);
 }
 
+/* Variables that change only what a terminal gets: the key holds them when
+ * stderr is one (off a terminal, every compiler prints plain text). */
+static bool terminal_only(const char *name)
+{
+	return strcmp(name, "TERM") == 0 || strcmp(name, "COLORTERM") == 0;
+}
+
 /*
  * Variables that make the driver print or write more than the compile's
  * output (clang's header, option and diagnostics logs, gcc's compare-debug
@@ -1165,19 +1177,20 @@ static bool args_name_time_macros(const struct compile_args *a)
 	return false;
 }
 
-/* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ only for gcc >= 7 and clang >= 16. */
+/* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ from a version on (family.h). */
 static bool epoch_pins(const struct cache_request *req, const struct compiler_info *ci)
 {
 	int major = ci->version ? atoi(ci->version) : 0;
 
 	if (!req_env(req, "SOURCE_DATE_EPOCH"))
 		return false;
-	return ci->family == COMPILER_CLANG ? major >= 16 : major >= 7;
+	return major >= family_of(ci->family)->epoch_major;
 }
 
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d)
 {
-	const char *env[32];
+	const char *env[32], *fenv[FAMILY_ENV_MAX] = {NULL};
+	const struct family *fam;
 	struct key_extra_input extra[64];
 	struct file_digest src;
 	const struct compiler_info *ci;
@@ -1227,6 +1240,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		set_run(d, "unknown_compiler");
 		goto uncacheable;
 	}
+	fam = family_of(a.family);
 	srcpath = abs_join(req->cwd, a.source);
 	r = srcpath ? hashcache_get(c->hc, srcpath, &src) : -ENOMEM;
 	free(srcpath);
@@ -1283,7 +1297,11 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		goto uncacheable;
 	}
 	for (size_t i = 0; i < key_n_env_vars; i++)
-		env[i] = req_env(req, key_env_vars[i]);
+		env[i] = terminal_only(key_env_vars[i]) && !req->stderr_tty
+		                 ? NULL
+		                 : req_env(req, key_env_vars[i]);
+	for (size_t i = 0; fam->env_vars && fam->env_vars[i]; i++)
+		fenv[i] = req_env(req, fam->env_vars[i]);
 	color = color_wanted(&a, req);
 	ki = (struct key_inputs){
 	        .args = &a,
@@ -1291,6 +1309,8 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	        .source = &src.digest,
 	        .cwd = req->cwd,
 	        .env = env,
+	        .family_env_names = fam->env_vars,
+	        .family_env = fenv,
 	        .color = color,
 	        .cpu = a.march_native ? cpu_description(c) : NULL,
 	        .extra = extra,
@@ -1504,6 +1524,12 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
 		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
 			return "pragma_dependency";
+		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
+			return "pch";
+		/* gcc quoted lines of a file #line names, read then: keep
+		 * only compiles that printed nothing it could quote. */
+		if ((fd.include_flags & CSCAN_LINE_FILE) && p->printed)
+			return "line_directive";
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
 				return "modified_during_compile";
@@ -1673,6 +1699,7 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		skip = "depfile_unreadable";
 		goto not_stored;
 	}
+	p->printed = err_len > 0;
 	skip = check_closure(c, p, &deps, &e);
 	if (!skip && p->as_depfile)
 		skip = add_assembler_inputs(c, p, &deps, &e);

@@ -1,6 +1,7 @@
 /* compiler: identity digests and built-in include paths, cached per binary. */
 #include "compiler.h"
 #include "clock.h"
+#include "family.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,7 +141,9 @@ static int run_capture(char *const argv[], const char *cwd, char *const *env, ch
 		signal(SIGXFSZ, SIG_DFL);
 		/* Parse-stable output: no translations, no colours. */
 		setenv("LC_ALL", "C", 1);
-		unsetenv("GCC_COLORS");
+		for (size_t i = 0; families[i]; i++)
+			if (families[i]->color_env)
+				unsetenv(families[i]->color_env);
 		for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
 			unsetenv(search_env[i]);
 		for (size_t i = 0; env && env[i]; i++)
@@ -262,7 +265,7 @@ static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t
 	return 0;
 }
 
-/* Hash the program gcc runs for the real work (cc1, cc1plus), if any. */
+/* Hash a helper program the driver runs for the real work (gcc: cc1, cc1plus), if any. */
 static void hash_sub_program(struct hasher *h, const char *path, const char *prog)
 {
 	char arg[64], *where;
@@ -279,6 +282,7 @@ static void hash_sub_program(struct hasher *h, const char *path, const char *pro
 
 static int identify(const char *path, struct compiler_info *ci)
 {
+	const struct family *fam;
 	char real[PATH_MAX];
 	struct hasher *h;
 	struct digest bin;
@@ -292,9 +296,10 @@ static int identify(const char *path, struct compiler_info *ci)
 	ci->family = args_family_from_name(real);
 	if (ci->family == COMPILER_UNKNOWN)
 		ci->family = args_family_from_name(path);
+	fam = family_of(ci->family);
 	ci->path = strdup(path);
-	ci->version = first_line(path, "-dumpversion");
-	ci->machine = first_line(path, "-dumpmachine");
+	ci->version = first_line(path, fam ? fam->version_arg : "-dumpversion");
+	ci->machine = first_line(path, fam ? fam->machine_arg : "-dumpmachine");
 	if (!ci->path || !ci->version || !ci->machine || !ci->version[0] || !ci->machine[0])
 		return -EPROTO;
 	h = hasher_new();
@@ -304,10 +309,8 @@ static int identify(const char *path, struct compiler_info *ci)
 	hasher_update(h, bin.bytes, sizeof(bin.bytes));
 	hasher_update_str(h, ci->version);
 	hasher_update_str(h, ci->machine);
-	if (ci->family == COMPILER_GCC) {
-		hash_sub_program(h, path, "cc1");
-		hash_sub_program(h, path, "cc1plus");
-	}
+	for (size_t i = 0; fam && fam->identity_programs && fam->identity_programs[i]; i++)
+		hash_sub_program(h, path, fam->identity_programs[i]);
 	hasher_final(h, &ci->id);
 	hasher_free(h);
 	read_sysdirs(path, "c", &ci->sysdirs[COMPILER_LANG_C], &ci->n_sysdirs[COMPILER_LANG_C]);
@@ -400,9 +403,8 @@ void compiler_cache_add(struct compiler_cache *cc, struct compiler_result *c)
 	if (c->error < 0)
 		log_errno(LOG_LEVEL_WARNING, c->error, "cannot identify compiler %s", c->info.path);
 	else
-		log_info("compiler %s: %s %s for %s", c->info.path,
-		         c->info.family == COMPILER_CLANG ? "clang" : "gcc", c->info.version,
-		         c->info.machine);
+		log_info("compiler %s: %s %s for %s", c->info.path, family_name(c->info.family),
+		         c->info.version, c->info.machine);
 }
 
 int compiler_identify(struct compiler_cache *cc, const char *path, const struct compiler_info **out)

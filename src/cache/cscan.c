@@ -6,6 +6,7 @@
  */
 #include "cscan.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -367,8 +368,23 @@ static int scan_directive(const char *q, const char *end, struct buf *out, unsig
 			*flags |= CSCAN_PRAGMA_ONCE; /* #import */
 		return put_header_name(q + strlen(names[k]), end, k == 0, out, flags);
 	}
+	/* #line 12 "parse.y", or a line marker: # 12 "parse.y" 2 */
+	if ((word_at(q, end, "line") || (q < end && isdigit((unsigned char)*q))) &&
+	    memchr(q, '"', (size_t)(end - q)))
+		*flags |= CSCAN_LINE_FILE;
+	if (word_at(q, end, "line") && !memchr(q, '"', (size_t)(end - q))) {
+		const char *v = skip_blanks(q + 4, end);
+
+		while (v < end && isdigit((unsigned char)*v))
+			v++;
+		if (skip_blanks(v, end) < end)
+			*flags |= CSCAN_LINE_FILE; /* #line 12 NAME: a macro's file name */
+	}
 	if (word_at(q, end, "pragma")) {
 		const char *line = q;
+
+		if (memmem(line, (size_t)(end - line), "pch_preprocess", 14))
+			*flags |= CSCAN_PCH_PREPROCESS;
 
 		if (memmem(line, (size_t)(end - line), "once", 4))
 			*flags |= CSCAN_PRAGMA_ONCE;
@@ -395,6 +411,8 @@ static int scan_operators(const char *line, const char *end, struct buf *out, un
 				*flags |= CSCAN_PRAGMA_DEPENDENCY;
 			if (memmem(q, (size_t)(end - q), "system_header", 13))
 				*flags |= CSCAN_SYSTEM_HEADER;
+			if (memmem(q, (size_t)(end - q), "pch_preprocess", 14))
+				*flags |= CSCAN_PCH_PREPROCESS;
 			continue;
 		}
 		next = word_at(q, end, "__has_include_next");
@@ -449,8 +467,25 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 	return r < 0 ? r : (int)flags;
 }
 
-/* ".inc" anywhere in the comment-free text but in the names of #include
- * lines ("x.inc" files are common and harmless). */
+/*
+ * Could this ".inc" begin an assembler directive? Only .incbin and .include
+ * start so, spelled whole or cut at ".inc" (string concatenation, macros):
+ * not a longer name such as a member or a designator (s.incoming,
+ * .increment = 1), which are everywhere in C.
+ */
+static bool directive_inc_at(const char *at, const char *eol)
+{
+	const char *next = at + 4;
+
+	if (next >= eol || !(isalnum((unsigned char)*next) || *next == '_'))
+		return true;
+	return ((size_t)(eol - next) >= 3 && memcmp(next, "bin", 3) == 0) ||
+	       ((size_t)(eol - next) >= 4 && memcmp(next, "lude", 4) == 0);
+}
+
+/* A ".inc" that may begin a directive anywhere in the comment-free text
+ * but in the names of #include lines ("x.inc" files are common and
+ * harmless). */
 static bool inc_outside_include_lines(const char *t, size_t n)
 {
 	const char *q = t, *end = t + n;
@@ -465,8 +500,14 @@ static bool inc_outside_include_lines(const char *t, size_t n)
 			include_line = word_at(h, eol, "include") ||
 			               word_at(h, eol, "include_next") || word_at(h, eol, "import");
 		}
-		if (!include_line && memmem(q, (size_t)(eol - q), ".inc", 4))
-			return true;
+		for (const char *at = q; !include_line && at < eol;) {
+			at = memmem(at, (size_t)(eol - at), ".inc", 4);
+			if (!at)
+				break;
+			if (directive_inc_at(at, eol))
+				return true;
+			at += 4;
+		}
 		q = nl ? nl + 1 : end;
 	}
 	return false;
@@ -529,10 +570,11 @@ static bool is_time_piece(const char *tok, size_t len)
 	static const char *const names[] = {"__DATE__", "__TIME__", "__TIMESTAMP__"};
 
 	/*
-	 * A name pasted from two pieces has one of at least four characters;
-	 * shorter ones are everywhere: "__" in every glibc closure, "__T" in
-	 * math.h, "__D" in gcc's intrinsics headers, each with a ## nearby.
-	 * (Three pieces or more, each under four, stay unseen.)
+	 * A name pasted from two pieces is a prefix and a suffix of it, one of
+	 * at least four characters; shorter ones are everywhere: "__" in every
+	 * glibc closure, "__T" in math.h, "__D" in gcc's intrinsics headers,
+	 * each with a ## nearby; inner ones too ("_TIME" of START##_TIME).
+	 * (Three pieces or more stay unseen.)
 	 */
 	if (len < 4)
 		return false;
@@ -542,7 +584,8 @@ static bool is_time_piece(const char *tok, size_t len)
 		for (size_t at = 0; len < nl && at + len <= nl; at++) {
 			if (memcmp(names[k] + at, tok, len) != 0)
 				continue;
-			if (at == 0 || at + len == nl || memchr(tok, '_', len))
+			/* Two pieces are a prefix and a suffix of the name. */
+			if (at == 0 || at + len == nl)
 				return true;
 		}
 	}

@@ -100,6 +100,12 @@ enum cscan_include_flags {
 	 * read depends on file identity (inode for clang, mtime and content
 	 * for gcc), not only on content. */
 	CSCAN_PRAGMA_ONCE = 1u << 5,
+	/* #line N "file" or a line marker (# N "file"): gcc reads that file to
+	 * quote its lines in diagnostics, and no depfile names it. */
+	CSCAN_LINE_FILE = 1u << 6,
+	/* #pragma GCC pch_preprocess "x.gch" (-fpch-preprocess output): the
+	 * compile reads a precompiled header no depfile names. */
+	CSCAN_PCH_PREPROCESS = 1u << 7,
 };
 
 /* Returns the flags, or -ENOMEM. */

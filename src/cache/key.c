@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+/* What every family reads; each family adds its own (family.h). */
 const char *const key_env_vars[] = {
         /* header search */
         "CPATH",
@@ -10,9 +11,7 @@ const char *const key_env_vars[] = {
         "CPLUS_INCLUDE_PATH",
         "OBJC_INCLUDE_PATH",
         /* which programs the driver runs */
-        "GCC_EXEC_PREFIX",
         "COMPILER_PATH",
-        "CCC_OVERRIDE_OPTIONS",
         /* __DATE__/__TIME__ when pinned */
         "SOURCE_DATE_EPOCH",
         /* the language, encoding and colours of diagnostics */
@@ -21,15 +20,14 @@ const char *const key_env_vars[] = {
         "LC_CTYPE",
         "LANG",
         "LANGUAGE",
-        "GCC_COLORS",
-        "GCC_URLS",
-        "TERM_URLS",
-        /* gcc 12: fix-it hints in machine-readable form on stderr */
-        "GCC_EXTRA_DIAGNOSTIC_OUTPUT",
         /* the width diagnostics are cut to on a terminal: COLUMNS, else
          * the terminal's own (the launcher sends it under this name) */
         "COLUMNS",
         "ZCCACHE_TTY_COLUMNS",
+        /* on a terminal only (cache.c): colours and links follow the
+         * terminal's name and kind (terminfo, gcc's URL rules) */
+        "TERM",
+        "COLORTERM",
         "OBJCPLUS_INCLUDE_PATH",
 };
 const size_t key_n_env_vars = sizeof(key_env_vars) / sizeof(key_env_vars[0]);
@@ -104,6 +102,13 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 		put_bool(h, in->env[i] != NULL);
 		if (in->env[i])
 			hasher_update_str(h, in->env[i]);
+	}
+	hasher_update_str(h, "family-env");
+	for (size_t i = 0; in->family_env_names && in->family_env_names[i]; i++) {
+		hasher_update_str(h, in->family_env_names[i]);
+		put_bool(h, in->family_env[i] != NULL);
+		if (in->family_env[i])
+			hasher_update_str(h, in->family_env[i]);
 	}
 	put_bool(h, in->color);
 

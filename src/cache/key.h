@@ -34,6 +34,10 @@ struct key_inputs {
 	const struct digest *source;
 	/* Values of key_env_vars in order; NULL where unset. */
 	const char *const *env;
+	/* The family's own variables (NULL-terminated names, or NULL) and
+	 * their values in order, NULL where unset. */
+	const char *const *family_env_names;
+	const char *const *family_env;
 	bool color;      /* diagnostics will carry colour codes */
 	const char *cpu; /* host CPU description, when -march=native */
 	const struct key_extra_input *extra;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "family.h"
 #include "paths.h"
 
 /*
@@ -227,7 +228,8 @@ int private_output_plan(const struct compile_args *a, const char *cwd, const cha
 		if (r == 0)
 			r = push(po, &cap, a->depfile);
 	}
-	if (r == 0 && (f.driver || (f.wp && a->family == COMPILER_CLANG)) && !f.target) {
+	if (r == 0 && (f.driver || (f.wp && family_of(a->family)->wp_depfile_target_from_output)) &&
+	    !f.target) {
 		r = push(po, &cap, "-MQ");
 		if (r == 0)
 			r = push(po, &cap, a->output);

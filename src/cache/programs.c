@@ -1,6 +1,7 @@
 /* programs: the driver's helper programs and their identity. */
 #include "programs.h"
 #include "buf.h"
+#include "family.h"
 #include "paths.h"
 
 #include <errno.h>
@@ -10,29 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* gcc's compiler proper for a language; NULL where the driver runs none
- * (plain assembler). */
-static const char *gcc_proper(const char *lang)
-{
-	if (!lang || strcmp(lang, "assembler") == 0)
-		return NULL;
-	if (strncmp(lang, "objective-c++", 13) == 0)
-		return "cc1objplus";
-	if (strncmp(lang, "objective-c", 11) == 0)
-		return "cc1obj";
-	if (strncmp(lang, "c++", 3) == 0)
-		return "cc1plus";
-	return "cc1";
-}
-
-static bool has_arg(const struct compile_args *a, const char *arg)
-{
-	for (size_t i = 1; i < a->argc; i++)
-		if (strcmp(a->argv[i], arg) == 0)
-			return true;
-	return false;
-}
 
 /*
  * The first executable name in the colon-separated folders of var (an
@@ -169,28 +147,20 @@ int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
                     const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                     struct hashcache *hc, struct dircache *dc, struct digest *out)
 {
-	const char *progs[2] = {NULL, NULL};
+	const struct family *fam = family_of(ci->family);
+	const char *progs[4];
+	size_t n_progs = fam ? fam->programs(a, progs, 4) : 0;
 	char *env[COMPILER_PROBE_ENV_MAX + 1];
 	struct hasher *h;
 	int r, k;
 
-	if (ci->family == COMPILER_GCC) {
-		progs[0] = gcc_proper(a->language);
-		if (a->output_kind == OUTPUT_OBJECT)
-			progs[1] = "as";
-	} else if (a->output_kind == OUTPUT_OBJECT &&
-	           (has_arg(a, "-no-integrated-as") || has_arg(a, "-fno-integrated-as"))) {
-		progs[1] = "as";
-	}
 	h = hasher_new();
 	if (!h)
 		return -ENOMEM;
 	hasher_update_str(h, "programs-v1");
 	k = r = compiler_probe_env(getenv, env_ctx, env);
-	for (size_t i = 0; i < 2 && r >= 0; i++)
-		if (progs[i])
-			r = add_program(cc, ci, progs[i], env, (size_t)k, cwd, getenv, env_ctx, hc,
-			                dc, h);
+	for (size_t i = 0; i < n_progs && r >= 0; i++)
+		r = add_program(cc, ci, progs[i], env, (size_t)k, cwd, getenv, env_ctx, hc, dc, h);
 	if (r >= 0)
 		hasher_final(h, out);
 	hasher_free(h);

@@ -27,54 +27,11 @@
 #include "proto.h"
 #include "resolve.h"
 #include "run.h"
+#include "sent_env.h"
 #include "zccache-config.h"
 
 /* How long to wait for the server's answer before compiling without it. */
 #define DEFAULT_REPLY_TIMEOUT_MS 10000
-
-/* Environment variables that can change what the compiler produces. */
-static const char *const output_env[] = {
-        "CPATH",
-        "C_INCLUDE_PATH",
-        "CPLUS_INCLUDE_PATH",
-        "OBJC_INCLUDE_PATH",
-        "OBJCPLUS_INCLUDE_PATH",
-        "SOURCE_DATE_EPOCH",
-        "LANG",
-        "LC_ALL",
-        "LC_CTYPE",
-        "LC_MESSAGES",
-        "LANGUAGE",
-        "GCC_COLORS",
-        "GCC_EXEC_PREFIX",
-        "COMPILER_PATH",
-        "DEPENDENCIES_OUTPUT",
-        "SUNPRO_DEPENDENCIES",
-        "CCC_OVERRIDE_OPTIONS",
-        "TERM",
-        "NO_COLOR",
-        "GCC_URLS",
-        "TERM_URLS",
-        "GCC_EXTRA_DIAGNOSTIC_OUTPUT",
-        "COLUMNS",
-        /* where the driver finds the assembler (not part of the key: the
-         * server keys the program it finds) */
-        "PATH",
-        /* the driver's own logs: such compiles are not cached */
-        "CC_PRINT_HEADERS",
-        "CC_PRINT_HEADERS_FILE",
-        "CC_PRINT_HEADERS_FORMAT",
-        "CC_PRINT_HEADERS_FILTERING",
-        "CC_LOG_DIAGNOSTICS",
-        "CC_LOG_DIAGNOSTICS_FILE",
-        "CC_PRINT_OPTIONS",
-        "CC_PRINT_OPTIONS_FILE",
-        "CC_PRINT_PROC_STAT",
-        "CC_PRINT_PROC_STAT_FILE",
-        "CC_PRINT_INTERNAL_STAT",
-        "CC_PRINT_INTERNAL_STAT_FILE",
-        "GCC_COMPARE_DEBUG",
-};
 
 /*
  * On a terminal, gcc cuts diagnostics to the width of its stdin's terminal
@@ -93,6 +50,23 @@ static void add_tty_columns(json_t *env)
 		err.ws_col = 0;
 	snprintf(v, sizeof(v), "%u/%u", (unsigned)in.ws_col, (unsigned)err.ws_col);
 	json_object_set_new(env, "ZCCACHE_TTY_COLUMNS", json_string(v));
+}
+
+/*
+ * The compilers name their folder as getpwd() does (libiberty; LLVM's
+ * current_path alike): $PWD when it is absolute and is this very folder (a
+ * tree entered through a symlink), else the kernel's name. They record that
+ * name (DW_AT_comp_dir) and match -fdebug-prefix-map against it, so the
+ * server must know the compile's folder by it too.
+ */
+static void name_folder_as_compiler(char *cwd, size_t size)
+{
+	const char *pwd = getenv("PWD");
+	struct stat here, named;
+
+	if (pwd && pwd[0] == '/' && strlen(pwd) < size && stat(pwd, &named) == 0 &&
+	    stat(".", &here) == 0 && named.st_dev == here.st_dev && named.st_ino == here.st_ino)
+		snprintf(cwd, size, "%s", pwd);
 }
 
 static void usage(FILE *f)
@@ -181,11 +155,11 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 	}
 	for (int i = 0; i < cargc; i++)
 		json_array_append_new(argv, json_string(cargv[i]));
-	for (size_t i = 0; i < sizeof(output_env) / sizeof(output_env[0]); i++) {
-		const char *v = getenv(output_env[i]);
+	for (size_t i = 0; i < sent_env_count; i++) {
+		const char *v = getenv(sent_env_vars[i]);
 
 		if (v)
-			json_object_set_new(env, output_env[i], json_string(v));
+			json_object_set_new(env, sent_env_vars[i], json_string(v));
 	}
 	add_tty_columns(env);
 	add_file_size_limit(env);
@@ -491,6 +465,7 @@ int main(int argc, char **argv)
 		              strerror(errno));
 		exec_compiler(compiler, cargv);
 	}
+	name_folder_as_compiler(cwd, sizeof(cwd));
 
 	fd = client_connect(&paths, !env_true("ZCCACHE_NOSPAWN"), why, sizeof(why));
 	if (fd < 0) {

@@ -20,6 +20,7 @@
 
 #include "args.h"
 #include "cache.h"
+#include "family.h"
 #include "log.h"
 #include "server.h"
 
@@ -136,11 +137,8 @@ static json_t *new_record(json_t *req, const char *outcome, const char *reason)
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "time", (json_int_t)time(NULL),
 	                 "session", session, "cwd", proto_get_str(req, "cwd") ?: "", "source",
 	                 source_of(json_object_get(req, "argv")), "compiler",
-	                 slash ? slash + 1 : compiler, "family",
-	                 f == COMPILER_GCC     ? "gcc"
-	                 : f == COMPILER_CLANG ? "clang"
-	                                       : "unknown",
-	                 "outcome", outcome, "reason", reason ? reason : "");
+	                 slash ? slash + 1 : compiler, "family", family_name(f), "outcome", outcome,
+	                 "reason", reason ? reason : "");
 }
 
 void journal_compile(struct server *srv, json_t *req, const char *outcome, const char *reason,

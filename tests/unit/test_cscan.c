@@ -131,6 +131,30 @@ static void test_asm_includes(void **state)
 	check_with(cscan_asm_includes_outside_comments, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* clang's assembler cannot report what it read: any spelling that may
+ * start .incbin/.include counts; longer names (members, designators) not. */
+static bool maybe(const char *p, size_t n)
+{
+	return cscan_asm_includes_maybe(p, n);
+}
+
+static void test_asm_includes_maybe(void **state)
+{
+	static const struct scan_case cases[] = {
+	        {"asm(\".incbin \\\"blob.bin\\\"\");", true},
+	        {"asm(\".inc\" \"bin \\\"d\\\"\");", true},
+	        {"#define S(x) #x\nasm(S(.incbin \"f\"));", true},
+	        {"#define C(a, b) a##b\nasm(S(C(.inc, bin) \"f\"));", true},
+	        {"asm(\".include \\\"x.s\\\"\");", true},
+	        {"int f(struct s *s) { return s->x + s.incoming + c.increment(); }", false},
+	        {"struct t v = { .increment = 1, .inclusive = 2 };", false},
+	        {"#include \"x.inc\"\nint y;", false},
+	};
+
+	(void)state;
+	check_with(maybe, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 static void test_empty_and_nul(void **state)
 {
 	static const char with_nul[] = "int x;\0 __DATE__";
@@ -291,6 +315,13 @@ static void test_includes_pragmas(void **state)
 	        {"#pragma once\n", "", CSCAN_PRAGMA_ONCE},
 	        {"// #pragma GCC system_header\n", "", 0},
 	        {"/* #pragma GCC dependency \"x\" */\n", "", 0},
+	        /* files gcc reads to quote in diagnostics, and .gch of -E output */
+	        {"#line 12 \"parse.y\"\nint x;\n", "", CSCAN_LINE_FILE},
+	        {"# 1 \"h.h\" 1\nint x;\n", "", CSCAN_LINE_FILE},
+	        {"#define F \"g.y\"\n#line 3 F\n", "", CSCAN_LINE_FILE},
+	        {"#line 12\nint x;\n", "", 0},
+	        {"#pragma GCC pch_preprocess \"h.h.gch\"\n", "", CSCAN_PCH_PREPROCESS},
+	        {"/* #line 1 \"x\" */ int x;\n", "", 0},
 	};
 
 	(void)state;
@@ -347,6 +378,7 @@ static void test_paste_time_pieces(void **state)
 	        /* math.h: __MATHCALL (..., __T) beside its ## pastes */
 	        {"#define M(f, s) f ## s\n#define __T double\n", CSCAN_PASTE},
 	        {"#define D(a) __D a\nint TIME, DATE;\n", 0},
+	        {"#define C(a, b) a##b\nint C(START, _TIME), C(END, _DATE_);\n", CSCAN_PASTE},
 	        {"/* __TI ## ME__ */ int x;\n", 0},
 	};
 
@@ -367,6 +399,7 @@ int main(void)
 	        cmocka_unit_test(test_comments_and_literals_do_not),
 	        cmocka_unit_test(test_unfollowed_constructs_count_as_use),
 	        cmocka_unit_test(test_asm_includes),
+	        cmocka_unit_test(test_asm_includes_maybe),
 	        cmocka_unit_test(test_empty_and_nul),
 	        cmocka_unit_test(test_includes_every_form),
 	        cmocka_unit_test(test_includes_through_comments_splices_digraphs),

@@ -1,0 +1,158 @@
+/*
+ * args_walk: the toolkit a family's argument file builds on (args_family.h):
+ * string vectors, the walk that matches each argument against the family's
+ * option rows, path joining and reasons. It calls no family, so families
+ * and the generic driver (args.c) both depend on it and on nothing circular.
+ */
+#include "args_family.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int strv_push_owned(struct strv *s, char *str)
+{
+	char **v;
+	size_t cap;
+
+	if (!str)
+		return -ENOMEM;
+	if (s->n + 2 > s->cap) {
+		cap = s->cap ? s->cap * 2 : 16;
+		v = realloc(s->v, cap * sizeof(*v));
+		if (!v) {
+			free(str);
+			return -ENOMEM;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+int strv_push(struct strv *s, const char *str)
+{
+	return strv_push_owned(s, strdup(str));
+}
+
+int strv_push_n(struct strv *s, const char *str, size_t len)
+{
+	return strv_push_owned(s, strndup(str, len));
+}
+
+void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+char **strv_steal(struct strv *s, size_t *n)
+{
+	char **v = s->v;
+
+	*n = s->n;
+	s->v = NULL;
+	s->n = s->cap = 0;
+	return v;
+}
+
+char *args_path_join(const char *cwd, const char *path)
+{
+	char *p;
+
+	if (path[0] == '/' || !cwd)
+		return strdup(path);
+	if (asprintf(&p, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return p;
+}
+
+int args_set_reason(struct compile_args *out, enum uncacheable_reason r, const char *arg)
+{
+	char *copy = NULL;
+
+	if (arg) {
+		copy = strdup(arg);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(out->reason_arg);
+	out->reason = r;
+	out->reason_arg = copy;
+	return 0;
+}
+
+static const struct opt_row *walk_match(const struct opt_walk *w, const char *arg)
+{
+	const struct opt_row *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < w->n_rows; i++) {
+		const struct opt_row *row = &w->rows[i];
+		size_t len;
+		bool hit;
+
+		/* cheap rejections first: most rows differ in their first letters */
+		if (!(row->families & w->families) || row->name[1] != arg[1] ||
+		    (row->name[2] != '\0' && row->name[2] != arg[2]))
+			continue;
+		len = strlen(row->name);
+		if (len <= best_len)
+			continue;
+		if (row->shape == OPT_FLAG || row->shape == OPT_SEPARATE)
+			hit = strcmp(arg, row->name) == 0;
+		else
+			hit = strncmp(arg, row->name, len) == 0;
+		if (hit) {
+			best = row;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+int args_walk(const struct opt_walk *w, char *const *argv, size_t argc, unsigned char *uses)
+{
+	for (size_t i = 1; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL;
+		const struct opt_row *row;
+		bool next = false;
+		int r;
+
+		if (arg[0] != '-' || arg[1] == '\0') {
+			r = w->input(w->ctx, arg);
+		} else if (!(row = walk_match(w, arg))) {
+			r = w->unknown(w->ctx, arg);
+		} else {
+			size_t len = strlen(row->name);
+
+			if (row->shape == OPT_JOINED)
+				value = arg + len;
+			else if (row->shape == OPT_SEPARATE ||
+			         (row->shape == OPT_JOINED_OR_SEPARATE && arg[len] == '\0'))
+				next = true;
+			else if (row->shape == OPT_JOINED_OR_SEPARATE)
+				value = arg + len;
+			if (next && i + 1 >= argc) {
+				r = w->missing(w->ctx, arg);
+				next = false;
+			} else {
+				if (next)
+					value = argv[i + 1];
+				r = row->handle(w->ctx, row, arg, value);
+			}
+		}
+		if (r < 0)
+			return r;
+		uses[i] = (unsigned char)r;
+		if (next)
+			uses[++i] = (unsigned char)r;
+	}
+	return 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * family: what the cache engine needs to know about a compiler family, as one
+ * row of ops per family and one table of rows. The engine (args.c, compiler.c,
+ * programs.c, key.c, cache.c) asks the row; only a family's own file knows
+ * its driver's names, options, helper programs, environment and habits. A new
+ * compiler is one file that defines a row, plus its line in families[].
+ */
+#ifndef ZCCACHE_FAMILY_H
+#define ZCCACHE_FAMILY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "args.h"
+#include "depfile.h"
+
+#define FAMILY_ENV_MAX 16
+
+struct family {
+	const char *name; /* for logs, the journal and explain: "gcc", "clang" */
+	enum compiler_family id;
+
+	/* Does this base name (of argv[0] or of the resolved binary) name a
+	 * driver of the family? *cxx: one that compiles .c/.h as C++. */
+	bool (*names)(const char *base, bool *cxx);
+	/* Fill out (argv expanded, family and driver mode set) as run in cwd:
+	 * 0 with out->reason set, or -errno. */
+	int (*classify)(struct compile_args *out, const char *cwd);
+
+	/*
+	 * Identity. version_args/machine_args: the one-argument questions
+	 * whose first lines name its version and target. identity_programs:
+	 * the helper programs (asked by -print-prog-name) that are part of the
+	 * compiler's identity, NULL-terminated, or NULL.
+	 */
+	const char *version_arg, *machine_arg;
+	const char *const *identity_programs;
+	/*
+	 * The helper programs the driver runs for compile a, as it names them
+	 * to -print-prog-name (cc1, as): their identity is part of the key.
+	 * Fills progs (room for max) and returns how many.
+	 */
+	size_t (*programs)(const struct compile_args *a, const char **progs, size_t max);
+
+	/* Environment variables that change its output, beyond those every
+	 * family reads (key.c); NULL-terminated, at most FAMILY_ENV_MAX. */
+	const char *const *env_vars;
+	/* Colour: the variable the driver reads to colour diagnostics (NULL:
+	 * none), and the option that forces colour when the user's terminal
+	 * wants it and the compile runs without one. */
+	const char *color_env;
+	const char *color_always_arg;
+	/* The first major version whose __DATE__/__TIME__ follow
+	 * SOURCE_DATE_EPOCH. */
+	int epoch_major;
+
+	/* How it writes depfiles (line wrapping, continuation). */
+	enum depfile_style depfile_style;
+	/* The -Wp,-MD,f forms take their default target from -o (clang; gcc
+	 * takes it from the source). */
+	bool wp_depfile_target_from_output;
+	/*
+	 * How the object reaches its path: renamed over it from a new file
+	 * (clang: a symlink there is replaced), or written by an assembler
+	 * that unlinks a regular file or a symlink to one first and follows a
+	 * dangling symlink (gcc's GNU as).
+	 */
+	bool object_renamed;
+	/* Its assembler writes a depfile of its own on request (GNU as,
+	 * -Wa,--MD,f), naming every .incbin and .include it read, however
+	 * spelled: the cache asks for it and keys those files. */
+	bool assembler_depfile;
+};
+
+/* The rows, NULL-terminated; the first whose names() matches wins. */
+extern const struct family *const families[];
+
+/* The row of id, or NULL for COMPILER_UNKNOWN. */
+const struct family *family_of(enum compiler_family id);
+/* The row naming base, or NULL; *cxx as names() says. */
+const struct family *family_from_base(const char *base, bool *cxx);
+/* The family's name, "unknown" for none. */
+const char *family_name(enum compiler_family id);
+
+#endif

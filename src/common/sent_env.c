@@ -1,0 +1,47 @@
+/* sent_env: the environment a launcher sends with a compile request (see .h). */
+#include "sent_env.h"
+
+const char *const sent_env_vars[] = {
+        "CPATH",
+        "C_INCLUDE_PATH",
+        "CPLUS_INCLUDE_PATH",
+        "OBJC_INCLUDE_PATH",
+        "OBJCPLUS_INCLUDE_PATH",
+        "SOURCE_DATE_EPOCH",
+        "LANG",
+        "LC_ALL",
+        "LC_CTYPE",
+        "LC_MESSAGES",
+        "LANGUAGE",
+        "GCC_COLORS",
+        "GCC_EXEC_PREFIX",
+        "COMPILER_PATH",
+        "DEPENDENCIES_OUTPUT",
+        "SUNPRO_DEPENDENCIES",
+        "CCC_OVERRIDE_OPTIONS",
+        "TERM",
+        "COLORTERM",
+        "NO_COLOR",
+        "GCC_URLS",
+        "TERM_URLS",
+        "GCC_EXTRA_DIAGNOSTIC_OUTPUT",
+        "COLUMNS",
+        /* where the driver finds the assembler (not part of the key: the
+         * server keys the program it finds) */
+        "PATH",
+        /* the driver's own logs: such compiles are not cached */
+        "CC_PRINT_HEADERS",
+        "CC_PRINT_HEADERS_FILE",
+        "CC_PRINT_HEADERS_FORMAT",
+        "CC_PRINT_HEADERS_FILTERING",
+        "CC_LOG_DIAGNOSTICS",
+        "CC_LOG_DIAGNOSTICS_FILE",
+        "CC_PRINT_OPTIONS",
+        "CC_PRINT_OPTIONS_FILE",
+        "CC_PRINT_PROC_STAT",
+        "CC_PRINT_PROC_STAT_FILE",
+        "CC_PRINT_INTERNAL_STAT",
+        "CC_PRINT_INTERNAL_STAT_FILE",
+        "GCC_COMPARE_DEBUG",
+};
+const size_t sent_env_count = sizeof(sent_env_vars) / sizeof(sent_env_vars[0]);

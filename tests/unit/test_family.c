@@ -1,0 +1,135 @@
+/* family: the table of compiler families and what the engine asks of a row. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "args.h"
+#include "family.h"
+#include "key.h"
+#include "sent_env.h"
+
+/* Every row answers every question the engine asks. */
+static void test_rows_are_complete(void **state)
+{
+	(void)state;
+	assert_non_null(families[0]);
+	for (size_t i = 0; families[i]; i++) {
+		const struct family *f = families[i];
+		size_t n = 0;
+
+		assert_non_null(f->name);
+		assert_int_not_equal(f->id, COMPILER_UNKNOWN);
+		assert_non_null(f->names);
+		assert_non_null(f->classify);
+		assert_non_null(f->programs);
+		assert_non_null(f->version_arg);
+		assert_non_null(f->machine_arg);
+		assert_non_null(f->color_always_arg);
+		for (; f->env_vars && f->env_vars[n]; n++)
+			;
+		assert_true(n < FAMILY_ENV_MAX);
+		assert_ptr_equal(family_of(f->id), f);
+		for (size_t k = 0; k < i; k++)
+			assert_int_not_equal(families[k]->id, f->id);
+	}
+	assert_null(family_of(COMPILER_UNKNOWN));
+	assert_string_equal(family_name(COMPILER_UNKNOWN), "unknown");
+}
+
+static void test_names(void **state)
+{
+	static const struct {
+		const char *base;
+		enum compiler_family id;
+		bool cxx;
+	} cases[] = {
+	        {"gcc", COMPILER_GCC, false},
+	        {"gcc-12", COMPILER_GCC, false},
+	        {"x86_64-linux-gnu-g++-12", COMPILER_GCC, true},
+	        {"cc", COMPILER_GCC, false},
+	        {"c++", COMPILER_GCC, true},
+	        {"clang", COMPILER_CLANG, false},
+	        {"clang++-14", COMPILER_CLANG, true},
+	        {"c99-gcc", COMPILER_UNKNOWN, false},
+	        {"emcc", COMPILER_UNKNOWN, false},
+	        {"rustc", COMPILER_UNKNOWN, false},
+	        {"xgcc", COMPILER_UNKNOWN, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool cxx = true;
+		const struct family *f = family_from_base(cases[i].base, &cxx);
+
+		if ((f ? f->id : COMPILER_UNKNOWN) != cases[i].id || cxx != cases[i].cxx)
+			fail_msg("%s: got %s cxx=%d", cases[i].base, f ? f->name : "none", cxx);
+	}
+}
+
+static bool sent(const char *name)
+{
+	for (size_t i = 0; i < sent_env_count; i++)
+		if (strcmp(sent_env_vars[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* The launcher knows no family: what it sends must cover what any family
+ * and the key read, or a change of that variable would be a wrong hit. */
+static void test_launcher_sends_what_the_server_reads(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < key_n_env_vars; i++)
+		if (strcmp(key_env_vars[i], "ZCCACHE_TTY_COLUMNS") != 0 && !sent(key_env_vars[i]))
+			fail_msg("key variable %s is not sent", key_env_vars[i]);
+	for (size_t i = 0; i < key_n_driver_debug_env; i++)
+		if (!sent(key_driver_debug_env[i]))
+			fail_msg("driver log variable %s is not sent", key_driver_debug_env[i]);
+	for (size_t i = 0; families[i]; i++) {
+		const struct family *f = families[i];
+
+		for (size_t k = 0; f->env_vars && f->env_vars[k]; k++)
+			if (!sent(f->env_vars[k]))
+				fail_msg("%s variable %s is not sent", f->name, f->env_vars[k]);
+		if (f->color_env && !sent(f->color_env))
+			fail_msg("%s colour variable %s is not sent", f->name, f->color_env);
+	}
+	assert_true(sent("PATH"));
+}
+
+/* The helper programs: gcc runs its compiler proper and as; clang none,
+ * unless told to use an external assembler. */
+static void test_programs(void **state)
+{
+	static const char *const gcc_argv[] = {"gcc", "-c", "a.c", "-o", "a.o"};
+	static const char *const clang_argv[] = {"clang", "-fno-integrated-as", "-c", "a.cc"};
+	struct compile_args a;
+	const char *progs[4];
+
+	(void)state;
+	assert_int_equal(args_classify(5, gcc_argv, "/tmp", &a), 0);
+	assert_int_equal(family_of(a.family)->programs(&a, progs, 4), 2);
+	assert_string_equal(progs[0], "cc1");
+	assert_string_equal(progs[1], "as");
+	compile_args_free(&a);
+	assert_int_equal(args_classify(4, clang_argv, "/tmp", &a), 0);
+	assert_int_equal(family_of(a.family)->programs(&a, progs, 4), 1);
+	assert_string_equal(progs[0], "as");
+	compile_args_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_rows_are_complete),
+	        cmocka_unit_test(test_names),
+	        cmocka_unit_test(test_launcher_sends_what_the_server_reads),
+	        cmocka_unit_test(test_programs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
