@@ -1444,15 +1444,38 @@ void cache_abandon(struct cache *c, const char *token)
 		pending_free(p);
 }
 
-static int store_outputs(struct cache *c, struct pending *p, struct result *res, uint64_t *bytes)
+/* The whole of regular file fd, appended to b. 0 or -errno. */
+static int read_fd_whole(int fd, struct buf *b)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(b, 65536) < 0)
+			return -ENOMEM;
+		n = read(fd, b->data + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		b->len += (size_t)n;
+	}
+}
+
+/*
+ * Read every output of p into memory (out[k], have[k]), before the reply: the
+ * launcher then moves the object into place and the build goes on, and
+ * whatever happens to the files afterwards is not this compile's. 0, or
+ * -errno (-ENOENT: no object; -ESTALE: an object this compile did not write).
+ */
+static int read_outputs(struct pending *p, struct buf *out, bool *have)
 {
 	for (int k = 0; k < ROLE_COUNT; k++) {
 		const char *rel = k == ROLE_OBJECT && p->priv.object
 		                          ? p->priv.object
 		                          : role_path(&p->args, (enum output_role)k);
-		struct digest d;
 		struct stat st;
-		uint64_t stored;
 		char *path;
 		int fd, r;
 
@@ -1479,13 +1502,30 @@ static int store_outputs(struct cache *c, struct pending *p, struct result *res,
 				return -ESTALE;
 			continue;
 		}
-		r = store_put_fd(c->store, fd, &d, &stored);
+		r = read_fd_whole(fd, &out[k]);
 		close(fd);
+		if (r < 0)
+			return r;
+		have[k] = true;
+	}
+	return 0;
+}
+
+/* Put the outputs read by read_outputs in the store. */
+static int store_outputs(struct cache *c, const struct buf *out, const bool *have,
+                         struct result *res, uint64_t *bytes)
+{
+	for (int k = 0; k < ROLE_COUNT; k++) {
+		uint64_t stored;
+		int r;
+
+		if (!have[k])
+			continue;
+		r = store_put_mem(c->store, out[k].data, out[k].len, &res->out_digest[k], &stored);
 		if (r < 0)
 			return r;
 		*bytes += stored;
 		res->have[k] = true;
-		res->out_digest[k] = d;
 	}
 	return 0;
 }
@@ -1633,23 +1673,88 @@ static int filter_user_mmd(struct cache *c, struct pending *p)
 	return r;
 }
 
-int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
-                const void *err, size_t err_len, int64_t duration_ms, const char **why)
+/* A store between its two halves (cache.h). */
+struct cache_store_job {
+	struct pending *p;
+	struct depfile deps;
+	struct buf outputs[ROLE_COUNT];
+	bool have[ROLE_COUNT];
+	struct buf out, err;
+	int64_t duration_ms;
+};
+
+static void store_job_free(struct cache_store_job *j)
+{
+	if (!j)
+		return;
+	if (j->p)
+		pending_free(j->p);
+	depfile_free(&j->deps);
+	for (int k = 0; k < ROLE_COUNT; k++)
+		buf_free(&j->outputs[k]);
+	buf_free(&j->out);
+	buf_free(&j->err);
+	free(j);
+}
+
+/* Count why a result was not stored; 1, as cache_store returns then. */
+static int not_stored(struct cache *c, const char *skip, const char **why)
+{
+	if (strcmp(skip, "error") == 0)
+		stat_add(c, "error.store", 1);
+	else
+		stat_uncacheable(c, skip);
+	*why = skip;
+	return 1;
+}
+
+/* The prerequisites the compile's depfile names (ours or the build's), with
+ * the source located among them; for an unpreprocessed input, the source. */
+static const char *read_closure(struct pending *p, struct depfile *deps)
+{
+	char *depfile_path;
+	int r;
+
+	if (!preprocessed_language(p->args.language)) {
+		deps->prereqs = calloc(2, sizeof(char *));
+		if (!deps->prereqs || !(deps->prereqs[0] = strdup(p->args.source)))
+			return "error";
+		deps->n_prereqs = 1;
+		return NULL;
+	}
+	depfile_path = p->tmp_depfile ? strdup(p->tmp_depfile) : abs_join(p->cwd, p->args.depfile);
+	r = depfile_path ? depfile_read(depfile_path, deps) : -ENOMEM;
+	free(depfile_path);
+	if (r < 0)
+		return "depfile_unreadable";
+	/* The source is where the classifier says, whatever the depfile's order. */
+	for (size_t i = 0; i < deps->n_prereqs; i++) {
+		char *a1 = abs_join(p->cwd, deps->prereqs[i]),
+		     *a2 = abs_join(p->cwd, p->args.source);
+		char r1[PATH_MAX], r2[PATH_MAX];
+		bool same = a1 && a2 && realpath(a1, r1) && realpath(a2, r2) && strcmp(r1, r2) == 0;
+
+		free(a1);
+		free(a2);
+		if (same) {
+			deps->source_index = i;
+			break;
+		}
+	}
+	return NULL;
+}
+
+int cache_store_begin(struct cache *c, const char *token, int exit_code, const void *out,
+                      size_t out_len, const void *err, size_t err_len, int64_t duration_ms,
+                      struct cache_store_job **job, const char **why)
 {
 	struct pending *p = take_pending(c, token);
-	struct depfile deps = {0};
-	struct manifest_entry e = {0};
-	struct manifest m = {0};
-	struct key_file *kf = NULL;
-	struct buf blob = BUF_INIT, text = BUF_INIT;
-	char *depfile_path = NULL, hex[DIGEST_HEX_LEN + 1];
-	char conflict[PATH_MAX];
-	struct result res = {0};
-	uint64_t bytes = 0;
-	const char *skip = NULL;
+	struct cache_store_job *j;
+	const char *skip;
 	int r;
 
 	*why = NULL;
+	*job = NULL;
 	if (!p) {
 		*why = "unknown_token";
 		return -ENOENT;
@@ -1661,136 +1766,148 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 		pending_free(p);
 		return 1;
 	}
-	if (preprocessed_language(p->args.language)) {
-		depfile_path =
-		        p->tmp_depfile ? strdup(p->tmp_depfile) : abs_join(p->cwd, p->args.depfile);
-		r = depfile_path ? depfile_read(depfile_path, &deps) : -ENOMEM;
-		if (r < 0) {
-			skip = "depfile_unreadable";
-			goto not_stored;
-		}
-		/* The source is where the classifier says, whatever the depfile's order. */
-		for (size_t i = 0; i < deps.n_prereqs; i++) {
-			char *a1 = abs_join(p->cwd, deps.prereqs[i]),
-			     *a2 = abs_join(p->cwd, p->args.source);
-			char r1[PATH_MAX], r2[PATH_MAX];
-
-			if (a1 && a2 && realpath(a1, r1) && realpath(a2, r2) &&
-			    strcmp(r1, r2) == 0) {
-				deps.source_index = i;
-				free(a1);
-				free(a2);
-				break;
-			}
-			free(a1);
-			free(a2);
-		}
-	} else {
-		/* No preprocessor: the source is the whole input. */
-		deps.prereqs = calloc(2, sizeof(char *));
-		if (!deps.prereqs || !(deps.prereqs[0] = strdup(p->args.source))) {
-			skip = "error";
-			goto not_stored;
-		}
-		deps.n_prereqs = 1;
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		pending_free(p);
+		return not_stored(c, "error", why);
 	}
-	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
-	if (filter_user_mmd(c, p) < 0) {
-		skip = "depfile_unreadable";
-		goto not_stored;
-	}
+	j->p = p;
+	j->duration_ms = duration_ms;
 	p->printed = err_len > 0;
-	skip = check_closure(c, p, &deps, &e);
-	if (!skip && p->as_depfile)
-		skip = add_assembler_inputs(c, p, &deps, &e);
-	if (skip)
-		goto not_stored;
-	e.search = p->search;
-	memset(&p->search, 0, sizeof(p->search));
-	if (search_forced_names(&p->args, &e.forced, &e.forced_len) < 0) {
+	skip = read_closure(p, &j->deps);
+	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
+	if (!skip && filter_user_mmd(c, p) < 0)
+		skip = "depfile_unreadable";
+	if (!skip &&
+	    (buf_append(&j->out, out, out_len) < 0 || buf_append(&j->err, err, err_len) < 0))
 		skip = "error";
-		goto not_stored;
+	if (!skip && (r = read_outputs(p, j->outputs, j->have)) < 0) {
+		stat_add(c,
+		         r == -ENOENT   ? "error.missing_file"
+		         : r == -ESTALE ? "error.stale_output"
+		                        : "error.store_write",
+		         1);
+		log_errno(LOG_LEVEL_WARNING, r, "cannot read the outputs of %s", p->args.source);
+		skip = "error";
 	}
-	r = manifest_record_search(&e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns,
-	                           conflict, sizeof(conflict));
+	if (skip) {
+		store_job_free(j);
+		return not_stored(c, skip, why);
+	}
+	*job = j;
+	return 0;
+}
+
+/* The closure checked and recorded with its include search: the manifest
+ * entry, with e->result set. NULL, or why the result is not stored. */
+static const char *record_entry(struct cache *c, struct pending *p, struct depfile *deps,
+                                struct manifest_entry *e)
+{
+	char conflict[PATH_MAX];
+	struct key_file *kf;
+	const char *skip;
+	int r;
+
+	skip = check_closure(c, p, deps, e);
+	if (!skip && p->as_depfile)
+		skip = add_assembler_inputs(c, p, deps, e);
+	if (skip)
+		return skip;
+	e->search = p->search;
+	memset(&p->search, 0, sizeof(p->search));
+	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
+		return "error";
+	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,
+	                           sizeof(conflict));
 	if (r == -EEXIST || r == -EXDEV || r == -EDOM) {
 		log_info("not caching %s: %s %s", p->args.source, conflict,
 		         r == -EEXIST  ? "appeared during the compile"
 		         : r == -EXDEV ? "may be used for a header"
 		                       : "is a copy of a #pragma once header");
-		skip = r == -EEXIST  ? "ambiguous_include"
+		return r == -EEXIST  ? "ambiguous_include"
 		       : r == -EXDEV ? "pch"
 		                     : "pragma_once_copy";
-		goto not_stored;
 	}
 	if (r < 0) {
 		log_errno(LOG_LEVEL_WARNING, r, "cannot record the include search of %s",
 		          p->args.source);
-		skip = r == -ENOENT ? "modified_during_compile" : "error";
-		goto not_stored;
+		return r == -ENOENT ? "modified_during_compile" : "error";
 	}
+	kf = calloc(e->n_files + 1, sizeof(*kf));
+	if (!kf)
+		return "error";
+	for (size_t i = 0; i < e->n_files; i++)
+		kf[i] = (struct key_file){e->files[i].path, e->files[i].digest};
+	key_result(&p->key, kf, e->n_files, &e->result);
+	free(kf);
+	return NULL;
+}
 
-	kf = calloc(e.n_files + 1, sizeof(*kf));
-	if (!kf) {
-		skip = "error";
-		goto not_stored;
-	}
-	for (size_t i = 0; i < e.n_files; i++)
-		kf[i] = (struct key_file){e.files[i].path, e.files[i].digest};
-	key_result(&p->key, kf, e.n_files, &e.result);
+/* Result before manifest: the index never names a result it lacks. The memo
+ * keeps what the index then holds. */
+static int index_entry(struct cache *c, struct pending *p, struct manifest_entry *e,
+                       const struct buf *result_blob, uint64_t bytes)
+{
+	struct manifest m = {0};
+	struct buf blob = BUF_INIT;
+	int r;
 
-	r = store_outputs(c, p, &res, &bytes);
-	if (r < 0) {
-		stat_add(c,
-		         r == -ENOENT   ? "error.missing_file"
-		         : r == -ESTALE ? "error.stale_output"
-		         : no_space(r)  ? "error.disk_full"
-		                        : "error.store_write",
-		         1);
+	r = index_put(c->index, INDEX_RESULTS, &e->result, result_blob->data, result_blob->len,
+	              bytes + result_blob->len, time(NULL));
+	if (r < 0)
+		return r;
+	if (index_get(c->index, INDEX_MANIFESTS, &p->key, &blob) == 0 &&
+	    manifest_decode(blob.data, blob.len, &m) < 0)
+		memset(&m, 0, sizeof(m));
+	buf_reset(&blob);
+	r = manifest_add(&m, e);
+	if (r == 0)
+		r = manifest_encode(&m, &blob);
+	if (r == 0)
+		r = index_put(c->index, INDEX_MANIFESTS, &p->key, blob.data, blob.len, blob.len,
+		              time(NULL));
+	if (r == 0)
+		manifest_memo_put(c->memo, &p->key, &m, blob.len);
+	else
+		manifest_memo_drop(c->memo, &p->key);
+	buf_free(&blob);
+	manifest_free(&m);
+	return r;
+}
+
+int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **why)
+{
+	struct pending *p = j->p;
+	struct manifest_entry e = {0};
+	struct buf blob = BUF_INIT;
+	char hex[DIGEST_HEX_LEN + 1];
+	struct result res = {0};
+	uint64_t bytes = 0;
+	const char *skip;
+	int r;
+
+	*why = NULL;
+	skip = record_entry(c, p, &j->deps, &e);
+	if (!skip && (r = store_outputs(c, j->outputs, j->have, &res, &bytes)) < 0) {
+		stat_add(c, no_space(r) ? "error.disk_full" : "error.store_write", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
 		skip = "error";
-		goto not_stored;
 	}
 	/* The result keeps the list this command's depfile shows. */
-	if (p->args.depfile_mmd && filter_mmd(c, &p->args, p->ci, &e.search, p->cwd, &deps) < 0) {
+	if (!skip && p->args.depfile_mmd &&
+	    filter_mmd(c, &p->args, p->ci, &e.search, p->cwd, &j->deps) < 0)
 		skip = "error";
-		goto not_stored;
-	}
-	res.source_index = deps.source_index;
-	res.duration_ms = duration_ms;
-	if (result_encode(&res, out, out_len, err, err_len, deps.prereqs, deps.n_prereqs, &blob) <
-	    0) {
+	res.source_index = j->deps.source_index;
+	res.duration_ms = j->duration_ms;
+	if (!skip && result_encode(&res, j->out.data, j->out.len, j->err.data, j->err.len,
+	                           j->deps.prereqs, j->deps.n_prereqs, &blob) < 0)
 		skip = "error";
-		goto not_stored;
-	}
-	/* Result before manifest: the index never names a result it lacks. */
-	r = index_put(c->index, INDEX_RESULTS, &e.result, blob.data, blob.len, bytes + blob.len,
-	              time(NULL));
-	if (r == 0) {
-		buf_reset(&blob);
-		if (index_get(c->index, INDEX_MANIFESTS, &p->key, &blob) == 0 &&
-		    manifest_decode(blob.data, blob.len, &m) < 0)
-			memset(&m, 0, sizeof(m));
-		buf_reset(&blob);
-		r = manifest_add(&m, &e);
-		if (r == 0)
-			r = manifest_encode(&m, &blob);
-		if (r == 0)
-			r = index_put(c->index, INDEX_MANIFESTS, &p->key, blob.data, blob.len,
-			              blob.len, time(NULL));
-		/* The memo keeps what the index now holds. */
-		if (r == 0)
-			manifest_memo_put(c->memo, &p->key, &m, blob.len);
-		else
-			manifest_memo_drop(c->memo, &p->key);
-	}
-	if (r < 0) {
+	if (!skip && (r = index_entry(c, p, &e, &blob, bytes)) < 0) {
 		stat_add(c, no_space(r) ? "error.disk_full" : "error.index", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot index the result of %s", p->args.source);
 		skip = "error";
-		goto not_stored;
 	}
-	if (c->observer) {
+	if (!skip && c->observer) {
 		struct digest arts[ROLE_COUNT];
 		size_t n_arts = 0;
 
@@ -1799,31 +1916,27 @@ int cache_store(struct cache *c, const char *token, int exit_code, const void *o
 				arts[n_arts++] = res.out_digest[k];
 		c->observer(c->observer_ctx, &e.result, arts, n_arts);
 	}
-	digest_to_hex(&e.result, hex);
-	log_debug("stored %s as %s (%llu bytes)", p->args.source, hex, (unsigned long long)bytes);
-	stat_add(c, "depend_miss", 1);
-	stat_add(c, "bytes_stored", bytes);
-	r = 0;
-	goto done;
-
-not_stored:
-	if (strcmp(skip, "error") == 0) {
-		stat_add(c, "error.store", 1);
-	} else {
-		stat_uncacheable(c, skip);
+	if (!skip) {
+		digest_to_hex(&e.result, hex);
+		log_debug("stored %s as %s (%llu bytes)", p->args.source, hex,
+		          (unsigned long long)bytes);
+		stat_add(c, "depend_miss", 1);
+		stat_add(c, "bytes_stored", bytes);
 	}
-	*why = skip;
-	r = 1;
-done:
-	free(kf);
-	free(depfile_path);
 	buf_free(&blob);
-	buf_free(&text);
-	depfile_free(&deps);
 	manifest_entry_free(&e);
-	manifest_free(&m);
-	pending_free(p);
-	return r;
+	store_job_free(j);
+	return skip ? not_stored(c, skip, why) : 0;
+}
+
+int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
+                const void *err, size_t err_len, int64_t duration_ms, const char **why)
+{
+	struct cache_store_job *job;
+	int r = cache_store_begin(c, token, exit_code, out, out_len, err, err_len, duration_ms,
+	                          &job, why);
+
+	return r == 0 ? cache_store_finish(c, job, why) : r;
 }
 
 /* ---- maintenance -------------------------------------------------------- */

@@ -76,6 +76,18 @@ void cache_decision_free(struct cache_decision *d);
  */
 int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
                 const void *err, size_t err_len, int64_t duration_ms, const char **why);
+/*
+ * The same in two halves, so that the launcher is answered between them:
+ * begin takes everything the build may change next (the outputs, read into
+ * memory; the user's depfile, filtered) and returns 0 with *job when the
+ * rest must follow, else as cache_store; finish hashes the closure, writes
+ * the store and the index, and frees job, returning as cache_store.
+ */
+struct cache_store_job;
+int cache_store_begin(struct cache *c, const char *token, int exit_code, const void *out,
+                      size_t out_len, const void *err, size_t err_len, int64_t duration_ms,
+                      struct cache_store_job **job, const char **why);
+int cache_store_finish(struct cache *c, struct cache_store_job *job, const char **why);
 /* The compile under token will never be stored (its launcher went away). */
 void cache_abandon(struct cache *c, const char *token);
 
