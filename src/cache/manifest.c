@@ -469,7 +469,20 @@ static int once_setup(struct record_ctx *rc, const struct manifest_entry *e, con
 		struct file_digest fd;
 		struct stat st;
 
+		bool seen = false;
+		char *name;
+
 		if (paths_join(p, sizeof(p), cwd, f) < 0 || stat(p, &st) < 0)
+			continue;
+		/* One file the depfile names under two spellings of one folder
+		 * (-I a and -I b/../a) is one file, not a copy (a hard link in
+		 * another folder is another name: still ambiguous below). */
+		name = canonical_name(p);
+		for (size_t k = 0; k < rc->n_ids && !seen; k++)
+			seen = rc->dev[k] == st.st_dev && rc->ino[k] == st.st_ino && name &&
+			       rc->canon[k] && strcmp(name, rc->canon[k]) == 0;
+		free(name);
+		if (seen)
 			continue;
 		rc->dev[rc->n_ids] = st.st_dev;
 		rc->ino[rc->n_ids] = st.st_ino;

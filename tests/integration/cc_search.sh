@@ -165,4 +165,18 @@ if command -v gcc >/dev/null; then
 	after "gcc -include: pre.h.gch created" gcc -include pre.h a.c
 fi
 
+# A closure with a #pragma once header is checked for copies of its files
+# (which the compiler might skip as the once-file); one header read under two
+# spellings of its folder (systemd's headers are #pragma once; meson's -I
+# lists reach one folder twice) is one file, not a copy: cached.
+mkdir -p once/inc
+printf '#pragma once\nint once;\n' >once/inc/once.h
+printf '#ifndef H\n#define H\nint h;\n#endif\n' >once/inc/h.h
+printf '#include "once.h"\n#include "h.h"\n#include "../once/inc/h.h"\nint main(void) { return 0; }\n' >once/a.c
+for cc in gcc clang; do
+	mark
+	(cd once && zccache "$cc" -MD -Iinc -c a.c -o a.o && zccache "$cc" -MD -Iinc -c a.c -o a.o)
+	deltas "$cc: a header under two spellings beside a #pragma once one: a miss, then a hit" \
+		"depend_miss=1 direct_hit=1"
+done
 done_testing
