@@ -7,12 +7,13 @@
 
 #define READ_CHUNK 65536
 
-int write_all(int fd, const void *p, size_t n)
+/* write(2) when off < 0, else pwrite(2) from off: the one short-write loop. */
+static int write_loop(int fd, const void *p, size_t n, off_t off)
 {
 	const uint8_t *c = p;
 
 	while (n > 0) {
-		ssize_t w = write(fd, c, n);
+		ssize_t w = off < 0 ? write(fd, c, n) : pwrite(fd, c, n, off);
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -21,27 +22,20 @@ int write_all(int fd, const void *p, size_t n)
 		}
 		c += w;
 		n -= (size_t)w;
+		if (off >= 0)
+			off += w;
 	}
 	return 0;
 }
 
+int write_all(int fd, const void *p, size_t n)
+{
+	return write_loop(fd, p, n, -1);
+}
+
 int pwrite_all(int fd, const void *p, size_t n, off_t off)
 {
-	const uint8_t *c = p;
-
-	while (n > 0) {
-		ssize_t w = pwrite(fd, c, n, off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		c += w;
-		n -= (size_t)w;
-		off += w;
-	}
-	return 0;
+	return write_loop(fd, p, n, off);
 }
 
 int read_to_end(int fd, struct buf *b, size_t chunk)

@@ -12,7 +12,7 @@
 
 /* Write all n bytes of p to fd, retrying short writes and EINTR. 0 or -errno. */
 int write_all(int fd, const void *p, size_t n);
-/* The same at offset off, with pwrite(2). 0 or -errno. */
+/* The same at offset off (>= 0), with pwrite(2). 0 or -errno. */
 int pwrite_all(int fd, const void *p, size_t n, off_t off);
 /*
  * Append what fd has until end of file to b, chunk bytes at a time (0: a
