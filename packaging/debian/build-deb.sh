@@ -5,22 +5,10 @@
 # debian/, so the repository never gets a debian/ of its own. Honours
 # DEB_BUILD_OPTIONS (nocheck, parallel=N) and DEB_BUILD_PROFILES.
 set -euo pipefail
-if [ $# -lt 1 ]; then
-	echo "usage: $0 OUTDIR [dpkg-buildpackage options]" >&2
-	exit 2
-fi
-out=$1
-shift
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/../.." && pwd)
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+build_tool=dpkg-buildpackage build_kind=deb
+. "$(dirname "$0")/../build-common.sh"
 
 version=$(sed -n "s/^zccache (\([^)]*\)).*/\1/p;q" "$here/changelog")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/zccache-deb.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-# Readable by others: the peer_uid test runs the built launcher as another user.
-chmod 755 "$tmp"
 tree=$tmp/zccache-$version
 bash "$src/packaging/copy-tree.sh" "$src" "$tree"
 rm -rf "$tree/debian"

@@ -6,22 +6,11 @@
 # machine is empty, so BuildRequires cannot be checked (the build needs what
 # tests/setup.sh installs). Pass --without check to skip %check.
 set -euo pipefail
-if [ $# -lt 1 ]; then
-	echo "usage: $0 OUTDIR [rpmbuild options]" >&2
-	exit 2
-fi
-out=$1
-shift
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/../.." && pwd)
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+build_tool=rpmbuild build_kind=rpm
+. "$(dirname "$0")/../build-common.sh"
 
 version=$(sed -n 's/^Version: *//p' "$here/zccache.spec")
-top=$(mktemp -d "${TMPDIR:-/tmp}/zccache-rpm.XXXXXX")
-trap 'rm -rf "$top"' EXIT
-# Readable by others: the peer_uid test (%check) runs the launcher as another user.
-chmod 755 "$top"
+top=$tmp
 mkdir -p "$top/SOURCES" "$top/tree"
 bash "$src/packaging/copy-tree.sh" "$src" "$top/tree/zccache-$version"
 tar -C "$top/tree" -czf "$top/SOURCES/zccache-$version.tar.gz" "zccache-$version"

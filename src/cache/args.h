@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reasons.h"
+
 enum compiler_family {
 	COMPILER_UNKNOWN,
 	COMPILER_GCC,
@@ -16,29 +18,10 @@ enum compiler_family {
 };
 
 /*
- * Why an invocation is not cached. The names are stats counters: stable,
- * lowercase, underscores. Append new ones; never rename.
+ * Why an invocation is not cached: the classifier's rows of reasons.h's
+ * table, X(ID, "name"), there with their prose.
  */
-#define UNCACHEABLE_REASONS(X)                                                                  \
-	X(NONE, "none")                             /* cacheable */                             \
-	X(LINKING, "linking")                       /* no -c or -S */                           \
-	X(PREPROCESS_ONLY, "preprocess_only")       /* -E, -M, -MM */                           \
-	X(PRINT_ONLY, "print_only")                 /* --version, -v, -###, -print-*, -dump* */ \
-	X(NO_SOURCE, "no_source")                   /* nothing to compile */                    \
-	X(MULTIPLE_SOURCES, "multiple_sources")     /* -c a.c b.c */                            \
-	X(STDIN_SOURCE, "stdin_source")             /* the source is "-" */                     \
-	X(OUTPUT_STDOUT, "output_stdout")           /* -o -, -MF -, -o /dev/stdout */           \
-	X(NO_OUTPUT, "no_output")                   /* -fsyntax-only, -S x.s, -o /dev/null */   \
-	X(UNKNOWN_LANGUAGE, "unknown_language")     /* -x fortran, a.o, a.cu, ... */            \
-	X(PCH, "pch")                               /* header compile, -include-pch, ... */     \
-	X(MODULES, "modules")                       /* -fmodules, .cppm, ... */                 \
-	X(PROFILE_USE, "profile_use")               /* profile data that cannot be named */     \
-	X(EXTRA_OUTPUT, "extra_output")             /* -save-temps, -fdump-*, listings */       \
-	X(MULTIPLE_ARCH, "multiple_arch")           /* several -arch */                         \
-	X(RESPONSE_FILE, "response_file")           /* unreadable or too deep @file */          \
-	X(MISSING_ARGUMENT, "missing_argument")     /* -o at the end of the line */             \
-	X(UNSUPPORTED_OPTION, "unsupported_option") /* not known to be safe */                  \
-	X(UNSUPPORTED_COMPILER, "unsupported_compiler") /* not gcc or clang */
+#define UNCACHEABLE_REASONS(X) CACHE_CLASSIFIER_REASONS(X)
 
 #define UNCACHEABLE_ENUM_(id, name) UNCACHEABLE_##id,
 enum uncacheable_reason { UNCACHEABLE_REASONS(UNCACHEABLE_ENUM_) UNCACHEABLE_REASON_COUNT };

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
+
 /*
  * Measured: gcc starts a new line when a name would end past column 72,
  * clang when a name and a trailing " \" would end past column 75.
@@ -452,7 +454,6 @@ int depfile_read(const char *path, struct depfile *out)
 {
 	struct buf b = BUF_INIT;
 	struct stat st;
-	ssize_t n;
 	int fd, r = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -469,22 +470,9 @@ int depfile_read(const char *path, struct depfile *out)
 		r = -EINVAL;
 		goto out;
 	}
-	r = buf_reserve(&b, st.st_size > 0 ? (size_t)st.st_size : 4096);
-	while (r == 0) {
-		if (b.cap - b.len < 2)
-			r = buf_reserve(&b, b.cap);
-		if (r < 0)
-			break;
-		n = read(fd, b.data + b.len, b.cap - b.len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = -errno;
-		else if (n == 0)
-			break;
-		else
-			b.len += (size_t)n;
-	}
+	/* One read for a file that does not grow meanwhile, plus the one
+	 * that sees its end. */
+	r = read_to_end(fd, &b, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
 	if (r == 0)
 		r = depfile_parse((const char *)b.data, b.len, out);
 out:

@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "le.h"
 #include "log.h"
 #include "paths.h"
 
@@ -91,21 +92,6 @@ struct index {
 	unsigned commits;          /* successful write txns since open, up to HEALTHY_COMMITS */
 	bool unsynced;             /* commits since the last mdb_env_sync */
 };
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static void put_be64(uint8_t *p, uint64_t v)
 {
@@ -204,7 +190,7 @@ static void atime_key(uint8_t *out, int64_t atime, const uint8_t *akey)
 
 static uint64_t value_tag(enum index_db db, const struct digest *key, const void *p, size_t n)
 {
-	uint64_t seed = get_le64(key->bytes) ^ get_le64(key->bytes + 8) ^ (uint64_t)db;
+	uint64_t seed = le_get64(key->bytes) ^ le_get64(key->bytes + 8) ^ (uint64_t)db;
 
 	return XXH3_64bits_withSeed(p, n, seed);
 }
@@ -428,7 +414,7 @@ static int get_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t *v)
 		return rc;
 	if (d.mv_size != 8)
 		return MDB_CORRUPTED;
-	*v = get_le64(d.mv_data);
+	*v = le_get64(d.mv_data);
 	return 0;
 }
 
@@ -437,7 +423,7 @@ static int put_u64(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t v)
 	uint8_t b[8];
 	MDB_val k = {strlen(name), (void *)name}, d = {8, b};
 
-	put_le64(b, v);
+	le_put64(b, v);
 	return mdb_put(txn, dbi, &k, &d, 0);
 }
 
@@ -762,7 +748,7 @@ static int recount(struct index *idx, MDB_txn *txn, struct open_arg *a)
 			rc = MDB_CORRUPTED;
 			break;
 		}
-		a->total += get_le64((const uint8_t *)v.mv_data + 8);
+		a->total += le_get64((const uint8_t *)v.mv_data + 8);
 		a->entries++;
 	}
 	mdb_cursor_close(c);
@@ -1032,7 +1018,7 @@ int index_get(struct index *idx, enum index_db db, const struct digest *key, str
 		r = map_err(rc);
 	} else if (d.mv_size < TAG_LEN ||
 	           value_tag(db, key, d.mv_data, d.mv_size - TAG_LEN) !=
-	                   get_le64((const uint8_t *)d.mv_data + d.mv_size - TAG_LEN)) {
+	                   le_get64((const uint8_t *)d.mv_data + d.mv_size - TAG_LEN)) {
 		r = -EBADMSG;
 	} else {
 		r = buf_append(val, d.mv_data, d.mv_size - TAG_LEN);
@@ -1061,8 +1047,8 @@ static int forget_access(struct index *idx, MDB_txn *txn, const uint8_t *akey, b
 	if (d.mv_size != 16)
 		return MDB_CORRUPTED;
 	*found = true;
-	*bytes = get_le64((const uint8_t *)d.mv_data + 8);
-	atime_key(tkey, (int64_t)get_le64(d.mv_data), akey);
+	*bytes = le_get64((const uint8_t *)d.mv_data + 8);
+	atime_key(tkey, (int64_t)le_get64(d.mv_data), akey);
 	tk = (MDB_val){ATIME_KEY_LEN, tkey};
 	rc = mdb_del(txn, idx->atime, &tk, NULL);
 	if (rc != 0 && rc != MDB_NOTFOUND)
@@ -1078,13 +1064,13 @@ static int record_access(struct index *idx, MDB_txn *txn, const uint8_t *akey, i
 	MDB_val tk = {ATIME_KEY_LEN, tkey}, td = {8, tval};
 	int rc;
 
-	put_le64(abuf, (uint64_t)atime);
-	put_le64(abuf + 8, bytes);
+	le_put64(abuf, (uint64_t)atime);
+	le_put64(abuf + 8, bytes);
 	rc = mdb_put(txn, idx->access, &k, &d, 0);
 	if (rc != 0)
 		return rc;
 	atime_key(tkey, atime, akey);
-	put_le64(tval, bytes);
+	le_put64(tval, bytes);
 	return mdb_put(txn, idx->atime, &tk, &td, 0);
 }
 
@@ -1122,7 +1108,7 @@ static int put_fn(struct index *idx, MDB_txn *txn, void *arg)
 		return rc;
 	if (a->len)
 		memcpy(d.mv_data, a->val, a->len);
-	put_le64((uint8_t *)d.mv_data + a->len, value_tag(a->db, a->key, a->val, a->len));
+	le_put64((uint8_t *)d.mv_data + a->len, value_tag(a->db, a->key, a->val, a->len));
 	rc = record_access(idx, txn, akey, a->now, a->bytes);
 	if (rc != 0)
 		return rc;
@@ -1199,7 +1185,7 @@ int index_del(struct index *idx, enum index_db db, const struct digest *key)
 static size_t touch_slot(const struct touch *t, size_t cap, const uint8_t *key)
 {
 	/* Keys are hash digests already: their bytes are the hash. */
-	size_t i = (size_t)(get_le64(key + 1) ^ key[0]) & (cap - 1);
+	size_t i = (size_t)(le_get64(key + 1) ^ key[0]) & (cap - 1);
 
 	while (t[i].used && memcmp(t[i].key, key, ACCESS_KEY_LEN) != 0)
 		i = (i + 1) & (cap - 1);
@@ -1328,7 +1314,7 @@ static int flush_fn(struct index *idx, MDB_txn *txn, void *arg)
 			continue; /* deleted or evicted since the hit */
 		if (rc != 0)
 			return rc;
-		if (d.mv_size == 16 && (int64_t)get_le64(d.mv_data) >= t->atime)
+		if (d.mv_size == 16 && (int64_t)le_get64(d.mv_data) >= t->atime)
 			continue;
 		rc = forget_access(idx, txn, t->key, &found, &bytes);
 		if (rc == 0)
@@ -1429,7 +1415,7 @@ int index_stats_get_all(struct index *idx, int (*fn)(const char *name, uint64_t 
 		}
 		memcpy(all[n].name, k.mv_data, k.mv_size);
 		all[n].name[k.mv_size] = '\0';
-		all[n].delta = get_le64(v.mv_data);
+		all[n].delta = le_get64(v.mv_data);
 		n++;
 	}
 	mdb_cursor_close(c);
@@ -1539,7 +1525,7 @@ static int victim_add(struct index *idx, MDB_txn *txn, struct evict_arg *a, enum
 		return rc;
 	if (rc == 0 && a->want_values && d.mv_size >= TAG_LEN &&
 	    value_tag(db, key, d.mv_data, d.mv_size - TAG_LEN) ==
-	            get_le64((const uint8_t *)d.mv_data + d.mv_size - TAG_LEN)) {
+	            le_get64((const uint8_t *)d.mv_data + d.mv_size - TAG_LEN)) {
 		vi->len = d.mv_size - TAG_LEN;
 		vi->val = malloc(vi->len ? vi->len : 1);
 		if (!vi->val)
@@ -1589,7 +1575,7 @@ static int evict_fn(struct index *idx, MDB_txn *txn, void *arg)
 			continue;
 		}
 		memcpy(tk, k.mv_data, ATIME_KEY_LEN);
-		bytes = get_le64(v.mv_data);
+		bytes = le_get64(v.mv_data);
 		if (a->mode == EVICT_OLDER && atime_from_key(get_be64(tk)) >= a->cutoff)
 			break;
 		db = (enum index_db)tk[8];
@@ -1742,7 +1728,7 @@ int index_scan(struct index *idx, enum index_db db, const struct digest *after,
 		memcpy(it->key.bytes, k.mv_data, 16);
 		it->tag_ok = v.mv_size >= TAG_LEN &&
 		             value_tag(db, &it->key, v.mv_data, v.mv_size - TAG_LEN) ==
-		                     get_le64((const uint8_t *)v.mv_data + v.mv_size - TAG_LEN);
+		                     le_get64((const uint8_t *)v.mv_data + v.mv_size - TAG_LEN);
 		if (it->tag_ok && buf_append(&it->val, v.mv_data, v.mv_size - TAG_LEN) < 0) {
 			rc = ENOMEM;
 			break;
@@ -1832,12 +1818,12 @@ static int accounting_walk(struct index *idx, MDB_txn *txn, struct acct_arg *a)
 			continue;
 		}
 		au->counted_entries++;
-		au->counted_bytes += get_le64((const uint8_t *)v.mv_data + 8);
+		au->counted_bytes += le_get64((const uint8_t *)v.mv_data + 8);
 		if (a->fix) {
 			uint8_t tkey[ATIME_KEY_LEN], tval[8];
 			MDB_val tk = {ATIME_KEY_LEN, tkey}, td = {8, tval};
 
-			atime_key(tkey, (int64_t)get_le64(v.mv_data), akey);
+			atime_key(tkey, (int64_t)le_get64(v.mv_data), akey);
 			memcpy(tval, (const uint8_t *)v.mv_data + 8, 8);
 			rc = mdb_put(txn, idx->atime, &tk, &td, 0);
 			if (rc != 0)

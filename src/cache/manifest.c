@@ -1,6 +1,7 @@
 /* manifest: include sets per direct key, their encoding, matching and recording. */
 #include "manifest.h"
 #include "cscan.h"
+#include "le.h"
 #include "paths.h"
 
 #include <errno.h>
@@ -54,14 +55,13 @@ struct reader {
 
 static uint64_t rd_le(struct reader *r, size_t n)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
 	if (r->bad || (size_t)(r->end - r->p) < n) {
 		r->bad = true;
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)r->p[i] << (8 * i);
+	v = le_get(r->p, n);
 	r->p += n;
 	return v;
 }
@@ -196,8 +196,7 @@ static int wr_le(struct buf *b, uint64_t v, size_t n)
 {
 	uint8_t x[8];
 
-	for (size_t i = 0; i < n; i++)
-		x[i] = (uint8_t)(v >> (8 * i));
+	le_put(x, v, n);
 	return buf_append(b, x, n);
 }
 

@@ -18,6 +18,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "io.h"
+#include "le.h"
 #include "log.h"
 #include "paths.h"
 
@@ -55,38 +57,12 @@ struct source {
 
 typedef int (*sink_fn)(void *ctx, const void *p, size_t n);
 
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void header_encode(uint8_t *b, const struct header *h)
 {
 	memcpy(b, HDR_MAGIC, 4);
-	put_le16(b + 4, HDR_VERSION);
-	put_le16(b + 6, HDR_FLAG_ZSTD);
-	put_le64(b + 8, h->size);
+	le_put16(b + 4, HDR_VERSION);
+	le_put16(b + 6, HDR_FLAG_ZSTD);
+	le_put64(b + 8, h->size);
 	memcpy(b + 16, h->content.bytes, 16);
 	memcpy(b + 32, h->frame.bytes, 16);
 }
@@ -94,49 +70,12 @@ static void header_encode(uint8_t *b, const struct header *h)
 /* Unknown versions and flags are refused rather than guessed at. */
 static int header_decode(const uint8_t *b, struct header *h)
 {
-	if (memcmp(b, HDR_MAGIC, 4) != 0 || get_le16(b + 4) != HDR_VERSION ||
-	    get_le16(b + 6) != HDR_FLAG_ZSTD)
+	if (memcmp(b, HDR_MAGIC, 4) != 0 || le_get16(b + 4) != HDR_VERSION ||
+	    le_get16(b + 6) != HDR_FLAG_ZSTD)
 		return -EBADMSG;
-	h->size = get_le64(b + 8);
+	h->size = le_get64(b + 8);
 	memcpy(h->content.bytes, b + 16, 16);
 	memcpy(h->frame.bytes, b + 32, 16);
-	return 0;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int pwrite_all(int fd, const void *p, size_t n, off_t off)
-{
-	const uint8_t *c = p;
-
-	while (n > 0) {
-		ssize_t w = pwrite(fd, c, n, off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		c += w;
-		n -= (size_t)w;
-		off += w;
-	}
 	return 0;
 }
 
@@ -576,26 +515,6 @@ int store_put_mem(struct store *s, const void *p, size_t n, struct digest *out,
 	return r;
 }
 
-static int read_pipe(int fd, struct buf *b)
-{
-	for (;;) {
-		ssize_t n;
-		int r = buf_reserve(b, IO_CHUNK);
-
-		if (r < 0)
-			return r;
-		n = read(fd, b->data + b->len, IO_CHUNK);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
-	}
-}
-
 int store_put_fd(struct store *s, int fd, struct digest *out, uint64_t *stored_bytes)
 {
 	struct source src = {.fd = fd};
@@ -609,7 +528,7 @@ int store_put_fd(struct store *s, int fd, struct digest *out, uint64_t *stored_b
 	if (!S_ISREG(st.st_mode)) {
 		struct buf b = BUF_INIT;
 
-		r = read_pipe(fd, &b);
+		r = read_to_end(fd, &b, IO_CHUNK);
 		if (r == 0)
 			r = store_put_mem(s, b.data, b.len, out, stored_bytes);
 		buf_free(&b);

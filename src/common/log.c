@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
+
 static struct {
 	char ident[32];
 	enum log_target target;
@@ -88,22 +90,7 @@ bool log_stderr_is_journal(void)
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
-/* One write() per line, so that concurrent appenders never interleave. */
-static void write_line(int fd, const char *line, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, line, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		line += n;
-		len -= (size_t)n;
-	}
-}
-
+/* One write_all() per line: concurrent appenders never interleave. */
 static void log_emit(enum log_level level, const char *msg)
 {
 	char line[4096];
@@ -113,8 +100,8 @@ static void log_emit(enum log_level level, const char *msg)
 		return;
 	if (logger.also_stderr) {
 		n = snprintf(line, sizeof(line), "%s: %s\n", logger.ident, msg);
-		write_line(STDERR_FILENO, line,
-		           n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)write_all(STDERR_FILENO, line,
+		                n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		if (logger.target != LOG_TARGET_FILE)
 			return;
 	}
@@ -124,14 +111,14 @@ static void log_emit(enum log_level level, const char *msg)
 	switch (logger.target) {
 	case LOG_TARGET_JOURNAL:
 		n = snprintf(line, sizeof(line), "<%d>%s\n", (int)level, msg);
-		write_line(STDERR_FILENO, line,
-		           n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)write_all(STDERR_FILENO, line,
+		                n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		break;
 	case LOG_TARGET_STDERR:
 		n = snprintf(line, sizeof(line), "%s: %s: %s\n", logger.ident,
 		             log_level_name(level), msg);
-		write_line(STDERR_FILENO, line,
-		           n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)write_all(STDERR_FILENO, line,
+		                n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		break;
 	case LOG_TARGET_FILE: {
 		struct timespec ts;
@@ -149,7 +136,8 @@ static void log_emit(enum log_level level, const char *msg)
 		n = snprintf(line, sizeof(line), "%s.%03ldZ %s[%ld]: %s: %s\n", when,
 		             ts.tv_nsec / 1000000, logger.ident, (long)getpid(),
 		             log_level_name(level), msg);
-		write_line(logger.fd, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)write_all(logger.fd, line,
+		                n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		break;
 	}
 	}

@@ -7,17 +7,9 @@
 #include <string.h>
 
 static const char *const kind_names[PROTO_KIND_COUNT] = {
-        [PROTO_COMPILE] = "compile",
-        [PROTO_STORE] = "store",
-        [PROTO_STATUS] = "status",
-        [PROTO_STATS] = "stats",
-        [PROTO_ZERO_STATS] = "zero-stats",
-        [PROTO_FLUSH] = "flush",
-        [PROTO_CONFIG] = "config",
-        [PROTO_TRIM] = "trim",
-        [PROTO_STOP] = "stop",
-        [PROTO_EXPLAIN] = "explain",
-        [PROTO_VERIFY] = "verify",
+#define KIND_NAME_(id, name, handler, ...) [PROTO_##id] = name,
+        PROTO_KINDS(KIND_NAME_)
+#undef KIND_NAME_
 };
 
 const char *proto_kind_name(enum proto_kind kind)

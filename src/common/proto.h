@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "proto_kinds.h"
 
 /* Bump on any incompatible change to a request or reply. */
 #define PROTO_VERSION 1
@@ -22,19 +23,12 @@
  * replays it base64-encoded (4/3 larger), and that reply must fit a frame. */
 #define PROTO_MAX_OUTPUT (12u << 20)
 
+/* PROTO_COMPILE, PROTO_STORE, ...: proto_kinds.h has one row each. */
 enum proto_kind {
-	PROTO_COMPILE,
-	PROTO_STORE,
-	PROTO_STATUS,
-	PROTO_STATS,
-	PROTO_ZERO_STATS,
-	PROTO_FLUSH,
-	PROTO_CONFIG,
-	PROTO_TRIM,
-	PROTO_STOP,
-	PROTO_EXPLAIN,
-	PROTO_VERIFY,
-	PROTO_KIND_COUNT,
+#define PROTO_KIND_ENUM_(id, name, handler, ...) PROTO_##id,
+	PROTO_KINDS(PROTO_KIND_ENUM_)
+#undef PROTO_KIND_ENUM_
+	        PROTO_KIND_COUNT,
 	PROTO_KIND_UNKNOWN = -1,
 };
 

@@ -5,51 +5,15 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "reasons.h"
 
 #define EXPLAIN_DEFAULT 20
 #define COMMAND_WIDTH   200
 
-/* The stats names of why a compile was run as is, in words. */
-static const struct {
-	const char *reason, *words;
-} reasons[] = {
-        {"linking", "linking (no -c or -S)"},
-        {"preprocess_only", "preprocessing only (-E, -M, -MM)"},
-        {"print_only", "prints information only (--version, -v, -print-*)"},
-        {"no_source", "no source file"},
-        {"multiple_sources", "several sources in one command"},
-        {"stdin_source", "source read from standard input"},
-        {"output_stdout", "output to standard output"},
-        {"no_output", "no output file (-fsyntax-only, -o /dev/null)"},
-        {"unknown_language", "a language zccache does not cache"},
-        {"pch", "precompiled headers"},
-        {"modules", "C++ modules"},
-        {"profile_use", "profile data that cannot be named"},
-        {"extra_output", "extra outputs (-save-temps, -fdump-*)"},
-        {"multiple_arch", "several -arch options"},
-        {"response_file", "an unreadable or too deeply nested @file"},
-        {"missing_argument", "an option without its argument"},
-        {"unsupported_option", "uncacheable option"},
-        {"unsupported_compiler", "not gcc or clang"},
-        {"depfile_env", "DEPENDENCIES_OUTPUT or SUNPRO_DEPENDENCIES is set"},
-        {"unknown_compiler", "the compiler could not be identified"},
-        {"source_unreadable", "the source could not be read"},
-        {"time_macros", "__DATE__ or __TIME__ without SOURCE_DATE_EPOCH"},
-        {"assembler_include", "the assembler source includes files"},
-        {"too_many_inputs", "too many extra input files"},
-        {"busy", "too many misses compiling at once"},
-        {"cache_unavailable", "the cache could not be opened"},
-        {"foreign_namespace", "the client sees other files (another mount namespace)"},
-        {"foreign_cwd", "the request's cwd is not the client's current folder"},
-        {"error", "an internal error"},
-};
-
+/* Why a compile was run as is, in words: the reasons table's prose. */
 static const char *reason_words(const char *reason)
 {
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (strcmp(reasons[i].reason, reason) == 0)
-			return reasons[i].words;
-	return reason;
+	return cache_reason_prose_of(reason) ?: reason;
 }
 
 /* What became of a miss, in words. */
@@ -61,8 +25,6 @@ static const char *outcome_words(const char *outcome)
 		return "stored";
 	if (strcmp(outcome, "compiling") == 0)
 		return "still compiling";
-	if (strcmp(outcome, "compile_failed") == 0)
-		return "the compile failed, nothing stored";
 	if (strcmp(outcome, "abandoned") == 0)
 		return "abandoned (the launcher went away), nothing stored";
 	return NULL;
@@ -132,8 +94,10 @@ static void print_entry(json_t *e)
 	words = outcome_words(outcome);
 	if (words)
 		printf("    result:  %s\n", words);
-	else if (outcome)
-		printf("    result:  not stored (%s)\n", outcome);
+	else if (outcome) /* why the store kept nothing; a failed compile says so itself */
+		printf("    result:  %s%s\n",
+		       strcmp(outcome, "compile_failed") == 0 ? "" : "not stored: ",
+		       reason_words(outcome));
 }
 
 int ctl_explain(struct ctl *ctl, int argc, char **argv)

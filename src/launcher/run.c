@@ -1,6 +1,7 @@
 /* run: fork/exec the compiler, tee its output, forward signals, mirror its end. */
 #include "run.h"
 #include "clock.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,19 +29,7 @@ static void forward_signal(int sig)
 
 void run_write_all(int fd, const void *p, size_t n)
 {
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
+	(void)write_all(fd, p, n); /* a closed stdout is the caller's to notice */
 }
 
 /*

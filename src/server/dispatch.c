@@ -1,8 +1,8 @@
 /*
- * dispatch: requests are data. request_check.c holds each kind's rules (the
- * fields it requires and types, which versions may send it); this file holds
- * each kind's handler. Adding a kind touches those two tables and one
- * req_*.c file.
+ * dispatch: requests are data. proto_kinds.h has a row per kind (name,
+ * handler, field rules); request_check.c checks a request against its row,
+ * and this file calls the row's handler. Adding a kind touches that row and
+ * one req_*.c file.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -12,17 +12,9 @@
 #include "server.h"
 
 static request_handler *const handlers[PROTO_KIND_COUNT] = {
-        [PROTO_COMPILE] = req_compile,
-        [PROTO_STORE] = req_store,
-        [PROTO_STATUS] = req_status,
-        [PROTO_STATS] = req_stats,
-        [PROTO_ZERO_STATS] = req_zero_stats,
-        [PROTO_FLUSH] = req_flush,
-        [PROTO_CONFIG] = req_config,
-        [PROTO_TRIM] = req_trim,
-        [PROTO_STOP] = req_stop,
-        [PROTO_EXPLAIN] = req_explain,
-        [PROTO_VERIFY] = req_verify,
+#define HANDLER_(id, name, handler, ...) [PROTO_##id] = handler,
+        PROTO_KINDS(HANDLER_)
+#undef HANDLER_
 };
 
 void dispatch_request(struct server *srv, struct conn *c, json_t *req)

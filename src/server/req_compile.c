@@ -13,6 +13,7 @@
 #include "b64.h"
 #include "cache.h"
 #include "log.h"
+#include "reasons.h"
 #include "server.h"
 
 /* How long a joined compile waits for the first one before compiling itself. */
@@ -102,6 +103,20 @@ static json_t *run_reply(const char *reason)
 	json_object_set_new(reply, "store", json_false());
 	json_object_set_new(reply, "reason", json_string(reason));
 	return reply;
+}
+
+/* Run it as is: the client's view of the files is not the server's. */
+static void refuse_peer(struct server *srv, struct conn *c, json_t *req, enum cache_reason why,
+                        const char *detail)
+{
+	const char *reason = cache_reason_name(why);
+	char counter[64];
+
+	snprintf(counter, sizeof(counter), "uncacheable.%s", reason);
+	cache_count(srv->cache, counter, 1);
+	explain_record(srv, c, req, "uncacheable", reason, detail, NULL);
+	journal_compile(srv, req, "uncacheable", reason, NULL, 0, 0);
+	conn_reply(c, run_reply(reason));
 }
 
 static json_t *hit_reply(struct cache_decision *d)
@@ -252,30 +267,24 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	int r;
 
 	if (!srv->cache) {
-		json_t *reply = run_reply("cache_unavailable");
+		const char *reason = cache_reason_name(CACHE_REASON_CACHE_UNAVAILABLE);
+		json_t *reply = run_reply(reason);
 
 		/* The launcher says this one on stderr: it persists until fixed. */
 		json_object_set_new(reply, "message", json_string(srv->cache_error));
-		explain_record(srv, c, req, "uncacheable", "cache_unavailable", srv->cache_error,
-		               NULL);
-		journal_compile(srv, req, "uncacheable", "cache_unavailable", NULL, 0, 0);
+		explain_record(srv, c, req, "uncacheable", reason, srv->cache_error, NULL);
+		journal_compile(srv, req, "uncacheable", reason, NULL, 0, 0);
 		conn_reply(c, reply);
 		return;
 	}
 	if (!same_filesystem_view(srv, conn_peer_pid(c))) {
-		cache_count(srv->cache, "uncacheable.foreign_namespace", 1);
-		explain_record(srv, c, req, "uncacheable", "foreign_namespace",
-		               "the client is in another mount namespace or root", NULL);
-		journal_compile(srv, req, "uncacheable", "foreign_namespace", NULL, 0, 0);
-		conn_reply(c, run_reply("foreign_namespace"));
+		refuse_peer(srv, c, req, CACHE_REASON_FOREIGN_NAMESPACE,
+		            "the client is in another mount namespace or root");
 		return;
 	}
 	if (!cwd_is_peers(conn_peer_pid(c), proto_get_str(req, "cwd"))) {
-		cache_count(srv->cache, "uncacheable.foreign_cwd", 1);
-		explain_record(srv, c, req, "uncacheable", "foreign_cwd",
-		               "cwd is not the folder the client runs in", NULL);
-		journal_compile(srv, req, "uncacheable", "foreign_cwd", NULL, 0, 0);
-		conn_reply(c, run_reply("foreign_cwd"));
+		refuse_peer(srv, c, req, CACHE_REASON_FOREIGN_CWD,
+		            "cwd is not the folder the client runs in");
 		return;
 	}
 	if (identify_park(srv, c, req, compiler))

@@ -1,8 +1,8 @@
 /*
- * request_check: a request kind's rules are a table row: the fields it
- * requires, the optional ones it types, whether any protocol version may
- * send it, and a validator for what the types alone cannot say.
- * dispatch.c holds the handlers.
+ * request_check: a request kind's rules are part of its row in
+ * proto_kinds.h: the fields it requires, the optional ones it types, whether
+ * any protocol version may send it, and a validator for what the types alone
+ * cannot say. This file gives them their meaning and checks requests.
  */
 #include "request_check.h"
 
@@ -66,28 +66,14 @@ static json_t *validate_compile(json_t *req)
 		name, type, lo, hi \
 	}
 
+/* A kind with neither required nor optional fields. */
+#define NO_FIELDS .validate = NULL
+
+/* proto_kinds.h's rows, their rules part. */
 static const struct request_rule rules[PROTO_KIND_COUNT] = {
-        [PROTO_COMPILE] = {.required = {FIELD("argv", JSON_ARRAY), FIELD("cwd", JSON_STRING),
-                                        FIELD("compiler", JSON_STRING)},
-                           .optional = {FIELD("env", JSON_OBJECT), FIELD("pid", JSON_INTEGER),
-                                        FIELD("stderr_tty", JSON_TRUE),
-                                        FIELD("session", JSON_STRING),
-                                        RANGED("umask", JSON_INTEGER, 0, 0777)},
-                           .validate = validate_compile},
-        [PROTO_STORE] = {.required = {FIELD("token", JSON_STRING)},
-                         .optional = {RANGED("exit", JSON_INTEGER, 0, 255),
-                                      FIELD("stdout", JSON_STRING), FIELD("stderr", JSON_STRING),
-                                      FIELD("overflow", JSON_TRUE),
-                                      RANGED("duration_ms", JSON_INTEGER, 0, INT64_MAX)}},
-        [PROTO_FLUSH] = {.optional = {FIELD("older_than", JSON_STRING),
-                                      FIELD("progress", JSON_TRUE)}},
-        [PROTO_TRIM] = {.optional = {FIELD("progress", JSON_TRUE)}},
-        [PROTO_CONFIG] = {.required = {FIELD("op", JSON_STRING)},
-                          .optional = {FIELD("key", JSON_STRING), FIELD("value", JSON_STRING)}},
-        /* No typed fields: a stop from any version, in any shape, stops. */
-        [PROTO_STOP] = {.any_version = true},
-        [PROTO_EXPLAIN] = {.optional = {FIELD("limit", JSON_INTEGER)}},
-        [PROTO_VERIFY] = {.optional = {FIELD("repair", JSON_TRUE), FIELD("progress", JSON_TRUE)}},
+#define RULE_(id, name, handler, ...) [PROTO_##id] = {__VA_ARGS__},
+        PROTO_KINDS(RULE_)
+#undef RULE_
 };
 
 static const char *type_name(json_type t)

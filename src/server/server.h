@@ -169,7 +169,8 @@ void server_notify_status(struct server *srv);
 
 /* Request handlers, one file each (req_*.c). */
 typedef void request_handler(struct server *srv, struct conn *c, json_t *req);
-request_handler req_compile, req_store, req_status, req_stats, req_zero_stats, req_flush,
-        req_config, req_trim, req_stop, req_explain, req_verify;
+#define REQUEST_HANDLER_(id, name, handler, ...) request_handler handler;
+PROTO_KINDS(REQUEST_HANDLER_)
+#undef REQUEST_HANDLER_
 
 #endif

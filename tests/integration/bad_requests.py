@@ -7,7 +7,7 @@ It makes its own files in SANDBOX (work/, outside/, scratch/, evil/). With
 BAD_REQUESTS_SMALL=1 it leaves out the cases of a MiB or more (for a server
 under valgrind).
 
-For each kind in the protocol table (read from src/common/proto.c, so a new
+For each kind in the protocol table (read from src/common/proto_kinds.h, so a new
 kind without a row here fails): each required field missing, each field of
 every wrong JSON type, absurd sizes (30 MiB strings, 100 000 argv elements,
 100 000 levels of nesting, huge and negative integers, NUL and invalid
@@ -126,8 +126,8 @@ def case(desc, frame, expect, kind=None, message=None, timeout=TIMEOUT, logs=Non
 
 
 def kinds_in_proto():
-    text = open(os.path.join(SRCDIR, "src/common/proto.c")).read()
-    return re.findall(r'\[PROTO_[A-Z_]+\] = "([a-z-]+)"', text)
+    text = open(os.path.join(SRCDIR, "src/common/proto_kinds.h")).read()
+    return re.findall(r'\bX\([A-Z_]+, "([a-z-]+)"', text)
 
 
 # --- the table --------------------------------------------------------------
@@ -544,7 +544,7 @@ def main():
     if os.environ.get("BAD_REQUESTS_SMALL"):
         cases[:] = [c for c in cases if not c["big"]]
     names = kinds_in_proto()
-    print("every kind of proto.c has a row\t%s\t%s" % (
+    print("every kind of proto_kinds.h has a row\t%s\t%s" % (
         " ".join(sorted(names)), " ".join(sorted(FIELDS))))
     server_pid = status_pid()
     fs = snapshot()

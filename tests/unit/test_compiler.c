@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "compiler.h"
 #include "hash.h"
 
@@ -32,19 +34,9 @@ struct fixture {
 	struct compiler_cache *cc;
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void write_file(const char *path, mode_t mode, const char *content)
 {
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	assert_true(fputs(content, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(chmod(path, mode), 0);
+	tu_write_file(path, content, strlen(content), mode);
 }
 
 /*
@@ -106,7 +98,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	compiler_cache_free(f->cc);
-	nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(f->root);
 	free(f);
 	return 0;
 }

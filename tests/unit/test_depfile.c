@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "buf.h"
 #include "depfile.h"
 
@@ -639,11 +641,6 @@ static void test_filter_longest_dir_wins(void **state)
 
 /* ---- live: the installed compilers against render() ---- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 /* Run argv in dir; stderr (where -v goes) into err when given. */
 static int run_in(const char *dir, char *const argv[], struct buf *err)
 {
@@ -820,7 +817,7 @@ static void check_live(const char *cc, bool backslashes, enum depfile_style styl
 		buf_free(&want);
 		buf_free(&got);
 	}
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(dir);
 }
 
 static void test_live_gcc(void **state)
@@ -915,7 +912,7 @@ static void check_live_mmd(const char *cc, enum depfile_style style)
 	buf_free(&err);
 	buf_free(&got);
 	buf_free(&want);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(dir);
 }
 
 static void test_live_mmd_gcc(void **state)

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "hash.h"
 #include "hashcache.h"
 
@@ -33,18 +35,9 @@ static char settled[N_SETTLED][PATH_MAX];
 static const char *const settled_content[N_SETTLED] = {"int settled_a;\n", "int settled_b;\n",
                                                        "int settled_c;\n", "int settled_d;\n"};
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void write_file(const char *path, const char *content)
 {
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	assert_true(fputs(content, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
+	tu_write_file(path, content, strlen(content), 0644);
 }
 
 static void path_in_root(char *out, size_t n, const char *name)
@@ -68,7 +61,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(root);
 	return 0;
 }
 

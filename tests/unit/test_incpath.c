@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "buf.h"
 #include "cscan.h"
 #include "dircache.h"
@@ -129,14 +131,6 @@ struct fixture {
 
 static const char chain_dirs[][4] = {"src", "q", "i1", "i2", "sys"};
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static const char *join_root(const struct fixture *f, const char *rel, char *out, size_t n)
 {
 	assert_true((size_t)snprintf(out, n, "%s/%s", f->root, rel) < n);
@@ -189,7 +183,7 @@ static int teardown(void **state)
 
 	incpath_free(&f->ip);
 	dircache_free(f->dc);
-	nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(f->root);
 	free(f);
 	return 0;
 }

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "index.h"
 #include "log.h"
 
@@ -30,11 +32,6 @@ struct fixture {
 	char root[256];
 	char dir[300];
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -52,7 +49,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(f->root);
 	free(f);
 	return 0;
 }
@@ -514,31 +511,6 @@ static void make_populated(struct fixture *f)
 	index_close(idx);
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *p;
-	int fd = open(path, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(fstat(fd, &st), 0);
-	p = malloc((size_t)st.st_size);
-	assert_non_null(p);
-	assert_int_equal(read(fd, p, (size_t)st.st_size), st.st_size);
-	close(fd);
-	*len = (size_t)st.st_size;
-	return p;
-}
-
-static void spit(const char *path, const void *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, p, n), (ssize_t)n);
-	close(fd);
-}
-
 /*
  * Open must either refuse (an error code) or give an index that answers
  * every call without crashing. Returns the open result.
@@ -576,7 +548,7 @@ static void test_damaged_data_file_refused(void **state)
 	log_set_level(LOG_LEVEL_ERR);
 	make_populated(f);
 	snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
-	orig = slurp(path, &len);
+	orig = tu_read_file(path, &len);
 	assert_true(len > 8 * page);
 	bad = malloc(len);
 	assert_non_null(bad);
@@ -586,20 +558,20 @@ static void test_damaged_data_file_refused(void **state)
 		x = x * 1103515245 + 12345;
 		bad[i] = (uint8_t)(x >> 16);
 	}
-	spit(path, bad, len);
+	tu_write_file(path, bad, len, 0600);
 	assert_int_equal(open_and_use(f, false), -EBADMSG);
 	assert_int_equal(open_and_use(f, true), -EBADMSG);
 
 	/* Truncated: mid-file, and inside the meta pages. */
-	spit(path, orig, len / 2);
+	tu_write_file(path, orig, len / 2, 0600);
 	assert_int_equal(open_and_use(f, false), -EBADMSG);
 	assert_int_equal(open_and_use(f, true), -EBADMSG);
-	spit(path, orig, 100);
+	tu_write_file(path, orig, 100, 0600);
 	assert_int_equal(open_and_use(f, false), -EBADMSG);
 
 	/* Valid meta pages over garbage: the tree itself is damaged. */
 	memcpy(bad, orig, 2 * page);
-	spit(path, bad, len);
+	tu_write_file(path, bad, len, 0600);
 	assert_int_equal(open_and_use(f, false), -EBADMSG);
 
 	/* One garbage page at a time: refused, or usable, never a crash. */
@@ -609,13 +581,13 @@ static void test_damaged_data_file_refused(void **state)
 			x = x * 1103515245 + 12345;
 			bad[pg * page + i] = (uint8_t)(x >> 16);
 		}
-		spit(path, bad, len);
+		tu_write_file(path, bad, len, 0600);
 		int r = open_and_use(f, false);
 		assert_true(r == 0 || r == -EBADMSG || r == -EPROTO);
 	}
 
 	/* The original still opens: nothing above damaged it for good. */
-	spit(path, orig, len);
+	tu_write_file(path, orig, len, 0600);
 	assert_int_equal(open_and_use(f, false), 0);
 	log_set_level(LOG_LEVEL_INFO);
 	free(bad);
@@ -646,7 +618,7 @@ static void assert_state(struct fixture *f, const char *want)
 	size_t len;
 
 	snprintf(path, sizeof(path), "%s/state", f->dir);
-	line = (char *)slurp(path, &len);
+	line = (char *)tu_read_file(path, &len);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(line, want, len);
 	free(line);
@@ -686,7 +658,7 @@ static void test_crash_loop_refused(void **state_)
 	assert_int_equal(index_open(f->dir, NULL, &idx), 0);
 	assert_state(f, "open 3\n");
 	index_close(idx);
-	line = (char *)slurp(state, &len);
+	line = (char *)tu_read_file(state, &len);
 	assert_true(len > 6);
 	assert_memory_equal(line, "clean ", 6);
 	free(line);

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "buf.h"
 #include "dircache.h"
 #include "hash.h"
@@ -355,14 +357,6 @@ struct fixture {
 	struct dircache *dc;
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static const char *join_root(const struct fixture *f, const char *rel, char *out, size_t n)
 {
 	assert_true((size_t)snprintf(out, n, "%s/%s", f->root, rel) < n);
@@ -409,7 +403,7 @@ static int teardown(void **state)
 
 	dircache_free(f->dc);
 	hashcache_free(f->hc);
-	nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(f->root);
 	free(f);
 	return 0;
 }

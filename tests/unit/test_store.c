@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "log.h"
 #include "store.h"
 
@@ -31,16 +33,6 @@ struct fixture {
 	char store_dir[PATH_MAX];
 	struct store *s;
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static int setup(void **state)
 {
@@ -60,7 +52,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->s);
-	rm_rf(f->root);
+	tu_rm_tree(f->root);
 	free(f);
 	return 0;
 }
@@ -87,31 +79,6 @@ static void artifact_file(struct fixture *f, const struct digest *d, char *out, 
 
 	digest_to_hex(d, hex);
 	snprintf(out, n, "%s/%.2s/%s", f->store_dir, hex, hex);
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *p;
-	int fd = open(path, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(fstat(fd, &st), 0);
-	p = malloc((size_t)st.st_size + 1);
-	assert_non_null(p);
-	assert_int_equal(read(fd, p, (size_t)st.st_size), st.st_size);
-	close(fd);
-	*len = (size_t)st.st_size;
-	return p;
-}
-
-static void write_file(const char *path, const void *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, p, n), (ssize_t)n);
-	close(fd);
 }
 
 /* Count directory entries whose name contains needle. */
@@ -181,7 +148,7 @@ static void round_trip(struct fixture *f, size_t n, uint32_t seed)
 
 	snprintf(dest, sizeof(dest), "%s/out.o", f->root);
 	assert_int_equal(store_materialize(f->s, &d, dest, 0640), 0);
-	back = read_file(dest, &len);
+	back = tu_read_file(dest, &len);
 	assert_int_equal(len, n);
 	if (n)
 		assert_memory_equal(back, p, n);
@@ -243,7 +210,7 @@ static void test_put_fd_file_and_pipe(void **state)
 
 	digest_mem(p, n, &expect);
 	snprintf(path, sizeof(path), "%s/input.o", f->root);
-	write_file(path, p, n);
+	tu_write_file(path, p, n, 0644);
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(store_put_fd(f->s, fd, &d, &stored), 0);
@@ -308,7 +275,7 @@ static void assert_refused(struct fixture *f, const struct digest *d, const char
 	assert_memory_equal(b.data, "keep", 4);
 	assert_int_equal(store_verify(f->s, d), -EBADMSG);
 	assert_int_equal(store_materialize(f->s, d, dest, 0644), -EBADMSG);
-	back = read_file(dest, &len);
+	back = tu_read_file(dest, &len);
 	assert_int_equal(len, 8);
 	assert_memory_equal(back, "previous", 8);
 	free(back);
@@ -330,28 +297,28 @@ static void test_every_flip_and_truncation_refused(void **state)
 	log_set_level(LOG_LEVEL_ERR); /* thousands of expected warnings */
 	assert_int_equal(store_put_mem(f->s, p, 200, &d, &stored), 0);
 	artifact_file(f, &d, path, sizeof(path));
-	orig = read_file(path, &len);
+	orig = tu_read_file(path, &len);
 	bad = malloc(len + 1);
 	assert_non_null(bad);
 	snprintf(dest, sizeof(dest), "%s/dest.o", f->root);
-	write_file(dest, "previous", 8);
+	tu_write_file(dest, "previous", 8, 0644);
 
 	for (size_t i = 0; i < len; i++) {
 		for (size_t m = 0; m < sizeof(masks); m++) {
 			memcpy(bad, orig, len);
 			bad[i] ^= masks[m];
-			write_file(path, bad, len);
+			tu_write_file(path, bad, len, 0644);
 			assert_refused(f, &d, dest);
 		}
 	}
 	for (size_t cut = 0; cut < len; cut++) {
-		write_file(path, orig, cut);
+		tu_write_file(path, orig, cut, 0644);
 		assert_refused(f, &d, dest);
 	}
 	/* Appended garbage. */
 	memcpy(bad, orig, len);
 	bad[len] = 0;
-	write_file(path, bad, len + 1);
+	tu_write_file(path, bad, len + 1, 0644);
 	assert_refused(f, &d, dest);
 	assert_int_equal(count_named(f->root, ".zccache-"), 0);
 
@@ -382,14 +349,14 @@ static void test_foreign_and_misnamed_files_refused(void **state)
 	artifact_file(f, &da, pa, sizeof(pa));
 	artifact_file(f, &dx, px, sizeof(px));
 	snprintf(dest, sizeof(dest), "%s/dest.o", f->root);
-	write_file(dest, "previous", 8);
+	tu_write_file(dest, "previous", 8, 0644);
 
 	/* A valid artifact under another artifact's name: another key's bytes. */
-	raw = read_file(pa, &len);
-	write_file(px, raw, len);
+	raw = tu_read_file(pa, &len);
+	tu_write_file(px, raw, len, 0644);
 	assert_refused(f, &dx, dest);
 	/* A file that is not an artifact at all. */
-	write_file(px, x, 1000);
+	tu_write_file(px, x, 1000, 0644);
 	assert_refused(f, &dx, dest);
 	/* A symlink to a valid artifact is not ours either. */
 	assert_int_equal(unlink(px), 0);
@@ -435,9 +402,9 @@ static void test_materialize_replaces_atomically(void **state)
 
 	assert_int_equal(store_put_mem(f->s, p, 4096, &d, &stored), 0);
 	snprintf(dest, sizeof(dest), "%s/a.o", f->root);
-	write_file(dest, "old old old", 11);
+	tu_write_file(dest, "old old old", 11, 0644);
 	assert_int_equal(store_materialize(f->s, &d, dest, 0600), 0);
-	back = read_file(dest, &len);
+	back = tu_read_file(dest, &len);
 	assert_int_equal(len, 4096);
 	assert_memory_equal(back, p, 4096);
 	assert_int_equal(stat(dest, &st), 0);
@@ -475,10 +442,10 @@ static void test_foreach_remove_and_sweep(void **state)
 	/* A tmp file left by a crash: old ones go, fresh ones (in flight) stay. */
 	digest_to_hex(&d[0], hex);
 	snprintf(tmp, sizeof(tmp), "%s/%.2s/.tmp.crashed", f->store_dir, hex);
-	write_file(tmp, "x", 1);
+	tu_write_file(tmp, "x", 1, 0644);
 	assert_int_equal(utimensat(AT_FDCWD, tmp, old, 0), 0);
 	snprintf(tmp, sizeof(tmp), "%s/%.2s/.tmp.inflight", f->store_dir, hex);
-	write_file(tmp, "x", 1);
+	tu_write_file(tmp, "x", 1, 0644);
 	assert_int_equal(store_sweep_tmp(f->s, time(NULL) - 3600, &removed), 0);
 	assert_int_equal(removed, 1);
 	assert_int_equal(count_tmp_in_store(f), 1);
@@ -507,9 +474,9 @@ static void test_disk_full_leaves_nothing(void **state)
 	assert_non_null(zeros);
 	assert_int_equal(store_put_mem(f->s, zeros, 4 * n, &dz, &stored), 0);
 	snprintf(dest, sizeof(dest), "%s/dest.o", f->root);
-	write_file(dest, "previous", 8);
+	tu_write_file(dest, "previous", 8, 0644);
 	snprintf(src, sizeof(src), "%s/src.o", f->root);
-	write_file(src, noise, n);
+	tu_write_file(src, noise, n, 0644);
 
 	pid = fork();
 	assert_true(pid >= 0);
@@ -538,7 +505,7 @@ static void test_disk_full_leaves_nothing(void **state)
 	assert_int_equal(count_tmp_in_store(f), 0);
 	assert_int_equal(count_artifacts(f), 1);
 	assert_int_equal(count_named(f->root, ".zccache-"), 0);
-	back = read_file(dest, &len);
+	back = tu_read_file(dest, &len);
 	assert_int_equal(len, 8);
 	assert_memory_equal(back, "previous", 8);
 	free(back);

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "cache.h"
 #include "cache_parts.h"
 #include "index.h"
@@ -33,11 +35,6 @@ struct fixture {
 	char root[256];
 	struct cache *c;
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -58,7 +55,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	cache_close(f->c);
-	nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rm_tree(f->root);
 	free(f);
 	return 0;
 }
