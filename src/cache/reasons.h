@@ -88,6 +88,9 @@
 	  "a header appeared earlier in the include path during the compile")                      \
 	R(X, PRAGMA_ONCE_COPY, "pragma_once_copy",                                                 \
 	  "a copy of a #pragma once header on the include path: which one is read is unknown")     \
+	R(X, LINE_DIRECTIVE, "line_directive",                                                     \
+	  "diagnostics may quote a file a #line names (generated code, .i input), which no "       \
+	  "depfile lists")                                                                         \
 	R(X, CACHE_UNAVAILABLE, "cache_unavailable",                                               \
 	  "the cache could not be opened: zccachectl status says why")                             \
 	R(X, FOREIGN_NAMESPACE, "foreign_namespace",                                               \
