@@ -33,6 +33,7 @@
 #include "paths.h"
 #include "private_output.h"
 #include "programs.h"
+#include "reasons.h"
 #include "search.h"
 #include "store.h"
 #include "sysheaders.h"
@@ -920,6 +921,9 @@ nomem:
 	return -ENOMEM;
 }
 
+/* A reason's stats name, from its row in reasons.h (a typo fails to build). */
+#define REASON(id) cache_reason_name(CACHE_REASON_##id)
+
 static void set_run(struct cache_decision *d, const char *reason)
 {
 	d->action = CACHE_RUN;
@@ -1207,7 +1211,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	r = args_classify_as(req->compiler, req->argc, req->argv, req->cwd, &a);
 	if (r < 0) {
 		compile_args_free(&a);
-		set_run(d, "error");
+		set_run(d, REASON(ERROR));
 		return r;
 	}
 	if (a.reason != UNCACHEABLE_NONE) {
@@ -1220,24 +1224,24 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		return 0;
 	}
 	if (names_process_path(&a, req)) {
-		set_run(d, "process_path");
+		set_run(d, REASON(PROCESS_PATH));
 		goto uncacheable;
 	}
 	if (driver_debug_env(req)) {
-		set_run(d, "driver_debug_env");
+		set_run(d, REASON(DRIVER_DEBUG_ENV));
 		goto uncacheable;
 	}
 	if (req_env(req, "ZCCACHE_FSIZE_LIMIT")) {
-		set_run(d, "file_size_limit");
+		set_run(d, REASON(FILE_SIZE_LIMIT));
 		goto uncacheable;
 	}
 	if (req_env(req, "DEPENDENCIES_OUTPUT") || req_env(req, "SUNPRO_DEPENDENCIES")) {
-		set_run(d, "depfile_env");
+		set_run(d, REASON(DEPFILE_ENV));
 		goto uncacheable;
 	}
 	r = compiler_identify(c->cc, req->compiler, &ci);
 	if (r < 0) {
-		set_run(d, "unknown_compiler");
+		set_run(d, REASON(UNKNOWN_COMPILER));
 		goto uncacheable;
 	}
 	fam = family_of(a.family);
@@ -1245,35 +1249,35 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	r = srcpath ? hashcache_get(c->hc, srcpath, &src) : -ENOMEM;
 	free(srcpath);
 	if (r < 0) {
-		set_run(d, "source_unreadable");
+		set_run(d, REASON(SOURCE_UNREADABLE));
 		goto uncacheable;
 	}
 	/* A command line the object records must run exactly as given: the
 	 * closure must then come from the build's own -MD file. */
 	if (a.records_command_line &&
 	    (a.depfile_mmd || (!a.depfile_wanted && preprocessed_language(a.language)))) {
-		set_run(d, "records_command_line");
+		set_run(d, REASON(RECORDS_COMMAND_LINE));
 		goto uncacheable;
 	}
 	if (src.timestamp_macro || (src.time_macros && !epoch_pins(req, ci)) ||
 	    (src.paste_flags & (CSCAN_PASTE | CSCAN_TIME_PIECE)) ==
 	            (CSCAN_PASTE | CSCAN_TIME_PIECE) ||
 	    args_name_time_macros(&a)) {
-		set_run(d, "time_macros");
+		set_run(d, REASON(TIME_MACROS));
 		goto uncacheable;
 	}
 	if (asks_assembler_deps(&a)) {
 		/* The assembler writes a depfile of the build's: an output a hit
 		 * would not put back. */
-		set_run(d, "extra_output");
+		set_run(d, REASON(EXTRA_OUTPUT));
 		goto uncacheable;
 	}
 	if (unreported_asm_includes(&a, &src)) {
-		set_run(d, "assembler_include");
+		set_run(d, REASON(ASSEMBLER_INCLUDE));
 		goto uncacheable;
 	}
 	if (a.n_extra_inputs > sizeof(extra) / sizeof(extra[0])) {
-		set_run(d, "too_many_inputs");
+		set_run(d, REASON(TOO_MANY_INPUTS));
 		goto uncacheable;
 	}
 	for (size_t i = 0; i < a.n_extra_inputs; i++) {
@@ -1293,7 +1297,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	                    &programs);
 	if (r < 0) {
 		log_errno(LOG_LEVEL_INFO, r, "cannot name the programs %s runs", req->compiler);
-		set_run(d, "driver_program_unknown");
+		set_run(d, REASON(DRIVER_PROGRAM_UNKNOWN));
 		goto uncacheable;
 	}
 	for (size_t i = 0; i < key_n_env_vars; i++)
@@ -1327,7 +1331,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	buf_free(&d->out);
 	buf_free(&d->err);
 	if (c->n_pending >= PENDING_MAX) {
-		set_run(d, "busy");
+		set_run(d, REASON(BUSY));
 		compile_args_free(&a);
 		return 0;
 	}
@@ -1338,7 +1342,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		if (r < 0) {
 			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
 			          req->compiler);
-			set_run(d, "include_search_unknown");
+			set_run(d, REASON(INCLUDE_SEARCH_UNKNOWN));
 			goto uncacheable;
 		}
 	}
@@ -1400,7 +1404,7 @@ nomem:
 	}
 	compile_args_free(&a);
 	cache_decision_free(d);
-	set_run(d, "error");
+	set_run(d, REASON(ERROR));
 	return -ENOMEM;
 }
 
@@ -1538,7 +1542,7 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 
 	e->files = calloc(deps->n_prereqs + 1, sizeof(*e->files));
 	if (!e->files)
-		return "error";
+		return REASON(ERROR);
 	for (size_t i = 0; i < deps->n_prereqs; i++) {
 		struct file_digest fd;
 		char *path = abs_join(p->cwd, deps->prereqs[i]);
@@ -1546,38 +1550,38 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 
 		free(path);
 		if (is_process_path(deps->prereqs[i]))
-			return "process_path";
+			return REASON(PROCESS_PATH);
 		if (r < 0)
-			return "missing_include";
+			return REASON(MISSING_INCLUDE);
 		/* Changed while the compiler ran: which version did it read? */
 		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
-			return "modified_during_compile";
+			return REASON(MODIFIED_DURING_COMPILE);
 		if (fd.timestamp_macro || (fd.time_macros && !p->date_epoch))
-			return "time_macros";
+			return REASON(TIME_MACROS);
 		pasted |= fd.paste_flags;
 		if (pasted == (CSCAN_PASTE | CSCAN_TIME_PIECE))
-			return "time_macros"; /* __TIME__ may be pasted together */
+			return REASON(TIME_MACROS); /* __TIME__ may be pasted together */
 		if (unreported_asm_includes(&p->args, &fd))
-			return "assembler_include";
+			return REASON(ASSEMBLER_INCLUDE);
 		pragmas |= fd.include_flags;
 		if ((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
 		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
 		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
-			return "pragma_dependency";
+			return REASON(PRAGMA_DEPENDENCY);
 		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
-			return "pch";
+			return REASON(PCH);
 		/* gcc quoted lines of a file #line names, read then: keep
 		 * only compiles that printed nothing it could quote. */
 		if ((fd.include_flags & CSCAN_LINE_FILE) && p->printed)
-			return "line_directive";
+			return REASON(LINE_DIRECTIVE);
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
-				return "modified_during_compile";
+				return REASON(MODIFIED_DURING_COMPILE);
 			continue; /* the source is in the direct key already */
 		}
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
 		if (!e->files[e->n_files].path)
-			return "error";
+			return REASON(ERROR);
 		e->files[e->n_files].preprocessed = true;
 		e->files[e->n_files++].digest = fd.digest;
 	}
@@ -1606,11 +1610,11 @@ static const char *add_assembler_inputs(struct cache *c, struct pending *p,
 	struct manifest_file *grown;
 
 	if (depfile_read(p->as_depfile, &as) < 0)
-		return "depfile_unreadable";
+		return REASON(DEPFILE_UNREADABLE);
 	grown = realloc(e->files, (e->n_files + as.n_prereqs + 1) * sizeof(*e->files));
 	if (!grown) {
 		depfile_free(&as);
-		return "error";
+		return REASON(ERROR);
 	}
 	e->files = grown;
 	for (size_t i = 0; i < as.n_prereqs && !skip; i++) {
@@ -1635,11 +1639,11 @@ static const char *add_assembler_inputs(struct cache *c, struct pending *p,
 		if (r == -ENOENT && !strchr(f, '/'))
 			continue;
 		if (r < 0)
-			skip = "missing_include";
+			skip = REASON(MISSING_INCLUDE);
 		else if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
-			skip = "modified_during_compile";
+			skip = REASON(MODIFIED_DURING_COMPILE);
 		else if (!(e->files[e->n_files].path = strdup(f)))
-			skip = "error";
+			skip = REASON(ERROR);
 		else {
 			e->files[e->n_files].preprocessed = false;
 			e->files[e->n_files++].digest = fd.digest;
@@ -1718,7 +1722,7 @@ static const char *read_closure(struct pending *p, struct depfile *deps)
 	if (!preprocessed_language(p->args.language)) {
 		deps->prereqs = calloc(2, sizeof(char *));
 		if (!deps->prereqs || !(deps->prereqs[0] = strdup(p->args.source)))
-			return "error";
+			return REASON(ERROR);
 		deps->n_prereqs = 1;
 		return NULL;
 	}
@@ -1726,7 +1730,7 @@ static const char *read_closure(struct pending *p, struct depfile *deps)
 	r = depfile_path ? depfile_read(depfile_path, deps) : -ENOMEM;
 	free(depfile_path);
 	if (r < 0)
-		return "depfile_unreadable";
+		return REASON(DEPFILE_UNREADABLE);
 	/* The source is where the classifier says, whatever the depfile's order. */
 	for (size_t i = 0; i < deps->n_prereqs; i++) {
 		char *a1 = abs_join(p->cwd, deps->prereqs[i]),
@@ -1756,20 +1760,20 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 	*why = NULL;
 	*job = NULL;
 	if (!p) {
-		*why = "unknown_token";
+		*why = REASON(UNKNOWN_TOKEN);
 		return -ENOENT;
 	}
 	if (exit_code != 0) {
 		filter_user_mmd(c, p); /* gcc and clang leave it behind on errors */
 		stat_add(c, "compile_failed", 1);
-		*why = "compile_failed";
+		*why = REASON(COMPILE_FAILED);
 		pending_free(p);
 		return 1;
 	}
 	j = calloc(1, sizeof(*j));
 	if (!j) {
 		pending_free(p);
-		return not_stored(c, "error", why);
+		return not_stored(c, REASON(ERROR), why);
 	}
 	j->p = p;
 	j->duration_ms = duration_ms;
@@ -1777,10 +1781,10 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 	skip = read_closure(p, &j->deps);
 	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
 	if (!skip && filter_user_mmd(c, p) < 0)
-		skip = "depfile_unreadable";
+		skip = REASON(DEPFILE_UNREADABLE);
 	if (!skip &&
 	    (buf_append(&j->out, out, out_len) < 0 || buf_append(&j->err, err, err_len) < 0))
-		skip = "error";
+		skip = REASON(ERROR);
 	if (!skip && (r = read_outputs(p, j->outputs, j->have)) < 0) {
 		stat_add(c,
 		         r == -ENOENT   ? "error.missing_file"
@@ -1788,7 +1792,7 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 		                        : "error.store_write",
 		         1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot read the outputs of %s", p->args.source);
-		skip = "error";
+		skip = REASON(ERROR);
 	}
 	if (skip) {
 		store_job_free(j);
@@ -1816,7 +1820,7 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 	e->search = p->search;
 	memset(&p->search, 0, sizeof(p->search));
 	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
-		return "error";
+		return REASON(ERROR);
 	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,
 	                           sizeof(conflict));
 	if (r == -EEXIST || r == -EXDEV || r == -EDOM) {
@@ -1824,18 +1828,18 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 		         r == -EEXIST  ? "appeared during the compile"
 		         : r == -EXDEV ? "may be used for a header"
 		                       : "is a copy of a #pragma once header");
-		return r == -EEXIST  ? "ambiguous_include"
-		       : r == -EXDEV ? "pch"
-		                     : "pragma_once_copy";
+		return r == -EEXIST  ? REASON(AMBIGUOUS_INCLUDE)
+		       : r == -EXDEV ? REASON(PCH)
+		                     : REASON(PRAGMA_ONCE_COPY);
 	}
 	if (r < 0) {
 		log_errno(LOG_LEVEL_WARNING, r, "cannot record the include search of %s",
 		          p->args.source);
-		return r == -ENOENT ? "modified_during_compile" : "error";
+		return r == -ENOENT ? REASON(MODIFIED_DURING_COMPILE) : REASON(ERROR);
 	}
 	kf = calloc(e->n_files + 1, sizeof(*kf));
 	if (!kf)
-		return "error";
+		return REASON(ERROR);
 	for (size_t i = 0; i < e->n_files; i++)
 		kf[i] = (struct key_file){e->files[i].path, e->files[i].digest};
 	key_result(&p->key, kf, e->n_files, &e->result);
@@ -1891,21 +1895,21 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 	if (!skip && (r = store_outputs(c, j->outputs, j->have, &res, &bytes)) < 0) {
 		stat_add(c, no_space(r) ? "error.disk_full" : "error.store_write", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
-		skip = "error";
+		skip = REASON(ERROR);
 	}
 	/* The result keeps the list this command's depfile shows. */
 	if (!skip && p->args.depfile_mmd &&
 	    filter_mmd(c, &p->args, p->ci, &e.search, p->cwd, &j->deps) < 0)
-		skip = "error";
+		skip = REASON(ERROR);
 	res.source_index = j->deps.source_index;
 	res.duration_ms = j->duration_ms;
 	if (!skip && result_encode(&res, j->out.data, j->out.len, j->err.data, j->err.len,
 	                           j->deps.prereqs, j->deps.n_prereqs, &blob) < 0)
-		skip = "error";
+		skip = REASON(ERROR);
 	if (!skip && (r = index_entry(c, p, &e, &blob, bytes)) < 0) {
 		stat_add(c, no_space(r) ? "error.disk_full" : "error.index", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot index the result of %s", p->args.source);
-		skip = "error";
+		skip = REASON(ERROR);
 	}
 	if (!skip && c->observer) {
 		struct digest arts[ROLE_COUNT];

@@ -28,14 +28,14 @@ static const struct {
 	const char *only_in; /* a file name suffix, or NULL for every file */
 	bool none_today;     /* no use in src/ has this shape now; a new one is caught */
 } uses[] = {
-        {"set_run\\([^,;]*, \"([a-z_]+)\"\\)", false, NULL, false},
+        {"set_run\\([^,;]*, \"([a-z_]+)\"\\)", false, NULL, true},
         {"[^a-z_.](skip|\\*why) = ([^;]*);", true, NULL, false},
         {"\"uncacheable\\.([a-z_]+)\"", false, NULL, true},
         {"run_reply\\(\"([a-z_]+)\"\\)", false, NULL, false},
         {"(explain_record|journal_compile)\\([^;]*\"uncacheable\", \"([a-z_]+)\"", false, NULL,
          true},
         {"proto_get_str\\([a-z]*, \"reason\"\\) \\?: \"\", \"([a-z_]+)\"\\)", false, NULL, false},
-        {"return \"([a-z_]+)\";", false, "src/cache/cache.c", false},
+        {"return \"([a-z_]+)\";", false, "src/cache/cache.c", true},
 };
 
 struct scan {
@@ -164,10 +164,10 @@ static void test_every_reason_in_src_has_a_row(void **state)
 	assert_int_equal(nftw(src, scan_file, 16, FTW_PHYS), 0);
 	if (scan.missing[0])
 		fail_msg("%s", scan.missing);
-	/* Each pattern still finds what src/ does today (cache.c's store and
-	 * lookup, req_compile.c's refusals, the launcher): a scan that finds
-	 * nothing proves nothing. */
-	assert_true(scan.found >= 40);
+	/* Each pattern still finds what src/ does today (req_compile.c's
+	 * refusals, the launcher; cache.c names its reasons by REASON(ID), which
+	 * the compiler checks): a scan that finds nothing proves nothing. */
+	assert_true(scan.found >= 2);
 	for (size_t u = 0; u < sizeof(uses) / sizeof(uses[0]); u++)
 		if (scan.hits[u] == 0 && !uses[u].none_today)
 			fail_msg("no use in src/ looks like %s: the scan is out of date",
