@@ -13,6 +13,7 @@ enum compiler_family {
 	COMPILER_UNKNOWN,
 	COMPILER_GCC,
 	COMPILER_CLANG,
+	COMPILER_EMCC,
 };
 
 /*
@@ -38,7 +39,8 @@ enum compiler_family {
 	X(RESPONSE_FILE, "response_file")           /* unreadable or too deep @file */          \
 	X(MISSING_ARGUMENT, "missing_argument")     /* -o at the end of the line */             \
 	X(UNSUPPORTED_OPTION, "unsupported_option") /* not known to be safe */                  \
-	X(UNSUPPORTED_COMPILER, "unsupported_compiler") /* not gcc or clang */
+	X(UNSUPPORTED_COMPILER, "unsupported_compiler") /* not gcc or clang */                  \
+	X(EMSCRIPTEN_PORT, "emscripten_port")           /* -sUSE_SDL=2: fetches, builds */
 
 #define UNCACHEABLE_ENUM_(id, name) UNCACHEABLE_##id,
 enum uncacheable_reason { UNCACHEABLE_REASONS(UNCACHEABLE_ENUM_) UNCACHEABLE_REASON_COUNT };

@@ -31,6 +31,8 @@ static const struct {
         {"missing_argument", "an option without its argument"},
         {"unsupported_option", "uncacheable option"},
         {"unsupported_compiler", "not gcc or clang"},
+        {"emscripten_port", "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built"},
+        {"family_env", "a variable that makes the compiler log or read more is set"},
         {"depfile_env", "DEPENDENCIES_OUTPUT or SUNPRO_DEPENDENCIES is set"},
         {"unknown_compiler", "the compiler could not be identified"},
         {"source_unreadable", "the source could not be read"},
