@@ -15,6 +15,7 @@ enum compiler_family {
 	COMPILER_UNKNOWN,
 	COMPILER_GCC,
 	COMPILER_CLANG,
+	COMPILER_EMCC,
 };
 
 /*

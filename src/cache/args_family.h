@@ -90,4 +90,21 @@ int args_set_reason(struct compile_args *out, enum uncacheable_reason r, const c
 /* The gcc and clang families' classifier (args_gcc.c, their rows). */
 int args_gcc_classify(struct compile_args *out, const char *cwd);
 
+/*
+ * The same classifier for a driver that takes gcc's or clang's options
+ * (clang: clang's rules for names, depfile targets, debug info) plus rows of
+ * its own (emcc), which win over a gcc_rows entry of the same name.
+ */
+struct gcc_dialect {
+	bool clang;
+	const struct opt_row *extra;
+	size_t n_extra;
+};
+int args_gcc_classify_dialect(struct compile_args *out, const char *cwd,
+                              const struct gcc_dialect *d);
+/* For the handlers of extra rows (ctx is the walk's): the first reason an
+ * option gives wins, the mode reasons (linking, -E) come before it. Returns
+ * KEY_KEEP. */
+int args_gcc_opt_reason(void *ctx, enum uncacheable_reason r, const char *arg);
+
 #endif

@@ -1964,12 +1964,35 @@ static void gcc_state_free(struct gcc_state *st)
 	strv_free(&st->forced);
 }
 
-int args_gcc_classify(struct compile_args *out, const char *cwd)
+int args_gcc_opt_reason(void *ctx, enum uncacheable_reason r, const char *arg)
+{
+	return opt_reason(ctx, r, arg);
+}
+
+/*
+ * The walk's rows: the dialect's own first (they win a tie of equal
+ * length, as the first row does), then gcc_rows. NULL on ENOMEM.
+ */
+static struct opt_row *dialect_rows(const struct gcc_dialect *d, size_t *n)
+{
+	struct opt_row *rows = malloc((d->n_extra + ARRAY_SIZE(gcc_rows)) * sizeof(*rows));
+
+	if (!rows)
+		return NULL;
+	if (d->n_extra)
+		memcpy(rows, d->extra, d->n_extra * sizeof(*rows));
+	memcpy(rows + d->n_extra, gcc_rows, sizeof(gcc_rows));
+	*n = d->n_extra + ARRAY_SIZE(gcc_rows);
+	return rows;
+}
+
+int args_gcc_classify_dialect(struct compile_args *out, const char *cwd,
+                              const struct gcc_dialect *d)
 {
 	struct gcc_state st = {
 	        .out = out,
 	        .cwd = cwd,
-	        .clang = out->family == COMPILER_CLANG,
+	        .clang = d->clang,
 	};
 	struct opt_walk walk = {
 	        .rows = gcc_rows,
@@ -1980,18 +2003,33 @@ int args_gcc_classify(struct compile_args *out, const char *cwd)
 	        .unknown = gcc_unknown,
 	        .missing = gcc_missing,
 	};
+	struct opt_row *rows = NULL;
 	unsigned char *uses;
 	int r;
 
-	uses = calloc(out->argc + 1, 1);
-	if (!uses)
+	if (d->n_extra && !(rows = dialect_rows(d, &walk.n_rows)))
 		return -ENOMEM;
+	if (rows)
+		walk.rows = rows;
+	uses = calloc(out->argc + 1, 1);
+	if (!uses) {
+		free(rows);
+		return -ENOMEM;
+	}
 	r = args_walk(&walk, out->argv, out->argc, uses);
 	if (r == 0)
 		r = gcc_finish(&st, uses);
 	free(uses);
+	free(rows);
 	gcc_state_free(&st);
 	return r;
+}
+
+int args_gcc_classify(struct compile_args *out, const char *cwd)
+{
+	const struct gcc_dialect d = {.clang = out->family == COMPILER_CLANG};
+
+	return args_gcc_classify_dialect(out, cwd, &d);
 }
 
 /* ---- the family rows ---- */

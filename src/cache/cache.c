@@ -1138,6 +1138,21 @@ static bool driver_debug_env(const struct cache_request *req)
 	return false;
 }
 
+/* A variable that makes this family's driver write or read more than the
+ * compile (family.h): its name goes to d->explain. */
+static bool family_uncacheable_env(const struct family *fam, const struct cache_request *req,
+                                   struct cache_decision *d)
+{
+	for (size_t i = 0; fam->uncacheable_env && fam->uncacheable_env[i]; i++) {
+		if (req_env(req, fam->uncacheable_env[i])) {
+			snprintf(d->explain, sizeof(d->explain), "%s is set",
+			         fam->uncacheable_env[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * /proc/self/cwd, /proc/<pid>/..., /dev/fd/N name one thing in the
  * compiler and another in the server, which checks the files: a compile
@@ -1229,6 +1244,10 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	}
 	if (driver_debug_env(req)) {
 		set_run(d, REASON(DRIVER_DEBUG_ENV));
+		goto uncacheable;
+	}
+	if (family_uncacheable_env(family_of(a.family), req, d)) {
+		set_run(d, REASON(FAMILY_ENV));
 		goto uncacheable;
 	}
 	if (req_env(req, "ZCCACHE_FSIZE_LIMIT")) {

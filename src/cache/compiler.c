@@ -146,6 +146,16 @@ static int run_capture(char *const argv[], const char *cwd, char *const *env, ch
 				unsetenv(families[i]->color_env);
 		for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
 			unsetenv(search_env[i]);
+		/* Nor what the server's own environment says to any family's
+		 * driver: a request's values come in env. */
+		for (size_t i = 0; families[i]; i++) {
+			const struct family *f = families[i];
+
+			for (size_t k = 0; f->probe_env && f->probe_env[k]; k++)
+				unsetenv(f->probe_env[k]);
+			for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
+				unsetenv(f->uncacheable_env[k]);
+		}
 		for (size_t i = 0; env && env[i]; i++)
 			putenv(env[i]);
 		if (cwd && chdir(cwd) < 0)
@@ -565,25 +575,39 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	return m;
 }
 
-int compiler_probe_env(const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+_Static_assert(COMPILER_PROBE_ENV_MAX == 2 + FAMILY_ENV_MAX, "room for a family's probe_env");
+
+static int probe_env_add(const char *name, const char *(*getenv)(void *ctx, const char *name),
+                         void *env_ctx, char **env, int *k)
+{
+	const char *v = getenv(env_ctx, name);
+
+	if (!v)
+		return 0;
+	if (asprintf(&env[*k], "%s=%s", name, v) < 0) {
+		env[*k] = NULL;
+		return -ENOMEM;
+	}
+	env[++*k] = NULL;
+	return 0;
+}
+
+int compiler_probe_env(enum compiler_family family,
+                       const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        char **env)
 {
-	static const char *const names[COMPILER_PROBE_ENV_MAX] = {"GCC_EXEC_PREFIX",
-	                                                          "COMPILER_PATH"};
-	int k = 0;
+	static const char *const names[] = {"GCC_EXEC_PREFIX", "COMPILER_PATH"};
+	const struct family *fam = family_of(family);
+	int k = 0, r = 0;
 
 	env[0] = NULL;
-	for (size_t i = 0; i < COMPILER_PROBE_ENV_MAX; i++) {
-		const char *v = getenv(env_ctx, names[i]);
-
-		if (!v)
-			continue;
-		if (asprintf(&env[k], "%s=%s", names[i], v) < 0) {
-			env[k] = NULL;
-			compiler_probe_env_free(env);
-			return -ENOMEM;
-		}
-		env[++k] = NULL;
+	for (size_t i = 0; r == 0 && i < sizeof(names) / sizeof(names[0]); i++)
+		r = probe_env_add(names[i], getenv, env_ctx, env, &k);
+	for (size_t i = 0; r == 0 && fam && fam->probe_env && fam->probe_env[i]; i++)
+		r = probe_env_add(fam->probe_env[i], getenv, env_ctx, env, &k);
+	if (r < 0) {
+		compiler_probe_env_free(env);
+		return r;
 	}
 	return k;
 }

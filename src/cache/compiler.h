@@ -53,12 +53,14 @@ int compiler_identify(struct compiler_cache *cc, const char *path,
  */
 /*
  * The request's variables that move where the driver finds its own files
- * (GCC_EXEC_PREFIX, COMPILER_PATH) as NAME=VALUE strings in env (room for
- * COMPILER_PROBE_ENV_MAX + 1, NULL-terminated), for the questions below.
- * Returns how many, or -ENOMEM. Free with compiler_probe_env_free.
+ * (GCC_EXEC_PREFIX, COMPILER_PATH, and the family's probe_env: family.h)
+ * as NAME=VALUE strings in env (room for COMPILER_PROBE_ENV_MAX + 1,
+ * NULL-terminated), for the questions below. Returns how many, or
+ * -ENOMEM. Free with compiler_probe_env_free.
  */
-#define COMPILER_PROBE_ENV_MAX 2
-int compiler_probe_env(const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+#define COMPILER_PROBE_ENV_MAX (2 + 24) /* 2 + FAMILY_ENV_MAX */
+int compiler_probe_env(enum compiler_family family,
+                       const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        char **env);
 void compiler_probe_env_free(char **env);
 

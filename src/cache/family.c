@@ -4,11 +4,12 @@
 #include <stddef.h>
 
 /* Each defined in its family's own file. */
-extern const struct family family_gcc, family_clang;
+extern const struct family family_gcc, family_clang, family_emcc;
 
 const struct family *const families[] = {
         &family_gcc,
         &family_clang,
+        &family_emcc,
         NULL,
 };
 

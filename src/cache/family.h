@@ -14,7 +14,7 @@
 #include "args.h"
 #include "depfile.h"
 
-#define FAMILY_ENV_MAX 16
+#define FAMILY_ENV_MAX 24
 
 struct family {
 	const char *name; /* for logs, the journal and explain: "gcc", "clang" */
@@ -41,10 +41,30 @@ struct family {
 	 * Fills progs (room for max) and returns how many.
 	 */
 	size_t (*programs)(const struct compile_args *a, const char **progs, size_t max);
+	/*
+	 * For a driver that cannot name its helpers (emcc, a Python program
+	 * that runs a clang its config names): the files whose content makes
+	 * the compiler, found for compile a of the driver at compiler_path
+	 * under the request's environment (getenv). Hashed with the programs
+	 * on every lookup, so each costs one stat on a hit. Fills files (each
+	 * malloc'ed, room for max) and returns how many, or -errno (the compile
+	 * is then not cached). NULL: none.
+	 */
+	int (*helper_files)(const char *compiler_path, const struct compile_args *a,
+	                    const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+	                    char **files, size_t max);
 
 	/* Environment variables that change its output, beyond those every
 	 * family reads (key.c); NULL-terminated, at most FAMILY_ENV_MAX. */
 	const char *const *env_vars;
+	/* Of those, the ones that move where the driver finds its own files
+	 * and headers: the questions put to it (-E -v) are asked under the
+	 * request's values, never the server's. NULL-terminated, or NULL. */
+	const char *const *probe_env;
+	/* Variables whose presence makes a compile uncacheable (the driver
+	 * then writes logs or temporary files, or reads arguments no
+	 * classifier saw); NULL-terminated, or NULL. */
+	const char *const *uncacheable_env;
 	/* Colour: the variable the driver reads to colour diagnostics (NULL:
 	 * none), and the option that forces colour when the user's terminal
 	 * wants it and the compile runs without one. */

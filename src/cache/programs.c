@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* More than any family names (emcc: about a dozen). */
+#define PROGRAMS_HELPER_FILES_MAX 32
+
 /*
  * The first executable name in the colon-separated folders of var (an
  * empty element is the cwd), as execvp would pick it. 0 with *found set,
@@ -142,6 +145,33 @@ static int add_program(struct compiler_cache *cc, const struct compiler_info *ci
 	return 0;
 }
 
+/* Fold the files a family names as its helpers (family.h) into h. A
+ * missing one is folded as absent: the driver then fails, or finds
+ * another, which the next lookup sees. */
+static int add_helper_files(const struct family *fam, const struct compiler_info *ci,
+                            const struct compile_args *a,
+                            const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                            struct hashcache *hc, struct hasher *h)
+{
+	char *files[PROGRAMS_HELPER_FILES_MAX] = {NULL};
+	int n = fam->helper_files(ci->path, a, getenv, env_ctx, files, PROGRAMS_HELPER_FILES_MAX);
+
+	if (n < 0)
+		return n;
+	hasher_update_str(h, "helper-files");
+	for (int i = 0; i < n; i++) {
+		struct file_digest fd;
+		bool present = hashcache_get(hc, files[i], &fd) == 0;
+
+		hasher_update_str(h, files[i]);
+		hasher_update(h, present ? "1" : "0", 1);
+		if (present)
+			hasher_update(h, fd.digest.bytes, sizeof(fd.digest.bytes));
+		free(files[i]);
+	}
+	return 0;
+}
+
 int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
                     const struct compile_args *a, const char *cwd,
                     const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
@@ -158,9 +188,11 @@ int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
 	if (!h)
 		return -ENOMEM;
 	hasher_update_str(h, "programs-v1");
-	k = r = compiler_probe_env(getenv, env_ctx, env);
+	k = r = compiler_probe_env(ci->family, getenv, env_ctx, env);
 	for (size_t i = 0; i < n_progs && r >= 0; i++)
 		r = add_program(cc, ci, progs[i], env, (size_t)k, cwd, getenv, env_ctx, hc, dc, h);
+	if (r >= 0 && fam && fam->helper_files)
+		r = add_helper_files(fam, ci, a, getenv, env_ctx, hc, h);
 	if (r >= 0)
 		hasher_final(h, out);
 	hasher_free(h);

@@ -20,7 +20,9 @@
  * program by path (-print-prog-name, asked once per environment), its
  * content; where it would search PATH, the first executable of that name in
  * COMPILER_PATH then PATH (folder listings through dc, which the caller has
- * started a round on), and its content. 0, or -errno when a program cannot
+ * started a round on), and its content. Then the files the family names as
+ * its helpers (family.h helper_files: emcc's config, clang, Python), each
+ * by content through hc. 0, or -errno when a program cannot
  * be found or read (then the compile is not cached: the driver would fail
  * or run something we cannot name).
  */

@@ -47,7 +47,9 @@
 	R(X, UNSUPPORTED_OPTION, "unsupported_option",                                    \
 	  "uncacheable option: zccache does not know it to be safe to cache")             \
 	R(X, UNSUPPORTED_COMPILER, "unsupported_compiler",                                \
-	  "not gcc or clang: zccache caches only those")
+	  "not a compiler zccache knows (gcc, clang, emcc): it runs uncached")            \
+	R(X, EMSCRIPTEN_PORT, "emscripten_port",                                          \
+	  "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built, not cached")
 
 #define CACHE_OTHER_ROWS_(R, X)                                                                    \
 	R(X, ERROR, "error", "an internal error: the server's log says which")                     \
@@ -88,6 +90,9 @@
 	  "a header appeared earlier in the include path during the compile")                      \
 	R(X, PRAGMA_ONCE_COPY, "pragma_once_copy",                                                 \
 	  "a copy of a #pragma once header on the include path: which one is read is unknown")     \
+	R(X, FAMILY_ENV, "family_env",                                                             \
+	  "a variable that makes the compiler log, read or add more is set (EMCC_DEBUG, "          \
+	  "EMCC_CFLAGS...)")                                                                       \
 	R(X, LINE_DIRECTIVE, "line_directive",                                                     \
 	  "diagnostics may quote a file a #line names (generated code, .i input), which no "       \
 	  "depfile lists")                                                                         \

@@ -115,7 +115,7 @@ int search_for_compile(struct compiler_cache *cc, const struct compiler_info *ci
 	if (!opts)
 		return -ENOMEM;
 	n_opts = builtin_options(a, opts);
-	r = compiler_probe_env(getenv, env_ctx, env);
+	r = compiler_probe_env(ci->family, getenv, env_ctx, env);
 	if (r >= 0 && !a->nostdinc)
 		r = compiler_builtin_dirs(cc, ci, lang, opts, n_opts, env, cwd, &builtin,
 		                          &n_builtin);

@@ -43,5 +43,27 @@ const char *const sent_env_vars[] = {
         "CC_PRINT_INTERNAL_STAT",
         "CC_PRINT_INTERNAL_STAT_FILE",
         "GCC_COMPARE_DEBUG",
+        /* Emscripten's config, its overrides and its sysroot */
+        "EM_CONFIG",
+        "EM_CACHE",
+        "EM_LLVM_ROOT",
+        "EM_LLVM_ADD_VERSION",
+        "EM_CLANG_ADD_VERSION",
+        "LLVM_ADD_VERSION",
+        "CLANG_ADD_VERSION",
+        "EM_FROZEN_CACHE",
+        "EM_PORTS",
+        "EMCC_STRICT",
+        "EMCC_FORCE_STDLIBS",
+        "EMCC_LOCAL_PORTS",
+        "EMSDK_PYTHON",
+        /* emcc's logs, temporary files and extra arguments: not cached */
+        "EMCC_DEBUG",
+        "EMCC_DEBUG_SAVE",
+        "EMCC_STDERR_FILE",
+        "EMPROFILE",
+        "EMCC_VERBOSE",
+        "EMCC_CFLAGS",
+        "EM_COMPILER_WRAPPER",
 };
 const size_t sent_env_count = sizeof(sent_env_vars) / sizeof(sent_env_vars[0]);

@@ -55,7 +55,10 @@ static void test_names(void **state)
 	        {"clang", COMPILER_CLANG, false},
 	        {"clang++-14", COMPILER_CLANG, true},
 	        {"c99-gcc", COMPILER_UNKNOWN, false},
-	        {"emcc", COMPILER_UNKNOWN, false},
+	        {"emcc", COMPILER_EMCC, false},
+	        {"em++", COMPILER_EMCC, true},
+	        {"emcc.py", COMPILER_UNKNOWN, false},
+	        {"wrapper", COMPILER_UNKNOWN, false},
 	        {"rustc", COMPILER_UNKNOWN, false},
 	        {"xgcc", COMPILER_UNKNOWN, false},
 	};
@@ -95,6 +98,14 @@ static void test_launcher_sends_what_the_server_reads(void **state)
 		for (size_t k = 0; f->env_vars && f->env_vars[k]; k++)
 			if (!sent(f->env_vars[k]))
 				fail_msg("%s variable %s is not sent", f->name, f->env_vars[k]);
+		for (size_t k = 0; f->probe_env && f->probe_env[k]; k++)
+			if (!sent(f->probe_env[k]))
+				fail_msg("%s probe variable %s is not sent", f->name,
+				         f->probe_env[k]);
+		for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
+			if (!sent(f->uncacheable_env[k]))
+				fail_msg("%s variable %s is not sent", f->name,
+				         f->uncacheable_env[k]);
 		if (f->color_env && !sent(f->color_env))
 			fail_msg("%s colour variable %s is not sent", f->name, f->color_env);
 	}
@@ -122,6 +133,52 @@ static void test_programs(void **state)
 	compile_args_free(&a);
 }
 
+/* emcc's settings: ports and @file values are not cached, the rest are
+ * keyed with the command; "-s" is a setting, not the linker's strip. */
+static void test_emcc_settings(void **state)
+{
+	static const struct {
+		const char *argv[6];
+		const char *reason, *reason_arg;
+	} cases[] = {
+	        {{"emcc", "-sSTRICT=1", "-c", "a.c"}, "none", NULL},
+	        {{"emcc", "-s", "ALLOW_MEMORY_GROWTH", "-c", "a.c"}, "none", NULL},
+	        {{"em++", "-sUSE_SDL=2", "-c", "a.cc"}, "emscripten_port", "-sUSE_SDL=2"},
+	        {{"emcc", "-s", "USE_ZLIB=1", "-c", "a.c"}, "emscripten_port", "USE_ZLIB=1"},
+	        {{"emcc", "--use-port=sdl2", "-c", "a.c"}, "emscripten_port", "--use-port=sdl2"},
+	        {{"emcc", "-sEXPORTED_FUNCTIONS=@f.txt", "-c", "a.c"},
+	         "unsupported_option",
+	         "-sEXPORTED_FUNCTIONS=@f.txt"},
+	        {{"emcc", "-slowercase", "-c", "a.c"}, "unsupported_option", "-slowercase"},
+	        {{"emcc", "--default-obj-ext", ".bc", "-c", "a.c"},
+	         "unsupported_option",
+	         "--default-obj-ext"},
+	        {{"emcc", "-sUSE_SDL=2", "a.c"}, "linking", NULL},
+	        {{"emcc", "--cache", "/tmp/c", "-c", "a.c"}, "none", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct compile_args a;
+		int argc = 0;
+
+		while (cases[i].argv[argc])
+			argc++;
+		assert_int_equal(args_classify(argc, cases[i].argv, "/tmp", &a), 0);
+		assert_int_equal(a.family, COMPILER_EMCC);
+		if (strcmp(uncacheable_reason_name(a.reason), cases[i].reason) != 0)
+			fail_msg("case %zu: reason %s", i, uncacheable_reason_name(a.reason));
+		if (cases[i].reason_arg)
+			assert_string_equal(a.reason_arg, cases[i].reason_arg);
+		if (a.reason == UNCACHEABLE_NONE) {
+			/* clang's rules: the object and its depfile target */
+			assert_string_equal(a.output, "a.o");
+			assert_int_equal(family_of(a.family)->programs(&a, NULL, 0), 0);
+		}
+		compile_args_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +186,7 @@ int main(void)
 	        cmocka_unit_test(test_names),
 	        cmocka_unit_test(test_launcher_sends_what_the_server_reads),
 	        cmocka_unit_test(test_programs),
+	        cmocka_unit_test(test_emcc_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
