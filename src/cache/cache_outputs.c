@@ -1,0 +1,333 @@
+/* cache_outputs: depfiles and output files, and a hit's materialization
+ * (cache_internal.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache_internal.h"
+#include "cscan.h"
+#include "dircache.h"
+#include "family.h"
+#include "index.h"
+#include "key.h"
+#include "log.h"
+#include "manifest.h"
+#include "manifest_memo.h"
+#include "paths.h"
+#include "programs.h"
+#include "search.h"
+#include "store.h"
+#include "sysheaders.h"
+
+const char *const cache_role_names[ROLE_COUNT] = {"object", "dwo", "gcno", "su"};
+
+const char *cache_role_path(const struct compile_args *a, enum output_role role)
+{
+	switch (role) {
+	case ROLE_OBJECT:
+		return a->output;
+	case ROLE_DWO:
+		return a->dwo;
+	case ROLE_GCNO:
+		return a->gcno;
+	case ROLE_SU:
+		return a->stack_usage;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- depfiles ----------------------------------------------------------- */
+
+static enum depfile_style style_of(const struct compile_args *a)
+{
+	return family_of(a->family)->depfile_style;
+}
+
+static enum compiler_lang lang_of(const struct compile_args *a)
+{
+	return strstr(a->language ? a->language : "", "c++") ? COMPILER_LANG_CXX : COMPILER_LANG_C;
+}
+
+/*
+ * -MMD leaves out what the compiler calls system headers: decided by the
+ * route each file was found by (sysheaders), and by folder where no route
+ * is known. deps is the full -MD list of the compile; search its include
+ * search (NULL: by folder alone).
+ */
+int cache_filter_mmd(struct cache *c, const struct compile_args *a, const struct compiler_info *ci,
+                     const struct incpath *search, const char *cwd, struct depfile *deps)
+{
+	const char *sys[256], *user[256];
+	struct depfile_search s = {.system_dirs = sys, .user_dirs = user};
+	enum compiler_lang l = lang_of(a);
+	signed char *verdict = NULL;
+	size_t pos = 0;
+	int r;
+
+	for (size_t i = 0; i < ci->n_sysdirs[l] && s.n_system < 256; i++)
+		sys[s.n_system++] = ci->sysdirs[l][i];
+	for (int kind = 0; kind < INCLUDE_KIND_COUNT; kind++) {
+		for (size_t i = 0; i < a->n_include[kind]; i++, pos++) {
+			const char *d = a->include_search[pos];
+
+			if ((kind == INCLUDE_SYSTEM || kind == INCLUDE_AFTER) && s.n_system < 256)
+				sys[s.n_system++] = d;
+			else if (s.n_user < 256)
+				user[s.n_user++] = d;
+		}
+	}
+	s.forced = (const char *const *)a->forced_includes;
+	s.n_forced = a->n_forced_includes;
+	if (search) {
+		verdict = malloc(deps->n_prereqs + 1);
+		if (!verdict)
+			return -ENOMEM;
+		r = sysheaders_classify(deps, search, a->forced_includes, a->n_forced_includes,
+		                        c->hc, cwd, verdict);
+		if (r < 0) {
+			free(verdict);
+			return r;
+		}
+		s.verdict = verdict;
+	}
+	r = depfile_filter_system(deps, &s);
+	free(verdict);
+	return r;
+}
+
+/* Render the depfile this command asked for from a list that is already
+ * the one it wants (filtered for -MMD when stored). */
+int cache_render_depfile(const struct compile_args *a, struct depfile *deps, struct buf *out)
+{
+	struct depfile_render_opts o = {
+	        .style = style_of(a),
+	        .targets = (const char *const *)a->dep_targets,
+	        .n_targets = a->n_dep_targets,
+	        .target_quoted = a->dep_target_quoted,
+	        .phony = a->depfile_phony,
+	};
+
+	return depfile_render(deps, &o, out);
+}
+
+/*
+ * Open path for writing from the start, as the compiler would: an existing
+ * file is truncated in place, keeping its inode and mode, unless it has
+ * other hard links: those must keep their bytes (the assembler unlinks and
+ * creates anew), so the name gets a new file. Anything but a regular file
+ * (a FIFO, a device behind a symlink) is left to the compiler: opened
+ * without blocking, never as a controlling tty. *created: a new file.
+ */
+static bool is_symlink(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+static int open_output(const char *path, mode_t mode, bool through_links, bool *created)
+{
+	struct stat st;
+	int r;
+
+	/* Three tries: the name may vanish or be unlinked between the opens. */
+	for (int tries = 0; tries < 3; tries++) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+		*created = fd >= 0;
+		if (fd < 0 && errno == EEXIST)
+			fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		/* A dangling symlink (it exists, yet opening it finds nothing): the
+		 * compiler creates the file it names, and so do we; clang's objects
+		 * replace the link instead (replace_linked_object ran first). */
+		if (fd < 0 && errno == ENOENT && is_symlink(path)) {
+			fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+			          mode);
+			*created = fd >= 0;
+		}
+		if (fd < 0) {
+			if (errno == ENOENT && tries < 2)
+				continue;
+			return -errno;
+		}
+		if (*created)
+			return fd;
+		if (fstat(fd, &st) < 0) {
+			r = -errno;
+		} else if (!S_ISREG(st.st_mode)) {
+			r = -EINVAL;
+		} else if (st.st_nlink > 1 && !through_links) {
+			close(fd);
+			if (unlink(path) < 0 && errno != ENOENT)
+				return -errno;
+			continue;
+		} else if (ftruncate(fd, 0) == 0) {
+			return fd;
+		} else {
+			r = -errno;
+		}
+		close(fd);
+		return r;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Write bytes to path the way a compiler does (see open_output). No tmp
+ * and rename: on ext4 the inode churn of that cost more than the rest of a
+ * hit. A write that fails removes the partial file; if the server dies
+ * mid-write, the launcher falls back to the compiler, which rewrites it.
+ */
+/* through_links: the compiler writes this file with fopen() (depfiles,
+ * .su, .gcno): other hard links see the new bytes. The object and .dwo
+ * come from tools that make a new file. */
+int cache_write_output(const char *path, const void *p, size_t n, mode_t mode, bool through_links)
+{
+	bool created;
+	int fd = open_output(path, mode, through_links, &created), r = 0;
+
+	if (fd < 0)
+		return fd;
+	/* The server runs with umask 077: a new file gets the build's mode,
+	 * 0666 less its umask, as from the compiler, not ours. */
+	if (created && fchmod(fd, mode) < 0)
+		r = -errno;
+	for (size_t off = 0; off < n && r == 0;) {
+		ssize_t w = write(fd, (const char *)p + off, n - off);
+
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0)
+		unlink(path);
+	return r;
+}
+
+/*
+ * A hit's output could not be written where the command wants it (a full or
+ * read-only build tree, a missing folder): the cached bytes are sound, so the
+ * entry stays; the compiler then runs and meets the same trouble itself.
+ */
+static void output_failed(struct cache *c, int r, const char *path, bool *dest_failed)
+{
+	cache_stat_add(c, "error.output_write", 1);
+	log_errno(LOG_LEVEL_WARNING, r, "cannot write %s from the cache", path);
+	*dest_failed = true;
+}
+
+/*
+ * Compilers do not write an object in place: as (BFD) unlinks a regular file
+ * or a symlink to one before creating it (a dangling symlink is followed),
+ * clang renames a new file over the path. Either way a symlink there is
+ * replaced and the file it names is left as it was; a hit must do the same,
+ * or it would write through the link to a file that is not an output.
+ * Depfiles, .su and .gcno are written in place through symlinks by both, as
+ * cache_write_output does. A regular file of another mode is replaced too, since
+ * the compiler's new file gets the umask's mode. (Hard links: open_output.)
+ */
+static void replace_linked_object(const char *path, enum compiler_family family, mode_t mode)
+{
+	struct stat lst, st;
+
+	if (lstat(path, &lst) < 0)
+		return;
+	if (S_ISLNK(lst.st_mode)) {
+		if (family_of(family)->object_renamed ||
+		    (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+			unlink(path);
+	} else if (S_ISREG(lst.st_mode) && (lst.st_mode & 07777) != (mode & 07777)) {
+		unlink(path);
+	}
+}
+
+/*
+ * Put every output of result r in place for args a. 0, or -errno (a miss);
+ * *dest_failed tells a failed write at the destination from a bad artifact,
+ * and *damaged an artifact that is missing or bad (the result must go) from
+ * one that could not be read now (out of descriptors or memory: it stays).
+ * Each artifact is verified in memory before a byte of it is written.
+ */
+int cache_materialize(struct cache *c, const struct compile_args *a, const char *cwd,
+                      const struct compiler_info *ci, struct result *r, mode_t mode,
+                      bool *dest_failed, bool *damaged)
+{
+	struct buf text[ROLE_COUNT] = {BUF_INIT}, deptext = BUF_INIT;
+	struct depfile deps = {0};
+	char *path;
+	int ret = 0;
+
+	*dest_failed = false;
+	/* Every artifact read and verified before anything is written. */
+	for (int k = 0; k < ROLE_COUNT && ret == 0; k++) {
+		if (!r->have[k] || !cache_role_path(a, (enum output_role)k))
+			continue;
+		ret = store_get_mem(c->store, &r->out_digest[k], &text[k]);
+		if (ret < 0) {
+			*damaged = ret == -ENOENT || ret == -EBADMSG;
+			cache_stat_add(c,
+			               ret == -EBADMSG  ? "error.checksum"
+			               : ret == -ENOENT ? "error.missing_file"
+			                                : "error.store_read",
+			               1);
+			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
+			          cache_role_names[k]);
+		}
+	}
+	/*
+	 * In the order the compiler finishes them: the depfile, then what cc1
+	 * writes, the object last. An output that cannot be written (its
+	 * folder is missing) stops the hit where the compiler would stop, so
+	 * the compile that follows fails on the same files.
+	 */
+	if (ret == 0 && a->depfile_wanted) {
+		deps.prereqs = calloc(r->n_deps + 1, sizeof(char *));
+		ret = deps.prereqs ? 0 : -ENOMEM;
+		for (size_t i = 0; ret == 0 && i < r->n_deps; i++)
+			if ((deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
+				deps.n_prereqs++;
+		deps.source_index = r->source_index;
+		if (ret == 0)
+			ret = cache_render_depfile(a, &deps, &deptext);
+		if (ret == 0) {
+			path = cache_abs_join(cwd, a->depfile);
+			ret = path ? cache_write_output(path, deptext.data, deptext.len, mode, true)
+			           : -ENOMEM;
+			if (ret < 0 && path)
+				output_failed(c, ret, path, dest_failed);
+			free(path);
+		}
+	}
+	for (int k = ROLE_COUNT - 1; k >= 0 && ret == 0; k--) {
+		if (!r->have[k] || !cache_role_path(a, (enum output_role)k))
+			continue;
+		path = cache_abs_join(cwd, cache_role_path(a, (enum output_role)k));
+		if (!path) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (k == ROLE_OBJECT || k == ROLE_DWO)
+			replace_linked_object(path, a->family, mode);
+		ret = cache_write_output(path, text[k].data, text[k].len, mode,
+		                         k != ROLE_OBJECT && k != ROLE_DWO);
+		if (ret < 0)
+			output_failed(c, ret, path, dest_failed);
+		free(path);
+	}
+	for (int k = 0; k < ROLE_COUNT; k++)
+		buf_free(&text[k]);
+	buf_free(&deptext);
+	depfile_free(&deps);
+	return ret;
+}

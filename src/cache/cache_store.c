@@ -1,0 +1,547 @@
+/* cache_store: a miss's store: its outputs, closure, manifest and index
+ * (cache_internal.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache_internal.h"
+#include "cscan.h"
+#include "dircache.h"
+#include "family.h"
+#include "index.h"
+#include "key.h"
+#include "log.h"
+#include "manifest.h"
+#include "manifest_memo.h"
+#include "paths.h"
+#include "programs.h"
+#include "search.h"
+#include "store.h"
+#include "sysheaders.h"
+
+/* ---- store ------------------------------------------------------------- */
+
+static struct pending *take_pending(struct cache *c, const char *token)
+{
+	for (struct pending **pp = &c->pending; *pp; pp = &(*pp)->next) {
+		struct pending *p = *pp;
+
+		if (strcmp(p->token, token) == 0) {
+			*pp = p->next;
+			c->n_pending--;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+void cache_abandon(struct cache *c, const char *token)
+{
+	struct pending *p = take_pending(c, token);
+
+	if (p)
+		cache_pending_free(p);
+}
+
+/* The whole of regular file fd, appended to b. 0 or -errno. */
+static int read_fd_whole(int fd, struct buf *b)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(b, 65536) < 0)
+			return -ENOMEM;
+		n = read(fd, b->data + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		b->len += (size_t)n;
+	}
+}
+
+/*
+ * Read every output of p into memory (out[k], have[k]), before the reply: the
+ * launcher then moves the object into place and the build goes on, and
+ * whatever happens to the files afterwards is not this compile's. 0, or
+ * -errno (-ENOENT: no object; -ESTALE: an object this compile did not write).
+ */
+static int read_outputs(struct pending *p, struct buf *out, bool *have)
+{
+	for (int k = 0; k < ROLE_COUNT; k++) {
+		const char *rel = k == ROLE_OBJECT && p->priv.object
+		                          ? p->priv.object
+		                          : cache_role_path(&p->args, (enum output_role)k);
+		struct stat st;
+		char *path;
+		int fd, r;
+
+		if (!rel)
+			continue;
+		path = cache_abs_join(p->cwd, rel);
+		/* O_NONBLOCK: an output named by a request may be a FIFO. */
+		fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
+		free(path);
+		if (fd < 0) {
+			/* The object must be there; extra outputs may legitimately not be. */
+			if (k == ROLE_OBJECT)
+				return -ENOENT;
+			continue;
+		}
+		/* Not written by this compile: a stale file from an earlier build
+		 * (a wrong output prediction) must never be stored. The margin
+		 * allows filesystems that keep whole seconds. */
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec <
+		            p->started_ns - 2000000000LL) {
+			close(fd);
+			if (k == ROLE_OBJECT)
+				return -ESTALE;
+			continue;
+		}
+		r = read_fd_whole(fd, &out[k]);
+		close(fd);
+		if (r < 0)
+			return r;
+		have[k] = true;
+	}
+	return 0;
+}
+
+/* Put the outputs read by read_outputs in the store. */
+static int store_outputs(struct cache *c, const struct buf *out, const bool *have,
+                         struct result *res, uint64_t *bytes)
+{
+	for (int k = 0; k < ROLE_COUNT; k++) {
+		uint64_t stored;
+		int r;
+
+		if (!have[k])
+			continue;
+		r = store_put_mem(c->store, out[k].data, out[k].len, &res->out_digest[k], &stored);
+		if (r < 0)
+			return r;
+		*bytes += stored;
+		res->have[k] = true;
+	}
+	return 0;
+}
+
+/* Decide, file by file, whether the include closure can be trusted. */
+static const char *check_closure(struct cache *c, struct pending *p, struct depfile *deps,
+                                 struct manifest_entry *e)
+{
+	unsigned pasted = 0, pragmas = 0;
+
+	e->files = calloc(deps->n_prereqs + 1, sizeof(*e->files));
+	if (!e->files)
+		return REASON(ERROR);
+	for (size_t i = 0; i < deps->n_prereqs; i++) {
+		struct file_digest fd;
+		char *path = cache_abs_join(p->cwd, deps->prereqs[i]);
+		int r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
+
+		free(path);
+		if (cache_is_process_path(deps->prereqs[i]))
+			return REASON(PROCESS_PATH);
+		if (r < 0)
+			return REASON(MISSING_INCLUDE);
+		/* Changed while the compiler ran: which version did it read? */
+		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
+			return REASON(MODIFIED_DURING_COMPILE);
+		if (fd.timestamp_macro || (fd.time_macros && !p->date_epoch))
+			return REASON(TIME_MACROS);
+		pasted |= fd.paste_flags;
+		if (pasted == (CSCAN_PASTE | CSCAN_TIME_PIECE))
+			return REASON(TIME_MACROS); /* __TIME__ may be pasted together */
+		if (cache_unreported_asm_includes(&p->args, &fd))
+			return REASON(ASSEMBLER_INCLUDE);
+		pragmas |= fd.include_flags;
+		if ((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
+		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
+		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
+			return REASON(PRAGMA_DEPENDENCY);
+		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
+			return REASON(PCH);
+		/* gcc quoted lines of a file #line names, read then: keep
+		 * only compiles that printed nothing it could quote. */
+		if ((fd.include_flags & CSCAN_LINE_FILE) && p->printed)
+			return REASON(LINE_DIRECTIVE);
+		if (i == deps->source_index) {
+			if (!digest_equal(&fd.digest, &p->source))
+				return REASON(MODIFIED_DURING_COMPILE);
+			continue; /* the source is in the direct key already */
+		}
+		e->files[e->n_files].path = strdup(deps->prereqs[i]);
+		if (!e->files[e->n_files].path)
+			return REASON(ERROR);
+		e->files[e->n_files].preprocessed = true;
+		e->files[e->n_files++].digest = fd.digest;
+	}
+	return NULL;
+}
+
+/* A temporary file of gcc's (/tmp/ccXXXXXX.s), gone by now. */
+static bool is_gcc_temp(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t len;
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	return strncmp(base, "cc", 2) == 0 && len > 4 && strcmp(base + len - 2, ".s") == 0 &&
+	       access(path, F_OK) < 0;
+}
+
+/* What the assembler read besides its input (.incbin data, .include files):
+ * part of the closure, followed for content only. */
+static const char *add_assembler_inputs(struct cache *c, struct pending *p,
+                                        const struct depfile *deps, struct manifest_entry *e)
+{
+	struct depfile as = {0};
+	const char *skip = NULL;
+	struct manifest_file *grown;
+
+	if (depfile_read(p->as_depfile, &as) < 0)
+		return REASON(DEPFILE_UNREADABLE);
+	grown = realloc(e->files, (e->n_files + as.n_prereqs + 1) * sizeof(*e->files));
+	if (!grown) {
+		depfile_free(&as);
+		return REASON(ERROR);
+	}
+	e->files = grown;
+	for (size_t i = 0; i < as.n_prereqs && !skip; i++) {
+		const char *f = as.prereqs[i];
+		struct file_digest fd;
+		bool known =
+		        deps->n_prereqs > 0 && strcmp(f, deps->prereqs[deps->source_index]) == 0;
+		char *path;
+		int r;
+
+		for (size_t k = 0; k < e->n_files && !known; k++)
+			known = strcmp(e->files[k].path, f) == 0;
+		if (known || strcmp(f, p->args.source) == 0 || is_gcc_temp(f))
+			continue;
+		path = cache_abs_join(p->cwd, f);
+		r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
+		free(path);
+		/* GNU as also lists the name of the first .file directive (the
+		 * source's base name, or a line marker's), which it never reads:
+		 * a missing name without a folder is that. A missing .incbin
+		 * file would have failed the assembly. */
+		if (r == -ENOENT && !strchr(f, '/'))
+			continue;
+		if (r < 0)
+			skip = REASON(MISSING_INCLUDE);
+		else if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
+			skip = REASON(MODIFIED_DURING_COMPILE);
+		else if (!(e->files[e->n_files].path = strdup(f)))
+			skip = REASON(ERROR);
+		else {
+			e->files[e->n_files].preprocessed = false;
+			e->files[e->n_files++].digest = fd.digest;
+		}
+	}
+	depfile_free(&as);
+	return skip;
+}
+
+/* -MMD ran as -MD: put the depfile the user asked for in place. */
+static int filter_user_mmd(struct cache *c, struct pending *p)
+{
+	struct depfile copy = {0};
+	struct buf text = BUF_INIT;
+	char *user;
+	int r;
+
+	if (!p->args.depfile_mmd)
+		return 0;
+	user = cache_abs_join(p->cwd, p->args.depfile);
+	r = user ? depfile_read(user, &copy) : -ENOMEM;
+	if (r == 0)
+		r = cache_filter_mmd(c, &p->args, p->ci, &p->search, p->cwd, &copy);
+	if (r == 0)
+		r = cache_render_depfile(&p->args, &copy, &text);
+	if (r == 0)
+		r = cache_write_output(user, text.data, text.len, 0666 & ~p->umask, true);
+	free(user);
+	depfile_free(&copy);
+	buf_free(&text);
+	return r;
+}
+
+/* A store between its two halves (cache.h). */
+struct cache_store_job {
+	struct pending *p;
+	struct depfile deps;
+	struct buf outputs[ROLE_COUNT];
+	bool have[ROLE_COUNT];
+	struct buf out, err;
+	int64_t duration_ms;
+};
+
+static void store_job_free(struct cache_store_job *j)
+{
+	if (!j)
+		return;
+	if (j->p)
+		cache_pending_free(j->p);
+	depfile_free(&j->deps);
+	for (int k = 0; k < ROLE_COUNT; k++)
+		buf_free(&j->outputs[k]);
+	buf_free(&j->out);
+	buf_free(&j->err);
+	free(j);
+}
+
+/* Count why a result was not stored; 1, as cache_store returns then. */
+static int not_stored(struct cache *c, const char *skip, const char **why)
+{
+	if (strcmp(skip, "error") == 0)
+		cache_stat_add(c, "error.store", 1);
+	else
+		cache_stat_uncacheable(c, skip);
+	*why = skip;
+	return 1;
+}
+
+/* The prerequisites the compile's depfile names (ours or the build's), with
+ * the source located among them; for an unpreprocessed input, the source. */
+static const char *read_closure(struct pending *p, struct depfile *deps)
+{
+	char *depfile_path;
+	int r;
+
+	if (!cache_preprocessed_language(p->args.language)) {
+		deps->prereqs = calloc(2, sizeof(char *));
+		if (!deps->prereqs || !(deps->prereqs[0] = strdup(p->args.source)))
+			return REASON(ERROR);
+		deps->n_prereqs = 1;
+		return NULL;
+	}
+	depfile_path =
+	        p->tmp_depfile ? strdup(p->tmp_depfile) : cache_abs_join(p->cwd, p->args.depfile);
+	r = depfile_path ? depfile_read(depfile_path, deps) : -ENOMEM;
+	free(depfile_path);
+	if (r < 0)
+		return REASON(DEPFILE_UNREADABLE);
+	/* The source is where the classifier says, whatever the depfile's order. */
+	for (size_t i = 0; i < deps->n_prereqs; i++) {
+		char *a1 = cache_abs_join(p->cwd, deps->prereqs[i]),
+		     *a2 = cache_abs_join(p->cwd, p->args.source);
+		char r1[PATH_MAX], r2[PATH_MAX];
+		bool same = a1 && a2 && realpath(a1, r1) && realpath(a2, r2) && strcmp(r1, r2) == 0;
+
+		free(a1);
+		free(a2);
+		if (same) {
+			deps->source_index = i;
+			break;
+		}
+	}
+	return NULL;
+}
+
+int cache_store_begin(struct cache *c, const char *token, int exit_code, const void *out,
+                      size_t out_len, const void *err, size_t err_len, int64_t duration_ms,
+                      struct cache_store_job **job, const char **why)
+{
+	struct pending *p = take_pending(c, token);
+	struct cache_store_job *j;
+	const char *skip;
+	int r;
+
+	*why = NULL;
+	*job = NULL;
+	if (!p) {
+		*why = REASON(UNKNOWN_TOKEN);
+		return -ENOENT;
+	}
+	if (exit_code != 0) {
+		filter_user_mmd(c, p); /* gcc and clang leave it behind on errors */
+		cache_stat_add(c, "compile_failed", 1);
+		*why = REASON(COMPILE_FAILED);
+		cache_pending_free(p);
+		return 1;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		cache_pending_free(p);
+		return not_stored(c, REASON(ERROR), why);
+	}
+	j->p = p;
+	j->duration_ms = duration_ms;
+	p->printed = err_len > 0;
+	skip = read_closure(p, &j->deps);
+	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
+	if (!skip && filter_user_mmd(c, p) < 0)
+		skip = REASON(DEPFILE_UNREADABLE);
+	if (!skip &&
+	    (buf_append(&j->out, out, out_len) < 0 || buf_append(&j->err, err, err_len) < 0))
+		skip = REASON(ERROR);
+	if (!skip && (r = read_outputs(p, j->outputs, j->have)) < 0) {
+		cache_stat_add(c,
+		               r == -ENOENT   ? "error.missing_file"
+		               : r == -ESTALE ? "error.stale_output"
+		                              : "error.store_write",
+		               1);
+		log_errno(LOG_LEVEL_WARNING, r, "cannot read the outputs of %s", p->args.source);
+		skip = REASON(ERROR);
+	}
+	if (skip) {
+		store_job_free(j);
+		return not_stored(c, skip, why);
+	}
+	*job = j;
+	return 0;
+}
+
+/* The closure checked and recorded with its include search: the manifest
+ * entry, with e->result set. NULL, or why the result is not stored. */
+static const char *record_entry(struct cache *c, struct pending *p, struct depfile *deps,
+                                struct manifest_entry *e)
+{
+	char conflict[PATH_MAX];
+	struct key_file *kf;
+	const char *skip;
+	int r;
+
+	skip = check_closure(c, p, deps, e);
+	if (!skip && p->as_depfile)
+		skip = add_assembler_inputs(c, p, deps, e);
+	if (skip)
+		return skip;
+	e->search = p->search;
+	memset(&p->search, 0, sizeof(p->search));
+	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
+		return REASON(ERROR);
+	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,
+	                           sizeof(conflict));
+	if (r == -EEXIST || r == -EXDEV || r == -EDOM) {
+		log_info("not caching %s: %s %s", p->args.source, conflict,
+		         r == -EEXIST  ? "appeared during the compile"
+		         : r == -EXDEV ? "may be used for a header"
+		                       : "is a copy of a #pragma once header");
+		return r == -EEXIST  ? REASON(AMBIGUOUS_INCLUDE)
+		       : r == -EXDEV ? REASON(PCH)
+		                     : REASON(PRAGMA_ONCE_COPY);
+	}
+	if (r < 0) {
+		log_errno(LOG_LEVEL_WARNING, r, "cannot record the include search of %s",
+		          p->args.source);
+		return r == -ENOENT ? REASON(MODIFIED_DURING_COMPILE) : REASON(ERROR);
+	}
+	kf = calloc(e->n_files + 1, sizeof(*kf));
+	if (!kf)
+		return REASON(ERROR);
+	for (size_t i = 0; i < e->n_files; i++)
+		kf[i] = (struct key_file){e->files[i].path, e->files[i].digest};
+	key_result(&p->key, kf, e->n_files, &e->result);
+	free(kf);
+	return NULL;
+}
+
+/* Result before manifest: the index never names a result it lacks. The memo
+ * keeps what the index then holds. */
+static int index_entry(struct cache *c, struct pending *p, struct manifest_entry *e,
+                       const struct buf *result_blob, uint64_t bytes)
+{
+	struct manifest m = {0};
+	struct buf blob = BUF_INIT;
+	int r;
+
+	r = index_put(c->index, INDEX_RESULTS, &e->result, result_blob->data, result_blob->len,
+	              bytes + result_blob->len, time(NULL));
+	if (r < 0)
+		return r;
+	if (index_get(c->index, INDEX_MANIFESTS, &p->key, &blob) == 0 &&
+	    manifest_decode(blob.data, blob.len, &m) < 0)
+		memset(&m, 0, sizeof(m));
+	buf_reset(&blob);
+	r = manifest_add(&m, e);
+	if (r == 0)
+		r = manifest_encode(&m, &blob);
+	if (r == 0)
+		r = index_put(c->index, INDEX_MANIFESTS, &p->key, blob.data, blob.len, blob.len,
+		              time(NULL));
+	if (r == 0)
+		manifest_memo_put(c->memo, &p->key, &m, blob.len);
+	else
+		manifest_memo_drop(c->memo, &p->key);
+	buf_free(&blob);
+	manifest_free(&m);
+	return r;
+}
+
+int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **why)
+{
+	struct pending *p = j->p;
+	struct manifest_entry e = {0};
+	struct buf blob = BUF_INIT;
+	char hex[DIGEST_HEX_LEN + 1];
+	struct result res = {0};
+	uint64_t bytes = 0;
+	const char *skip;
+	int r;
+
+	*why = NULL;
+	skip = record_entry(c, p, &j->deps, &e);
+	if (!skip && (r = store_outputs(c, j->outputs, j->have, &res, &bytes)) < 0) {
+		cache_stat_add(c, cache_no_space(r) ? "error.disk_full" : "error.store_write", 1);
+		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
+		skip = REASON(ERROR);
+	}
+	/* The result keeps the list this command's depfile shows. */
+	if (!skip && p->args.depfile_mmd &&
+	    cache_filter_mmd(c, &p->args, p->ci, &e.search, p->cwd, &j->deps) < 0)
+		skip = REASON(ERROR);
+	res.source_index = j->deps.source_index;
+	res.duration_ms = j->duration_ms;
+	if (!skip && cache_result_encode(&res, j->out.data, j->out.len, j->err.data, j->err.len,
+	                                 j->deps.prereqs, j->deps.n_prereqs, &blob) < 0)
+		skip = REASON(ERROR);
+	if (!skip && (r = index_entry(c, p, &e, &blob, bytes)) < 0) {
+		cache_stat_add(c, cache_no_space(r) ? "error.disk_full" : "error.index", 1);
+		log_errno(LOG_LEVEL_WARNING, r, "cannot index the result of %s", p->args.source);
+		skip = REASON(ERROR);
+	}
+	if (!skip && c->observer) {
+		struct digest arts[ROLE_COUNT];
+		size_t n_arts = 0;
+
+		for (int k = 0; k < ROLE_COUNT; k++)
+			if (res.have[k])
+				arts[n_arts++] = res.out_digest[k];
+		c->observer(c->observer_ctx, &e.result, arts, n_arts);
+	}
+	if (!skip) {
+		digest_to_hex(&e.result, hex);
+		log_debug("stored %s as %s (%llu bytes)", p->args.source, hex,
+		          (unsigned long long)bytes);
+		cache_stat_add(c, "depend_miss", 1);
+		cache_stat_add(c, "bytes_stored", bytes);
+	}
+	buf_free(&blob);
+	manifest_entry_free(&e);
+	store_job_free(j);
+	return skip ? not_stored(c, skip, why) : 0;
+}
+
+int cache_store(struct cache *c, const char *token, int exit_code, const void *out, size_t out_len,
+                const void *err, size_t err_len, int64_t duration_ms, const char **why)
+{
+	struct cache_store_job *job;
+	int r = cache_store_begin(c, token, exit_code, out, out_len, err, err_len, duration_ms,
+	                          &job, why);
+
+	return r == 0 ? cache_store_finish(c, job, why) : r;
+}
