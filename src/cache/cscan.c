@@ -113,6 +113,16 @@ static bool opens_header_name(const char *p, size_t line, size_t i)
 	return false;
 }
 
+/* Could a wanted name start with c? (They need not share a first
+ * character: "asm" and "__asm__".) */
+static bool first_of_a_name(const struct wanted *w, char c)
+{
+	for (size_t k = 0; k < w->n_names; k++)
+		if (w->names[k][0] == c)
+			return true;
+	return false;
+}
+
 static bool scan(const char *p, size_t n, const struct wanted *w)
 {
 	enum state s = CODE;
@@ -160,7 +170,7 @@ static bool scan(const char *p, size_t n, const struct wanted *w)
 				s = CHAR;
 			} else if (c == '<' && opens_header_name(p, line, i)) {
 				s = HEADER_NAME;
-			} else if (c == w->names[0][0] && names_wanted(w, p, i, n)) {
+			} else if (first_of_a_name(w, c) && names_wanted(w, p, i, n)) {
 				return true;
 			}
 			break;
@@ -182,7 +192,7 @@ static bool scan(const char *p, size_t n, const struct wanted *w)
 			break;
 		case STRING:
 		case CHAR:
-			if (w->in_literals && c == w->names[0][0] && names_wanted(w, p, i, n))
+			if (w->in_literals && first_of_a_name(w, c) && names_wanted(w, p, i, n))
 				return true;
 			if (sp) {
 				i += sp - 1;
@@ -239,11 +249,73 @@ static bool literal_ends_with_directive_start(const char *t, size_t n)
 		for (size_t k = 0; k < 2; k++) {
 			size_t dl = strlen(directives[k]);
 
-			for (size_t len = 1; len < dl && len <= end; len++)
+			/* Two characters at least: a sentence's closing "." is
+			 * everywhere (a three-piece ".", "in", "cbin" stays unseen). */
+			for (size_t len = 2; len < dl && len <= end; len++)
 				if (memcmp(t + end - len, directives[k], len) == 0 &&
 				    (len == dl || t[end - len - 1] != '\\'))
 					return true;
 		}
+	}
+	return false;
+}
+
+/*
+ * A string literal of the comment-free text that, its escapes decoded and
+ * whatever the case, names .incbin or .include, or ends with the start of
+ * one ("inc", "incb"...): the dot may come from elsewhere (\056, a
+ * stringified macro) and the assembler does not care for case.
+ */
+/* The next character of a literal at t[*i] (a backslash escape decoded),
+ * *i left on its last byte. */
+static char literal_char(const char *t, size_t n, size_t *i)
+{
+	char c = t[*i];
+	int v = 0;
+
+	if (c != '\\' || *i + 1 >= n)
+		return c;
+	c = t[++*i];
+	if (c >= '0' && c <= '7') {
+		for (int k = 0; k < 3 && *i < n && t[*i] >= '0' && t[*i] <= '7'; k++)
+			v = v * 8 + (t[(*i)++] - '0');
+		--*i;
+		return (char)v;
+	}
+	if (c != 'x')
+		return c;
+	while (*i + 1 < n && isxdigit((unsigned char)t[*i + 1])) {
+		char h = (char)tolower((unsigned char)t[++*i]);
+
+		v = v * 16 + (isdigit((unsigned char)h) ? h - '0' : h - 'a' + 10);
+	}
+	return (char)v;
+}
+
+static bool literal_names_directive(const char *t, size_t n)
+{
+	static const char *const words[] = {"incbin", "include"};
+
+	for (size_t i = 0; i < n; i++) {
+		char win[8] = {0}; /* the literal's last seven characters, lowercased */
+		size_t len = 0;
+
+		if (t[i] != '"')
+			continue;
+		for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++) {
+			memmove(win, win + 1, 6);
+			win[6] = (char)tolower((unsigned char)literal_char(t, n, &i));
+			len++;
+			for (size_t k = 0; k < 2; k++)
+				if (memcmp(win + 7 - strlen(words[k]), words[k],
+				           strlen(words[k])) == 0)
+					return true;
+		}
+		/* Ends with the start of one: "inc" "bin", or "incl" "ude". */
+		for (size_t k = 0; k < 2; k++)
+			for (size_t pl = 3; pl < strlen(words[k]) && pl <= len; pl++)
+				if (memcmp(win + 7 - pl, words[k], pl) == 0)
+					return true;
 	}
 	return false;
 }
@@ -473,10 +545,17 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
  * not a longer name such as a member or a designator (s.incoming,
  * .increment = 1), which are everywhere in C.
  */
-static bool directive_inc_at(const char *at, const char *eol)
+static bool directive_inc_at(const char *line, const char *at, const char *eol)
 {
-	const char *next = at + 4;
+	const char *next = at + 4, *run = at;
 
+	/* After a name (tables.inc, x.incbin): a file name or a member, no
+	 * directive; but a name that is an escape's tail (\t.incbin,
+	 * \x09.incbin) is a separator. */
+	while (run > line && (isalnum((unsigned char)run[-1]) || run[-1] == '_'))
+		run--;
+	if (run < at && !(run > line && run[-1] == '\\'))
+		return false;
 	if (next >= eol || !(isalnum((unsigned char)*next) || *next == '_'))
 		return true;
 	return ((size_t)(eol - next) >= 3 && memcmp(next, "bin", 3) == 0) ||
@@ -504,13 +583,36 @@ static bool inc_outside_include_lines(const char *t, size_t n)
 			at = memmem(at, (size_t)(eol - at), ".inc", 4);
 			if (!at)
 				break;
-			if (directive_inc_at(at, eol))
+			if (directive_inc_at(q, at, eol))
 				return true;
 			at += 4;
 		}
 		q = nl ? nl + 1 : end;
 	}
 	return false;
+}
+
+/* Blank, in place, the lines whose literals never reach the assembler:
+ * #error, #warning, #include and the like (a #define body may). */
+static void blank_message_lines(char *t, size_t n)
+{
+	static const char *const names[] = {"error",  "warning", "include", "include_next",
+	                                    "import", "line",    "pragma",  "ident"};
+
+	for (size_t i = 0; i < n;) {
+		char *nl = memchr(t + i, '\n', n - i), *eol = nl ? nl : t + n;
+		const char *h = skip_blanks(t + i, eol);
+
+		if (h < eol && *h == '#') {
+			h = skip_blanks(h + 1, eol);
+			for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+				if (word_at(h, eol, names[k])) {
+					memset(t + i, ' ', (size_t)(eol - (t + i)));
+					break;
+				}
+		}
+		i = (size_t)(eol - t) + 1;
+	}
 }
 
 bool cscan_asm_includes_maybe(const char *p, size_t n)
@@ -523,9 +625,11 @@ bool cscan_asm_includes_maybe(const char *p, size_t n)
 		return false;
 	if (strip_comments(p, n, &text, &flags) < 0)
 		return true;
-	maybe = inc_outside_include_lines((const char *)text.data, text.len) ||
-	        (scan(p, n, &asm_keywords_wanted) &&
-	         literal_ends_with_directive_start((const char *)text.data, text.len));
+	maybe = inc_outside_include_lines((const char *)text.data, text.len);
+	blank_message_lines((char *)text.data, text.len);
+	maybe = maybe || (scan(p, n, &asm_keywords_wanted) &&
+	                  (literal_ends_with_directive_start((const char *)text.data, text.len) ||
+	                   literal_names_directive((const char *)text.data, text.len)));
 	buf_free(&text);
 	return maybe;
 }

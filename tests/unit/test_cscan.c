@@ -149,6 +149,18 @@ static void test_asm_includes_maybe(void **state)
 	        {"int f(struct s *s) { return s->x + s.incoming + c.increment(); }", false},
 	        {"struct t v = { .increment = 1, .inclusive = 2 };", false},
 	        {"#include \"x.inc\"\nint y;", false},
+	        {"FILE *f = fopen(\"tables.inc\", \"r\");", false},
+	        {"asm(\"nop\\n\\t.incbin \\\"d\\\"\");", true},
+	        {"asm(\"nop\\x09.incbin \\\"d\\\"\");", true},
+	        {"asm(\"nop;.inc\" \"bin \\\"d\\\"\");", true},
+	        /* the dot or the name spelled otherwise: escapes, macros, case */
+	        {"__asm__(\"\\056incbin \\\"x.bin\\\"\");", true},
+	        {"__asm__(\"\\x2eINCBIN \\\"x.bin\\\"\");", true},
+	        {"#define DOT .\n#define S(x) #x\n__asm__(S(DOT) \"incbin \\\"x\\\"\");", true},
+	        {"#define DOT .\n__asm__(S(DOT) \"inc\" \"bin\");", true},
+	        {"__asm__(\"nop\"); const char *m = \"the include files\";", true},
+	        {"__asm__(\"nop\"); const char *m = \"hello\";", false},
+	        {"extern int f(void) __asm__(\"\" \"f64\");", false},
 	};
 
 	(void)state;
