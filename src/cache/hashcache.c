@@ -211,8 +211,27 @@ static int hash_chunks(int fd, struct file_digest *out)
  * digest (caught later by its changed stat), never SIGBUS in the server.
  * The substring searches are cheap; cscan looks again only when they fire.
  */
+/*
+ * Take what an earlier scan of the same bytes found (prev, the entry of the
+ * same path): a file rewritten with the content it had (a generated header,
+ * every build) is hashed again, not scanned again. 0, or -ENOMEM.
+ */
+static int reuse_scan(const struct entry *prev, struct file_digest *out, struct buf *includes)
+{
+	out->time_macros = prev->fd.time_macros;
+	out->timestamp_macro = prev->fd.timestamp_macro;
+	out->paste_flags = prev->fd.paste_flags;
+	out->asm_includes = prev->fd.asm_includes;
+	out->asm_includes_maybe = prev->fd.asm_includes_maybe;
+	out->include_flags = prev->fd.include_flags;
+	if (includes && prev->includes.len &&
+	    buf_append(includes, prev->includes.data, prev->includes.len) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 static int hash_open_file(int fd, const struct stat *st, struct file_digest *out,
-                          struct buf *includes)
+                          struct buf *includes, const struct entry *prev)
 {
 	char *text = NULL;
 	size_t n = 0;
@@ -233,6 +252,11 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	if (r < 0)
 		return r;
 	digest_mem(text, n, &out->digest);
+	if (prev && prev->fd.size == (uint64_t)n && digest_equal(&prev->fd.digest, &out->digest) &&
+	    (includes || !prev->includes.len)) {
+		free(text);
+		return reuse_scan(prev, out, includes);
+	}
 	/* A name split by a line splice or spelled with trigraphs is whole
 	 * again in the text the preprocessor reads. */
 	if (memchr(text, '\\', n) || memmem(text, n, "??", 2)) {
@@ -267,7 +291,7 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 }
 
 static int open_and_hash(const char *path, struct stat *st, struct file_digest *out,
-                         struct buf *includes)
+                         struct buf *includes, const struct entry *prev)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
 	 * refuses it); regular files ignore the flag. */
@@ -282,7 +306,7 @@ static int open_and_hash(const char *path, struct stat *st, struct file_digest *
 	} else if (!S_ISREG(st->st_mode)) {
 		r = -EINVAL;
 	} else {
-		r = hash_open_file(fd, st, out, includes);
+		r = hash_open_file(fd, st, out, includes, prev);
 	}
 	close(fd);
 	return r;
@@ -292,7 +316,7 @@ int hashcache_hash_file(const char *path, struct file_digest *out)
 {
 	struct stat st;
 
-	return open_and_hash(path, &st, out, NULL);
+	return open_and_hash(path, &st, out, NULL, NULL);
 }
 
 int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out)
@@ -333,7 +357,7 @@ int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *ou
 	clock_gettime(CLOCK_REALTIME, &now);
 	hc->stats.rehashes++;
 	buf_reset(&hc->scratch);
-	r = open_and_hash(path, &st, out, &hc->scratch);
+	r = open_and_hash(path, &st, out, &hc->scratch, e);
 	if (r < 0)
 		return r;
 	if (!e) {

@@ -25,6 +25,7 @@
 
 #include "testutil.h"
 
+#include "cscan.h"
 #include "hash.h"
 #include "hashcache.h"
 
@@ -213,6 +214,36 @@ static void test_file_replaced_by_rename_is_rehashed(void **state)
 	assert_false(digest_equal(&before.digest, &after.digest));
 }
 
+/* Rewritten with the bytes it had (a generated header): hashed again, and
+ * what the scan found (include names, flags) is the same as before; with
+ * other bytes of the same size, the scan is new. */
+static void test_same_content_rewrite_keeps_the_scan(void **state)
+{
+	struct hashcache *hc = *state;
+	struct file_digest fd;
+	char p[PATH_MAX], tmp[PATH_MAX];
+	char names[64];
+
+	path_in_root(p, sizeof(p), "gen.h");
+	path_in_root(tmp, sizeof(tmp), "gen.tmp");
+	write_file(p, "#pragma once\n#include \"aa.h\"\n");
+	assert_int_equal(hashcache_get(hc, p, &fd), 0);
+	write_file(tmp, "#pragma once\n#include \"aa.h\"\n");
+	assert_int_equal(rename(tmp, p), 0);
+	assert_int_equal(hashcache_get(hc, p, &fd), 0);
+	assert_int_equal(rehashes(hc), 2);
+	assert_true(fd.include_flags & CSCAN_PRAGMA_ONCE);
+	assert_int_equal(fd.includes_len, 6); /* "qaa.h\0" */
+	memcpy(names, fd.includes, fd.includes_len);
+	assert_string_equal(names, "qaa.h");
+	write_file(tmp, "#pragma twice\n#include \"bb.h\"\n");
+	assert_int_equal(rename(tmp, p), 0);
+	assert_int_equal(hashcache_get(hc, p, &fd), 0);
+	assert_false(fd.include_flags & CSCAN_PRAGMA_ONCE);
+	memcpy(names, fd.includes, fd.includes_len);
+	assert_string_equal(names, "qbb.h");
+}
+
 static void test_racy_file_is_rehashed_next_time(void **state)
 {
 	struct hashcache *hc = *state;
@@ -341,6 +372,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_same_size_same_mtime_rewrite_is_rehashed,
 	                                        setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_file_replaced_by_rename_is_rehashed, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_same_content_rewrite_keeps_the_scan, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_racy_file_is_rehashed_next_time, setup,
 	                                        teardown),
