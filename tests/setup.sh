@@ -13,7 +13,7 @@ PACKAGES=(
 	libzstd-dev libxxhash-dev
 	systemd clang g++ make util-linux mount passwd iproute2 procps valgrind
 	libclang-rt-14-dev
-	emscripten nodejs
+	emscripten nodejs jq
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
 )
 missing=()

@@ -598,6 +598,10 @@ static int h_assemble(void *ctx, const struct opt_row *row, const char *arg, con
 /* The last -o wins in both drivers. */
 static int h_output(void *ctx, const struct opt_row *row, const char *arg, const char *value)
 {
+	/* Two -o: the driver's own business (gcc takes the last; with -MD it
+	 * names a depfile per -o and fails), not one the cache can mirror. */
+	if (STATE(ctx)->output)
+		return opt_reason(STATE(ctx), UNCACHEABLE_UNSUPPORTED_OPTION, arg);
 	STATE(ctx)->output = value;
 	return KEY_NAMING;
 }
@@ -1730,6 +1734,17 @@ static int name_depfile(struct gcc_state *st, const struct lang *lang, const cha
 	/* only what runs the preprocessor writes one (-MD with a .s or .i: none) */
 	out->depfile_wanted = (st->md || st->mmd || st->wp_depfile) &&
 	                      (lang->kind == LANG_C_FAMILY || lang->kind == LANG_ASM_CPP);
+	/* clang warns that -MD goes unused beside -MMD; the cache runs -MMD as
+	 * -MD, which would silence it. */
+	if (st->clang && st->md && st->mmd)
+		return args_set_reason(out, UNCACHEABLE_UNSUPPORTED_OPTION, "-MD with -MMD");
+	/* -MF, -MT, -MQ or -MP without -MD/-MMD: gcc refuses them, clang warns
+	 * they go unused; the -MD the cache would add gives them a meaning. */
+	if (!out->depfile_wanted && !st->md && !st->mmd && !st->wp_depfile &&
+	    (st->mf || st->targets.n || st->mp) &&
+	    (lang->kind == LANG_C_FAMILY || lang->kind == LANG_ASM_CPP))
+		return args_set_reason(out, UNCACHEABLE_UNSUPPORTED_OPTION,
+		                       st->mf ? "-MF without -MD" : "-MT/-MQ/-MP without -MD");
 	if (!out->depfile_wanted)
 		return 0;
 
@@ -2076,6 +2091,9 @@ static size_t programs_gcc(const struct compile_args *a, const char **progs, siz
 		progs[n++] = gcc_proper(a->language);
 	if (n < max && a->output_kind == OUTPUT_OBJECT)
 		progs[n++] = "as";
+	/* -gsplit-dwarf: objcopy moves the DWARF into the .dwo */
+	if (n < max && a->output_kind == OUTPUT_OBJECT && a->dwo)
+		progs[n++] = "objcopy";
 	return n;
 }
 
@@ -2126,6 +2144,7 @@ const struct family family_gcc = {
         .depfile_style = DEPFILE_STYLE_GCC,
         .wp_depfile_target_from_output = false,
         .object_renamed = false,
+        .assembly_in_place = true,
         .assembler_depfile = true,
 };
 
@@ -2145,5 +2164,6 @@ const struct family family_clang = {
         .depfile_style = DEPFILE_STYLE_CLANG,
         .wp_depfile_target_from_output = true,
         .object_renamed = true,
+        .dwo_in_place = true,
         .assembler_depfile = false,
 };

@@ -353,6 +353,26 @@ static bool args_name_time_macros(const struct compile_args *a)
 	return false;
 }
 
+/*
+ * A pragma the command line brings (-D'X=_Pragma("GCC dependency \"f\"")'):
+ * the scanner reads files, not arguments, and these make the compile read a
+ * file no depfile names, or skip one by its identity.
+ */
+static bool args_name_pragmas(const struct compile_args *a)
+{
+	static const char *const words[] = {"dependency", "once", "system_header",
+	                                    "pch_preprocess"};
+
+	for (size_t i = 1; i < a->argc; i++) {
+		if (!strstr(a->argv[i], "_Pragma") && !strstr(a->argv[i], "pragma"))
+			continue;
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (strstr(a->argv[i], words[k]))
+				return true;
+	}
+	return false;
+}
+
 /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ from a version on (family.h). */
 static bool epoch_pins(const struct cache_request *req, const struct compiler_info *ci)
 {
@@ -402,6 +422,8 @@ static const char *refusal(struct cache *c, const struct cache_request *req,
 	            (CSCAN_PASTE | CSCAN_TIME_PIECE) ||
 	    args_name_time_macros(a))
 		return REASON(TIME_MACROS);
+	if (args_name_pragmas(a))
+		return REASON(PRAGMA_DEPENDENCY);
 	/* The assembler writes a depfile of the build's: an output a hit would
 	 * not put back. */
 	if (asks_assembler_deps(a))

@@ -252,6 +252,17 @@ static void replace_linked_object(const char *path, enum compiler_family family,
 	}
 }
 
+/* Does the compiler write this output in place, through a symlink or a hard
+ * link, as it writes depfiles (family.h)? */
+static bool in_place(const struct compile_args *a, enum output_role role)
+{
+	const struct family *f = family_of(a->family);
+
+	if (role == ROLE_OBJECT)
+		return a->output_kind == OUTPUT_ASSEMBLY && f->assembly_in_place;
+	return role == ROLE_DWO && f->dwo_in_place;
+}
+
 /*
  * Put every output of result r in place for args a. 0, or -errno (a miss);
  * *dest_failed tells a failed write at the destination from a bad artifact,
@@ -266,6 +277,7 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 	struct buf text[ROLE_COUNT] = {BUF_INIT}, deptext = BUF_INIT;
 	struct depfile deps = {0};
 	char *path;
+	bool replaced;
 	int ret = 0;
 
 	*dest_failed = false;
@@ -317,10 +329,10 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 			ret = -ENOMEM;
 			break;
 		}
-		if (k == ROLE_OBJECT || k == ROLE_DWO)
+		replaced = (k == ROLE_OBJECT || k == ROLE_DWO) && !in_place(a, (enum output_role)k);
+		if (replaced)
 			replace_linked_object(path, a->family, mode);
-		ret = cache_write_output(path, text[k].data, text[k].len, mode,
-		                         k != ROLE_OBJECT && k != ROLE_DWO);
+		ret = cache_write_output(path, text[k].data, text[k].len, mode, !replaced);
 		if (ret < 0)
 			output_failed(c, ret, path, dest_failed);
 		free(path);

@@ -172,6 +172,8 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 			return REASON(PRAGMA_DEPENDENCY);
 		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
 			return REASON(PCH);
+		if (fd.include_flags & CSCAN_COMPUTED_PROBE)
+			return REASON(COMPUTED_PROBE);
 		/* gcc quoted lines of a file #line names, read then: keep
 		 * only compiles that printed nothing it could quote. */
 		if ((fd.include_flags & CSCAN_LINE_FILE) && p->printed)

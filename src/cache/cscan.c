@@ -479,6 +479,9 @@ static int scan_operators(const char *line, const char *end, struct buf *out, un
 			continue;
 		if (word_at(q, end, "_Pragma")) {
 			*flags |= CSCAN_PRAGMA_OPERATOR;
+			/* _Pragma("once"), as #pragma once */
+			if (memmem(q, (size_t)(end - q), "once", 4))
+				*flags |= CSCAN_PRAGMA_ONCE;
 			if (memmem(q, (size_t)(end - q), "dependency", 10))
 				*flags |= CSCAN_PRAGMA_DEPENDENCY;
 			if (memmem(q, (size_t)(end - q), "system_header", 13))
@@ -495,6 +498,12 @@ static int scan_operators(const char *line, const char *end, struct buf *out, un
 		if (q == end || *q != '(') {
 			*flags |= CSCAN_COMPUTED; /* defined(__has_include) and the like */
 			continue;
+		}
+		{
+			const char *operand = skip_blanks(q + 1, end);
+
+			if (operand == end || (*operand != '"' && *operand != '<'))
+				*flags |= CSCAN_COMPUTED_PROBE;
 		}
 		if (put_header_name(q + 1, end, next, out, flags) < 0)
 			return -ENOMEM;

@@ -106,6 +106,9 @@ enum cscan_include_flags {
 	/* #pragma GCC pch_preprocess "x.gch" (-fpch-preprocess output): the
 	 * compile reads a precompiled header no depfile names. */
 	CSCAN_PCH_PREPROCESS = 1u << 7,
+	/* __has_include(MACRO): a name the compiler may probe, and find
+	 * missing, that no text spells. */
+	CSCAN_COMPUTED_PROBE = 1u << 8,
 };
 
 /* Returns the flags, or -ENOMEM. */

@@ -86,6 +86,10 @@ struct family {
 	 * dangling symlink (gcc's GNU as).
 	 */
 	bool object_renamed;
+	/* Outputs written in place (through a symlink or a hard link, keeping
+	 * the file's mode), as depfiles are: gcc's -S output (cc1), clang's
+	 * split DWARF .dwo. The others are replaced as the object is. */
+	bool assembly_in_place, dwo_in_place;
 	/* Its assembler writes a depfile of its own on request (GNU as,
 	 * -Wa,--MD,f), naming every .incbin and .include it read, however
 	 * spelled: the cache asks for it and keys those files. */

@@ -93,6 +93,9 @@
 	R(X, FAMILY_ENV, "family_env",                                                             \
 	  "a variable that makes the compiler log, read or add more is set (EMCC_DEBUG, "          \
 	  "EMCC_CFLAGS...)")                                                                       \
+	R(X, COMPUTED_PROBE, "computed_probe",                                                     \
+	  "__has_include of a macro: the name the compiler looked for, and may find missing, "     \
+	  "is unknown")                                                                            \
 	R(X, LINE_DIRECTIVE, "line_directive",                                                     \
 	  "diagnostics may quote a file a #line names (generated code, .i input), which no "       \
 	  "depfile lists")                                                                         \

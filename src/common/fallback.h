@@ -37,7 +37,9 @@
 	X(REFUSED, "refused", false)                    /* the server answered with an error */   \
 	X(BAD_REPLY, "bad_reply", false)                /* an answer we cannot act on */          \
 	X(CACHE_UNAVAILABLE, "cache_unavailable", true) /* the server runs without its cache */   \
-	X(VERSION_OLD, "version_old", false)            /* an older server, asked to exit: passes */
+	X(VERSION_OLD, "version_old", false) /* an older server, asked to exit: passes */         \
+	X(NOT_UTF8, "not_utf8", false) /* an argument or variable the protocol cannot carry */    \
+	X(STDERR_CLOSED, "stderr_closed", false) /* the compiler's diagnostics would fail */
 
 enum fallback_reason {
 #define X(id, name, persistent) FALLBACK_##id,

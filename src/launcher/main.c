@@ -143,24 +143,43 @@ static void add_file_size_limit(json_t *env)
 	json_object_set_new(env, "ZCCACHE_FSIZE_LIMIT", json_string(v));
 }
 
-static json_t *build_request(const char *compiler, const char *cwd, int cargc, char **cargv)
+/* Can the protocol (JSON, UTF-8) carry s? */
+static bool carriable(const char *s)
+{
+	json_t *j = json_string(s);
+
+	json_decref(j);
+	return j != NULL;
+}
+
+/*
+ * The compile request, or NULL: out of memory, or *bad names a string the
+ * protocol (JSON, UTF-8) cannot carry: an argument or variable in another
+ * encoding, which the server would otherwise never see (nor key).
+ */
+static json_t *build_request(const char *compiler, const char *cwd, int cargc, char **cargv,
+                             const char **bad)
 {
 	json_t *req = proto_request_new(PROTO_COMPILE), *argv = json_array(), *env = json_object();
 
-	if (!req || !argv || !env) {
-		json_decref(req);
-		json_decref(argv);
-		json_decref(env);
-		return NULL;
-	}
-	for (int i = 0; i < cargc; i++)
-		json_array_append_new(argv, json_string(cargv[i]));
-	for (size_t i = 0; i < sent_env_count; i++) {
+	*bad = NULL;
+	if (!req || !argv || !env)
+		goto fail;
+	for (int i = 0; i < cargc && !*bad; i++)
+		if (json_array_append_new(argv, json_string(cargv[i])) < 0)
+			*bad = cargv[i];
+	for (size_t i = 0; i < sent_env_count && !*bad; i++) {
 		const char *v = getenv(sent_env_vars[i]);
 
-		if (v)
-			json_object_set_new(env, sent_env_vars[i], json_string(v));
+		if (v && json_object_set_new(env, sent_env_vars[i], json_string(v)) < 0)
+			*bad = sent_env_vars[i];
 	}
+	if (!*bad && !carriable(compiler))
+		*bad = "the compiler's path";
+	if (!*bad && !carriable(cwd))
+		*bad = "the current folder";
+	if (*bad)
+		goto fail;
 	add_tty_columns(env);
 	add_file_size_limit(env);
 	json_object_set_new(req, "argv", argv);
@@ -174,6 +193,11 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 	if (getenv("ZCCACHE_SESSION") && *getenv("ZCCACHE_SESSION"))
 		json_object_set_new(req, "session", json_string(getenv("ZCCACHE_SESSION")));
 	return req;
+fail:
+	json_decref(req);
+	json_decref(argv);
+	json_decref(env);
+	return NULL;
 }
 
 /*
@@ -409,8 +433,11 @@ int main(int argc, char **argv)
 	char **cargv;
 	int cargc, fd, r, timeout_ms;
 	json_t *req, *reply = NULL;
+	const char *bad = NULL;
 	const char *action;
 	bool debug = env_true("ZCCACHE_DEBUG");
+	/* Read before anything opens a file, which would take fd 2. */
+	bool stderr_closed = fcntl(STDERR_FILENO, F_GETFD) < 0;
 
 	/* jansson seeds its hash tables from /dev/urandom on first use (three
 	 * syscalls); a launcher only builds one request and reads one reply
@@ -466,13 +493,33 @@ int main(int argc, char **argv)
 		exec_compiler(compiler, cargv);
 	}
 	name_folder_as_compiler(cwd, sizeof(cwd));
+	/* The server knows compilers by absolute path (tools/gcc, ./cc, an
+	 * empty PATH element). */
+	if (compiler[0] != '/') {
+		char abs[PATH_MAX];
 
+		if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, compiler) < sizeof(abs))
+			snprintf(compiler, sizeof(compiler), "%s", abs);
+	}
+
+	/* No stderr: a compiler fails as it writes a diagnostic there; a hit
+	 * would not. Let the compiler meet it. */
+	if (stderr_closed) {
+		fallback_note(&paths, FALLBACK_STDERR_CLOSED, cwd, "stderr is closed");
+		exec_compiler(compiler, cargv);
+	}
 	fd = client_connect(&paths, !env_true("ZCCACHE_NOSPAWN"), why, sizeof(why));
 	if (fd < 0) {
 		fallback_note(&paths, connect_reason(fd), cwd, "%s", why);
 		exec_compiler(compiler, cargv);
 	}
-	req = build_request(compiler, cwd, cargc, cargv);
+	req = build_request(compiler, cwd, cargc, cargv, &bad);
+	if (!req && bad) {
+		close(fd);
+		fallback_note(&paths, FALLBACK_NOT_UTF8, cwd,
+		              "%s is not UTF-8: compiled without the cache", bad);
+		exec_compiler(compiler, cargv);
+	}
 	tmo = getenv("ZCCACHE_TIMEOUT_MS");
 	timeout_ms = tmo && atoi(tmo) > 0 ? atoi(tmo) : DEFAULT_REPLY_TIMEOUT_MS;
 	r = req ? client_request(fd, req, &reply, timeout_ms) : -ENOMEM;

@@ -1048,6 +1048,12 @@ static const struct cmd_case other_cases[] = {
         {.cmd = "gcc -c api.h", .reason = "pch"},
         {.cmd = "gcc -S start.s", .reason = "no_output"},
         {.cmd = "gcc -c -I- a.c", .reason = "unsupported_option", .reason_arg = "-I-"},
+        /* gcc takes the last -o, but names a depfile per -o under -MD */
+        {.cmd = "gcc -c src/foo.c -o a.o -o b.o", .reason = "unsupported_option", .reason_arg = "-o"},
+        /* the -MD the cache adds would give these a meaning */
+        {.cmd = "gcc -c a.c -MF a.d", .reason = "unsupported_option"},
+        {.cmd = "clang -c a.c -MT x", .reason = "unsupported_option"},
+        {.cmd = "clang -c a.c -MMD -MD", .reason = "unsupported_option"},
         {.cmd = "gcc -c -B/opt/gcc/libexec a.c", .reason = "unsupported_option"},
         {.cmd = "gcc -dumpmachine", .reason = "print_only"},
         {.cmd = "clang -### -c a.c", .reason = "print_only"},
@@ -1119,7 +1125,6 @@ static const struct naming_case naming_cases[] = {
         {"gcc -c src/foo.bar.c", "foo.bar.o", NULL, NULL, NULL, NULL, NULL},
         {"gcc -c -x c src/noext", "noext.o", NULL, NULL, NULL, NULL, NULL},
         {"gcc -c src/foo.c -ofoo2.o", "foo2.o", NULL, NULL, NULL, NULL, NULL},
-        {"gcc -c src/foo.c -o a.o -o b.o", "b.o", NULL, NULL, NULL, NULL, NULL},
         /* -S wins over -c in either order */
         {"gcc -c -S src/foo.c", "foo.s", NULL, NULL, NULL, NULL, NULL},
         {"gcc -c src/foo.c -MD", "foo.o", "foo.d", "Q:foo.o", NULL, NULL, NULL},
@@ -1271,8 +1276,8 @@ static void test_key_keeps_separate_values_paired(void **state)
 	/* a value is never mistaken for the source */
 	assert_key("clang -c -Xclang -load -Xclang plug.so -include pre.h -x c a.c --param max=1",
 	           "-c -Xclang -load -Xclang plug.so -include pre.h -x c a.c --param max=1");
-	assert_key("gcc -c -isystem sys -iquote q -idirafter after -L libdir -MT o -o a.o a.c",
-	           "-c -isystem sys -iquote q -idirafter after -L libdir a.c");
+	assert_key("gcc -c -isystem sys -iquote q -idirafter after -L libdir -MD -MT o -o a.o a.c",
+	           "-c -isystem sys -iquote q -idirafter after -L libdir -MD a.c");
 }
 
 /* ---- response files ---- */
