@@ -469,6 +469,19 @@ static int scan_directive(const char *q, const char *end, struct buf *out, unsig
 }
 
 /* __has_include(...) and _Pragma("...") anywhere on a line. */
+/* "#define __has_include(...) 0", a stand-in for compilers without it (libc++'s
+ * __config): a definition, not a probe. */
+static bool defines_has_include(const char *h, const char *eol)
+{
+	if (h >= eol || *h != '#')
+		return false;
+	h = skip_blanks(h + 1, eol);
+	if (!word_at(h, eol, "define"))
+		return false;
+	h = skip_blanks(h + 6, eol);
+	return word_at(h, eol, "__has_include") || word_at(h, eol, "__has_include_next");
+}
+
 static int scan_operators(const char *line, const char *end, struct buf *out, unsigned *flags)
 {
 	for (const char *q = line; q < end; q++) {
@@ -536,7 +549,7 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 			r = scan_directive(h + 1, eol, out, &flags);
 		else if (eol - h >= 2 && h[0] == '%' && h[1] == ':')
 			r = scan_directive(h + 2, eol, out, &flags);
-		if (r == 0 && memmem(q, (size_t)(eol - q), "_", 1))
+		if (r == 0 && memmem(q, (size_t)(eol - q), "_", 1) && !defines_has_include(h, eol))
 			r = scan_operators(q, eol, out, &flags);
 		for (const char *w = q; (w = memmem(w, (size_t)(eol - w), "dependency", 10)); w++)
 			if ((w == q || !ident_char((unsigned char)w[-1])) &&
