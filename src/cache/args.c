@@ -275,6 +275,7 @@ void compile_args_free(struct compile_args *a)
 	free(a->dwo);
 	free(a->gcno);
 	free(a->stack_usage);
+	free_vec(a->files, a->n_files);
 	free(a->output_cwd);
 	free_vec(a->key_args, a->n_key_args);
 	free_vec(a->extra_inputs, a->n_extra_inputs);
