@@ -16,6 +16,7 @@ enum compiler_family {
 	COMPILER_GCC,
 	COMPILER_CLANG,
 	COMPILER_EMCC,
+	COMPILER_RUSTC,
 };
 
 /*

@@ -208,7 +208,10 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
 		if (!e->files[e->n_files].path)
 			return REASON(ERROR);
-		e->files[e->n_files].preprocessed = true;
+		/* A dep-info's files are keyed by content; no include is
+		 * followed in them. */
+		e->files[e->n_files].preprocessed =
+		        !family_of(p->args.family)->closure_from_depinfo;
 		e->files[e->n_files++].digest = fd.digest;
 	}
 	return NULL;
@@ -339,14 +342,51 @@ static int not_stored(struct cache *c, const char *skip, const char **why)
 	return 1;
 }
 
+/*
+ * A dep-info's "# env-dep:NAME=value" lines (rustc: env!, option_env!)
+ * name variables the compile read: each must be one the family keys, whose
+ * value the direct key already holds. NULL, or why the result is not stored.
+ */
+static const char *check_env_deps(const struct family *fam, const char *path)
+{
+	static const char tag[] = "# env-dep:";
+	const char *skip = NULL;
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return REASON(DEPFILE_UNREADABLE);
+	while (!skip && getline(&line, &cap, f) > 0) {
+		size_t len;
+		bool keyed = false;
+
+		if (strncmp(line, tag, sizeof(tag) - 1) != 0)
+			continue;
+		len = strcspn(line + sizeof(tag) - 1, "=\n");
+		for (size_t i = 0; fam->env_vars && fam->env_vars[i] && !keyed; i++)
+			keyed = strlen(fam->env_vars[i]) == len &&
+			        strncmp(fam->env_vars[i], line + sizeof(tag) - 1, len) == 0;
+		if (!keyed) {
+			log_info("not caching: %s reads %.*s", path, (int)len,
+			         line + sizeof(tag) - 1);
+			skip = REASON(ENV_DEPENDENCY);
+		}
+	}
+	free(line);
+	fclose(f);
+	return skip;
+}
+
 /* The prerequisites the compile's depfile names (ours or the build's), with
  * the source located among them; for an unpreprocessed input, the source. */
 static const char *read_closure(struct pending *p, struct depfile *deps)
 {
+	const struct family *fam = family_of(p->args.family);
 	char *depfile_path;
 	int r;
 
-	if (!cache_preprocessed_language(p->args.language)) {
+	if (!cache_preprocessed_language(p->args.language) && !fam->closure_from_depinfo) {
 		deps->prereqs = calloc(2, sizeof(char *));
 		if (!deps->prereqs || !(deps->prereqs[0] = strdup(p->args.source)))
 			return REASON(ERROR);
@@ -356,6 +396,14 @@ static const char *read_closure(struct pending *p, struct depfile *deps)
 	depfile_path =
 	        p->tmp_depfile ? strdup(p->tmp_depfile) : cache_abs_join(p->cwd, p->args.depfile);
 	r = depfile_path ? depfile_read(depfile_path, deps) : -ENOMEM;
+	if (r == 0 && fam->closure_from_depinfo) {
+		const char *skip = check_env_deps(fam, depfile_path);
+
+		if (skip) {
+			free(depfile_path);
+			return skip;
+		}
+	}
 	free(depfile_path);
 	if (r < 0)
 		return REASON(DEPFILE_UNREADABLE);
