@@ -211,14 +211,6 @@ int args_classify_as(const char *compiler_path, int argc, const char *const *arg
 	memset(out, 0, sizeof(*out));
 	if (argc < 1 || !argv || !argv[0] || !cwd || cwd[0] != '/')
 		return -EINVAL;
-	r = strv_push(&args, argv[0]);
-	for (int i = 1; r == 0 && i < argc; i++)
-		r = argv[i] ? rsp_expand(argv[i], cwd, 0, &args, &bad) : -EINVAL;
-	out->argv = strv_steal(&args, &out->argc);
-	if (r < 0) {
-		free(bad);
-		return r;
-	}
 
 	fam = family_from_base(path_base(compiler_path ? compiler_path : argv[0]),
 	                       &out->cxx_driver);
@@ -233,6 +225,17 @@ int args_classify_as(const char *compiler_path, int argc, const char *const *arg
 		if (realpath(compiler_path, real) &&
 		    (bin = family_from_base(path_base(real), &cxx)))
 			fam = bin;
+	}
+	/* A family that reads its @files itself gets them as written. */
+	r = strv_push(&args, argv[0]);
+	for (int i = 1; r == 0 && i < argc; i++)
+		r = !argv[i]                   ? -EINVAL
+		    : fam && fam->own_argfiles ? strv_push(&args, argv[i])
+		                               : rsp_expand(argv[i], cwd, 0, &args, &bad);
+	out->argv = strv_steal(&args, &out->argc);
+	if (r < 0) {
+		free(bad);
+		return r;
 	}
 	out->family = fam ? fam->id : COMPILER_UNKNOWN;
 	if (bad) {
@@ -275,6 +278,7 @@ void compile_args_free(struct compile_args *a)
 	free(a->dwo);
 	free(a->gcno);
 	free(a->stack_usage);
+	free_vec(a->files, a->n_files);
 	free(a->output_cwd);
 	free_vec(a->key_args, a->n_key_args);
 	free_vec(a->extra_inputs, a->n_extra_inputs);

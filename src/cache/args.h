@@ -16,6 +16,7 @@ enum compiler_family {
 	COMPILER_GCC,
 	COMPILER_CLANG,
 	COMPILER_EMCC,
+	COMPILER_RUSTC,
 };
 
 /*
@@ -106,6 +107,13 @@ struct compile_args {
 	char *dwo;         /* -gsplit-dwarf */
 	char *gcno;        /* --coverage, -ftest-coverage */
 	char *stack_usage; /* -fstack-usage */
+	/*
+	 * Every other file the compile writes (a family's own outputs: rustc's
+	 * .rlib, .rmeta and dep-info), as the command names them; each must
+	 * be written for a result to be stored.
+	 */
+	char **files;
+	size_t n_files;
 
 	bool debug_info; /* the object carries debug info */
 	/*

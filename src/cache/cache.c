@@ -357,9 +357,8 @@ static int drop_entry(enum index_db db, const struct digest *key, const void *va
 	if (db != INDEX_RESULTS)
 		return 0;
 	if (buf_append(&b, val, len) == 0 && cache_result_decode(&b, &r) == 0) {
-		for (int k = 0; k < ROLE_COUNT; k++)
-			if (r.have[k])
-				store_remove(dc->c->store, &r.out_digest[k], NULL);
+		for (size_t k = 0; k < r.n_outs; k++)
+			store_remove(dc->c->store, &r.outs[k].digest, NULL);
 		cache_result_free(&r);
 	}
 	buf_free(&b);

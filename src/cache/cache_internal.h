@@ -28,13 +28,19 @@
 #include "private_output.h"
 #include "reasons.h"
 
-#define RESULT_FORMAT 2
+#define RESULT_FORMAT 3
 /* Decoded manifests kept in memory (see manifest_memo). */
 #define MANIFEST_MEMO_BYTES (64u << 20)
 /* A compile is remembered this long waiting for its store request. */
 #define PENDING_MAX 4096
 
-enum output_role { ROLE_OBJECT, ROLE_DWO, ROLE_GCNO, ROLE_SU, ROLE_COUNT };
+/*
+ * What an output is. The C roles are named by the command (-o, -gsplit-dwarf,
+ * --coverage, -fstack-usage: cache_role_path); ROLE_FILE is any other file a
+ * family's compile writes (rustc's .rlib, .rmeta and dep-info), put back at
+ * its recorded path. Append new ones; the numbers are in result records.
+ */
+enum output_role { ROLE_OBJECT, ROLE_DWO, ROLE_GCNO, ROLE_SU, ROLE_FILE, ROLE_COUNT };
 extern const char *const cache_role_names[ROLE_COUNT];
 
 struct pending {
@@ -78,9 +84,26 @@ struct cache {
 	void *progress_ctx;
 };
 
+/*
+ * One file a compile wrote: its role, its path as the compile named it
+ * (relative to the cwd unless absolute), the permission bits it had, and
+ * its artifact. A hit writes a role the command names itself (-o, -MF and
+ * kin: cache_role_path) where the command says, any other at path.
+ */
+struct result_output {
+	enum output_role role;
+	char *path;
+	mode_t mode;
+	struct digest digest;
+};
+
+/* The outputs of one result, in the order the compile finished them
+ * (a hit writes them in the reverse order: the object last). */
+#define RESULT_MAX_OUTPUTS CACHE_RESULT_MAX_ARTIFACTS
+
 struct result {
-	bool have[ROLE_COUNT];
-	struct digest out_digest[ROLE_COUNT];
+	struct result_output outs[RESULT_MAX_OUTPUTS];
+	size_t n_outs;
 	struct buf out, err; /* the compiler's stdout and stderr, as bytes */
 	char **deps;         /* the full prerequisite list, as the depfile spelled it */
 	size_t n_deps, source_index;
@@ -107,6 +130,8 @@ void cache_result_free(struct result *r);
 int cache_result_decode(const struct buf *blob, struct result *r);
 int cache_result_encode(const struct result *r, const void *out, size_t out_len, const void *err,
                         size_t err_len, char *const *deps, size_t n_deps, struct buf *b);
+/* Its output of role, or NULL. */
+const struct result_output *cache_result_output(const struct result *r, enum output_role role);
 
 /* cache_outputs.c */
 const char *cache_role_path(const struct compile_args *a, enum output_role role);

@@ -26,7 +26,7 @@
 #include "store.h"
 #include "sysheaders.h"
 
-const char *const cache_role_names[ROLE_COUNT] = {"object", "dwo", "gcno", "su"};
+const char *const cache_role_names[ROLE_COUNT] = {"object", "dwo", "gcno", "su", "file"};
 
 const char *cache_role_path(const struct compile_args *a, enum output_role role)
 {
@@ -274,18 +274,28 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
                       const struct compiler_info *ci, struct result *r, mode_t mode,
                       bool *dest_failed, bool *damaged)
 {
-	struct buf text[ROLE_COUNT] = {BUF_INIT}, deptext = BUF_INIT;
+	struct buf text[RESULT_MAX_OUTPUTS] = {BUF_INIT}, deptext = BUF_INIT;
+	const char *where[RESULT_MAX_OUTPUTS] = {NULL};
 	struct depfile deps = {0};
 	char *path;
-	bool replaced;
 	int ret = 0;
 
+	(void)ci;
 	*dest_failed = false;
+	/* A command that names an object gets one: a result without it (not
+	 * ours to write) is damaged. */
+	if (cache_role_path(a, ROLE_OBJECT) && !cache_result_output(r, ROLE_OBJECT)) {
+		*damaged = true;
+		return -EBADMSG;
+	}
 	/* Every artifact read and verified before anything is written. */
-	for (int k = 0; k < ROLE_COUNT && ret == 0; k++) {
-		if (!r->have[k] || !cache_role_path(a, (enum output_role)k))
+	for (size_t k = 0; k < r->n_outs && ret == 0; k++) {
+		const struct result_output *o = &r->outs[k];
+
+		where[k] = o->role == ROLE_FILE ? o->path : cache_role_path(a, o->role);
+		if (!where[k])
 			continue;
-		ret = store_get_mem(c->store, &r->out_digest[k], &text[k]);
+		ret = store_get_mem(c->store, &o->digest, &text[k]);
 		if (ret < 0) {
 			*damaged = ret == -ENOENT || ret == -EBADMSG;
 			cache_stat_add(c,
@@ -294,7 +304,7 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 			                                : "error.store_read",
 			               1);
 			log_errno(LOG_LEVEL_WARNING, ret, "cannot restore %s of a cached result",
-			          cache_role_names[k]);
+			          cache_role_names[o->role]);
 		}
 	}
 	/*
@@ -321,23 +331,31 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 			free(path);
 		}
 	}
-	for (int k = ROLE_COUNT - 1; k >= 0 && ret == 0; k--) {
-		if (!r->have[k] || !cache_role_path(a, (enum output_role)k))
+	for (size_t i = r->n_outs; i-- > 0 && ret == 0;) {
+		enum output_role k = r->outs[i].role;
+		/* The build's umask decides, as for the compiler's own files;
+		 * an executable stays one, executable where it is readable. */
+		mode_t m = r->outs[i].mode & 0111 ? mode | ((mode & 0444) >> 2) : mode;
+		/* Written as a new file (an object, a .dwo, a family's file)
+		 * or through links (depfiles, .su, .gcno: fopen()). */
+		bool new_file = (k == ROLE_OBJECT || k == ROLE_DWO || k == ROLE_FILE) &&
+		                !in_place(a, k);
+
+		if (!where[i])
 			continue;
-		path = cache_abs_join(cwd, cache_role_path(a, (enum output_role)k));
+		path = cache_abs_join(cwd, where[i]);
 		if (!path) {
 			ret = -ENOMEM;
 			break;
 		}
-		replaced = (k == ROLE_OBJECT || k == ROLE_DWO) && !in_place(a, (enum output_role)k);
-		if (replaced)
-			replace_linked_object(path, a->family, mode);
-		ret = cache_write_output(path, text[k].data, text[k].len, mode, !replaced);
+		if (new_file)
+			replace_linked_object(path, a->family, m);
+		ret = cache_write_output(path, text[i].data, text[i].len, m, !new_file);
 		if (ret < 0)
 			output_failed(c, ret, path, dest_failed);
 		free(path);
 	}
-	for (int k = 0; k < ROLE_COUNT; k++)
+	for (size_t k = 0; k < RESULT_MAX_OUTPUTS; k++)
 		buf_free(&text[k]);
 	buf_free(&deptext);
 	depfile_free(&deps);

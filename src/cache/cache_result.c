@@ -29,13 +29,18 @@
 
 /*
  * Binary, little-endian, checked on the way in ("ZCR" RESULT_FORMAT):
- *   u8 n_outputs { u8 role, digest[16] }  u32 len stdout  u32 len stderr
+ *   u8 n_outputs { u8 role, u16 mode, u16 len path, digest[16] }
+ *   u32 len stdout  u32 len stderr
  *   u32 n_deps { u16 len, bytes }  u32 source_index  i64 duration_ms
+ * Format 2 had a fixed set of roles without paths or modes: its records
+ * no longer decode, so they are misses and are stored again.
  */
 static const char result_magic[4] = {'Z', 'C', 'R', RESULT_FORMAT};
 
 void cache_result_free(struct result *r)
 {
+	for (size_t i = 0; i < r->n_outs; i++)
+		free(r->outs[i].path);
 	buf_free(&r->out);
 	buf_free(&r->err);
 	for (size_t i = 0; i < r->n_deps; i++)
@@ -76,14 +81,32 @@ int cache_result_decode(const struct buf *blob, struct result *r)
 	if (!take(&p, end, head, 4) || memcmp(head, result_magic, 4) != 0 ||
 	    !take_le(&p, end, 1, &n))
 		return -EBADMSG;
+	if (n > RESULT_MAX_OUTPUTS)
+		return -EBADMSG;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t role;
-		struct digest d;
+		struct result_output *o = &r->outs[i];
+		uint64_t role, mode;
 
-		if (!take_le(&p, end, 1, &role) || role >= ROLE_COUNT || !take(&p, end, &d, 16))
+		if (!take_le(&p, end, 1, &role) || role >= ROLE_COUNT ||
+		    !take_le(&p, end, 2, &mode) || !take_le(&p, end, 2, &len) ||
+		    (uint64_t)(end - p) < len ||
+		    !(o->path = strndup((const char *)p, (size_t)len))) {
+			cache_result_free(r);
 			return -EBADMSG;
-		r->have[role] = true;
-		r->out_digest[role] = d;
+		}
+		p += len;
+		r->n_outs++;
+		o->role = (enum output_role)role;
+		o->mode = (mode_t)mode;
+		for (size_t k = 0; k < i; k++)
+			if (r->outs[k].role == o->role && o->role != ROLE_FILE) {
+				cache_result_free(r);
+				return -EBADMSG;
+			}
+		if (!take(&p, end, &o->digest, 16)) {
+			cache_result_free(r);
+			return -EBADMSG;
+		}
 	}
 	if (!take_le(&p, end, 4, &len) || (uint64_t)(end - p) < len ||
 	    buf_append(&r->out, p, (size_t)len) < 0 || !take(&p, end, NULL, (size_t)len) ||
@@ -108,7 +131,7 @@ int cache_result_decode(const struct buf *blob, struct result *r)
 		r->n_deps++;
 	}
 	if (!take_le(&p, end, 4, &v) || (r->source_index = (size_t)v, false) ||
-	    !take_le(&p, end, 8, &v) || p != end || !r->have[ROLE_OBJECT]) {
+	    !take_le(&p, end, 8, &v) || p != end) {
 		cache_result_free(r);
 		return -EBADMSG;
 	}
@@ -125,11 +148,18 @@ int cache_result_artifacts(const void *blob, size_t len, struct digest *out, siz
 	*n = 0;
 	if (ret < 0)
 		return ret;
-	for (int k = 0; k < ROLE_COUNT; k++)
-		if (r.have[k])
-			out[(*n)++] = r.out_digest[k];
+	for (size_t k = 0; k < r.n_outs; k++)
+		out[(*n)++] = r.outs[k].digest;
 	cache_result_free(&r);
 	return 0;
+}
+
+const struct result_output *cache_result_output(const struct result *r, enum output_role role)
+{
+	for (size_t k = 0; k < r->n_outs; k++)
+		if (r->outs[k].role == role)
+			return &r->outs[k];
+	return NULL;
 }
 
 static int put_le(struct buf *b, uint64_t v, size_t n)
@@ -144,20 +174,24 @@ static int put_le(struct buf *b, uint64_t v, size_t n)
 int cache_result_encode(const struct result *r, const void *out, size_t out_len, const void *err,
                         size_t err_len, char *const *deps, size_t n_deps, struct buf *b)
 {
-	uint8_t n = 0;
 	int ret;
 
-	for (int k = 0; k < ROLE_COUNT; k++)
-		n += r->have[k];
-	ret = buf_append(b, result_magic, 4);
+	ret = r->n_outs > RESULT_MAX_OUTPUTS ? -E2BIG : buf_append(b, result_magic, 4);
 	if (ret == 0)
-		ret = put_le(b, n, 1);
-	for (int k = 0; k < ROLE_COUNT && ret == 0; k++) {
-		if (!r->have[k])
-			continue;
-		ret = put_le(b, (uint64_t)k, 1);
+		ret = put_le(b, r->n_outs, 1);
+	for (size_t k = 0; k < r->n_outs && ret == 0; k++) {
+		const struct result_output *o = &r->outs[k];
+		size_t len = o->path ? strlen(o->path) : 0;
+
+		ret = len > 0xffff ? -ENAMETOOLONG : put_le(b, (uint64_t)o->role, 1);
 		if (ret == 0)
-			ret = buf_append(b, r->out_digest[k].bytes, 16);
+			ret = put_le(b, (uint64_t)(o->mode & 07777), 2);
+		if (ret == 0)
+			ret = put_le(b, len, 2);
+		if (ret == 0)
+			ret = buf_append(b, o->path ? o->path : "", len);
+		if (ret == 0)
+			ret = buf_append(b, o->digest.bytes, 16);
 	}
 	if (ret == 0 && (out_len > UINT32_MAX || err_len > UINT32_MAX))
 		ret = -EMSGSIZE;

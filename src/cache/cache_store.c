@@ -70,68 +70,92 @@ static int read_fd_whole(int fd, struct buf *b)
 }
 
 /*
- * Read every output of p into memory (out[k], have[k]), before the reply: the
- * launcher then moves the object into place and the build goes on, and
- * whatever happens to the files afterwards is not this compile's. 0, or
- * -errno (-ENOENT: no object; -ESTALE: an object this compile did not write).
+ * Read one output of p (at rel, recorded as named) into out and its entry
+ * in res. 0, 1 when it is not there or not this compile's (a stale file
+ * from an earlier build, a wrong output prediction, must never be stored:
+ * the margin allows filesystems that keep whole seconds), or -errno.
  */
-static int read_outputs(struct pending *p, struct buf *out, bool *have)
+static int read_output(struct pending *p, enum output_role role, const char *rel, const char *named,
+                       struct buf *out, struct result *res)
 {
-	for (int k = 0; k < ROLE_COUNT; k++) {
-		const char *rel = k == ROLE_OBJECT && p->priv.object
-		                          ? p->priv.object
-		                          : cache_role_path(&p->args, (enum output_role)k);
-		struct stat st;
-		char *path;
-		int fd, r;
+	struct result_output *o = &res->outs[res->n_outs];
+	char *path = cache_abs_join(p->cwd, rel);
+	struct stat st;
+	int fd, r;
+
+	if (res->n_outs >= RESULT_MAX_OUTPUTS) {
+		free(path);
+		return -E2BIG;
+	}
+	/* O_NONBLOCK: an output named by a request may be a FIFO. */
+	fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
+	free(path);
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec <
+	            p->started_ns - 2000000000LL) {
+		close(fd);
+		return 2;
+	}
+	r = read_fd_whole(fd, out);
+	close(fd);
+	if (r < 0)
+		return r;
+	if (!(o->path = strdup(named)))
+		return -ENOMEM;
+	o->role = role;
+	o->mode = st.st_mode & 07777;
+	res->n_outs++;
+	return 0;
+}
+
+/*
+ * Read every output of p into memory (out[i], res->outs[i] without its
+ * digest), before the reply: the launcher then moves the object into place
+ * and the build goes on, and whatever happens to the files afterwards is
+ * not this compile's. 0, or -errno (-ENOENT: a required output is missing;
+ * -ESTALE: one this compile did not write). The object, when the command
+ * names one, and a family's files are required; the C extras may
+ * legitimately not be there.
+ */
+static int read_outputs(struct pending *p, struct buf *out, struct result *res)
+{
+	for (int k = 0; k < ROLE_FILE; k++) {
+		const char *named = cache_role_path(&p->args, (enum output_role)k);
+		const char *rel = k == ROLE_OBJECT && p->priv.object ? p->priv.object : named;
+		int r;
 
 		if (!rel)
 			continue;
-		path = cache_abs_join(p->cwd, rel);
-		/* O_NONBLOCK: an output named by a request may be a FIFO. */
-		fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
-		free(path);
-		if (fd < 0) {
-			/* The object must be there; extra outputs may legitimately not be. */
-			if (k == ROLE_OBJECT)
-				return -ENOENT;
-			continue;
-		}
-		/* Not written by this compile: a stale file from an earlier build
-		 * (a wrong output prediction) must never be stored. The margin
-		 * allows filesystems that keep whole seconds. */
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec <
-		            p->started_ns - 2000000000LL) {
-			close(fd);
-			if (k == ROLE_OBJECT)
-				return -ESTALE;
-			continue;
-		}
-		r = read_fd_whole(fd, &out[k]);
-		close(fd);
+		r = read_output(p, (enum output_role)k, rel, named, &out[res->n_outs], res);
 		if (r < 0)
 			return r;
-		have[k] = true;
+		if (r > 0 && k == ROLE_OBJECT)
+			return r == 1 ? -ENOENT : -ESTALE;
+	}
+	for (size_t i = 0; i < p->args.n_files; i++) {
+		int r = read_output(p, ROLE_FILE, p->args.files[i], p->args.files[i],
+		                    &out[res->n_outs], res);
+
+		if (r != 0)
+			return r < 0 ? r : r == 1 ? -ENOENT : -ESTALE;
 	}
 	return 0;
 }
 
-/* Put the outputs read by read_outputs in the store. */
-static int store_outputs(struct cache *c, const struct buf *out, const bool *have,
-                         struct result *res, uint64_t *bytes)
+/* Put the outputs read by read_outputs in the store, each digest in res. */
+static int store_outputs(struct cache *c, const struct buf *out, struct result *res,
+                         uint64_t *bytes)
 {
-	for (int k = 0; k < ROLE_COUNT; k++) {
+	for (size_t k = 0; k < res->n_outs; k++) {
 		uint64_t stored;
 		int r;
 
-		if (!have[k])
-			continue;
-		r = store_put_mem(c->store, out[k].data, out[k].len, &res->out_digest[k], &stored);
+		r = store_put_mem(c->store, out[k].data, out[k].len, &res->outs[k].digest, &stored);
 		if (r < 0)
 			return r;
 		*bytes += stored;
-		res->have[k] = true;
 	}
 	return 0;
 }
@@ -186,7 +210,10 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
 		if (!e->files[e->n_files].path)
 			return REASON(ERROR);
-		e->files[e->n_files].preprocessed = true;
+		/* A dep-info's files are keyed by content; no include is
+		 * followed in them. */
+		e->files[e->n_files].preprocessed =
+		        !family_of(p->args.family)->closure_from_depinfo;
 		e->files[e->n_files++].digest = fd.digest;
 	}
 	return NULL;
@@ -285,8 +312,8 @@ static int filter_user_mmd(struct cache *c, struct pending *p)
 struct cache_store_job {
 	struct pending *p;
 	struct depfile deps;
-	struct buf outputs[ROLE_COUNT];
-	bool have[ROLE_COUNT];
+	struct buf outputs[RESULT_MAX_OUTPUTS];
+	struct result res; /* the outputs read, their digests once stored */
 	struct buf out, err;
 	int64_t duration_ms;
 };
@@ -298,8 +325,9 @@ static void store_job_free(struct cache_store_job *j)
 	if (j->p)
 		cache_pending_free(j->p);
 	depfile_free(&j->deps);
-	for (int k = 0; k < ROLE_COUNT; k++)
+	for (int k = 0; k < RESULT_MAX_OUTPUTS; k++)
 		buf_free(&j->outputs[k]);
+	cache_result_free(&j->res);
 	buf_free(&j->out);
 	buf_free(&j->err);
 	free(j);
@@ -316,14 +344,51 @@ static int not_stored(struct cache *c, const char *skip, const char **why)
 	return 1;
 }
 
+/*
+ * A dep-info's "# env-dep:NAME=value" lines (rustc: env!, option_env!)
+ * name variables the compile read: each must be one the family keys, whose
+ * value the direct key already holds. NULL, or why the result is not stored.
+ */
+static const char *check_env_deps(const struct family *fam, const char *path)
+{
+	static const char tag[] = "# env-dep:";
+	const char *skip = NULL;
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return REASON(DEPFILE_UNREADABLE);
+	while (!skip && getline(&line, &cap, f) > 0) {
+		size_t len;
+		bool keyed = false;
+
+		if (strncmp(line, tag, sizeof(tag) - 1) != 0)
+			continue;
+		len = strcspn(line + sizeof(tag) - 1, "=\n");
+		for (size_t i = 0; fam->env_vars && fam->env_vars[i] && !keyed; i++)
+			keyed = strlen(fam->env_vars[i]) == len &&
+			        strncmp(fam->env_vars[i], line + sizeof(tag) - 1, len) == 0;
+		if (!keyed) {
+			log_info("not caching: %s reads %.*s", path, (int)len,
+			         line + sizeof(tag) - 1);
+			skip = REASON(ENV_DEPENDENCY);
+		}
+	}
+	free(line);
+	fclose(f);
+	return skip;
+}
+
 /* The prerequisites the compile's depfile names (ours or the build's), with
  * the source located among them; for an unpreprocessed input, the source. */
 static const char *read_closure(struct pending *p, struct depfile *deps)
 {
+	const struct family *fam = family_of(p->args.family);
 	char *depfile_path;
 	int r;
 
-	if (!cache_preprocessed_language(p->args.language)) {
+	if (!cache_preprocessed_language(p->args.language) && !fam->closure_from_depinfo) {
 		deps->prereqs = calloc(2, sizeof(char *));
 		if (!deps->prereqs || !(deps->prereqs[0] = strdup(p->args.source)))
 			return REASON(ERROR);
@@ -333,6 +398,14 @@ static const char *read_closure(struct pending *p, struct depfile *deps)
 	depfile_path =
 	        p->tmp_depfile ? strdup(p->tmp_depfile) : cache_abs_join(p->cwd, p->args.depfile);
 	r = depfile_path ? depfile_read(depfile_path, deps) : -ENOMEM;
+	if (r == 0 && fam->closure_from_depinfo) {
+		const char *skip = check_env_deps(fam, depfile_path);
+
+		if (skip) {
+			free(depfile_path);
+			return skip;
+		}
+	}
 	free(depfile_path);
 	if (r < 0)
 		return REASON(DEPFILE_UNREADABLE);
@@ -390,7 +463,7 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 	if (!skip &&
 	    (buf_append(&j->out, out, out_len) < 0 || buf_append(&j->err, err, err_len) < 0))
 		skip = REASON(ERROR);
-	if (!skip && (r = read_outputs(p, j->outputs, j->have)) < 0) {
+	if (!skip && (r = read_outputs(p, j->outputs, &j->res)) < 0) {
 		cache_stat_add(c,
 		               r == -ENOENT   ? "error.missing_file"
 		               : r == -ESTALE ? "error.stale_output"
@@ -490,14 +563,14 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 	struct manifest_entry e = {0};
 	struct buf blob = BUF_INIT;
 	char hex[DIGEST_HEX_LEN + 1];
-	struct result res = {0};
+	struct result *res = &j->res;
 	uint64_t bytes = 0;
 	const char *skip;
 	int r;
 
 	*why = NULL;
 	skip = record_entry(c, p, &j->deps, &e);
-	if (!skip && (r = store_outputs(c, j->outputs, j->have, &res, &bytes)) < 0) {
+	if (!skip && (r = store_outputs(c, j->outputs, res, &bytes)) < 0) {
 		cache_stat_add(c, cache_no_space(r) ? "error.disk_full" : "error.store_write", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
 		skip = REASON(ERROR);
@@ -506,9 +579,9 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 	if (!skip && p->args.depfile_mmd &&
 	    cache_filter_mmd(c, &p->args, p->ci, &e.search, p->cwd, &j->deps) < 0)
 		skip = REASON(ERROR);
-	res.source_index = j->deps.source_index;
-	res.duration_ms = j->duration_ms;
-	if (!skip && cache_result_encode(&res, j->out.data, j->out.len, j->err.data, j->err.len,
+	res->source_index = j->deps.source_index;
+	res->duration_ms = j->duration_ms;
+	if (!skip && cache_result_encode(res, j->out.data, j->out.len, j->err.data, j->err.len,
 	                                 j->deps.prereqs, j->deps.n_prereqs, &blob) < 0)
 		skip = REASON(ERROR);
 	if (!skip && (r = index_entry(c, p, &e, &blob, bytes)) < 0) {
@@ -517,12 +590,11 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 		skip = REASON(ERROR);
 	}
 	if (!skip && c->observer) {
-		struct digest arts[ROLE_COUNT];
+		struct digest arts[RESULT_MAX_OUTPUTS];
 		size_t n_arts = 0;
 
-		for (int k = 0; k < ROLE_COUNT; k++)
-			if (res.have[k])
-				arts[n_arts++] = res.out_digest[k];
+		for (size_t k = 0; k < res->n_outs; k++)
+			arts[n_arts++] = res->outs[k].digest;
 		c->observer(c->observer_ctx, &e.result, arts, n_arts);
 	}
 	if (!skip) {

@@ -4,13 +4,10 @@
 #include <stddef.h>
 
 /* Each defined in its family's own file. */
-extern const struct family family_gcc, family_clang, family_emcc;
+extern const struct family family_gcc, family_clang, family_emcc, family_rustc;
 
 const struct family *const families[] = {
-        &family_gcc,
-        &family_clang,
-        &family_emcc,
-        NULL,
+        &family_gcc, &family_clang, &family_emcc, &family_rustc, NULL,
 };
 
 const struct family *family_of(enum compiler_family id)

@@ -94,6 +94,15 @@ struct family {
 	 * -Wa,--MD,f), naming every .incbin and .include it read, however
 	 * spelled: the cache asks for it and keys those files. */
 	bool assembler_depfile;
+	/*
+	 * Its own dependency file (a->depfile, which it always writes: rustc's
+	 * dep-info) names every input: no include search, no preprocessor
+	 * scan; the files it lists are keyed by content.
+	 */
+	bool closure_from_depinfo;
+	/* It expands @files itself, one argument a line (rustc): the
+	 * classifier gets them as written, not split into shell words. */
+	bool own_argfiles;
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

@@ -18,38 +18,45 @@
  * reasons go at the end of CACHE_CLASSIFIER_ROWS_, every other new one at the
  * end of CACHE_OTHER_ROWS_.
  */
-#define CACHE_CLASSIFIER_ROWS_(R, X)                                                      \
-	R(X, NONE, "none", "cacheable")                                                   \
-	R(X, LINKING, "linking", "linking (no -c or -S): only compiles are cached")       \
-	R(X, PREPROCESS_ONLY, "preprocess_only",                                          \
-	  "preprocessing only (-E, -M, -MM): only compiles are cached")                   \
-	R(X, PRINT_ONLY, "print_only",                                                    \
-	  "prints information only (--version, -v, -###, -print-*, -dump*)")              \
-	R(X, NO_SOURCE, "no_source", "no source file on the command line")                \
-	R(X, MULTIPLE_SOURCES, "multiple_sources",                                        \
-	  "several sources in one command: compile them one per command to cache them")   \
-	R(X, STDIN_SOURCE, "stdin_source",                                                \
-	  "source read from standard input: name a file to cache it")                     \
-	R(X, OUTPUT_STDOUT, "output_stdout",                                              \
-	  "output to standard output (-o -, -MF -): write to a file to cache it")         \
-	R(X, NO_OUTPUT, "no_output", "no output file (-fsyntax-only, -o /dev/null)")      \
-	R(X, UNKNOWN_LANGUAGE, "unknown_language",                                        \
-	  "a language zccache does not cache (-x fortran, .cu, an object file)")          \
-	R(X, PCH, "pch", "precompiled headers, made or used, are not cached")             \
-	R(X, MODULES, "modules", "C++ modules (-fmodules, .cppm) are not cached")         \
-	R(X, PROFILE_USE, "profile_use",                                                  \
-	  "profile data whose file cannot be named (-fprofile-dir, -fauto-profile, ...)") \
-	R(X, EXTRA_OUTPUT, "extra_output",                                                \
-	  "extra outputs (-save-temps, -fdump-*, listings) the cache does not keep")      \
-	R(X, MULTIPLE_ARCH, "multiple_arch", "several -arch options in one command")      \
-	R(X, RESPONSE_FILE, "response_file", "an unreadable or too deeply nested @file")  \
-	R(X, MISSING_ARGUMENT, "missing_argument", "an option without its argument")      \
-	R(X, UNSUPPORTED_OPTION, "unsupported_option",                                    \
-	  "uncacheable option: zccache does not know it to be safe to cache")             \
-	R(X, UNSUPPORTED_COMPILER, "unsupported_compiler",                                \
-	  "not a compiler zccache knows (gcc, clang, emcc): it runs uncached")            \
-	R(X, EMSCRIPTEN_PORT, "emscripten_port",                                          \
-	  "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built, not cached")
+#define CACHE_CLASSIFIER_ROWS_(R, X)                                                       \
+	R(X, NONE, "none", "cacheable")                                                    \
+	R(X, LINKING, "linking", "linking (no -c or -S): only compiles are cached")        \
+	R(X, PREPROCESS_ONLY, "preprocess_only",                                           \
+	  "preprocessing only (-E, -M, -MM): only compiles are cached")                    \
+	R(X, PRINT_ONLY, "print_only",                                                     \
+	  "prints information only (--version, -v, -###, -print-*, -dump*)")               \
+	R(X, NO_SOURCE, "no_source", "no source file on the command line")                 \
+	R(X, MULTIPLE_SOURCES, "multiple_sources",                                         \
+	  "several sources in one command: compile them one per command to cache them")    \
+	R(X, STDIN_SOURCE, "stdin_source",                                                 \
+	  "source read from standard input: name a file to cache it")                      \
+	R(X, OUTPUT_STDOUT, "output_stdout",                                               \
+	  "output to standard output (-o -, -MF -): write to a file to cache it")          \
+	R(X, NO_OUTPUT, "no_output", "no output file (-fsyntax-only, -o /dev/null)")       \
+	R(X, UNKNOWN_LANGUAGE, "unknown_language",                                         \
+	  "a language zccache does not cache (-x fortran, .cu, an object file)")           \
+	R(X, PCH, "pch", "precompiled headers, made or used, are not cached")              \
+	R(X, MODULES, "modules", "C++ modules (-fmodules, .cppm) are not cached")          \
+	R(X, PROFILE_USE, "profile_use",                                                   \
+	  "profile data whose file cannot be named (-fprofile-dir, -fauto-profile, ...)")  \
+	R(X, EXTRA_OUTPUT, "extra_output",                                                 \
+	  "extra outputs (-save-temps, -fdump-*, listings) the cache does not keep")       \
+	R(X, MULTIPLE_ARCH, "multiple_arch", "several -arch options in one command")       \
+	R(X, RESPONSE_FILE, "response_file", "an unreadable or too deeply nested @file")   \
+	R(X, MISSING_ARGUMENT, "missing_argument", "an option without its argument")       \
+	R(X, UNSUPPORTED_OPTION, "unsupported_option",                                     \
+	  "uncacheable option: zccache does not know it to be safe to cache")              \
+	R(X, UNSUPPORTED_COMPILER, "unsupported_compiler",                                 \
+	  "not a compiler zccache knows (gcc, clang, emcc, rustc): it runs uncached")      \
+	R(X, EMSCRIPTEN_PORT, "emscripten_port",                                           \
+	  "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built, not cached")   \
+	R(X, RUST_CRATE_TYPE, "rust_crate_type",                                           \
+	  "a crate type zccache does not cache yet (bin, proc-macro, dylib, ...): only "   \
+	  "lib and rlib")                                                                  \
+	R(X, RUST_INCREMENTAL, "rust_incremental",                                         \
+	  "incremental compilation (-C incremental): set CARGO_INCREMENTAL=0 to cache it") \
+	R(X, RUST_NO_DEP_INFO, "rust_no_dep_info",                                         \
+	  "no --emit=dep-info: the cache cannot name the compile's sources")
 
 #define CACHE_OTHER_ROWS_(R, X)                                                                    \
 	R(X, ERROR, "error", "an internal error: the server's log says which")                     \
@@ -103,7 +110,9 @@
 	  "the cache could not be opened: zccachectl status says why")                             \
 	R(X, FOREIGN_NAMESPACE, "foreign_namespace",                                               \
 	  "the client sees other files (another mount namespace or root)")                         \
-	R(X, FOREIGN_CWD, "foreign_cwd", "the request's cwd is not the client's current folder")
+	R(X, FOREIGN_CWD, "foreign_cwd", "the request's cwd is not the client's current folder")   \
+	R(X, ENV_DEPENDENCY, "env_dependency",                                                     \
+	  "the compile read an environment variable the key does not hold (env!, option_env!)")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

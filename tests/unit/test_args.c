@@ -1733,6 +1733,9 @@ static void test_reason_names(void **state)
 	        "unsupported_option",
 	        "unsupported_compiler",
 	        "emscripten_port",
+	        "rust_crate_type",
+	        "rust_incremental",
+	        "rust_no_dep_info",
 	};
 
 	assert_int_equal(ARRAY_SIZE(want), UNCACHEABLE_REASON_COUNT);

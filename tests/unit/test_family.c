@@ -59,7 +59,8 @@ static void test_names(void **state)
 	        {"em++", COMPILER_EMCC, true},
 	        {"emcc.py", COMPILER_UNKNOWN, false},
 	        {"wrapper", COMPILER_UNKNOWN, false},
-	        {"rustc", COMPILER_UNKNOWN, false},
+	        {"rustc", COMPILER_RUSTC, false},
+	        {"rustdoc", COMPILER_UNKNOWN, false},
 	        {"xgcc", COMPILER_UNKNOWN, false},
 	};
 
@@ -179,6 +180,103 @@ static void test_emcc_settings(void **state)
 	}
 }
 
+/* rustc as cargo runs it: a library's compile is cached, with its outputs
+ * named from --out-dir, --crate-name and -C extra-filename; cargo's
+ * questions, binaries and incremental builds are not. */
+static void test_rustc_commands(void **state)
+{
+#define LIB "--crate-name", "u", "--edition=2021", "src/lib.rs", "--crate-type", "lib"
+	static const struct {
+		const char *argv[32];
+		const char *reason, *reason_arg;
+	} cases[] = {
+	        {{"rustc",
+	          LIB,
+	          "--emit=dep-info,metadata,link",
+	          "-C",
+	          "extra-filename=-x",
+	          "--out-dir",
+	          "/o",
+	          "--error-format=json",
+	          "--json=artifacts",
+	          "--extern",
+	          "a=/o/liba.rlib",
+	          "-L",
+	          "dependency=/o",
+	          "--cfg",
+	          "feature=\"x\"",
+	          "--check-cfg",
+	          "cfg(test)",
+	          "--cap-lints",
+	          "allow",
+	          "-Cdebuginfo=2"},
+	         "none",
+	         NULL},
+	        {{"rustc", LIB, "--emit=dep-info,metadata", "--out-dir", "/o"}, "none", NULL},
+	        {{"rustc", LIB, "--emit=dep-info,metadata,link", "-C", "incremental=/i"},
+	         "rust_incremental",
+	         "incremental=/i"},
+	        {{"rustc", "--crate-name", "b", "src/main.rs", "--crate-type", "bin",
+	          "--emit=dep-info,link"},
+	         "rust_crate_type",
+	         "bin"},
+	        {{"rustc", "--crate-name", "m", "src/lib.rs", "--crate-type", "proc-macro",
+	          "--emit=dep-info,link"},
+	         "rust_crate_type",
+	         "proc-macro"},
+	        {{"rustc", LIB, "--emit=link"}, "rust_no_dep_info", NULL},
+	        {{"rustc", LIB, "--emit=dep-info,llvm-ir"}, "extra_output", "llvm-ir"},
+	        {{"rustc", LIB, "--emit=dep-info,link", "--frobnicate"},
+	         "unsupported_option",
+	         "--frobnicate"},
+	        {{"rustc", "-vV"}, "print_only", "-vV"},
+	        {{"rustc", "-", "--crate-name", "___", "--print=file-names"}, "stdin_source", "-"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct compile_args a;
+		int argc = 0;
+
+		while (cases[i].argv[argc])
+			argc++;
+		assert_int_equal(args_classify(argc, cases[i].argv, "/w", &a), 0);
+		assert_int_equal(a.family, COMPILER_RUSTC);
+		if (strcmp(uncacheable_reason_name(a.reason), cases[i].reason) != 0)
+			fail_msg("case %zu: reason %s", i, uncacheable_reason_name(a.reason));
+		if (cases[i].reason_arg)
+			assert_string_equal(a.reason_arg, cases[i].reason_arg);
+		compile_args_free(&a);
+	}
+	{
+		const char *argv[] = {"rustc",
+		                      LIB,
+		                      "--emit=dep-info,metadata,link",
+		                      "-C",
+		                      "extra-filename=-x",
+		                      "--out-dir",
+		                      "/o",
+		                      "--extern",
+		                      "a=/o/liba.rlib"};
+		struct compile_args a;
+
+		assert_int_equal(args_classify(14, argv, "/w", &a), 0);
+		assert_int_equal(a.reason, UNCACHEABLE_NONE);
+		assert_string_equal(a.source, "src/lib.rs");
+		assert_int_equal(a.n_files, 3);
+		assert_string_equal(a.files[0], "/o/libu-x.rlib");
+		assert_string_equal(a.files[1], "/o/libu-x.rmeta");
+		assert_string_equal(a.files[2], "/o/u-x.d");
+		assert_string_equal(a.depfile, "/o/u-x.d");
+		assert_int_equal(a.n_extra_inputs, 1);
+		assert_string_equal(a.extra_inputs[0], "/o/liba.rlib");
+		/* the output naming stays in the key: cargo reads those files */
+		assert_int_equal(a.n_key_args, 13);
+		compile_args_free(&a);
+	}
+#undef LIB
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +285,7 @@ int main(void)
 	        cmocka_unit_test(test_launcher_sends_what_the_server_reads),
 	        cmocka_unit_test(test_programs),
 	        cmocka_unit_test(test_emcc_settings),
+	        cmocka_unit_test(test_rustc_commands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

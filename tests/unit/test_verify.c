@@ -76,17 +76,21 @@ static void le(uint8_t *p, uint64_t v, size_t n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* A "ZCR" result record naming artifacts as (role 0..) with no output and no
- * deps, in the layout cache.c writes. */
+/* A "ZCR" result record naming artifacts as files (role 4, mode 0644, path
+ * "f") with no output and no deps, in the layout cache_result.c writes. */
 static size_t result_blob(uint8_t *b, const struct digest *arts, size_t n)
 {
 	size_t len = 0;
 
-	memcpy(b, "ZCR\x02", 4);
+	memcpy(b, "ZCR\x03", 4);
 	len = 4;
 	b[len++] = (uint8_t)n;
 	for (size_t i = 0; i < n; i++) {
-		b[len++] = (uint8_t)i;
+		b[len++] = 4;
+		le(b + len, 0644, 2);
+		le(b + len + 2, 1, 2);
+		b[len + 4] = 'f';
+		len += 5;
 		memcpy(b + len, arts[i].bytes, 16);
 		len += 16;
 	}
@@ -245,7 +249,7 @@ static void test_damage_found_and_repaired(void **state)
 	/* 3: its result record does not decode. */
 	rk = key_n(3, 'r');
 	assert_int_equal(
-	        index_put(cache_index(f->c), INDEX_RESULTS, &rk, "ZCR\x02junk", 8, 8, time(NULL)),
+	        index_put(cache_index(f->c), INDEX_RESULTS, &rk, "ZCR\x03junk", 8, 8, time(NULL)),
 	        0);
 	/* A manifest naming a result that is gone: dangling, not bad. */
 	mk = key_n(50, 'm');

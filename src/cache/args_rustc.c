@@ -1,0 +1,559 @@
+/*
+ * args_rustc: the Rust family (rustc, as cargo runs it, directly or through
+ * RUSTC_WRAPPER). A library crate's compile (--crate-type lib/rlib) is
+ * cached: its inputs come from its own dep-info (--emit=dep-info), its
+ * outputs are the files --emit names in --out-dir, its identity is rustc's
+ * version, its binary and its sysroot's driver and standard library.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "args_family.h"
+#include "family.h"
+
+/* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
+ * are not libraries and any option not named here run uncached. */
+
+/* An option with a value: a long one takes it after '=' or apart, a short
+ * one joined or apart. */
+struct rustc_opt {
+	const char *name;
+	char short_joined; /* -C opt, -Copt: 'C'; 0 for a long option */
+};
+
+/* The state of one walk. */
+struct rustc_walk {
+	struct compile_args *out;
+	const char *cwd;
+	struct strv extern_files;
+	const char *crate_name, *extra, *out_dir;
+	bool lib, dep_info, metadata, link;
+	bool json;
+};
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int refuse(struct rustc_walk *w, enum uncacheable_reason r, const char *arg)
+{
+	if (w->out->reason != UNCACHEABLE_NONE)
+		return 0;
+	return args_set_reason(w->out, r, arg);
+}
+
+/* --crate-type: a comma list; only libraries are cached. */
+static int crate_types(struct rustc_walk *w, const char *v)
+{
+	char *copy = strdup(v), *save = NULL;
+	int r = copy ? 0 : -ENOMEM;
+
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && r == 0;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (strcmp(t, "lib") == 0 || strcmp(t, "rlib") == 0)
+			w->lib = true;
+		else
+			r = refuse(w, UNCACHEABLE_RUST_CRATE_TYPE, t);
+	}
+	free(copy);
+	return r;
+}
+
+/* --emit: dep-info, metadata and link, each to its default name. */
+static int emits(struct rustc_walk *w, const char *v)
+{
+	char *copy = strdup(v), *save = NULL;
+	int r = copy ? 0 : -ENOMEM;
+
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && r == 0;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (strcmp(t, "dep-info") == 0)
+			w->dep_info = true;
+		else if (strcmp(t, "metadata") == 0)
+			w->metadata = true;
+		else if (strcmp(t, "link") == 0)
+			w->link = true;
+		else /* asm, llvm-ir, obj, a path of its own (dep-info=f) */
+			r = refuse(w, UNCACHEABLE_EXTRA_OUTPUT, t);
+	}
+	free(copy);
+	return r;
+}
+
+/* -C name[=value]: incremental keeps state between compiles. */
+static int codegen(struct rustc_walk *w, const char *v)
+{
+	if (starts_with(v, "incremental"))
+		return refuse(w, UNCACHEABLE_RUST_INCREMENTAL, v);
+	if (starts_with(v, "extra-filename="))
+		w->extra = v + strlen("extra-filename=");
+	return 0;
+}
+
+/* --extern [mods:]name[=path]: the file is an input, keyed by content. */
+static int extern_crate(struct rustc_walk *w, const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	return eq && eq[1] ? strv_push(&w->extern_files, eq + 1) : 0;
+}
+
+/* -l [kind[:mods]=]name: a static library is bundled into the rlib, and
+ * nothing names that file to the cache. */
+static int native_lib(struct rustc_walk *w, const char *arg, const char *v)
+{
+	return starts_with(v, "static") ? refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg) : 0;
+}
+
+static const struct rustc_opt valued[] = {
+        {"--crate-name", 0},
+        {"--edition", 0},
+        {"--crate-type", 0},
+        {"--emit", 0},
+        {"--cfg", 0},
+        {"--check-cfg", 0},
+        {"--extern", 0},
+        {"--out-dir", 0},
+        {"--error-format", 0},
+        {"--json", 0},
+        {"--cap-lints", 0},
+        {"--target", 0},
+        {"--color", 0},
+        {"--codegen", 0},
+        {"--remap-path-prefix", 0},
+        {"--diagnostic-width", 0},
+        {"--force-warn", 0},
+        {"--warn", 0},
+        {"--allow", 0},
+        {"--deny", 0},
+        {"--forbid", 0},
+        {"--crate-attr", 0},
+        {"--print", 0},
+        {"--explain", 0},
+        {"-o", 0},
+        {"-C", 'C'},
+        {"-L", 'L'},
+        {"-l", 'l'},
+        {"-A", 'A'},
+        {"-W", 'W'},
+        {"-D", 'D'},
+        {"-F", 'F'},
+        {"-Z", 'Z'},
+};
+
+/* Options without a value that are safe to cache. */
+static const char *const flags[] = {"-g", "-O", NULL};
+
+/*
+ * Match argv[*i] against the valued options: *name the option, *value its
+ * value (advancing *i past a separate one). false: no such option; true
+ * with *value NULL: its value is missing.
+ */
+static bool match_valued(char *const *argv, size_t argc, size_t *i, const char **name,
+                         const char **value)
+{
+	const char *arg = argv[*i];
+
+	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
+		const struct rustc_opt *o = &valued[k];
+		size_t len = strlen(o->name);
+
+		if (strncmp(arg, o->name, len) != 0)
+			continue;
+		if (arg[len] == '\0') {
+			*name = o->name;
+			*value = *i + 1 < argc ? argv[++*i] : NULL;
+			return true;
+		}
+		if ((o->short_joined && len == 2) || (!o->short_joined && arg[len] == '=')) {
+			*name = o->name;
+			*value = arg + len + (o->short_joined ? 0 : 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_flag(const char *arg)
+{
+	for (size_t k = 0; flags[k]; k++)
+		if (strcmp(arg, flags[k]) == 0)
+			return true;
+	return false;
+}
+
+static int option(struct rustc_walk *w, const char *arg, const char *name, const char *v)
+{
+	if (strcmp(name, "--crate-name") == 0)
+		w->crate_name = v;
+	else if (strcmp(name, "--crate-type") == 0)
+		return crate_types(w, v);
+	else if (strcmp(name, "--emit") == 0)
+		return emits(w, v);
+	else if (strcmp(name, "-C") == 0 || strcmp(name, "--codegen") == 0)
+		return codegen(w, v);
+	else if (strcmp(name, "--extern") == 0)
+		return extern_crate(w, v);
+	else if (strcmp(name, "--out-dir") == 0)
+		w->out_dir = v;
+	else if (strcmp(name, "-l") == 0)
+		return native_lib(w, arg, v);
+	else if (strcmp(name, "--error-format") == 0)
+		w->json = strcmp(v, "json") == 0;
+	else if (strcmp(name, "--color") == 0)
+		w->out->color = strcmp(v, "always") == 0  ? COLOR_ALWAYS
+		                : strcmp(v, "never") == 0 ? COLOR_NEVER
+		                                          : COLOR_AUTO;
+	else if (strcmp(name, "--print") == 0 || strcmp(name, "--explain") == 0)
+		return refuse(w, UNCACHEABLE_PRINT_ONLY, arg);
+	else if (strcmp(name, "-o") == 0 || strcmp(name, "-Z") == 0)
+		return refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg);
+	return 0;
+}
+
+/* Name the files the compile writes: --out-dir/lib<crate><extra>.rlib,
+ * .rmeta, and <crate><extra>.d. */
+static int name_outputs(struct rustc_walk *w)
+{
+	struct compile_args *out = w->out;
+	const char *dir = w->out_dir ? w->out_dir : ".", *extra = w->extra ? w->extra : "";
+	struct strv files = {0};
+	char *depinfo = NULL;
+	int r = 0;
+
+	if (asprintf(&depinfo, "%s/%s%s.d", dir, w->crate_name, extra) < 0)
+		return -ENOMEM;
+	out->depfile = depinfo;
+	if (w->link) {
+		char *p;
+
+		r = asprintf(&p, "%s/lib%s%s.rlib", dir, w->crate_name, extra) < 0
+		            ? -ENOMEM
+		            : strv_push_owned(&files, p);
+	}
+	if (r == 0 && w->metadata) {
+		char *p;
+
+		r = asprintf(&p, "%s/lib%s%s.rmeta", dir, w->crate_name, extra) < 0
+		            ? -ENOMEM
+		            : strv_push_owned(&files, p);
+	}
+	if (r == 0)
+		r = strv_push(&files, depinfo);
+	out->files = strv_steal(&files, &out->n_files);
+	strv_free(&files);
+	return r;
+}
+
+/* Read @file: one argument a line (rustc's rule), pushed to args. */
+static int argfile(const char *cwd, const char *arg, struct strv *args, bool *bad)
+{
+	char *path = args_path_join(cwd, arg + 1), *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int r = 0;
+
+	if (!path)
+		return -ENOMEM;
+	f = fopen(path, "re");
+	free(path);
+	if (!f) {
+		*bad = true;
+		return strv_push(args, arg);
+	}
+	while (r == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		r = strv_push(args, line);
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static int walk(struct rustc_walk *w)
+{
+	struct compile_args *out = w->out;
+	struct strv keys = {0};
+	int r = 0;
+
+	for (size_t i = 1; i < out->argc && r == 0; i++) {
+		const char *arg = out->argv[i], *name, *value;
+		size_t at = i;
+
+		r = strv_push(&keys, arg);
+		if (r < 0)
+			break;
+		if (match_valued(out->argv, out->argc, &i, &name, &value)) {
+			if (!value) {
+				r = refuse(w, UNCACHEABLE_MISSING_ARGUMENT, arg);
+				break;
+			}
+			if (i != at) /* a separate value */
+				r = strv_push(&keys, value);
+			if (r == 0)
+				r = option(w, arg, name, value);
+		} else if (strcmp(arg, "-") == 0) {
+			r = refuse(w, UNCACHEABLE_STDIN_SOURCE, arg);
+		} else if (arg[0] != '-') {
+			if (out->source)
+				r = refuse(w, UNCACHEABLE_MULTIPLE_SOURCES, arg);
+			else if (!(out->source = strdup(arg)))
+				r = -ENOMEM;
+		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "-vV") == 0 ||
+		           strcmp(arg, "--version") == 0 || strcmp(arg, "-h") == 0 ||
+		           strcmp(arg, "--help") == 0) {
+			r = refuse(w, UNCACHEABLE_PRINT_ONLY, arg);
+		} else if (strcmp(arg, "--test") == 0) {
+			r = refuse(w, UNCACHEABLE_RUST_CRATE_TYPE, arg);
+		} else if (!is_flag(arg)) {
+			r = refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg);
+		}
+	}
+	if (r == 0)
+		out->key_args = strv_steal(&keys, &out->n_key_args);
+	strv_free(&keys);
+	return r;
+}
+
+static int classify_rustc(struct compile_args *out, const char *cwd)
+{
+	struct rustc_walk w = {.out = out, .cwd = cwd};
+	struct strv expanded = {0};
+	bool bad = false;
+	int r = 0;
+
+	/* @file: one argument a line, expanded once (rustc does not nest). */
+	for (size_t i = 0; i < out->argc && r == 0; i++)
+		r = i > 0 && out->argv[i][0] == '@' ? argfile(cwd, out->argv[i], &expanded, &bad)
+		                                    : strv_push(&expanded, out->argv[i]);
+	if (r < 0) {
+		strv_free(&expanded);
+		return r;
+	}
+	for (size_t i = 0; i < out->argc; i++)
+		free(out->argv[i]);
+	free(out->argv);
+	out->argv = strv_steal(&expanded, &out->argc);
+	if (bad)
+		return args_set_reason(out, UNCACHEABLE_RESPONSE_FILE, NULL);
+
+	r = walk(&w);
+	if (r < 0 || out->reason != UNCACHEABLE_NONE)
+		goto done;
+	if (!out->source)
+		r = refuse(&w, UNCACHEABLE_NO_SOURCE, NULL);
+	else if (!w.lib)
+		r = refuse(&w, UNCACHEABLE_RUST_CRATE_TYPE, "bin");
+	else if (!w.crate_name)
+		r = refuse(&w, UNCACHEABLE_UNSUPPORTED_OPTION, "no --crate-name");
+	else if (!w.dep_info)
+		r = refuse(&w, UNCACHEABLE_RUST_NO_DEP_INFO, NULL);
+	else if (!w.metadata && !w.link)
+		r = refuse(&w, UNCACHEABLE_NO_OUTPUT, NULL);
+	if (r < 0 || out->reason != UNCACHEABLE_NONE)
+		goto done;
+	r = name_outputs(&w);
+	/* Paths in the dep-info, the diagnostics and the crate are the cwd's
+	 * (until --remap-path-prefix is proven to cover them). */
+	out->cwd_in_output = true;
+	if (r == 0 && !(out->output_cwd = strdup(cwd)))
+		r = -ENOMEM;
+	/* JSON diagnostics carry their colour in --json's rendering. */
+	if (w.json)
+		out->color = COLOR_NEVER;
+	if (r == 0)
+		out->extra_inputs = strv_steal(&w.extern_files, &out->n_extra_inputs);
+done:
+	strv_free(&w.extern_files);
+	return r;
+}
+
+static bool names_rustc(const char *base, bool *cxx)
+{
+	*cxx = false;
+	return strcmp(base, "rustc") == 0;
+}
+
+/* rustc runs no helper programs of its own for a library. */
+static size_t programs_rustc(const struct compile_args *a, const char **progs, size_t max)
+{
+	(void)a;
+	(void)progs;
+	(void)max;
+	return 0;
+}
+
+/* The host's or --target's standard library folder's crates worth a key:
+ * the ones every crate links. */
+static const char *const std_crates[] = {"libstd-", "libcore-", "liballoc-",
+                                         "libcompiler_builtins-", NULL};
+
+static const char *target_of(const struct compile_args *a)
+{
+	for (size_t i = 1; i + 1 < a->argc; i++)
+		if (strcmp(a->argv[i], "--target") == 0)
+			return a->argv[i + 1];
+	for (size_t i = 1; i < a->argc; i++)
+		if (starts_with(a->argv[i], "--target="))
+			return a->argv[i] + strlen("--target=");
+	return NULL;
+}
+
+/* Files of dir whose names start with one of prefixes and end in suffix,
+ * appended to files (room for max) from *n. */
+static int add_dir_files(const char *dir, const char *const *prefixes, const char *suffix,
+                         char **files, size_t max, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)) && *n < max) {
+		size_t len = strlen(e->d_name), slen = strlen(suffix);
+		bool match = false;
+
+		for (size_t k = 0; prefixes[k] && !match; k++)
+			match = starts_with(e->d_name, prefixes[k]);
+		if (!match || len < slen || strcmp(e->d_name + len - slen, suffix) != 0)
+			continue;
+		if (asprintf(&files[*n], "%s/%s", dir, e->d_name) < 0) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * The sysroot (the folder above rustc's bin/) holds the compiler proper
+ * (lib/librustc_driver-*.so) and the standard library the crate links
+ * (lib/rustlib/<target>/lib/): both are part of its identity. The binary
+ * cargo runs is the toolchain's own rustc (rustup's proxy resolves it).
+ */
+static int helper_files_rustc(const char *compiler_path, const struct compile_args *a,
+                              const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
+                              char **files, size_t max)
+{
+	static const char *const driver[] = {"librustc_driver-", NULL};
+	char real[PATH_MAX], dir[PATH_MAX + 64], *slash;
+	const char *target = target_of(a);
+	size_t n = 0;
+	int r;
+
+	(void)getenv;
+	(void)env_ctx;
+	if (!realpath(compiler_path, real))
+		return -errno;
+	/* <sysroot>/bin/rustc */
+	for (int up = 0; up < 2; up++) {
+		slash = strrchr(real, '/');
+		if (!slash || slash == real)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	snprintf(dir, sizeof(dir), "%s/lib", real);
+	r = add_dir_files(dir, driver, ".so", files, max, &n);
+	if (r == 0 && n == 0)
+		r = -ENOENT;
+	if (r == 0 && target) {
+		snprintf(dir, sizeof(dir), "%s/lib/rustlib/%s/lib", real, target);
+		r = add_dir_files(dir, std_crates, ".rlib", files, max, &n);
+	} else if (r == 0) {
+		/* The host's: rustlib's one folder with a std. */
+		snprintf(dir, sizeof(dir), "%s/lib/rustlib", real);
+		DIR *d = opendir(dir);
+		struct dirent *e;
+
+		while (d && r == 0 && (e = readdir(d))) {
+			char sub[2 * PATH_MAX + 512];
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s/lib", dir, e->d_name);
+			if (access(sub, F_OK) == 0)
+				r = add_dir_files(sub, std_crates, ".rlib", files, max, &n);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(files[i]);
+		return r;
+	}
+	return (int)n;
+}
+
+/*
+ * What cargo sets for a crate's compile that env!() reads (dep-info's
+ * env-dep lines): keyed, so a crate reading one of them is cached; one
+ * reading anything else is not (cache_store checks the dep-info).
+ */
+static const char *const rustc_env[] = {
+        "CARGO_PKG_NAME",
+        "CARGO_PKG_VERSION",
+        "CARGO_PKG_VERSION_MAJOR",
+        "CARGO_PKG_VERSION_MINOR",
+        "CARGO_PKG_VERSION_PATCH",
+        "CARGO_PKG_VERSION_PRE",
+        "CARGO_PKG_AUTHORS",
+        "CARGO_PKG_DESCRIPTION",
+        "CARGO_PKG_HOMEPAGE",
+        "CARGO_PKG_REPOSITORY",
+        "CARGO_PKG_LICENSE",
+        "CARGO_PKG_LICENSE_FILE",
+        "CARGO_PKG_README",
+        "CARGO_PKG_RUST_VERSION",
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_CRATE_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "OUT_DIR",
+        /* unstable features on a stable compiler */
+        "RUSTC_BOOTSTRAP",
+        NULL,
+};
+
+/* rustc's own logs. */
+static const char *const rustc_uncacheable_env[] = {"RUSTC_LOG", NULL};
+
+const struct family family_rustc = {
+        .name = "rustc",
+        .id = COMPILER_RUSTC,
+        .names = names_rustc,
+        .classify = classify_rustc,
+        .version_arg = "-vV",
+        .machine_arg = "--print=host-tuple",
+        .identity_programs = NULL,
+        .programs = programs_rustc,
+        .helper_files = helper_files_rustc,
+        .env_vars = rustc_env,
+        .probe_env = NULL,
+        .uncacheable_env = rustc_uncacheable_env,
+        .color_env = NULL,
+        .color_always_arg = "--color=always",
+        /* no __DATE__ */
+        .epoch_major = INT_MAX,
+        .depfile_style = DEPFILE_STYLE_GCC,
+        .wp_depfile_target_from_output = false,
+        /* rustc writes its outputs anew and renames them into place */
+        .object_renamed = true,
+        .assembler_depfile = false,
+        .closure_from_depinfo = true,
+        .own_argfiles = true,
+};
