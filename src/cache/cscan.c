@@ -524,6 +524,32 @@ static int scan_operators(const char *line, const char *end, struct buf *out, un
 	return 0;
 }
 
+/*
+ * The word "dependency" at w, on the comment-free line starting at line,
+ * could make a pragma: in code (a macro argument, a #define body), or in a
+ * string literal after "GCC" (P("GCC dependency \"x\"") with P(s)
+ * _Pragma(s)). Not in any other literal: "a missing dependency" is text,
+ * and is everywhere.
+ */
+static bool pragma_word_at(const char *line, const char *w)
+{
+	const char *open = NULL;
+
+	for (const char *c = line; c < w; c++) {
+		if (*c == '\\' && open) {
+			c++;
+			continue;
+		}
+		if (*c == '"')
+			open = open ? NULL : c;
+	}
+	if (!open)
+		return true;
+	while (w > open + 1 && (w[-1] == ' ' || w[-1] == '\t'))
+		w--;
+	return w - open - 1 >= 3 && memcmp(w - 3, "GCC", 3) == 0;
+}
+
 int cscan_includes(const char *p, size_t n, struct buf *out)
 {
 	struct buf text = BUF_INIT;
@@ -553,7 +579,7 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 			r = scan_operators(q, eol, out, &flags);
 		for (const char *w = q; (w = memmem(w, (size_t)(eol - w), "dependency", 10)); w++)
 			if ((w == q || !ident_char((unsigned char)w[-1])) &&
-			    word_at(w, eol, "dependency"))
+			    word_at(w, eol, "dependency") && pragma_word_at(q, w))
 				flags |= CSCAN_DEPENDENCY_WORD;
 		q = nl ? nl + 1 : end;
 	}

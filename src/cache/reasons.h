@@ -87,7 +87,8 @@
 	R(X, MODIFIED_DURING_COMPILE, "modified_during_compile",                                   \
 	  "the source or a header changed while the compiler ran: the next compile is cached")     \
 	R(X, PRAGMA_DEPENDENCY, "pragma_dependency",                                               \
-	  "#pragma GCC dependency: the file it names is not in the depfile")                       \
+	  "a dependency pragma (#pragma GCC ... \"file\"): the file it names is not in the "       \
+	  "depfile")                                                                               \
 	R(X, UNKNOWN_TOKEN, "unknown_token",                                                       \
 	  "a store for a compile the server does not know (restarted, or timed out)")              \
 	R(X, COMPILE_FAILED, "compile_failed", "the compile failed: failures are not cached")      \

@@ -300,7 +300,8 @@ static void test_includes_computed(void **state)
 	        {"#if __has_include_next(MACRO)\n#endif\n", "",
 	         CSCAN_COMPUTED | CSCAN_COMPUTED_PROBE},
 	        /* libc++'s stand-in for compilers without it: no probe */
-	        {"#ifndef __has_include\n#define __has_include(...) 0\n#endif\n", "", CSCAN_COMPUTED},
+	        {"#ifndef __has_include\n#define __has_include(...) 0\n#endif\n", "",
+	         CSCAN_COMPUTED},
 	        {"#ifdef __has_include\n#endif\n", "", CSCAN_COMPUTED},
 	        {"#include \"a.h\"\n#include MACRO\n", "q:a.h", CSCAN_COMPUTED},
 	        {"auto s = u8R\"x(*/)x\";\n#include \"a.h\"\n", "q:a.h", CSCAN_COMPUTED},
@@ -323,6 +324,10 @@ static void test_includes_pragmas(void **state)
 	        /* the pragma built by a macro: operator and word, lines apart */
 	        {"#define DEP(x) _Pragma(#x)\nDEP(GCC dependency \"parse.y\")\n", "",
 	         CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD},
+	        /* the word in text is no pragma; after "GCC" in a literal, it may be */
+	        {"const char *m = \"a missing dependency\";\n", "", 0},
+	        {"P(\"GCC dependency \\\"x\\\"\")\n", "", CSCAN_DEPENDENCY_WORD},
+	        {"#define W dependency\n", "", CSCAN_DEPENDENCY_WORD},
 	        {"#pragma GCC system_header\n", "", CSCAN_SYSTEM_HEADER},
 	        {"#pragma clang system_header\n", "", CSCAN_SYSTEM_HEADER},
 	        {"# /* c */ pragma GCC system_header\n#include <a.h>\n", "a:a.h",
