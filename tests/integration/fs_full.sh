@@ -98,8 +98,11 @@ if mount_tmpfs "$ZCCACHE_DIR" 1m; then
 	ok "the server is the same process, alive" test "$(server_pid)" = "$spid"
 	diag "full disk met at: artifact $(errlog 'store: write') times," \
 		"index $(errlog 'index: write') times, error.disk_full $(cnt error.disk_full)"
-	ok "the sweep met a full disk in the store and in the index" \
-		test "$(errlog 'store: write')" -gt 0 -a "$(errlog 'index: write')" -gt 0
+	# The index's own write meets the full disk unless a trim for room
+	# (retention.c) came first, which a slow build (ASan) makes likely.
+	ok "the sweep met a full disk in the store, and in the index or trimmed for room" \
+		test "$(errlog 'store: write')" -gt 0 -a \
+		\( "$(errlog 'index: write')" -gt 0 -o "$(cnt evictions.disk_full)" -gt 0 \)
 	stop_server
 	wait_until 10 pid_gone "$spid"
 	umount -l "$ZCCACHE_DIR"
