@@ -88,7 +88,7 @@ static void check_filter(struct depfile *d)
 	                                  "/usr/lib/gcc/x86_64-linux-gnu/12/include", "sys/"};
 	static const char *const user[] = {"inc", ".", "/usr/include/proj"};
 	static const char *const forced[] = {"./forced.h"};
-	const struct depfile_search s = {sys, 3, user, 3, forced, 1};
+	const struct depfile_search s = {sys, 3, user, 3, forced, 1, NULL};
 	char *source = d->n_prereqs ? strdup(d->prereqs[d->source_index]) : NULL;
 	size_t before = d->n_prereqs;
 
