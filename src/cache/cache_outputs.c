@@ -338,8 +338,8 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 		mode_t m = r->outs[i].mode & 0111 ? mode | ((mode & 0444) >> 2) : mode;
 		/* Written as a new file (an object, a .dwo, a family's file)
 		 * or through links (depfiles, .su, .gcno: fopen()). */
-		bool new_file = (k == ROLE_OBJECT || k == ROLE_DWO || k == ROLE_FILE) &&
-		                !in_place(a, k);
+		bool new_file =
+		        (k == ROLE_OBJECT || k == ROLE_DWO || k == ROLE_FILE) && !in_place(a, k);
 
 		if (!where[i])
 			continue;

@@ -16,6 +16,7 @@
 #include "dircache.h"
 #include "family.h"
 #include "index.h"
+#include "io.h"
 #include "key.h"
 #include "log.h"
 #include "manifest.h"
@@ -50,25 +51,6 @@ void cache_abandon(struct cache *c, const char *token)
 		cache_pending_free(p);
 }
 
-/* The whole of regular file fd, appended to b. 0 or -errno. */
-static int read_fd_whole(int fd, struct buf *b)
-{
-	for (;;) {
-		ssize_t n;
-
-		if (buf_reserve(b, 65536) < 0)
-			return -ENOMEM;
-		n = read(fd, b->data + b->len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
-	}
-}
-
 /*
  * Read one output of p (at rel, recorded as named) into out and its entry
  * in res. 0, 1 when it is not there or not this compile's (a stale file
@@ -98,7 +80,7 @@ static int read_output(struct pending *p, enum output_role role, const char *rel
 		close(fd);
 		return 2;
 	}
-	r = read_fd_whole(fd, out);
+	r = read_to_end(fd, out, 65536);
 	close(fd);
 	if (r < 0)
 		return r;

@@ -52,8 +52,9 @@ for cc in gcc clang; do
 		# All three in one folder (d.c's path is in the key), moved aside after.
 		for v in bare miss hit; do
 			rm -rf o && mkdir -p o/sub && cp d.c h.h o/
-			# older than the compile's clock tick, or it is not stored
-			touch -d '-1 min' o/d.c o/h.h
+			# a tick of the clock between the copy (its ctime) and the
+			# compile, or the miss is modified_during_compile (cclib.sh)
+			sleep 0.02
 			[ $v = miss ] && "$CTL" flush >/dev/null
 			# shellcheck disable=SC2086
 			if [ $v = bare ]; then
@@ -109,7 +110,7 @@ is "... and no private folder is left" "$(leftovers)" ""
 
 # ---- 4. where the move would change the output, the compile writes in place -
 printf 'int f(int x) { return x ? 1 : 2; }\n' >cov.c
-touch -d '-1 min' cov.c
+sleep 0.02 # the clock's tick, as above
 mark
 command zccache gcc --coverage -c cov.c -o cov.o 2>/dev/null
 command gcc --coverage -c cov.c -o cov_ref.o

@@ -1049,7 +1049,9 @@ static const struct cmd_case other_cases[] = {
         {.cmd = "gcc -S start.s", .reason = "no_output"},
         {.cmd = "gcc -c -I- a.c", .reason = "unsupported_option", .reason_arg = "-I-"},
         /* gcc takes the last -o, but names a depfile per -o under -MD */
-        {.cmd = "gcc -c src/foo.c -o a.o -o b.o", .reason = "unsupported_option", .reason_arg = "-o"},
+        {.cmd = "gcc -c src/foo.c -o a.o -o b.o",
+         .reason = "unsupported_option",
+         .reason_arg = "-o"},
         /* the -MD the cache adds would give these a meaning */
         {.cmd = "gcc -c a.c -MF a.d", .reason = "unsupported_option"},
         {.cmd = "clang -c a.c -MT x", .reason = "unsupported_option"},
