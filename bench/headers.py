@@ -287,8 +287,11 @@ def measure_hits(ht, tool, args, root, work, tag, regen, count_hits, perf_ok):
     cmd = ht.argv(tool, args)
     prep = f"python3 {os.path.join(root, 'regen.py')} main.o main.d" if regen else None
     # The store refuses headers written in the clock tick its compile started
-    # in; a real build's generator ran earlier than that too.
-    time.sleep(0.05)
+    # in, and a digest taken within a second of a file's change is taken
+    # again on the next use (hashcache.h): a real build's headers are older
+    # than that. Without this wait the first second of hits re-hashes every
+    # header and the table measures that instead of a warm hit.
+    time.sleep(1.1)
     subprocess.run(cmd, cwd=root, env=env, check=True, capture_output=True)
     pid = ht.server_pid(tool)
     c0 = ht.counters(tool)

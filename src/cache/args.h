@@ -137,6 +137,12 @@ struct compile_args {
 	 * it (no depfile of its own, no -MD for -MMD, no assembler depfile).
 	 */
 	bool records_command_line;
+	/*
+	 * gcc's LTO and offload sections record the -Xassembler options (and
+	 * lto-wrapper warns of, and drops, one it does not know at link time):
+	 * the cache may not add an assembler depfile.
+	 */
+	bool assembler_options_recorded;
 	enum diagnostics_color color;
 
 	/*

@@ -550,6 +550,7 @@ const struct family family_emcc = {
         .probe_env = emcc_probe_env,
         .uncacheable_env = emcc_uncacheable_env,
         .color_env = NULL,
+        .color_by_terminfo = true,
         .color_always_arg = "-fcolor-diagnostics",
         /* -dumpversion is emcc's (3.1.6), not its clang's: never assumed */
         .epoch_major = INT_MAX,

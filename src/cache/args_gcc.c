@@ -475,8 +475,8 @@ struct gcc_state {
 	size_t cap_quoted;
 
 	bool debug, split, as_debug, record_cmdline;
-	/* gcc's -flto, -fopenmp, -foffload: the object records the cwd
-	 * without -g (found by compiling in two checkouts). */
+	/* gcc's -flto, -fopenmp, -fopenacc, -foffload: the object records
+	 * the cwd without -g (found by compiling in two checkouts). */
 	bool cwd_recorded;
 	bool coverage, arcs, test_coverage, profile_generate, coverage_mapping;
 	bool debug_dir_fixed, coverage_dir_fixed, absolute_paths, stack_usage;
@@ -1018,9 +1018,11 @@ static int h_f(void *ctx, const struct opt_row *row, const char *arg, const char
 	if (!f_is_allowed(name, strcspn(name, "=")))
 		return unsupported(ctx, arg);
 	/* gcc's LTO sections and offload tables hold the cwd (clang's do not:
-	 * both checked by compiling in two folders). */
+	 * both checked by compiling in two folders), and the -Xassembler
+	 * options, which lto-wrapper passes on at link time. */
 	if (name == value && !STATE(ctx)->clang &&
-	    (str_prefix(name, "lto") || str_prefix(name, "openmp") || str_prefix(name, "offload")))
+	    (str_prefix(name, "lto") || str_prefix(name, "openmp") || str_prefix(name, "openacc") ||
+	     str_prefix(name, "offload")))
 		STATE(ctx)->cwd_recorded = true;
 	return KEY_KEEP;
 }
@@ -1833,6 +1835,7 @@ static int place_cwd(struct gcc_state *st, const struct lang *lang)
 	out->debug_info = st->debug || st->as_debug;
 	/* gcc's records leave out -M options, -Wa and the colour: checked. */
 	out->records_command_line = st->clang && st->record_cmdline;
+	out->assembler_options_recorded = st->cwd_recorded;
 	out->output_path_in_output =
 	        arcs || st->test_coverage || out->dwo != NULL || (st->clang && st->record_cmdline);
 	out->cwd_in_output = plain || debug;
@@ -2159,6 +2162,7 @@ const struct family family_clang = {
         .programs = programs_clang,
         .env_vars = clang_env,
         .color_env = NULL,
+        .color_by_terminfo = true,
         .color_always_arg = "-fcolor-diagnostics",
         .epoch_major = 16,
         .depfile_style = DEPFILE_STYLE_CLANG,

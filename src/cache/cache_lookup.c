@@ -25,6 +25,7 @@
 #include "search.h"
 #include "store.h"
 #include "sysheaders.h"
+#include "terminfo.h"
 
 /* ---- lookup ------------------------------------------------------------- */
 
@@ -70,6 +71,16 @@ static bool color_wanted(const struct compile_args *a, const struct cache_reques
 		if (gc && !*gc)
 			return false;
 	}
+	if (family_of(a->family)->color_by_terminfo) {
+		struct terminfo_env te = {
+		        .term = term,
+		        .terminfo = req->getenv(req->env_ctx, "TERMINFO"),
+		        .terminfo_dirs = req->getenv(req->env_ctx, "TERMINFO_DIRS"),
+		        .home = req->getenv(req->env_ctx, "HOME"),
+		};
+
+		return terminfo_colors(&te) > 0;
+	}
 	return true;
 }
 
@@ -101,7 +112,7 @@ static bool asks_assembler_deps(const struct compile_args *a)
 bool cache_assembler_reports(const struct compile_args *a)
 {
 	return family_of(a->family)->assembler_depfile && a->output_kind == OUTPUT_OBJECT &&
-	       !asks_assembler_deps(a);
+	       !a->assembler_options_recorded && !asks_assembler_deps(a);
 }
 
 /* Files the assembler may read that nobody will report make it uncacheable. */
@@ -111,7 +122,9 @@ bool cache_unreported_asm_includes(const struct compile_args *a, const struct fi
 		return false;
 	/* A family whose assembler can report reads only what the scanner
 	 * calls .incbin/.include; another may read more (asm_includes_maybe). */
-	return family_of(a->family)->assembler_depfile ? fd->asm_includes : fd->asm_includes_maybe;
+	return family_of(a->family)->assembler_depfile && !a->assembler_options_recorded
+	               ? fd->asm_includes
+	               : fd->asm_includes_maybe;
 }
 
 /* The command to run for a miss: argv (the command, or its private-output
@@ -183,6 +196,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
                        struct cache_decision *d, struct digest *result)
 {
 	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
+	struct dircache_stats before, after;
 	const char *changed = NULL;
 	struct buf blob = BUF_INIT;
 	int idx, ret;
@@ -208,7 +222,12 @@ static int find_result(struct cache *c, const struct cache_request *req,
 		if (!m) /* too big to keep: the put freed it */
 			return -ENOMEM;
 	}
+	dircache_get_stats(c->dc, &before);
 	idx = manifest_match(m, c->hc, c->dc, req->cwd, a->source, &changed);
+	dircache_get_stats(c->dc, &after);
+	/* Tests see whether a hit skipped the include walk (manifest.c). */
+	if (after.traces_held != before.traces_held)
+		cache_stat_add(c, "search.walk_reused", 1);
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",
 		         changed ? changed : "a header");

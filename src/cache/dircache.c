@@ -13,19 +13,45 @@
 /* Past this many folders the cache starts over (at a round's start). */
 #define DIRCACHE_MAX_FOLDERS (1u << 16)
 
-struct folder {
-	struct folder *next;
-	uint64_t hash;
-	uint64_t round; /* validated in this round */
-	bool exists, trusted, has_gch;
-	dev_t dev;
-	ino_t ino;
-	int64_t ctime_ns;
-	/* The listing: n names, sorted, NUL-separated in blob; type[i] a DT_*. */
+/* A folder's entries: n names, sorted, NUL-separated in blob; type[i] a DT_*. */
+struct listing {
 	char *blob;
 	uint32_t *off;
 	unsigned char *type;
 	size_t n;
+	bool has_gch;
+};
+
+/*
+ * The names that changed (appeared, went, changed type) in a folder's last
+ * DIRCACHE_LOG listings, as hashes of the name a probe asks for (x.h for
+ * x.h.gch): a trace of the folder from before still holds when none of
+ * them is a name it probed (see dircache_trace_holds).
+ */
+#define DIRCACHE_LOG 64
+
+struct change {
+	uint64_t seq;  /* the listing that saw it */
+	uint64_t name; /* name_hash() of the name probed */
+};
+
+struct folder {
+	struct folder *next;
+	uint64_t hash;
+	uint64_t round; /* validated in this round */
+	bool exists, trusted;
+	uint64_t traced; /* the trace that last noted it (see trace_note) */
+	dev_t dev;
+	ino_t ino;
+	int64_t ctime_ns;
+	struct listing ls;
+	/* Moves with every listing read and every change of existence or
+	 * identity; changes[] holds what the listings found changed. */
+	uint64_t seq;
+	/* Changes at or before this seq are no longer known in changes[]. */
+	uint64_t forgotten;
+	struct change changes[DIRCACHE_LOG];
+	size_t n_changes, next_change;
 	char path[];
 };
 
@@ -33,7 +59,39 @@ struct dircache {
 	struct folder **buckets;
 	size_t n_buckets, n_folders;
 	uint64_t round;
+	/* Moves when the folders are freed: a trace of older folders is void. */
+	uint64_t epoch;
+	struct dircache_trace *trace; /* being recorded, or NULL */
+	uint64_t trace_ids;
 	struct dircache_stats stats;
+};
+
+/* What one folder looked like when a trace noted it. */
+struct trace_item {
+	struct folder *f;
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	uint64_t seq;
+};
+
+/* Bits per name probed in a trace's filter of names, and probes per name. */
+#define TRACE_FILTER_BITS 12
+#define TRACE_FILTER_K 4
+
+struct dircache_trace {
+	uint64_t id, epoch;
+	/* False once an answer depended on more than listings: a symlink's
+	 * target or an entry of unknown type, both stat'ed. */
+	bool usable;
+	struct trace_item *v;
+	size_t n, cap;
+	/* Every name probed (name_hash), while recording; then a Bloom filter
+	 * of them: a name it says no to was not probed. */
+	uint64_t *names;
+	size_t n_names, cap_names;
+	uint64_t *filter;
+	size_t filter_bits;
 };
 
 static uint64_t str_hash(const char *s)
@@ -43,6 +101,19 @@ static uint64_t str_hash(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
+}
+
+/* The hash of a name as probed: len bytes, without a .gch suffix (a
+ * probe of x.h also asks for x.h.gch). */
+static uint64_t name_hash(const char *name, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	if (len > 4 && memcmp(name + len - 4, ".gch", 4) == 0)
+		len -= 4;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
 }
 
 static int64_t ts_ns(struct timespec ts)
@@ -58,16 +129,12 @@ int64_t dircache_racy_margin_ns(int64_t ctime_ns)
 	return ctime_ns % 1000000000LL != 0 ? 50000000LL : 2000000000LL;
 }
 
-static void listing_free(struct folder *f)
+static void listing_free(struct listing *ls)
 {
-	free(f->blob);
-	free(f->off);
-	free(f->type);
-	f->blob = NULL;
-	f->off = NULL;
-	f->type = NULL;
-	f->n = 0;
-	f->has_gch = false;
+	free(ls->blob);
+	free(ls->off);
+	free(ls->type);
+	memset(ls, 0, sizeof(*ls));
 }
 
 static void clear(struct dircache *dc)
@@ -77,12 +144,13 @@ static void clear(struct dircache *dc)
 
 		for (; f; f = next) {
 			next = f->next;
-			listing_free(f);
+			listing_free(&f->ls);
 			free(f);
 		}
 		dc->buckets[i] = NULL;
 	}
 	dc->n_folders = 0;
+	dc->epoch++;
 }
 
 int dircache_new(struct dircache **out)
@@ -106,6 +174,7 @@ void dircache_free(struct dircache *dc)
 {
 	if (!dc)
 		return;
+	dircache_trace_free(dc->trace);
 	clear(dc);
 	free(dc->buckets);
 	free(dc);
@@ -185,8 +254,8 @@ static bool ends_with_gch(const char *s)
 	return n > 4 && memcmp(s + n - 4, ".gch", 4) == 0;
 }
 
-/* Read f's listing anew. */
-static int list_folder(struct dircache *dc, struct folder *f)
+/* Read the folder at path into *out (sorted). */
+static int read_listing(const char *path, struct listing *out)
 {
 	struct raw_name *v = NULL;
 	size_t n = 0, cap = 0, bytes = 0;
@@ -194,9 +263,8 @@ static int list_folder(struct dircache *dc, struct folder *f)
 	DIR *d;
 	int r = 0;
 
-	listing_free(f);
-	dc->stats.listings++;
-	d = opendir(f->path);
+	memset(out, 0, sizeof(*out));
+	d = opendir(path);
 	if (!d)
 		return -errno;
 	errno = 0;
@@ -229,30 +297,101 @@ static int list_folder(struct dircache *dc, struct folder *f)
 	if (r == 0) {
 		if (n > 1) /* v is NULL for an empty folder */
 			qsort(v, n, sizeof(*v), cmp_raw);
-		f->blob = malloc(bytes + 1);
-		f->off = malloc((n + 1) * sizeof(*f->off));
-		f->type = malloc(n + 1);
-		if (!f->blob || !f->off || !f->type)
+		out->blob = malloc(bytes + 1);
+		out->off = malloc((n + 1) * sizeof(*out->off));
+		out->type = malloc(n + 1);
+		if (!out->blob || !out->off || !out->type)
 			r = -ENOMEM;
 	}
 	for (size_t i = 0, pos = 0; i < n; i++) {
 		size_t len = strlen(v[i].s) + 1;
 
 		if (r == 0) {
-			memcpy(f->blob + pos, v[i].s, len);
-			f->off[i] = (uint32_t)pos;
-			f->type[i] = v[i].type;
-			f->has_gch = f->has_gch || ends_with_gch(v[i].s);
+			memcpy(out->blob + pos, v[i].s, len);
+			out->off[i] = (uint32_t)pos;
+			out->type[i] = v[i].type;
+			out->has_gch = out->has_gch || ends_with_gch(v[i].s);
 			pos += len;
 		}
 		free(v[i].s);
 	}
 	free(v);
 	if (r < 0)
-		listing_free(f);
+		listing_free(out);
 	else
-		f->n = n;
+		out->n = n;
 	return r;
+}
+
+static void log_change(struct folder *f, const char *name)
+{
+	struct change *c = &f->changes[f->next_change];
+
+	if (f->n_changes == DIRCACHE_LOG)
+		f->forgotten = c->seq; /* overwritten: no longer known */
+	else
+		f->n_changes++;
+	c->seq = f->seq;
+	c->name = name_hash(name, strlen(name));
+	f->next_change = (f->next_change + 1) % DIRCACHE_LOG;
+}
+
+/* Log every name that differs between two sorted listings of f. */
+static void log_differences(struct folder *f, const struct listing *a, const struct listing *b)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->n || j < b->n) {
+		const char *x = i < a->n ? a->blob + a->off[i] : NULL;
+		const char *y = j < b->n ? b->blob + b->off[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : strcmp(x, y);
+
+		if (c < 0) {
+			log_change(f, x);
+			i++;
+		} else if (c > 0) {
+			log_change(f, y);
+			j++;
+		} else {
+			if (a->type[i] != b->type[j])
+				log_change(f, x);
+			i++;
+			j++;
+		}
+	}
+}
+
+/*
+ * Forget what f was: a trace of it from before no longer holds, whatever it
+ * probed (the folder went, came, or is another folder now).
+ */
+static void folder_reset(struct folder *f)
+{
+	listing_free(&f->ls);
+	f->seq++;
+	f->forgotten = f->seq;
+}
+
+/* Read f's listing anew, logging what changed since the last one. */
+static int list_folder(struct dircache *dc, struct folder *f, bool same_folder)
+{
+	struct listing ls;
+	int r;
+
+	dc->stats.listings++;
+	r = read_listing(f->path, &ls);
+	if (r < 0) {
+		folder_reset(f);
+		return r;
+	}
+	f->seq++;
+	if (same_folder)
+		log_differences(f, &f->ls, &ls);
+	else
+		f->forgotten = f->seq;
+	listing_free(&f->ls);
+	f->ls = ls;
+	return 0;
 }
 
 /* Make f current for this round: one stat, a listing when it changed. */
@@ -260,6 +399,7 @@ static int validate(struct dircache *dc, struct folder *f)
 {
 	struct timespec now;
 	struct stat st;
+	bool same_folder;
 	int r;
 
 	if (f->round == dc->round)
@@ -270,9 +410,10 @@ static int validate(struct dircache *dc, struct folder *f)
 	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
 		return r;
 	if (r < 0 || !S_ISDIR(st.st_mode)) {
+		if (f->exists || f->round == 0)
+			folder_reset(f);
 		f->exists = false;
 		f->round = dc->round;
-		listing_free(f);
 		return 0;
 	}
 	if (f->exists && f->trusted && f->dev == st.st_dev && f->ino == st.st_ino &&
@@ -280,12 +421,13 @@ static int validate(struct dircache *dc, struct folder *f)
 		f->round = dc->round;
 		return 0;
 	}
+	same_folder = f->exists && f->dev == st.st_dev && f->ino == st.st_ino;
 	f->exists = true;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->ctime_ns = ts_ns(st.st_ctim);
 	f->trusted = ts_ns(now) - f->ctime_ns > dircache_racy_margin_ns(f->ctime_ns);
-	r = list_folder(dc, f);
+	r = list_folder(dc, f, same_folder);
 	if (r < 0) {
 		f->exists = false;
 		f->round = 0;
@@ -298,11 +440,11 @@ static int validate(struct dircache *dc, struct folder *f)
 /* The index of name in f's listing, or -1. */
 static long find_name(const struct folder *f, const char *name, size_t len)
 {
-	size_t lo = 0, hi = f->n;
+	size_t lo = 0, hi = f->ls.n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *s = f->blob + f->off[mid];
+		const char *s = f->ls.blob + f->ls.off[mid];
 		int c = strncmp(s, name, len);
 
 		if (c == 0 && s[len] != '\0')
@@ -317,12 +459,71 @@ static long find_name(const struct folder *f, const char *name, size_t len)
 	return -1;
 }
 
+/* Remember what f looked like the first time this trace consults it. */
+static void trace_note(struct dircache_trace *t, struct folder *f)
+{
+	struct trace_item *it;
+
+	if (f->traced == t->id || !t->usable)
+		return;
+	f->traced = t->id;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct trace_item *g = realloc(t->v, cap * sizeof(*g));
+
+		if (!g) {
+			t->usable = false;
+			return;
+		}
+		t->v = g;
+		t->cap = cap;
+	}
+	it = &t->v[t->n++];
+	*it = (struct trace_item){.f = f, .exists = f->exists, .seq = f->seq};
+	if (f->exists) {
+		it->dev = f->dev;
+		it->ino = f->ino;
+	}
+}
+
+/* Remember that this trace asked a listing for name (len bytes). */
+static void trace_name(struct dircache_trace *t, const char *name, size_t len)
+{
+	uint64_t h = name_hash(name, len);
+
+	/* A walk asks every folder of a chain for one name in a row. */
+	if (!t->usable || (t->n_names && t->names[t->n_names - 1] == h))
+		return;
+	if (t->n_names == t->cap_names) {
+		size_t cap = t->cap_names ? t->cap_names * 2 : 64;
+		uint64_t *g = realloc(t->names, cap * sizeof(*g));
+
+		if (!g) {
+			t->usable = false;
+			return;
+		}
+		t->names = g;
+		t->cap_names = cap;
+	}
+	t->names[t->n_names++] = h;
+}
+
+/* find_name, noted in the trace being recorded. */
+static long lookup_name(struct dircache *dc, const struct folder *f, const char *name, size_t len)
+{
+	if (dc->trace)
+		trace_name(dc->trace, name, len);
+	return find_name(f, name, len);
+}
+
 /* Is the entry at path (a symlink or of unknown type) a non-folder? */
 static bool stat_is_file(struct dircache *dc, const char *path)
 {
 	struct stat st;
 
 	dc->stats.stats++;
+	if (dc->trace)
+		dc->trace->usable = false;
 	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
@@ -355,6 +556,8 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 			return -ENOMEM;
 		if ((r = validate(dc, f)) < 0)
 			return r;
+		if (dc->trace)
+			trace_note(dc->trace, f);
 		if (!f->exists)
 			return 0;
 		if (plen + 1 + len + 5 >= sizeof(path))
@@ -366,9 +569,9 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 			continue;
 		}
 		if (!(len == 2 && comp[0] == '.' && comp[1] == '.')) {
-			i = find_name(f, comp, len);
-			if (i < 0 || (f->type[i] != DT_DIR && f->type[i] != DT_LNK &&
-			              f->type[i] != DT_UNKNOWN))
+			i = lookup_name(dc, f, comp, len);
+			if (i < 0 || (f->ls.type[i] != DT_DIR && f->ls.type[i] != DT_LNK &&
+			              f->ls.type[i] != DT_UNKNOWN))
 				return 0;
 		}
 		if (plen > 1 || path[0] != '/')
@@ -382,16 +585,17 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 	if (plen > 1 || path[0] != '/')
 		path[plen++] = '/';
 	memcpy(path + plen, comp, strlen(comp) + 1);
-	i = find_name(f, comp, strlen(comp));
+	/* The name and its .gch are one name to the trace (name_hash). */
+	i = lookup_name(dc, f, comp, strlen(comp));
 	if (i >= 0) {
-		unsigned char t = f->type[i];
+		unsigned char t = f->ls.type[i];
 
 		if (t == DT_LNK || t == DT_UNKNOWN ? stat_is_file(dc, path) : t != DT_DIR)
 			out->bits |= DIRCACHE_FILE;
 		if ((out->bits & DIRCACHE_FILE) && t == DT_LNK)
 			out->bits |= DIRCACHE_LINK;
 	}
-	if (f->has_gch) {
+	if (f->ls.has_gch) {
 		char gch[NAME_MAX + 5];
 		size_t len = strlen(comp);
 
@@ -403,4 +607,119 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 		}
 	}
 	return 0;
+}
+
+void dircache_trace_start(struct dircache *dc)
+{
+	struct dircache_trace *t = calloc(1, sizeof(*t));
+
+	dircache_trace_free(dc->trace);
+	dc->trace = t;
+	if (!t)
+		return;
+	t->id = ++dc->trace_ids;
+	t->epoch = dc->epoch;
+	t->usable = true;
+}
+
+/* The i-th bit position of name h in a filter of n bits (a power of 2). */
+static size_t filter_bit(uint64_t h, unsigned i, size_t n)
+{
+	uint64_t x = h + i * (h >> 32 | 1) * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)((x ^ (x >> 31)) & (n - 1));
+}
+
+/* Turn the names probed into a filter; false without memory. */
+static bool build_filter(struct dircache_trace *t)
+{
+	size_t bits = 64;
+
+	while (bits < t->n_names * TRACE_FILTER_BITS)
+		bits *= 2;
+	t->filter = calloc(bits / 64, sizeof(uint64_t));
+	if (!t->filter)
+		return false;
+	t->filter_bits = bits;
+	for (size_t i = 0; i < t->n_names; i++)
+		for (unsigned k = 0; k < TRACE_FILTER_K; k++) {
+			size_t b = filter_bit(t->names[i], k, bits);
+
+			t->filter[b / 64] |= 1ULL << (b % 64);
+		}
+	free(t->names);
+	t->names = NULL;
+	t->n_names = t->cap_names = 0;
+	return true;
+}
+
+static bool maybe_probed(const struct dircache_trace *t, uint64_t h)
+{
+	for (unsigned k = 0; k < TRACE_FILTER_K; k++) {
+		size_t b = filter_bit(h, k, t->filter_bits);
+
+		if (!(t->filter[b / 64] & (1ULL << (b % 64))))
+			return false;
+	}
+	return true;
+}
+
+struct dircache_trace *dircache_trace_stop(struct dircache *dc, bool keep)
+{
+	struct dircache_trace *t = dc->trace;
+
+	dc->trace = NULL;
+	if (t && (!keep || !t->usable || !build_filter(t))) {
+		dircache_trace_free(t);
+		t = NULL;
+	}
+	if (t) {
+		/* Only the filter and the items are kept. */
+		struct trace_item *v = realloc(t->v, (t->n ? t->n : 1) * sizeof(*v));
+
+		if (v)
+			t->v = v;
+		t->cap = t->n;
+	}
+	return t;
+}
+
+/* Does f still answer the trace's probes as it did when it was noted? */
+static bool item_holds(const struct dircache_trace *t, const struct trace_item *it)
+{
+	const struct folder *f = it->f;
+
+	if (f->exists != it->exists)
+		return false;
+	if (f->exists && (f->dev != it->dev || f->ino != it->ino))
+		return false;
+	if (f->seq == it->seq)
+		return true;
+	if (f->forgotten > it->seq)
+		return false;
+	for (size_t i = 0; i < f->n_changes; i++)
+		if (f->changes[i].seq > it->seq && maybe_probed(t, f->changes[i].name))
+			return false;
+	return true;
+}
+
+bool dircache_trace_holds(struct dircache *dc, const struct dircache_trace *t)
+{
+	if (!t || t->epoch != dc->epoch)
+		return false;
+	for (size_t i = 0; i < t->n; i++)
+		if (validate(dc, t->v[i].f) < 0 || !item_holds(t, &t->v[i]))
+			return false;
+	dc->stats.traces_held++;
+	return true;
+}
+
+void dircache_trace_free(struct dircache_trace *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	free(t->names);
+	free(t->filter);
+	free(t);
 }

@@ -56,12 +56,33 @@ struct dircache_probe {
 int dircache_probe(struct dircache *dc, const char *dir, const char *name,
                    struct dircache_probe *out);
 
+/*
+ * A trace: which folders a series of probes consulted, and what each looked
+ * like. While every one of them still looks the same (same dev, ino and
+ * ctime, listing trusted), the same probes give the same answers, so a walk
+ * of many names can be skipped for one stat per folder. A trace that saw a
+ * symlink's target (stat'ed, not listed) or an untrusted listing is not
+ * kept: those answers can change while every folder looks the same.
+ */
+struct dircache_trace;
+
+/* Record every folder the probes from now on consult (replacing a trace
+ * being recorded). Without memory, nothing is recorded. */
+void dircache_trace_start(struct dircache *dc);
+/* Stop recording; the trace when keep and it is usable, else NULL. */
+struct dircache_trace *dircache_trace_stop(struct dircache *dc, bool keep);
+/* Would the traced probes answer as they did? At most one stat per folder
+ * per round. False when in doubt. */
+bool dircache_trace_holds(struct dircache *dc, const struct dircache_trace *t);
+void dircache_trace_free(struct dircache_trace *t);
+
 /* Coarse-clock margin for a ctime read now: a change this close to now may
  * be followed by another that leaves the ctime unchanged. */
 int64_t dircache_racy_margin_ns(int64_t ctime_ns);
 
 struct dircache_stats {
 	uint64_t folders, listings, stats;
+	uint64_t traces_held; /* dircache_trace_holds said yes */
 };
 void dircache_get_stats(const struct dircache *dc, struct dircache_stats *out);
 

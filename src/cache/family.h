@@ -70,6 +70,9 @@ struct family {
 	 * wants it and the compile runs without one. */
 	const char *color_env;
 	const char *color_always_arg;
+	/* Colour on a terminal only when its terminfo entry has colours
+	 * (clang), not for any TERM but "dumb" (gcc). */
+	bool color_by_terminfo;
 	/* The first major version whose __DATE__/__TIME__ follow
 	 * SOURCE_DATE_EPOCH. */
 	int epoch_major;

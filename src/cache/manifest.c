@@ -23,6 +23,8 @@ void manifest_entry_free(struct manifest_entry *e)
 	incpath_free(&e->search);
 	free(e->forced);
 	free(e->any);
+	dircache_trace_free(e->walk_trace);
+	free(e->walk_cwd);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -301,7 +303,7 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 {
 	char p[PATH_MAX];
 	struct file_digest fd;
-	int r;
+	int r = 0;
 
 	*flags_seen = 0;
 	if (paths_join(p, sizeof(p), cwd, source) < 0 || hashcache_get(hc, p, &fd) < 0) {
@@ -309,11 +311,13 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 		return -ESTALE;
 	}
 	*flags_seen |= fd.include_flags;
-	r = incpath_walk_names(w, source, fd.includes, fd.includes_len);
-	if (r == 0 && (fd.include_flags & CSCAN_COMPUTED))
-		r = incpath_walk_names(w, source, e->any, e->any_len);
-	if (r == 0)
-		r = incpath_walk_names(w, NULL, e->forced, e->forced_len);
+	if (w) {
+		r = incpath_walk_names(w, source, fd.includes, fd.includes_len);
+		if (r == 0 && (fd.include_flags & CSCAN_COMPUTED))
+			r = incpath_walk_names(w, source, e->any, e->any_len);
+		if (r == 0)
+			r = incpath_walk_names(w, NULL, e->forced, e->forced_len);
+	}
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
 		const struct manifest_file *f = &e->files[i];
 
@@ -322,7 +326,7 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 			*changed = f->path;
 			return -ESTALE;
 		}
-		if (!f->preprocessed)
+		if (!f->preprocessed || !w)
 			continue;
 		*flags_seen |= fd.include_flags;
 		r = incpath_walk_names(w, f->path, fd.includes, fd.includes_len);
@@ -334,7 +338,52 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 
 /* ---- matching ------------------------------------------------------------ */
 
-static bool entry_matches(const struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
+/*
+ * Can the include walk be skipped? It is a function of the folders it
+ * consulted (their listings), the names the files ask for (their content:
+ * every file's digest is still compared), the source (its digest), the cwd
+ * and the entry's search path. So when the last walk that matched consulted
+ * folders that all still look the same, from the same cwd, for the same
+ * source, this walk would find the same again: one stat per folder instead
+ * of a probe per (name, folder).
+ */
+static bool walk_still_holds(const struct manifest_entry *e, struct hashcache *hc,
+                             struct dircache *dc, const char *cwd, const char *source)
+{
+	char p[PATH_MAX];
+	struct file_digest fd;
+
+	if (!e->walk_trace || strcmp(e->walk_cwd, cwd) != 0)
+		return false;
+	if (paths_join(p, sizeof(p), cwd, source) < 0 || hashcache_get(hc, p, &fd) < 0 ||
+	    !digest_equal(&fd.digest, &e->walk_source))
+		return false;
+	return dircache_trace_holds(dc, e->walk_trace);
+}
+
+/* Keep the trace of a walk that matched (see walk_still_holds). */
+static void keep_walk(struct manifest_entry *e, struct dircache_trace *t, struct hashcache *hc,
+                      const char *cwd, const char *source)
+{
+	char p[PATH_MAX];
+	struct file_digest fd;
+	char *c = t ? strdup(cwd) : NULL;
+
+	dircache_trace_free(e->walk_trace);
+	free(e->walk_cwd);
+	e->walk_trace = NULL;
+	e->walk_cwd = NULL;
+	if (!c || paths_join(p, sizeof(p), cwd, source) < 0 || hashcache_get(hc, p, &fd) < 0) {
+		dircache_trace_free(t);
+		free(c);
+		return;
+	}
+	e->walk_trace = t;
+	e->walk_cwd = c;
+	e->walk_source = fd.digest;
+}
+
+static bool entry_matches(struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
                           const char *cwd, const char *source, const char **changed)
 {
 	struct incpath_walk w;
@@ -343,11 +392,21 @@ static bool entry_matches(const struct manifest_entry *e, struct hashcache *hc, 
 	bool same;
 	int r;
 
-	if (incpath_walk_begin(&w, &e->search, dc, cwd) < 0)
+	if (walk_still_holds(e, hc, dc, cwd, source)) {
+		r = walk_entry(e, hc, NULL, cwd, source, true, &what, &flags);
+		if (r < 0 && changed)
+			*changed = what ? what : "the include search path";
+		return r == 0;
+	}
+	dircache_trace_start(dc);
+	if (incpath_walk_begin(&w, &e->search, dc, cwd) < 0) {
+		dircache_trace_stop(dc, false);
 		return false;
+	}
 	r = walk_entry(e, hc, &w, cwd, source, true, &what, &flags);
 	same = r == 0 && w.summary.probes == e->found.probes && w.summary.sum == e->found.sum;
 	incpath_walk_end(&w);
+	keep_walk(e, dircache_trace_stop(dc, same), hc, cwd, source);
 	if (!same && changed)
 		*changed = what ? what : "the include search path";
 	return same;

@@ -44,6 +44,12 @@ struct manifest_entry {
 	struct incpath_summary found;
 	/* When the compile started (coarse clock). */
 	int64_t since_ns;
+	/* In memory only, never encoded: the folders the last matching walk
+	 * consulted from walk_cwd, and the source's digest then. While they
+	 * still hold, the walk would find what it found (see entry_matches). */
+	struct dircache_trace *walk_trace;
+	char *walk_cwd;
+	struct digest walk_source;
 };
 
 struct manifest {

@@ -21,6 +21,10 @@ const char *const sent_env_vars[] = {
         "CCC_OVERRIDE_OPTIONS",
         "TERM",
         "COLORTERM",
+        /* where clang's terminfo finds TERM's entry (terminfo.h) */
+        "TERMINFO",
+        "TERMINFO_DIRS",
+        "HOME",
         "NO_COLOR",
         "GCC_URLS",
         "TERM_URLS",

@@ -27,15 +27,28 @@ compile_pair() {
 	cp out.o "$d/zc.o" 2>/dev/null || : >"$d/zc.o"
 }
 
-# warm DESC ARGS...: store, then a hit equal to the bare compile.
+# warm DESC ARGS...: store, then a hit equal to the bare compile; then, once
+# every folder's listing is older than a clock tick's margin, a second hit
+# that reuses the first hit's include walk (manifest.c walk_still_holds),
+# so that the change made next must be seen by the reused walk's check.
+# NO_REUSE=1: the case has a symlink on its search path, whose target is
+# stat'ed on every walk, so no walk is reused.
 warm() {
-	local desc=$1
+	local desc=$1 reused
 	shift
 	mkdir -p "$T/w"
 	compile_pair "$T/w" "$@"
 	mark
+	sleep 0.1
 	compile_pair "$T/w" "$@"
-	deltas "$desc: stored, then a hit" "direct_hit=1"
+	reused=$(cnt search.walk_reused)
+	compile_pair "$T/w" "$@"
+	deltas "$desc: stored, then two hits" "direct_hit=2"
+	if [ "${NO_REUSE:-0}" = 1 ]; then
+		is "$desc: the second hit walked the search path again" "$(cnt search.walk_reused)" "$reused"
+	else
+		is "$desc: the second hit reused the first one's walk" "$(cnt search.walk_reused)" "$((reused + 1))"
+	fi
 	ok "$desc: the hit equals the bare compile" same "$T/w/bare.o" "$T/w/zc.o"
 	cp "$T/w/bare.o" "$T/before.o"
 }
@@ -149,7 +162,7 @@ for cc in gcc clang; do
 	printf '#define L 2\n' >inc/two.h
 	ln -s one.h inc/l.h
 	printf '#include "l.h"\nint f(void) { return L; }\n' >a.c
-	warm "$cc symlinked header" "$cc" -Iinc a.c
+	NO_REUSE=1 warm "$cc symlinked header" "$cc" -Iinc a.c
 	ln -sfn two.h inc/l.h
 	after "$cc symlinked header: retargeted" "$cc" -Iinc a.c
 done

@@ -10,4 +10,4 @@ printf 'const char *t = __TI\\\nME__;\n' > a.c
 warm a.o gcc -c a.c -o a.o
 sleep 1.1
 final a.o gcc -c a.c -o a.o
-verdict
+verdict "the clock moved between the two compiles" 0

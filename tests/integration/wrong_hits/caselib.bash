@@ -33,6 +33,6 @@ final() { local outs=$1; shift; local h0 h1 zrc brc f
   if cmp -s "$T/zc.out" "$T/bare.out"; then echo "  stdout: same"; else echo "  stdout: DIFFERS"; DIFF=1; fi
   if [ $zrc = $brc ]; then echo "  exit code: same"; else echo "  exit code: DIFFERS ($zrc vs $brc)"; DIFF=1; fi; }
 verdict() { if [ $HIT = 1 ] && [ $DIFF = 1 ]; then echo "RESULT: WRONG HIT"; exit 1; fi
-  if [ $DIFF = 1 ]; then echo "RESULT: outputs differ on a miss (${1:-not a wrong hit})"; exit ${2:-0}; fi
+  if [ $DIFF = 1 ]; then echo "RESULT: outputs differ on a miss (${1:-the cache changed what the compiler writes})"; exit ${2:-1}; fi
   echo "RESULT: ok (cache matched the bare compiler)"; exit 0; }
 
