@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "strv.h"
 
 /*
  * Measured: gcc starts a new line when a name would end past column 72,
@@ -21,40 +22,6 @@
  */
 #define GCC_COLMAX   72
 #define CLANG_COLMAX 75
-
-/* A growable string vector; the depfile arrays are handed over from it. */
-struct strv {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-static void strv_free(struct strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-/* Take ownership of str, also on failure. */
-static int strv_push(struct strv *s, char *str)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(str);
-			return -ENOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = str;
-	return 0;
-}
 
 /*
  * A set of borrowed strings, so that recognising -MP rules and merging
@@ -352,7 +319,7 @@ static int add_rule(struct parse_state *st, struct strv *targets, struct strv *p
 	for (i = 0; i < targets->n; i++) {
 		if (strv_has(&st->targets, targets->v[i]))
 			continue;
-		r = strv_push(&st->targets, targets->v[i]);
+		r = strv_push_owned(&st->targets, targets->v[i]);
 		targets->v[i] = NULL;
 		if (r < 0)
 			return r;
@@ -363,7 +330,7 @@ static int add_rule(struct parse_state *st, struct strv *targets, struct strv *p
 		if (strset_get(&st->prereq_set, name))
 			continue;
 		prereqs->v[i] = NULL;
-		r = strv_push(&st->prereqs, name);
+		r = strv_push_owned(&st->prereqs, name);
 		if (r == 0)
 			r = strset_add(&st->prereq_set, name);
 		if (r < 0)
@@ -384,9 +351,7 @@ static int parse_rules(struct lexer *lx, struct parse_state *st)
 		if (r < 0)
 			break;
 		if (tok == TOK_WORD) {
-			char *name = strdup((char *)lx->word.data);
-
-			r = name ? strv_push(in_targets ? &targets : &prereqs, name) : -ENOMEM;
+			r = strv_push(in_targets ? &targets : &prereqs, (char *)lx->word.data);
 			if (r < 0)
 				break;
 		} else if (tok == TOK_COLON) {

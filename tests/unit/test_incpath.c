@@ -183,7 +183,7 @@ static int teardown(void **state)
 
 	incpath_free(&f->ip);
 	dircache_free(f->dc);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

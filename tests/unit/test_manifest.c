@@ -403,7 +403,7 @@ static int teardown(void **state)
 
 	dircache_free(f->dc);
 	hashcache_free(f->hc);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

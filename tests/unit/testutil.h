@@ -1,32 +1,19 @@
 /*
- * testutil: the file helpers unit tests share: remove a scratch tree, read
- * a whole file, write one. Each asserts (cmocka) rather than returns errors;
- * include it after <cmocka.h>.
+ * testutil: the file helpers unit tests share: read a whole file, write one,
+ * and (rmtree.h) remove a scratch tree. Each asserts (cmocka) rather than
+ * returns errors; include it after <cmocka.h>.
  */
 #ifndef ZCCACHE_TESTUTIL_H
 #define ZCCACHE_TESTUTIL_H
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static inline int tu_rm_entry_(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* Remove path and everything below it; links are removed, not followed. */
-static inline void tu_rm_tree(const char *path)
-{
-	nftw(path, tu_rm_entry_, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "rmtree.h"
 
 /* The whole of path, NUL-terminated (not counted in *len); the caller frees. */
 static inline uint8_t *tu_read_file(const char *path, size_t *len)
