@@ -6,11 +6,9 @@
 #include "depfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -418,30 +416,13 @@ int depfile_parse(const char *text, size_t len, struct depfile *out)
 int depfile_read(const char *path, struct depfile *out)
 {
 	struct buf b = BUF_INIT;
-	struct stat st;
-	int fd, r = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	/* The path comes from a request: a FIFO must not block the server, nor
-	 * /dev/zero fill its memory. Only a regular file is a depfile. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out;
-	}
-	/* One read for a file that does not grow meanwhile, plus the one
-	 * that sees its end. */
-	r = read_to_end(fd, &b, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
+	/* The path comes from a request: only a regular file is a depfile. */
+	r = read_regular_file(path, 0, &b);
 	if (r == 0)
 		r = depfile_parse((const char *)b.data, b.len, out);
-out:
-	close(fd);
 	buf_free(&b);
 	return r;
 }
