@@ -111,6 +111,45 @@ static const char *const search_env[] = {
         "CPATH",           "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH",
         "GCC_EXEC_PREFIX", "COMPILER_PATH"};
 
+/* In the child of run_capture: stdout and stderr into the pipe's write end
+ * out_fd, stdin from /dev/null, an environment that makes the answer
+ * parse-stable plus the request's own (env), then the compiler. */
+static _Noreturn void exec_probe(char *const argv[], const char *cwd, char *const *env, int out_fd)
+{
+	int nul = open("/dev/null", O_RDONLY);
+
+	if (nul >= 0)
+		dup2(nul, STDIN_FILENO);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(out_fd, STDERR_FILENO);
+	/* The server ignores these; the compiler runs as from a shell. */
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
+	/* Parse-stable output: no translations, no colours. */
+	setenv("LC_ALL", "C", 1);
+	for (size_t i = 0; families[i]; i++)
+		if (families[i]->color_env)
+			unsetenv(families[i]->color_env);
+	for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
+		unsetenv(search_env[i]);
+	/* Nor what the server's own environment says to any family's
+	 * driver: a request's values come in env. */
+	for (size_t i = 0; families[i]; i++) {
+		const struct family *f = families[i];
+
+		for (size_t k = 0; f->probe_env && f->probe_env[k]; k++)
+			unsetenv(f->probe_env[k]);
+		for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
+			unsetenv(f->uncacheable_env[k]);
+	}
+	for (size_t i = 0; env && env[i]; i++)
+		putenv(env[i]);
+	if (cwd && chdir(cwd) < 0)
+		_exit(127);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
 static int run_capture(char *const argv[], const char *cwd, char *const *env, char **out,
                        int timeout_ms)
 {
@@ -129,40 +168,8 @@ static int run_capture(char *const argv[], const char *cwd, char *const *env, ch
 		close(p[1]);
 		return r;
 	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-
-		if (nul >= 0)
-			dup2(nul, STDIN_FILENO);
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		/* The server ignores these; the compiler runs as from a shell. */
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGXFSZ, SIG_DFL);
-		/* Parse-stable output: no translations, no colours. */
-		setenv("LC_ALL", "C", 1);
-		for (size_t i = 0; families[i]; i++)
-			if (families[i]->color_env)
-				unsetenv(families[i]->color_env);
-		for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
-			unsetenv(search_env[i]);
-		/* Nor what the server's own environment says to any family's
-		 * driver: a request's values come in env. */
-		for (size_t i = 0; families[i]; i++) {
-			const struct family *f = families[i];
-
-			for (size_t k = 0; f->probe_env && f->probe_env[k]; k++)
-				unsetenv(f->probe_env[k]);
-			for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
-				unsetenv(f->uncacheable_env[k]);
-		}
-		for (size_t i = 0; env && env[i]; i++)
-			putenv(env[i]);
-		if (cwd && chdir(cwd) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_probe(argv, cwd, env, p[1]);
 	close(p[1]);
 	for (;;) {
 		struct pollfd pfd = {.fd = p[0], .events = POLLIN};

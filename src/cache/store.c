@@ -246,6 +246,23 @@ fail:
 	return r;
 }
 
+/* Once the whole frame went through s's hashers and produced bytes: what
+ * does not match the header h, or NULL. */
+static const char *frame_verdict(struct store *s, const struct header *h, uint64_t produced)
+{
+	struct digest got;
+
+	hasher_final(s->frame, &got);
+	if (!digest_equal(&got, &h->frame))
+		return "frame checksum mismatch";
+	if (produced != h->size)
+		return "size mismatch";
+	hasher_final(s->content, &got);
+	if (!digest_equal(&got, &h->content))
+		return "content hash mismatch";
+	return NULL;
+}
+
 /*
  * Decompress the frame after the header into sink, checking every layer:
  * zstd's frame checksum, our hash of the raw frame bytes, the content size
@@ -255,7 +272,6 @@ fail:
 static int artifact_decode(struct store *s, int fd, const char *path, const struct header *h,
                            sink_fn sink, void *ctx)
 {
-	struct digest got;
 	uint64_t produced = 0;
 	off_t off = HDR_SIZE;
 	bool done = false;
@@ -316,21 +332,9 @@ static int artifact_decode(struct store *s, int fd, const char *path, const stru
 		if (eof)
 			break;
 	}
-	hasher_final(s->frame, &got);
-	if (!digest_equal(&got, &h->frame)) {
-		why = "frame checksum mismatch";
-		goto bad;
-	}
-	if (produced != h->size) {
-		why = "size mismatch";
-		goto bad;
-	}
-	hasher_final(s->content, &got);
-	if (!digest_equal(&got, &h->content)) {
-		why = "content hash mismatch";
-		goto bad;
-	}
-	return 0;
+	why = frame_verdict(s, h, produced);
+	if (!why)
+		return 0;
 bad:
 	log_warnx("store: %s: corrupt artifact: %s", path, why);
 	return -EBADMSG;
