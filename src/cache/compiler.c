@@ -232,12 +232,40 @@ static char *first_line(const char *path, const char *arg)
 	return out;
 }
 
+/*
+ * One line of a compiler's `-E -v` output, cut in place: the folder it
+ * names when it stands in the "#include <...> search starts here:" list
+ * (leading spaces and clang's framework mark gone: those folders do not
+ * apply here), else NULL. *in_list is set at the list's start, *end at its
+ * end.
+ */
+static char *search_list_dir(char *line, bool *in_list, bool *end)
+{
+	char *fw;
+
+	if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
+		*in_list = true;
+		return NULL;
+	}
+	if (strncmp(line, "End of search list.", 19) == 0) {
+		*end = true;
+		return NULL;
+	}
+	if (!*in_list)
+		return NULL;
+	while (*line == ' ')
+		line++;
+	if ((fw = strstr(line, " (framework directory)")))
+		*fw = '\0';
+	return line;
+}
+
 /* The "#include <...> search starts here:" list of `path -x lang -E -v -`. */
 static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t *n)
 {
 	char *argv[] = {(char *)path, "-x", (char *)lang, "-E", "-v", "-", NULL}, *out, *line,
 	     *save = NULL;
-	bool in_list = false;
+	bool in_list = false, end = false;
 	size_t cap = 0;
 
 	*dirs = NULL;
@@ -246,24 +274,10 @@ static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t
 		free(out);
 		return -EPROTO;
 	}
-	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char real[PATH_MAX], *p = line, *fw;
+	for (line = strtok_r(out, "\n", &save); line && !end; line = strtok_r(NULL, "\n", &save)) {
+		char real[PATH_MAX], *p = search_list_dir(line, &in_list, &end);
 
-		if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
-			in_list = true;
-			continue;
-		}
-		if (strncmp(line, "End of search list.", 19) == 0)
-			break;
-		if (!in_list)
-			continue;
-		while (*p == ' ')
-			p++;
-		/* clang marks framework folders; they do not apply here. */
-		fw = strstr(p, " (framework directory)");
-		if (fw)
-			*fw = '\0';
-		if (!realpath(p, real))
+		if (!p || !realpath(p, real))
 			continue;
 		if (*n + 2 > cap) {
 			char **grown = realloc(*dirs, (cap = cap ? cap * 2 : 8) * sizeof(char *));
@@ -473,34 +487,22 @@ static int parse_builtins(char *out, char ***dirs, size_t *n)
 {
 	char *line, *save = NULL, **listed = NULL;
 	size_t n_listed = 0;
-	bool in_list = false;
+	bool in_list = false, end = false;
 	int r = 0;
 
-	for (line = strtok_r(out, "\n", &save); line && r == 0;
+	for (line = strtok_r(out, "\n", &save); line && r == 0 && !end;
 	     line = strtok_r(NULL, "\n", &save)) {
 		static const char ignoring[] = "ignoring nonexistent directory \"";
-		char *p = line, *fw;
+		char *p, *quote;
 
 		if (strncmp(line, ignoring, sizeof(ignoring) - 1) == 0) {
 			p = line + sizeof(ignoring) - 1;
-			if ((fw = strrchr(p, '"')))
-				*fw = '\0';
+			if ((quote = strrchr(p, '"')))
+				*quote = '\0';
 			r = push_dir(dirs, n, p);
-			continue;
+		} else if ((p = search_list_dir(line, &in_list, &end))) {
+			r = push_dir(&listed, &n_listed, p);
 		}
-		if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
-			in_list = true;
-			continue;
-		}
-		if (strncmp(line, "End of search list.", 19) == 0)
-			break;
-		if (!in_list)
-			continue;
-		while (*p == ' ')
-			p++;
-		if ((fw = strstr(p, " (framework directory)")))
-			*fw = '\0';
-		r = push_dir(&listed, &n_listed, p);
 	}
 	for (size_t i = 0; i < n_listed; i++) {
 		if (r == 0)
