@@ -351,23 +351,18 @@ static void open_cache(struct fixture *f)
 /* Write a file of the work folder. */
 static void write_input(struct fixture *f, const char *name, const char *text)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", f->work, name);
-	tu_write_file(path, text, strlen(text), 0644);
+	tu_write_file(tu_in(f->work, name), text, strlen(text), 0644);
 }
 
 /* Let the coarse clock pass the inputs' last change: the engine refuses a
  * closure file changed in the tick its compile started. */
 static void wait_tick(struct fixture *f, const char *name)
 {
-	char path[PATH_MAX];
 	struct stat st;
 	struct timespec now, ms = {0, 1000000};
 	int64_t changed;
 
-	snprintf(path, sizeof(path), "%s/%s", f->work, name);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(tu_in(f->work, name), &st), 0);
 	changed = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
 	do {
 		nanosleep(&ms, NULL);
@@ -436,12 +431,8 @@ static int run(struct fixture *f, const struct cache_decision *d, struct buf *ou
 
 	snprintf(out_path, sizeof(out_path), "%s/stdout", f->root);
 	snprintf(err_path, sizeof(err_path), "%s/stderr", f->root);
-	if (d->private_dir) {
-		char dir[PATH_MAX];
-
-		snprintf(dir, sizeof(dir), "%s/%s", f->work, d->private_dir);
-		assert_int_equal(mkdir(dir, 0700), 0);
-	}
+	if (d->private_dir)
+		assert_int_equal(mkdir(tu_in(f->work, d->private_dir), 0700), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -468,15 +459,11 @@ static int run(struct fixture *f, const struct cache_decision *d, struct buf *ou
 /* After the store, the launcher moves the object to its place. */
 static void finish_private(struct fixture *f, const struct cache_decision *d)
 {
-	char from[PATH_MAX], to[PATH_MAX], dir[PATH_MAX];
-
 	if (!d->private_dir)
 		return;
-	snprintf(from, sizeof(from), "%s/%s", f->work, d->private_object);
-	snprintf(to, sizeof(to), "%s/%s", f->work, d->final_object);
-	snprintf(dir, sizeof(dir), "%s/%s", f->work, d->private_dir);
-	assert_int_equal(rename(from, to), 0);
-	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(rename(tu_in(f->work, d->private_object), tu_in(f->work, d->final_object)),
+	                 0);
+	assert_int_equal(rmdir(tu_in(f->work, d->private_dir)), 0);
 }
 
 /* A miss compiled and stored: the compile's stdout and stderr. */
@@ -505,10 +492,9 @@ struct saved {
 static void save_outputs(struct fixture *f, struct saved *s)
 {
 	for (size_t k = 0; k < N_OUTPUTS; k++) {
-		char path[PATH_MAX];
+		const char *path = tu_in(f->work, outputs[k]);
 		struct stat st;
 
-		snprintf(path, sizeof(path), "%s/%s", f->work, outputs[k]);
 		assert_int_equal(stat(path, &st), 0);
 		s[k].mode = st.st_mode & 07777;
 		s[k].bytes = tu_read_file(path, &s[k].len);
@@ -541,12 +527,11 @@ static void test_fake_family_hit(void **state)
 	assert_int_equal(d.err.len, err.len);
 	assert_memory_equal(d.err.data, err.data, err.len);
 	for (size_t k = 0; k < N_OUTPUTS; k++) {
-		char path[PATH_MAX];
+		const char *path = tu_in(f->work, outputs[k]);
 		struct stat st;
 		uint8_t *p;
 		size_t n;
 
-		snprintf(path, sizeof(path), "%s/%s", f->work, outputs[k]);
 		assert_int_equal(stat(path, &st), 0);
 		if ((st.st_mode & 07777) != s[k].mode)
 			fail_msg("%s: mode %o, compiled %o", outputs[k], st.st_mode & 07777,
@@ -598,13 +583,11 @@ static void test_fake_family_partial_not_stored(void **state)
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	struct cache_decision d;
 	const char *why = NULL;
-	char path[PATH_MAX];
 
 	assert_int_equal(lookup(f, compile_argv, COMPILE_ARGC, &d), 0);
 	assert_int_equal(d.action, CACHE_RUN_STORE);
 	assert_int_equal(run(f, &d, &out, &err), 0);
-	snprintf(path, sizeof(path), "%s/out.run", f->work);
-	assert_int_equal(unlink(path), 0);
+	assert_int_equal(unlink(tu_in(f->work, "out.run")), 0);
 	assert_int_equal(
 	        cache_store(f->c, d.token, 0, out.data, out.len, err.data, err.len, 7, &why), 1);
 	assert_non_null(why);

@@ -7,6 +7,7 @@
 #define ZCCACHE_TESTUTIL_H
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,16 @@
 #include <unistd.h>
 
 #include "rmtree.h"
+
+/* dir/rel into out (n bytes), asserting that it fits. */
+static inline const char *tu_join(const char *dir, const char *rel, char *out, size_t n)
+{
+	assert_true((size_t)snprintf(out, n, "%s/%s", dir, rel) < n);
+	return out;
+}
+
+/* dir/rel, valid until the end of the enclosing block. */
+#define tu_in(dir, rel) tu_join(dir, rel, (char[PATH_MAX + 64]){0}, PATH_MAX + 64)
 
 /* The whole of path, NUL-terminated (not counted in *len); the caller frees. */
 static inline uint8_t *tu_read_file(const char *path, size_t *len)
