@@ -7,17 +7,16 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args_family.h"
 #include "buf.h"
 #include "family.h"
+#include "io.h"
 #include "log.h"
 
 /*
@@ -45,44 +44,10 @@ const char *uncacheable_reason_name(enum uncacheable_reason r)
  */
 static int rsp_read(const char *path, struct buf *b)
 {
-	struct stat st;
-	ssize_t n;
-	int fd, r = 0;
+	int r = read_regular_file(path, RSP_MAX_SIZE, b);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	if (r == 0 && b->len && memchr(b->data, '\0', b->len))
 		r = -EINVAL;
-		goto out;
-	}
-	for (;;) {
-		if (b->len >= RSP_MAX_SIZE) {
-			r = -EFBIG;
-			goto out;
-		}
-		r = buf_reserve(b, 65536);
-		if (r < 0)
-			goto out;
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
-	if (memchr(b->data, '\0', b->len))
-		r = -EINVAL;
-out:
-	close(fd);
 	return r;
 }
 

@@ -9,21 +9,7 @@
 #include <stddef.h>
 
 #include "args.h"
-
-/* A growable vector of owned strings, kept NULL-terminated. */
-struct strv {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-int strv_push(struct strv *s, const char *str);
-int strv_push_n(struct strv *s, const char *str, size_t len);
-/* Takes ownership of str, also on failure. */
-int strv_push_owned(struct strv *s, char *str);
-void strv_free(struct strv *s);
-/* Hand the array over (NULL-terminated, NULL when empty) and reset s. */
-char **strv_steal(struct strv *s, size_t *n);
+#include "strv.h"
 
 /* How an option row matches an argument. */
 enum opt_shape {

@@ -27,6 +27,7 @@
 #include "manifest_memo.h"
 #include "paths.h"
 #include "programs.h"
+#include "rmtree.h"
 #include "search.h"
 #include "store.h"
 #include "sysheaders.h"
@@ -85,28 +86,6 @@ char *cache_abs_join(const char *cwd, const char *path)
 }
 /* ---- opening ---------------------------------------------------------- */
 
-/* rm -rf of a folder we own (an old index); errors are ignored. */
-static void remove_tree(const char *dir)
-{
-	char p[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (de->d_type == DT_DIR)
-			remove_tree(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int remove_artifact(const struct digest *d, uint64_t stored_bytes, void *ctx)
 {
 	struct cache *c = ctx;
@@ -137,7 +116,7 @@ static int replace_index(struct cache *c, const char *dir, int why)
 	snprintf(aside, sizeof(aside), "%s.old", dir);
 	log_errno(LOG_LEVEL_WARNING, why, "index %s unusable; moved to %s and the store emptied",
 	          dir, aside);
-	remove_tree(aside); /* only the last one is kept, for inspection */
+	rmtree(aside); /* only the last one is kept, for inspection */
 	if (rename(dir, aside) < 0)
 		return -errno;
 	c->index_replaced = true;
@@ -202,25 +181,6 @@ void cache_observe_stores(struct cache *c, cache_store_observer *fn, void *ctx)
 	c->observer_ctx = ctx;
 }
 
-/* Left-over depfiles from compiles whose launcher never came back. */
-static void sweep_tmp(const char *dir)
-{
-	char cmd[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(cmd, sizeof(cmd), "%s/%s", dir, de->d_name);
-		unlink(cmd);
-	}
-	closedir(d);
-}
-
 int cache_open(const struct cache_options *o, struct cache **out)
 {
 	struct cache *c = calloc(1, sizeof(*c));
@@ -259,7 +219,8 @@ int cache_open(const struct cache_options *o, struct cache **out)
 		if (r < 0)
 			goto fail;
 	}
-	sweep_tmp(c->tmp_dir);
+	/* Left-over depfiles of compiles whose launcher never came back. */
+	rmtree_contents(c->tmp_dir);
 	snprintf(sub, sizeof(sub), "%s/store", c->dir);
 	r = store_open(sub, c->level, &c->store);
 	if (r < 0)

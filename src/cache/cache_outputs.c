@@ -263,32 +263,14 @@ static bool in_place(const struct compile_args *a, enum output_role role)
 	return role == ROLE_DWO && f->dwo_in_place;
 }
 
-/*
- * Put every output of result r in place for args a. 0, or -errno (a miss);
- * *dest_failed tells a failed write at the destination from a bad artifact,
- * and *damaged an artifact that is missing or bad (the result must go) from
- * one that could not be read now (out of descriptors or memory: it stays).
- * Each artifact is verified in memory before a byte of it is written.
- */
-int cache_materialize(struct cache *c, const struct compile_args *a, const char *cwd,
-                      const struct compiler_info *ci, struct result *r, mode_t mode,
-                      bool *dest_failed, bool *damaged)
+/* Read and verify every artifact of r that a's command has a place for
+ * (where[k], NULL for none) into text[k]. 0 or -errno, *damaged as for
+ * cache_materialize. */
+static int load_artifacts(struct cache *c, const struct compile_args *a, const struct result *r,
+                          struct buf *text, const char **where, bool *damaged)
 {
-	struct buf text[RESULT_MAX_OUTPUTS] = {BUF_INIT}, deptext = BUF_INIT;
-	const char *where[RESULT_MAX_OUTPUTS] = {NULL};
-	struct depfile deps = {0};
-	char *path;
 	int ret = 0;
 
-	(void)ci;
-	*dest_failed = false;
-	/* A command that names an object gets one: a result without it (not
-	 * ours to write) is damaged. */
-	if (cache_role_path(a, ROLE_OBJECT) && !cache_result_output(r, ROLE_OBJECT)) {
-		*damaged = true;
-		return -EBADMSG;
-	}
-	/* Every artifact read and verified before anything is written. */
 	for (size_t k = 0; k < r->n_outs && ret == 0; k++) {
 		const struct result_output *o = &r->outs[k];
 
@@ -307,30 +289,77 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 			          cache_role_names[o->role]);
 		}
 	}
+	return ret;
+}
+
+/* The build's depfile, rendered from r's prerequisites as a's compiler
+ * would write it for this command line. 0 or -errno. */
+static int write_depfile(struct cache *c, const struct compile_args *a, const char *cwd,
+                         const struct result *r, mode_t mode, bool *dest_failed)
+{
+	struct depfile deps = {0};
+	struct buf text = BUF_INIT;
+	char *path;
+	int ret;
+
+	deps.prereqs = calloc(r->n_deps + 1, sizeof(char *));
+	ret = deps.prereqs ? 0 : -ENOMEM;
+	/* Every name or none: a depfile short of one would be a wrong hit. */
+	for (size_t i = 0; ret == 0 && i < r->n_deps; i++) {
+		if (!(deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
+			ret = -ENOMEM;
+		else
+			deps.n_prereqs++;
+	}
+	deps.source_index = r->source_index;
+	if (ret == 0)
+		ret = cache_render_depfile(a, &deps, &text);
+	if (ret == 0) {
+		path = cache_abs_join(cwd, a->depfile);
+		ret = path ? cache_write_output(path, text.data, text.len, mode, true) : -ENOMEM;
+		if (ret < 0 && path)
+			output_failed(c, ret, path, dest_failed);
+		free(path);
+	}
+	buf_free(&text);
+	depfile_free(&deps);
+	return ret;
+}
+
+/*
+ * Put every output of result r in place for args a. 0, or -errno (a miss);
+ * *dest_failed tells a failed write at the destination from a bad artifact,
+ * and *damaged an artifact that is missing or bad (the result must go) from
+ * one that could not be read now (out of descriptors or memory: it stays).
+ * Each artifact is verified in memory before a byte of it is written.
+ */
+int cache_materialize(struct cache *c, const struct compile_args *a, const char *cwd,
+                      const struct compiler_info *ci, struct result *r, mode_t mode,
+                      bool *dest_failed, bool *damaged)
+{
+	struct buf text[RESULT_MAX_OUTPUTS] = {BUF_INIT};
+	const char *where[RESULT_MAX_OUTPUTS] = {NULL};
+	char *path;
+	int ret = 0;
+
+	(void)ci;
+	*dest_failed = false;
+	/* A command that names an object gets one: a result without it (not
+	 * ours to write) is damaged. */
+	if (cache_role_path(a, ROLE_OBJECT) && !cache_result_output(r, ROLE_OBJECT)) {
+		*damaged = true;
+		return -EBADMSG;
+	}
+	/* Every artifact read and verified before anything is written. */
+	ret = load_artifacts(c, a, r, text, where, damaged);
 	/*
 	 * In the order the compiler finishes them: the depfile, then what cc1
 	 * writes, the object last. An output that cannot be written (its
 	 * folder is missing) stops the hit where the compiler would stop, so
 	 * the compile that follows fails on the same files.
 	 */
-	if (ret == 0 && a->depfile_wanted) {
-		deps.prereqs = calloc(r->n_deps + 1, sizeof(char *));
-		ret = deps.prereqs ? 0 : -ENOMEM;
-		for (size_t i = 0; ret == 0 && i < r->n_deps; i++)
-			if ((deps.prereqs[deps.n_prereqs] = strdup(r->deps[i])))
-				deps.n_prereqs++;
-		deps.source_index = r->source_index;
-		if (ret == 0)
-			ret = cache_render_depfile(a, &deps, &deptext);
-		if (ret == 0) {
-			path = cache_abs_join(cwd, a->depfile);
-			ret = path ? cache_write_output(path, deptext.data, deptext.len, mode, true)
-			           : -ENOMEM;
-			if (ret < 0 && path)
-				output_failed(c, ret, path, dest_failed);
-			free(path);
-		}
-	}
+	if (ret == 0 && a->depfile_wanted)
+		ret = write_depfile(c, a, cwd, r, mode, dest_failed);
 	for (size_t i = r->n_outs; i-- > 0 && ret == 0;) {
 		enum output_role k = r->outs[i].role;
 		/* The build's umask decides, as for the compiler's own files;
@@ -357,7 +386,5 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 	}
 	for (size_t k = 0; k < RESULT_MAX_OUTPUTS; k++)
 		buf_free(&text[k]);
-	buf_free(&deptext);
-	depfile_free(&deps);
 	return ret;
 }

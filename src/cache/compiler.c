@@ -111,6 +111,45 @@ static const char *const search_env[] = {
         "CPATH",           "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH",
         "GCC_EXEC_PREFIX", "COMPILER_PATH"};
 
+/* In the child of run_capture: stdout and stderr into the pipe's write end
+ * out_fd, stdin from /dev/null, an environment that makes the answer
+ * parse-stable plus the request's own (env), then the compiler. */
+static _Noreturn void exec_probe(char *const argv[], const char *cwd, char *const *env, int out_fd)
+{
+	int nul = open("/dev/null", O_RDONLY);
+
+	if (nul >= 0)
+		dup2(nul, STDIN_FILENO);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(out_fd, STDERR_FILENO);
+	/* The server ignores these; the compiler runs as from a shell. */
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
+	/* Parse-stable output: no translations, no colours. */
+	setenv("LC_ALL", "C", 1);
+	for (size_t i = 0; families[i]; i++)
+		if (families[i]->color_env)
+			unsetenv(families[i]->color_env);
+	for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
+		unsetenv(search_env[i]);
+	/* Nor what the server's own environment says to any family's
+	 * driver: a request's values come in env. */
+	for (size_t i = 0; families[i]; i++) {
+		const struct family *f = families[i];
+
+		for (size_t k = 0; f->probe_env && f->probe_env[k]; k++)
+			unsetenv(f->probe_env[k]);
+		for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
+			unsetenv(f->uncacheable_env[k]);
+	}
+	for (size_t i = 0; env && env[i]; i++)
+		putenv(env[i]);
+	if (cwd && chdir(cwd) < 0)
+		_exit(127);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
 static int run_capture(char *const argv[], const char *cwd, char *const *env, char **out,
                        int timeout_ms)
 {
@@ -129,40 +168,8 @@ static int run_capture(char *const argv[], const char *cwd, char *const *env, ch
 		close(p[1]);
 		return r;
 	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-
-		if (nul >= 0)
-			dup2(nul, STDIN_FILENO);
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		/* The server ignores these; the compiler runs as from a shell. */
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGXFSZ, SIG_DFL);
-		/* Parse-stable output: no translations, no colours. */
-		setenv("LC_ALL", "C", 1);
-		for (size_t i = 0; families[i]; i++)
-			if (families[i]->color_env)
-				unsetenv(families[i]->color_env);
-		for (size_t i = 0; i < sizeof(search_env) / sizeof(search_env[0]); i++)
-			unsetenv(search_env[i]);
-		/* Nor what the server's own environment says to any family's
-		 * driver: a request's values come in env. */
-		for (size_t i = 0; families[i]; i++) {
-			const struct family *f = families[i];
-
-			for (size_t k = 0; f->probe_env && f->probe_env[k]; k++)
-				unsetenv(f->probe_env[k]);
-			for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
-				unsetenv(f->uncacheable_env[k]);
-		}
-		for (size_t i = 0; env && env[i]; i++)
-			putenv(env[i]);
-		if (cwd && chdir(cwd) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_probe(argv, cwd, env, p[1]);
 	close(p[1]);
 	for (;;) {
 		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
@@ -225,12 +232,40 @@ static char *first_line(const char *path, const char *arg)
 	return out;
 }
 
+/*
+ * One line of a compiler's `-E -v` output, cut in place: the folder it
+ * names when it stands in the "#include <...> search starts here:" list
+ * (leading spaces and clang's framework mark gone: those folders do not
+ * apply here), else NULL. *in_list is set at the list's start, *end at its
+ * end.
+ */
+static char *search_list_dir(char *line, bool *in_list, bool *end)
+{
+	char *fw;
+
+	if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
+		*in_list = true;
+		return NULL;
+	}
+	if (strncmp(line, "End of search list.", 19) == 0) {
+		*end = true;
+		return NULL;
+	}
+	if (!*in_list)
+		return NULL;
+	while (*line == ' ')
+		line++;
+	if ((fw = strstr(line, " (framework directory)")))
+		*fw = '\0';
+	return line;
+}
+
 /* The "#include <...> search starts here:" list of `path -x lang -E -v -`. */
 static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t *n)
 {
 	char *argv[] = {(char *)path, "-x", (char *)lang, "-E", "-v", "-", NULL}, *out, *line,
 	     *save = NULL;
-	bool in_list = false;
+	bool in_list = false, end = false;
 	size_t cap = 0;
 
 	*dirs = NULL;
@@ -239,24 +274,10 @@ static int read_sysdirs(const char *path, const char *lang, char ***dirs, size_t
 		free(out);
 		return -EPROTO;
 	}
-	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char real[PATH_MAX], *p = line, *fw;
+	for (line = strtok_r(out, "\n", &save); line && !end; line = strtok_r(NULL, "\n", &save)) {
+		char real[PATH_MAX], *p = search_list_dir(line, &in_list, &end);
 
-		if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
-			in_list = true;
-			continue;
-		}
-		if (strncmp(line, "End of search list.", 19) == 0)
-			break;
-		if (!in_list)
-			continue;
-		while (*p == ' ')
-			p++;
-		/* clang marks framework folders; they do not apply here. */
-		fw = strstr(p, " (framework directory)");
-		if (fw)
-			*fw = '\0';
-		if (!realpath(p, real))
+		if (!p || !realpath(p, real))
 			continue;
 		if (*n + 2 > cap) {
 			char **grown = realloc(*dirs, (cap = cap ? cap * 2 : 8) * sizeof(char *));
@@ -466,34 +487,22 @@ static int parse_builtins(char *out, char ***dirs, size_t *n)
 {
 	char *line, *save = NULL, **listed = NULL;
 	size_t n_listed = 0;
-	bool in_list = false;
+	bool in_list = false, end = false;
 	int r = 0;
 
-	for (line = strtok_r(out, "\n", &save); line && r == 0;
+	for (line = strtok_r(out, "\n", &save); line && r == 0 && !end;
 	     line = strtok_r(NULL, "\n", &save)) {
 		static const char ignoring[] = "ignoring nonexistent directory \"";
-		char *p = line, *fw;
+		char *p, *quote;
 
 		if (strncmp(line, ignoring, sizeof(ignoring) - 1) == 0) {
 			p = line + sizeof(ignoring) - 1;
-			if ((fw = strrchr(p, '"')))
-				*fw = '\0';
+			if ((quote = strrchr(p, '"')))
+				*quote = '\0';
 			r = push_dir(dirs, n, p);
-			continue;
+		} else if ((p = search_list_dir(line, &in_list, &end))) {
+			r = push_dir(&listed, &n_listed, p);
 		}
-		if (strncmp(line, "#include <...> search starts here:", 34) == 0) {
-			in_list = true;
-			continue;
-		}
-		if (strncmp(line, "End of search list.", 19) == 0)
-			break;
-		if (!in_list)
-			continue;
-		while (*p == ' ')
-			p++;
-		if ((fw = strstr(p, " (framework directory)")))
-			*fw = '\0';
-		r = push_dir(&listed, &n_listed, p);
 	}
 	for (size_t i = 0; i < n_listed; i++) {
 		if (r == 0)

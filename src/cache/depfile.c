@@ -6,14 +6,13 @@
 #include "depfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "strv.h"
 
 /*
  * Measured: gcc starts a new line when a name would end past column 72,
@@ -21,40 +20,6 @@
  */
 #define GCC_COLMAX   72
 #define CLANG_COLMAX 75
-
-/* A growable string vector; the depfile arrays are handed over from it. */
-struct strv {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-static void strv_free(struct strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-/* Take ownership of str, also on failure. */
-static int strv_push(struct strv *s, char *str)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(str);
-			return -ENOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = str;
-	return 0;
-}
 
 /*
  * A set of borrowed strings, so that recognising -MP rules and merging
@@ -352,7 +317,7 @@ static int add_rule(struct parse_state *st, struct strv *targets, struct strv *p
 	for (i = 0; i < targets->n; i++) {
 		if (strv_has(&st->targets, targets->v[i]))
 			continue;
-		r = strv_push(&st->targets, targets->v[i]);
+		r = strv_push_owned(&st->targets, targets->v[i]);
 		targets->v[i] = NULL;
 		if (r < 0)
 			return r;
@@ -363,7 +328,7 @@ static int add_rule(struct parse_state *st, struct strv *targets, struct strv *p
 		if (strset_get(&st->prereq_set, name))
 			continue;
 		prereqs->v[i] = NULL;
-		r = strv_push(&st->prereqs, name);
+		r = strv_push_owned(&st->prereqs, name);
 		if (r == 0)
 			r = strset_add(&st->prereq_set, name);
 		if (r < 0)
@@ -384,9 +349,7 @@ static int parse_rules(struct lexer *lx, struct parse_state *st)
 		if (r < 0)
 			break;
 		if (tok == TOK_WORD) {
-			char *name = strdup((char *)lx->word.data);
-
-			r = name ? strv_push(in_targets ? &targets : &prereqs, name) : -ENOMEM;
+			r = strv_push(in_targets ? &targets : &prereqs, (char *)lx->word.data);
 			if (r < 0)
 				break;
 		} else if (tok == TOK_COLON) {
@@ -453,30 +416,13 @@ int depfile_parse(const char *text, size_t len, struct depfile *out)
 int depfile_read(const char *path, struct depfile *out)
 {
 	struct buf b = BUF_INIT;
-	struct stat st;
-	int fd, r = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	/* The path comes from a request: a FIFO must not block the server, nor
-	 * /dev/zero fill its memory. Only a regular file is a depfile. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out;
-	}
-	/* One read for a file that does not grow meanwhile, plus the one
-	 * that sees its end. */
-	r = read_to_end(fd, &b, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
+	/* The path comes from a request: only a regular file is a depfile. */
+	r = read_regular_file(path, 0, &b);
 	if (r == 0)
 		r = depfile_parse((const char *)b.data, b.len, out);
-out:
-	close(fd);
 	buf_free(&b);
 	return r;
 }

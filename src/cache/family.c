@@ -1,14 +1,11 @@
-/* family: the table of compiler families (see family.h). */
+/*
+ * family: finding a compiler family's row (see family.h). The rows are
+ * listed in family_table.c, alone in its file, so that a program can link
+ * a list of its own in its place.
+ */
 #include "family.h"
 
 #include <stddef.h>
-
-/* Each defined in its family's own file. */
-extern const struct family family_gcc, family_clang, family_emcc, family_rustc;
-
-const struct family *const families[] = {
-        &family_gcc, &family_clang, &family_emcc, &family_rustc, NULL,
-};
 
 const struct family *family_of(enum compiler_family id)
 {

@@ -816,61 +816,36 @@ static int open_dbs(struct index *idx, MDB_txn *txn, void *arg)
 	return rc;
 }
 
-int index_open(const char *dir, const struct index_options *opts, struct index **out)
+/* How the index in dir was left (its state file, into *os): one closed
+ * uncleanly too often is damaged (-EBADMSG); one not closed cleanly is
+ * checked deeply first, unless opts skip it. 0 or -errno. */
+static int check_state(const char *dir, const char *state_path, const char *data_path,
+                       const struct index_options *opts, struct open_state *os)
 {
-	static const struct index_options defaults = {0};
-	char state_path[PATH_MAX], data_path[PATH_MAX], line[32];
-	struct open_state os;
-	struct open_arg a;
-	struct index *idx;
+	state_read(state_path, data_path, os);
+	/* The previous server died outside a write txn: that death is not
+	 * evidence of damage (the deep check still runs). */
+	if (os->unclean > 0 && !writing_was_set(dir))
+		os->unclean--;
+	if (os->unclean >= UNCLEAN_LIMIT) {
+		log_warnx("index: %s was not closed cleanly %u times in a row; treating it as "
+		          "damaged",
+		          dir, os->unclean);
+		return -EBADMSG;
+	}
+	if (!opts->skip_deep_check && !os->clean_match)
+		return deep_check(data_path, dir);
+	return 0;
+}
+
+/* Open the LMDB environment in dir for idx (its map size set), and check
+ * that its data file holds every page it claims. 0 or -errno. */
+static int open_env(struct index *idx, const char *dir)
+{
 	MDB_envinfo info;
 	MDB_stat st;
 	struct stat fst;
 	int fd, r, rc;
-
-	*out = NULL;
-	if (!opts)
-		opts = &defaults;
-	r = paths_mkdir_p(dir, 0700);
-	if (r < 0) {
-		log_errno(LOG_LEVEL_ERR, r, "index: mkdir %s", dir);
-		return r;
-	}
-	if (snprintf(state_path, sizeof(state_path), "%s/" STATE_FILE, dir) >=
-	            (int)sizeof(state_path) ||
-	    snprintf(data_path, sizeof(data_path), "%s/data.mdb", dir) >= (int)sizeof(data_path))
-		return -ENAMETOOLONG;
-	state_read(state_path, data_path, &os);
-	/* The previous server died outside a write txn: that death is not
-	 * evidence of damage (the deep check still runs). */
-	if (os.unclean > 0 && !writing_was_set(dir))
-		os.unclean--;
-	if (os.unclean >= UNCLEAN_LIMIT) {
-		log_warnx("index: %s was not closed cleanly %u times in a row; treating it as "
-		          "damaged",
-		          dir, os.unclean);
-		return -EBADMSG;
-	}
-	if (!opts->skip_deep_check && !os.clean_match) {
-		r = deep_check(data_path, dir);
-		if (r < 0)
-			return r;
-	}
-	idx = calloc(1, sizeof(*idx));
-	if (!idx)
-		return -ENOMEM;
-	atomic_init(&idx->spare, NULL);
-	pthread_rwlock_init(&idx->map_lock, NULL);
-	idx->state_path = strdup(state_path);
-	idx->data_path = strdup(data_path);
-	if (!idx->state_path || !idx->data_path) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	idx->max_map_bytes = opts->max_map_bytes ? opts->max_map_bytes : DEFAULT_MAX_MAP;
-	idx->map_bytes = opts->initial_map_bytes ? opts->initial_map_bytes : DEFAULT_INITIAL_MAP;
-	if (idx->map_bytes > idx->max_map_bytes)
-		idx->map_bytes = idx->max_map_bytes;
 
 	/* Before the first write txn (open_dbs below): a crash there counts. */
 	idx->writing = writing_map(dir);
@@ -894,21 +869,65 @@ int index_open(const char *dir, const struct index_options *opts, struct index *
 	if (rc != 0) {
 		r = map_err(rc);
 		log_errno(LOG_LEVEL_ERR, r, "index: open %s", dir);
-		goto fail;
+		return r;
 	}
 	mdb_reader_check(idx->env, NULL);
 	refresh_map_bytes(idx);
 	/* A truncated file would fault on the first read past its end. */
 	if (mdb_env_info(idx->env, &info) != 0 || mdb_env_stat(idx->env, &st) != 0 ||
 	    mdb_env_get_fd(idx->env, &fd) != 0 || fstat(fd, &fst) != 0) {
-		r = -EIO;
-		goto fail;
+		return -EIO;
 	}
 	if ((uint64_t)fst.st_size < ((uint64_t)info.me_last_pgno + 1) * st.ms_psize) {
 		log_warnx("index: %s: data file is truncated", dir);
-		r = -EBADMSG;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int index_open(const char *dir, const struct index_options *opts, struct index **out)
+{
+	static const struct index_options defaults = {0};
+	char state_path[PATH_MAX], data_path[PATH_MAX], line[32];
+	struct open_state os;
+	struct open_arg a;
+	struct index *idx;
+	int r;
+
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	r = paths_mkdir_p(dir, 0700);
+	if (r < 0) {
+		log_errno(LOG_LEVEL_ERR, r, "index: mkdir %s", dir);
+		return r;
+	}
+	if (snprintf(state_path, sizeof(state_path), "%s/" STATE_FILE, dir) >=
+	            (int)sizeof(state_path) ||
+	    snprintf(data_path, sizeof(data_path), "%s/data.mdb", dir) >= (int)sizeof(data_path))
+		return -ENAMETOOLONG;
+	r = check_state(dir, state_path, data_path, opts, &os);
+	if (r < 0)
+		return r;
+	idx = calloc(1, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	atomic_init(&idx->spare, NULL);
+	pthread_rwlock_init(&idx->map_lock, NULL);
+	idx->state_path = strdup(state_path);
+	idx->data_path = strdup(data_path);
+	if (!idx->state_path || !idx->data_path) {
+		r = -ENOMEM;
 		goto fail;
 	}
+	idx->max_map_bytes = opts->max_map_bytes ? opts->max_map_bytes : DEFAULT_MAX_MAP;
+	idx->map_bytes = opts->initial_map_bytes ? opts->initial_map_bytes : DEFAULT_INITIAL_MAP;
+	if (idx->map_bytes > idx->max_map_bytes)
+		idx->map_bytes = idx->max_map_bytes;
+
+	r = open_env(idx, dir);
+	if (r < 0)
+		goto fail;
 	r = run_write(idx, open_dbs, &a);
 	if (r < 0) {
 		if (r == -EPROTO)
@@ -1770,34 +1789,15 @@ static int entry_exists(struct index *idx, MDB_txn *txn, const uint8_t *akey, bo
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/*
- * Walk the accounting: every access record must name an entry, every entry
- * must have one, the atime db must mirror the access db, and the totals in
- * meta must be the sums. With fix, records without an entry and entries
- * without a record (which eviction could never reach) are deleted, the atime
- * db is rebuilt from the access db and the totals are rewritten.
- */
-static int accounting_walk(struct index *idx, MDB_txn *txn, struct acct_arg *a)
+/* Every access record: counted when it names an entry, else a stray (and
+ * deleted, with fix); with fix, its atime record written anew. 0 or rc. */
+static int walk_access_records(struct index *idx, MDB_txn *txn, struct acct_arg *a)
 {
 	struct index_audit *au = a->au;
 	MDB_cursor *c;
 	MDB_val k, v;
-	MDB_stat st;
 	int rc;
 
-	memset(au, 0, sizeof(*au));
-	au->recorded_bytes = idx->total_bytes;
-	au->recorded_entries = idx->entries;
-	if (a->fix) {
-		rc = mdb_drop(txn, idx->atime, 0);
-		if (rc != 0)
-			return rc;
-	} else {
-		rc = mdb_stat(txn, idx->atime, &st);
-		if (rc != 0)
-			return rc;
-		au->atime_records = st.ms_entries;
-	}
 	rc = mdb_cursor_open(txn, idx->access, &c);
 	if (rc != 0)
 		return rc;
@@ -1833,6 +1833,18 @@ static int accounting_walk(struct index *idx, MDB_txn *txn, struct acct_arg *a)
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND)
 		return rc;
+	return 0;
+}
+
+/* Every entry of the manifest and result dbs: one without an access
+ * record is unaccounted (and deleted, with fix). 0 or rc. */
+static int walk_entries(struct index *idx, MDB_txn *txn, struct acct_arg *a)
+{
+	struct index_audit *au = a->au;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
 	for (int db = INDEX_MANIFESTS; db <= INDEX_RESULTS; db++) {
 		rc = mdb_cursor_open(txn, dbi_of(idx, (enum index_db)db), &c);
 		if (rc != 0)
@@ -1859,6 +1871,40 @@ static int accounting_walk(struct index *idx, MDB_txn *txn, struct acct_arg *a)
 		if (rc != MDB_NOTFOUND)
 			return rc;
 	}
+	return 0;
+}
+
+/*
+ * Walk the accounting: every access record must name an entry, every entry
+ * must have one, the atime db must mirror the access db, and the totals in
+ * meta must be the sums. With fix, records without an entry and entries
+ * without a record (which eviction could never reach) are deleted, the atime
+ * db is rebuilt from the access db and the totals are rewritten.
+ */
+static int accounting_walk(struct index *idx, MDB_txn *txn, struct acct_arg *a)
+{
+	struct index_audit *au = a->au;
+	MDB_stat st;
+	int rc;
+
+	memset(au, 0, sizeof(*au));
+	au->recorded_bytes = idx->total_bytes;
+	au->recorded_entries = idx->entries;
+	if (a->fix) {
+		rc = mdb_drop(txn, idx->atime, 0);
+		if (rc != 0)
+			return rc;
+	} else {
+		rc = mdb_stat(txn, idx->atime, &st);
+		if (rc != 0)
+			return rc;
+		au->atime_records = st.ms_entries;
+	}
+	rc = walk_access_records(idx, txn, a);
+	if (rc == 0)
+		rc = walk_entries(idx, txn, a);
+	if (rc != 0)
+		return rc;
 	if (!a->fix)
 		return 0;
 	return put_totals(idx, txn, au->counted_bytes, au->counted_entries);

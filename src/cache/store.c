@@ -199,17 +199,21 @@ void store_set_level(struct store *s, int level)
 }
 
 /*
- * Open an artifact and check its header against the name it was asked for.
- * Returns the fd (>= 0), -ENOENT, -EBADMSG or another -errno.
+ * Open the artifact of d (its path into path, PATH_MAX bytes, for the
+ * caller's messages) and check its header against the name it was asked
+ * for. Returns the fd (>= 0), -ENOENT, -EBADMSG or another -errno.
  */
-static int artifact_open(struct store *s, const struct digest *d, const char *path,
-                         struct header *h, uint64_t *file_size)
+static int artifact_open(struct store *s, const struct digest *d, char *path, struct header *h,
+                         uint64_t *file_size)
 {
 	uint8_t raw[HDR_SIZE];
 	struct stat st;
 	ssize_t n;
 	int fd, r;
 
+	r = artifact_path(s, d, path, PATH_MAX);
+	if (r < 0)
+		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		r = -errno;
@@ -246,6 +250,23 @@ fail:
 	return r;
 }
 
+/* Once the whole frame went through s's hashers and produced bytes: what
+ * does not match the header h, or NULL. */
+static const char *frame_verdict(struct store *s, const struct header *h, uint64_t produced)
+{
+	struct digest got;
+
+	hasher_final(s->frame, &got);
+	if (!digest_equal(&got, &h->frame))
+		return "frame checksum mismatch";
+	if (produced != h->size)
+		return "size mismatch";
+	hasher_final(s->content, &got);
+	if (!digest_equal(&got, &h->content))
+		return "content hash mismatch";
+	return NULL;
+}
+
 /*
  * Decompress the frame after the header into sink, checking every layer:
  * zstd's frame checksum, our hash of the raw frame bytes, the content size
@@ -255,7 +276,6 @@ fail:
 static int artifact_decode(struct store *s, int fd, const char *path, const struct header *h,
                            sink_fn sink, void *ctx)
 {
-	struct digest got;
 	uint64_t produced = 0;
 	off_t off = HDR_SIZE;
 	bool done = false;
@@ -316,21 +336,9 @@ static int artifact_decode(struct store *s, int fd, const char *path, const stru
 		if (eof)
 			break;
 	}
-	hasher_final(s->frame, &got);
-	if (!digest_equal(&got, &h->frame)) {
-		why = "frame checksum mismatch";
-		goto bad;
-	}
-	if (produced != h->size) {
-		why = "size mismatch";
-		goto bad;
-	}
-	hasher_final(s->content, &got);
-	if (!digest_equal(&got, &h->content)) {
-		why = "content hash mismatch";
-		goto bad;
-	}
-	return 0;
+	why = frame_verdict(s, h, produced);
+	if (!why)
+		return 0;
 bad:
 	log_warnx("store: %s: corrupt artifact: %s", path, why);
 	return -EBADMSG;
@@ -350,8 +358,6 @@ static bool artifact_present(struct store *s, const struct digest *d, uint64_t s
 	off_t off = HDR_SIZE;
 	int fd;
 
-	if (artifact_path(s, d, path, sizeof(path)) < 0)
-		return false;
 	fd = artifact_open(s, d, path, &h, &file_size);
 	if (fd < 0)
 		return false;
@@ -583,9 +589,6 @@ int store_get_mem(struct store *s, const struct digest *d, struct buf *out)
 	size_t orig = out->len;
 	int fd, r;
 
-	r = artifact_path(s, d, path, sizeof(path));
-	if (r < 0)
-		return r;
 	fd = artifact_open(s, d, path, &h, &file_size);
 	if (fd < 0)
 		return fd;
@@ -622,9 +625,6 @@ int store_materialize(struct store *s, const struct digest *d, const char *dest_
 	uint64_t file_size;
 	int fd, r;
 
-	r = artifact_path(s, d, path, sizeof(path));
-	if (r < 0)
-		return r;
 	if (snprintf(tmp, sizeof(tmp), "%s.zccache-XXXXXX", dest_path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = artifact_open(s, d, path, &h, &file_size);
@@ -662,9 +662,6 @@ int store_verify(struct store *s, const struct digest *d)
 	uint64_t file_size;
 	int fd, r;
 
-	r = artifact_path(s, d, path, sizeof(path));
-	if (r < 0)
-		return r;
 	fd = artifact_open(s, d, path, &h, &file_size);
 	if (fd < 0)
 		return fd;
@@ -673,32 +670,36 @@ int store_verify(struct store *s, const struct digest *d)
 	return r;
 }
 
+/* The path of d's artifact (into path, n bytes) and its lstat. 0 or -errno. */
+static int artifact_lstat(struct store *s, const struct digest *d, char *path, size_t n,
+                          struct stat *st)
+{
+	int r = artifact_path(s, d, path, n);
+
+	if (r < 0)
+		return r;
+	return lstat(path, st) < 0 ? -errno : 0;
+}
+
 int store_stat(struct store *s, const struct digest *d, uint64_t *stored_bytes)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int r;
+	int r = artifact_lstat(s, d, path, sizeof(path), &st);
 
-	r = artifact_path(s, d, path, sizeof(path));
-	if (r < 0)
-		return r;
-	if (lstat(path, &st) < 0)
-		return -errno;
-	*stored_bytes = (uint64_t)st.st_size;
-	return 0;
+	if (r == 0)
+		*stored_bytes = (uint64_t)st.st_size;
+	return r;
 }
 
 int store_remove(struct store *s, const struct digest *d, uint64_t *freed_bytes)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int r;
+	int r = artifact_lstat(s, d, path, sizeof(path), &st);
 
-	r = artifact_path(s, d, path, sizeof(path));
 	if (r < 0)
 		return r;
-	if (lstat(path, &st) < 0)
-		return -errno;
 	if (unlink(path) < 0) {
 		r = -errno;
 		if (r != -ENOENT)

@@ -2,7 +2,9 @@
 #include "io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define READ_CHUNK 65536
@@ -58,4 +60,27 @@ int read_to_end(int fd, struct buf *b, size_t chunk)
 			return 0;
 		b->len += (size_t)n;
 	}
+}
+
+int read_regular_file(const char *path, size_t max, struct buf *b)
+{
+	size_t start = b->len;
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if (max && (uint64_t)st.st_size > max)
+		r = -EFBIG;
+	else /* one read for a file that does not grow meanwhile, one for its end */
+		r = read_to_end(fd, b, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
+	if (r == 0 && max && b->len - start > max)
+		r = -EFBIG;
+	close(fd);
+	return r;
 }

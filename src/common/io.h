@@ -20,5 +20,13 @@ int pwrite_all(int fd, const void *p, size_t n, off_t off);
  * read so far.
  */
 int read_to_end(int fd, struct buf *b, size_t chunk);
+/*
+ * Append the whole regular file at path to b: at most max bytes (0: no
+ * limit; -EFBIG beyond it). Opened without blocking and refused (-EINVAL)
+ * unless a regular file, as its name may come from a request or a command
+ * line: a FIFO (bash's @<(...)) must not block the reader or steal the
+ * compiler's input, nor /dev/zero fill memory. 0 or -errno.
+ */
+int read_regular_file(const char *path, size_t max, struct buf *b);
 
 #endif

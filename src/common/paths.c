@@ -101,41 +101,41 @@ int paths_resolve_socket(struct zc_paths *p)
 	return concat_path(p->pid_file, sizeof(p->pid_file), p->socket, ".pid");
 }
 
-static int resolve_cache_dir(char *out, size_t n)
+/*
+ * Where a file or folder of ours goes by the XDG rules: the override
+ * variable when set (absolute, where override_absolute), else under the XDG
+ * variable, else under the home folder.
+ */
+struct xdg_place {
+	const char *override;
+	bool override_absolute;
+	const char *xdg, *under_xdg, *under_home;
+};
+
+static const struct xdg_place cache_place = {"ZCCACHE_DIR", true, "XDG_CACHE_HOME", "/zccache",
+                                             "/.cache/zccache"};
+static const struct xdg_place config_place = {"ZCCACHE_CONFIG", false, "XDG_CONFIG_HOME",
+                                              "/zccache/zccache.conf",
+                                              "/.config/zccache/zccache.conf"};
+
+static int resolve_place(const struct xdg_place *pl, char *out, size_t n)
 {
-	const char *dir = getenv("ZCCACHE_DIR");
+	const char *v = getenv(pl->override);
 	char home[PATH_MAX];
 	int r;
 
-	if (dir && dir[0]) {
-		if (dir[0] != '/')
+	if (v && v[0]) {
+		if (pl->override_absolute && v[0] != '/')
 			return -EINVAL;
-		return concat_path(out, n, dir, "");
+		return concat_path(out, n, v, "");
 	}
-	dir = xdg_env("XDG_CACHE_HOME");
-	if (dir)
-		return concat_path(out, n, dir, "/zccache");
+	v = xdg_env(pl->xdg);
+	if (v)
+		return concat_path(out, n, v, pl->under_xdg);
 	r = paths_home(home, sizeof(home));
 	if (r < 0)
 		return r;
-	return concat_path(out, n, home, "/.cache/zccache");
-}
-
-static int resolve_config_file(char *out, size_t n)
-{
-	const char *f = getenv("ZCCACHE_CONFIG");
-	char home[PATH_MAX];
-	int r;
-
-	if (f && f[0])
-		return concat_path(out, n, f, "");
-	f = xdg_env("XDG_CONFIG_HOME");
-	if (f)
-		return concat_path(out, n, f, "/zccache/zccache.conf");
-	r = paths_home(home, sizeof(home));
-	if (r < 0)
-		return r;
-	return concat_path(out, n, home, "/.config/zccache/zccache.conf");
+	return concat_path(out, n, home, pl->under_home);
 }
 
 int paths_resolve(struct zc_paths *p)
@@ -145,14 +145,14 @@ int paths_resolve(struct zc_paths *p)
 	/* Each field independently: a socket path that cannot work must not
 	 * also take away the log file that would say so. */
 	memset(p, 0, sizeof(*p));
-	r = resolve_cache_dir(p->cache_dir, sizeof(p->cache_dir));
+	r = resolve_place(&cache_place, p->cache_dir, sizeof(p->cache_dir));
 	if (r == 0)
 		r = concat_path(p->log_file, sizeof(p->log_file), p->cache_dir, "/log");
 	if (r < 0) {
 		p->cache_dir[0] = p->log_file[0] = '\0';
 		first = r;
 	}
-	r = resolve_config_file(p->config_file, sizeof(p->config_file));
+	r = resolve_place(&config_place, p->config_file, sizeof(p->config_file));
 	if (r < 0) {
 		p->config_file[0] = '\0';
 		first = first ? first : r;
@@ -201,7 +201,9 @@ int paths_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-int paths_ensure_private_dir(const char *path, bool create)
+/* A folder at path (made when create), ours, with none of the mode bits in
+ * forbidden. 0, -ENOTDIR, -EPERM or -errno. */
+static int ensure_dir(const char *path, bool create, mode_t forbidden)
 {
 	struct stat st;
 	int r;
@@ -217,9 +219,14 @@ int paths_ensure_private_dir(const char *path, bool create)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0)
+	if (st.st_uid != geteuid() || (st.st_mode & forbidden) != 0)
 		return -EPERM;
 	return 0;
+}
+
+int paths_ensure_private_dir(const char *path, bool create)
+{
+	return ensure_dir(path, create, 077);
 }
 
 /*
@@ -230,23 +237,7 @@ int paths_ensure_private_dir(const char *path, bool create)
  */
 int paths_ensure_socket_dir(const char *path, bool create)
 {
-	struct stat st;
-	int r;
-
-	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT || !create)
-			return -errno;
-		r = paths_mkdir_p(path, 0700);
-		if (r < 0)
-			return r;
-		if (lstat(path, &st) < 0)
-			return -errno;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0)
-		return -EPERM;
-	return 0;
+	return ensure_dir(path, create, 022);
 }
 
 void paths_dir_problem(const char *path, const char *what, int err, bool socket_rule, char *out,

@@ -98,7 +98,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	compiler_cache_free(f->cc);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

@@ -817,7 +817,7 @@ static void check_live(const char *cc, bool backslashes, enum depfile_style styl
 		buf_free(&want);
 		buf_free(&got);
 	}
-	tu_rm_tree(dir);
+	rmtree(dir);
 }
 
 static void test_live_gcc(void **state)
@@ -912,7 +912,7 @@ static void check_live_mmd(const char *cc, enum depfile_style style)
 	buf_free(&err);
 	buf_free(&got);
 	buf_free(&want);
-	tu_rm_tree(dir);
+	rmtree(dir);
 }
 
 static void test_live_mmd_gcc(void **state)

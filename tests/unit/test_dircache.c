@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "dircache.h"
 
 struct fixture {
@@ -63,22 +65,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* root/rel, written into out. */
-static const char *join_root(const struct fixture *f, const char *rel, char *out, size_t n)
-{
-	assert_true((size_t)snprintf(out, n, "%s/%s", f->root, rel) < n);
-	return out;
-}
-
 /* root/rel, valid until the end of the enclosing block. */
-#define in_root(f, rel) join_root(f, rel, (char[PATH_MAX + 64]){0}, PATH_MAX + 64)
+#define in_root(f, rel) tu_in((f)->root, rel)
 
+/* An empty file at root/rel. */
 static void make_file(const struct fixture *f, const char *rel)
 {
-	FILE *fp = fopen(in_root(f, rel), "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fclose(fp), 0);
+	tu_write_file(in_root(f, rel), "", 0, 0644);
 }
 
 static void make_dir(const struct fixture *f, const char *rel)

@@ -62,7 +62,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	tu_rm_tree(root);
+	rmtree(root);
 	return 0;
 }
 

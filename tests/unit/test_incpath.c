@@ -131,21 +131,13 @@ struct fixture {
 
 static const char chain_dirs[][4] = {"src", "q", "i1", "i2", "sys"};
 
-static const char *join_root(const struct fixture *f, const char *rel, char *out, size_t n)
-{
-	assert_true((size_t)snprintf(out, n, "%s/%s", f->root, rel) < n);
-	return out;
-}
-
 /* root/rel, valid until the end of the enclosing block. */
-#define in_root(f, rel) join_root(f, rel, (char[PATH_MAX + 64]){0}, PATH_MAX + 64)
+#define in_root(f, rel) tu_in((f)->root, rel)
 
+/* An empty file at root/rel. */
 static void make_file(const struct fixture *f, const char *rel)
 {
-	FILE *fp = fopen(in_root(f, rel), "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fclose(fp), 0);
+	tu_write_file(in_root(f, rel), "", 0, 0644);
 }
 
 static void remove_file(const struct fixture *f, const char *rel)
@@ -183,7 +175,7 @@ static int teardown(void **state)
 
 	incpath_free(&f->ip);
 	dircache_free(f->dc);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

@@ -49,7 +49,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

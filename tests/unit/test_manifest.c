@@ -357,22 +357,12 @@ struct fixture {
 	struct dircache *dc;
 };
 
-static const char *join_root(const struct fixture *f, const char *rel, char *out, size_t n)
-{
-	assert_true((size_t)snprintf(out, n, "%s/%s", f->root, rel) < n);
-	return out;
-}
-
 /* root/rel, valid until the end of the enclosing block. */
-#define in_root(f, rel) join_root(f, rel, (char[PATH_MAX + 64]){0}, PATH_MAX + 64)
+#define in_root(f, rel) tu_in((f)->root, rel)
 
 static void write_file(const struct fixture *f, const char *rel, const char *content)
 {
-	FILE *fp = fopen(in_root(f, rel), "w");
-
-	assert_non_null(fp);
-	assert_true(fputs(content, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
+	tu_write_file(in_root(f, rel), content, strlen(content), 0644);
 }
 
 static void remove_file(const struct fixture *f, const char *rel)
@@ -403,7 +393,7 @@ static int teardown(void **state)
 
 	dircache_free(f->dc);
 	hashcache_free(f->hc);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

@@ -52,7 +52,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->s);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

@@ -55,7 +55,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	cache_close(f->c);
-	tu_rm_tree(f->root);
+	rmtree(f->root);
 	free(f);
 	return 0;
 }

@@ -1,32 +1,30 @@
 /*
- * testutil: the file helpers unit tests share: remove a scratch tree, read
- * a whole file, write one. Each asserts (cmocka) rather than returns errors;
- * include it after <cmocka.h>.
+ * testutil: the file helpers unit tests share: read a whole file, write one,
+ * and (rmtree.h) remove a scratch tree. Each asserts (cmocka) rather than
+ * returns errors; include it after <cmocka.h>.
  */
 #ifndef ZCCACHE_TESTUTIL_H
 #define ZCCACHE_TESTUTIL_H
 
 #include <fcntl.h>
-#include <ftw.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static inline int tu_rm_entry_(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+#include "rmtree.h"
+
+/* dir/rel into out (n bytes), asserting that it fits. */
+static inline const char *tu_join(const char *dir, const char *rel, char *out, size_t n)
 {
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	assert_true((size_t)snprintf(out, n, "%s/%s", dir, rel) < n);
+	return out;
 }
 
-/* Remove path and everything below it; links are removed, not followed. */
-static inline void tu_rm_tree(const char *path)
-{
-	nftw(path, tu_rm_entry_, 16, FTW_DEPTH | FTW_PHYS);
-}
+/* dir/rel, valid until the end of the enclosing block. */
+#define tu_in(dir, rel) tu_join(dir, rel, (char[PATH_MAX + 64]){0}, PATH_MAX + 64)
 
 /* The whole of path, NUL-terminated (not counted in *len); the caller frees. */
 static inline uint8_t *tu_read_file(const char *path, size_t *len)
