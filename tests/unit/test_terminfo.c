@@ -73,7 +73,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rm_tree(root);
+	rmtree(root);
 	return 0;
 }
 
