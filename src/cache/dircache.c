@@ -4,11 +4,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Past this many folders the cache starts over (at a round's start). */
 #define DIRCACHE_MAX_FOLDERS (1u << 16)
@@ -52,6 +54,11 @@ struct folder {
 	uint64_t forgotten;
 	struct change changes[DIRCACHE_LOG];
 	size_t n_changes, next_change;
+	/* An O_PATH descriptor of the folder (dev, ino: fd_dev, fd_ino) for
+	 * dircache_stat, or -1. */
+	int fd;
+	dev_t fd_dev;
+	ino_t fd_ino;
 	char path[];
 };
 
@@ -63,8 +70,12 @@ struct dircache {
 	uint64_t epoch;
 	struct dircache_trace *trace; /* being recorded, or NULL */
 	uint64_t trace_ids;
+	size_t n_fds; /* folders' descriptors open, at most DIRCACHE_MAX_FDS */
 	struct dircache_stats stats;
 };
+
+/* Descriptors kept for dircache_stat: the server's limit is far above. */
+#define DIRCACHE_MAX_FDS 256
 
 /* What one folder looked like when a trace noted it. */
 struct trace_item {
@@ -77,7 +88,7 @@ struct trace_item {
 
 /* Bits per name probed in a trace's filter of names, and probes per name. */
 #define TRACE_FILTER_BITS 12
-#define TRACE_FILTER_K 4
+#define TRACE_FILTER_K    4
 
 struct dircache_trace {
 	uint64_t id, epoch;
@@ -145,11 +156,14 @@ static void clear(struct dircache *dc)
 		for (; f; f = next) {
 			next = f->next;
 			listing_free(&f->ls);
+			if (f->fd >= 0)
+				close(f->fd);
 			free(f);
 		}
 		dc->buckets[i] = NULL;
 	}
 	dc->n_folders = 0;
+	dc->n_fds = 0;
 	dc->epoch++;
 }
 
@@ -230,6 +244,7 @@ static struct folder *folder_get(struct dircache *dc, const char *path)
 	if (!f)
 		return NULL;
 	memcpy(f->path, path, len + 1);
+	f->fd = -1;
 	f->hash = h;
 	f->next = dc->buckets[h & (dc->n_buckets - 1)];
 	dc->buckets[h & (dc->n_buckets - 1)] = f;
@@ -607,6 +622,54 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 		}
 	}
 	return 0;
+}
+
+/* f's descriptor, (re)opened when f is another folder now; -1 when none
+ * can be had (the caller then stats by path). */
+static int folder_fd(struct dircache *dc, struct folder *f)
+{
+	struct stat st;
+	int fd;
+
+	if (f->fd >= 0 && f->fd_dev == f->dev && f->fd_ino == f->ino)
+		return f->fd;
+	if (f->fd >= 0) {
+		close(f->fd);
+		f->fd = -1;
+		dc->n_fds--;
+	}
+	if (dc->n_fds >= DIRCACHE_MAX_FDS)
+		return -1;
+	fd = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* The folder validated this round, not one put there since. */
+	if (fstat(fd, &st) < 0 || st.st_dev != f->dev || st.st_ino != f->ino) {
+		close(fd);
+		return -1;
+	}
+	f->fd = fd;
+	f->fd_dev = st.st_dev;
+	f->fd_ino = st.st_ino;
+	dc->n_fds++;
+	return fd;
+}
+
+int dircache_stat(struct dircache *dc, const char *path, struct stat *st)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct folder *f;
+	int fd;
+
+	if (slash && slash != path && (size_t)(slash - path) < sizeof(dir) && slash[1]) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		f = folder_get(dc, dir);
+		if (f && validate(dc, f) == 0 && f->exists && (fd = folder_fd(dc, f)) >= 0)
+			return fstatat(fd, slash + 1, st, 0) < 0 ? -errno : 0;
+	}
+	return stat(path, st) < 0 ? -errno : 0;
 }
 
 void dircache_trace_start(struct dircache *dc)

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 struct dircache;
 
@@ -55,6 +56,15 @@ struct dircache_probe {
  */
 int dircache_probe(struct dircache *dc, const char *dir, const char *name,
                    struct dircache_probe *out);
+
+/*
+ * stat(path), the file found relative to its folder's descriptor: the
+ * folder is validated this round (one stat per folder per round), so the
+ * file costs one lookup of its own name, not a walk of every component of
+ * its path. 0 or -errno, as stat. Only within a round that began with the
+ * request: a folder replaced after its validation is not seen.
+ */
+int dircache_stat(struct dircache *dc, const char *path, struct stat *st);
 
 /*
  * A trace: which folders a series of probes consulted, and what each looked

@@ -321,6 +321,13 @@ int hashcache_hash_file(const char *path, struct file_digest *out)
 
 int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out)
 {
+	return hashcache_get_by(hc, path, NULL, NULL, out);
+}
+
+int hashcache_get_by(struct hashcache *hc, const char *path,
+                     int (*stat_fn)(void *ctx, const char *path, struct stat *st), void *ctx,
+                     struct file_digest *out)
+{
 	uint64_t h = path_hash(path);
 	struct entry **slot = &hc->buckets[h & (hc->n_buckets - 1)], *e;
 	struct timespec now;
@@ -336,8 +343,9 @@ int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *ou
 		digest_mem("", 0, &out->digest);
 		return 0;
 	}
-	if (stat(path, &st) < 0)
-		return -errno;
+	if (stat_fn ? (r = stat_fn(ctx, path, &st)) < 0
+	            : (r = stat(path, &st) < 0 ? -errno : 0) < 0)
+		return r;
 	for (e = *slot; e; e = e->next) {
 		if (e->key_hash != h || strcmp(e->path, path) != 0)
 			continue;

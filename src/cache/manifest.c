@@ -297,16 +297,24 @@ int manifest_add(struct manifest *m, struct manifest_entry *e)
  * digest differs stops the walk (-ESTALE, *changed names it). Each file's
  * include list is used before the next hashcache call (it lives there).
  */
-static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, struct incpath_walk *w,
-                      const char *cwd, const char *source, bool check, const char **changed,
-                      unsigned *flags_seen)
+/* stat through the dircache: one lookup of a header's own name (see
+ * dircache_stat); within a round only, as every walk is. */
+static int stat_in_round(void *dc, const char *path, struct stat *st)
+{
+	return dircache_stat(dc, path, st);
+}
+
+static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
+                      struct incpath_walk *w, const char *cwd, const char *source, bool check,
+                      const char **changed, unsigned *flags_seen)
 {
 	char p[PATH_MAX];
 	struct file_digest fd;
 	int r = 0;
 
 	*flags_seen = 0;
-	if (paths_join(p, sizeof(p), cwd, source) < 0 || hashcache_get(hc, p, &fd) < 0) {
+	if (paths_join(p, sizeof(p), cwd, source) < 0 ||
+	    hashcache_get_by(hc, p, stat_in_round, dc, &fd) < 0) {
 		*changed = source;
 		return -ESTALE;
 	}
@@ -321,7 +329,8 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
 		const struct manifest_file *f = &e->files[i];
 
-		if (paths_join(p, sizeof(p), cwd, f->path) < 0 || hashcache_get(hc, p, &fd) < 0 ||
+		if (paths_join(p, sizeof(p), cwd, f->path) < 0 ||
+		    hashcache_get_by(hc, p, stat_in_round, dc, &fd) < 0 ||
 		    (check && !digest_equal(&fd.digest, &f->digest))) {
 			*changed = f->path;
 			return -ESTALE;
@@ -393,7 +402,7 @@ static bool entry_matches(struct manifest_entry *e, struct hashcache *hc, struct
 	int r;
 
 	if (walk_still_holds(e, hc, dc, cwd, source)) {
-		r = walk_entry(e, hc, NULL, cwd, source, true, &what, &flags);
+		r = walk_entry(e, hc, dc, NULL, cwd, source, true, &what, &flags);
 		if (r < 0 && changed)
 			*changed = what ? what : "the include search path";
 		return r == 0;
@@ -403,7 +412,7 @@ static bool entry_matches(struct manifest_entry *e, struct hashcache *hc, struct
 		dircache_trace_stop(dc, false);
 		return false;
 	}
-	r = walk_entry(e, hc, &w, cwd, source, true, &what, &flags);
+	r = walk_entry(e, hc, dc, &w, cwd, source, true, &what, &flags);
 	same = r == 0 && w.summary.probes == e->found.probes && w.summary.sum == e->found.sum;
 	incpath_walk_end(&w);
 	keep_walk(e, dircache_trace_stop(dc, same), hc, cwd, source);
@@ -740,7 +749,7 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 	if (r < 0)
 		return r;
 	/* A first pass finds whether some file's includes are unreadable. */
-	r = walk_entry(e, hc, &w, cwd, source, false, &what, &flags);
+	r = walk_entry(e, hc, dc, &w, cwd, source, false, &what, &flags);
 	incpath_walk_end(&w);
 	if (r == 0 && (flags & CSCAN_COMPUTED) && !e->any)
 		r = build_any(e, hc, cwd, source);
@@ -761,7 +770,7 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 	}
 	w.found = check_found;
 	w.ctx = &rc;
-	r = walk_entry(e, hc, &w, cwd, source, false, &what, &flags);
+	r = walk_entry(e, hc, dc, &w, cwd, source, false, &what, &flags);
 	if (r == 0)
 		e->found = w.summary;
 	incpath_walk_end(&w);
