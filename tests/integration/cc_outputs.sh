@@ -109,4 +109,36 @@ if command -v llvm-cov >/dev/null; then
 else
 	cov_case clang
 fi
+# A hit over the very bytes it would write (make after a touched source)
+# leaves the file and gives it the compile's time: make must see a new
+# object. A hard-linked object is replaced as the assembler would, so the
+# other link keeps its old time; a different object is rewritten.
+same_bytes_case() {
+	local cc=$1
+	mkdir -p "$T/sb" && cd "$T/sb" || return
+	printf 'int sb(void) { return 7; }\n' >sb.c
+	zccache "$cc" -O1 -c sb.c -o sb.o
+	cp sb.o "$T/sb.miss.o"
+	touch -d '2001-01-01' sb.o
+	mark
+	zccache "$cc" -O1 -c sb.c -o sb.o
+	deltas "$cc same bytes: a hit" "direct_hit=1"
+	ok "$cc same bytes: the object is the miss's" same "$T/sb.miss.o" sb.o
+	ok "$cc same bytes: the object has the compile's time, not 2001's" test sb.o -nt sb.c
+	touch -d '2001-01-01' sb.o
+	ln -f sb.o sb.link.o
+	zccache "$cc" -O1 -c sb.c -o sb.o
+	ok "$cc same bytes, hard-linked: the object is new" test sb.o -nt sb.c
+	ok "$cc same bytes, hard-linked: the other link keeps its time" test ! sb.link.o -nt sb.c
+	rm -f sb.link.o
+	printf 'garbage of the same size?' >sb.o
+	truncate -s "$(stat -c %s "$T/sb.miss.o")" sb.o
+	zccache "$cc" -O1 -c sb.c -o sb.o
+	ok "$cc other bytes of the same size: rewritten" same "$T/sb.miss.o" sb.o
+	mark
+	cd "$T" || return
+}
+for cc in gcc clang; do
+	command -v "$cc" >/dev/null && same_bytes_case "$cc"
+done
 done_testing
