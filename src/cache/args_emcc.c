@@ -557,6 +557,7 @@ const struct family family_emcc = {
         .depfile_style = DEPFILE_STYLE_CLANG,
         .wp_depfile_target_from_output = true,
         .object_renamed = true,
+        .private_output = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
 };

@@ -2147,6 +2147,7 @@ const struct family family_gcc = {
         .depfile_style = DEPFILE_STYLE_GCC,
         .wp_depfile_target_from_output = false,
         .object_renamed = false,
+        .private_output = true,
         .assembly_in_place = true,
         .assembler_depfile = true,
 };
@@ -2168,6 +2169,7 @@ const struct family family_clang = {
         .depfile_style = DEPFILE_STYLE_CLANG,
         .wp_depfile_target_from_output = true,
         .object_renamed = true,
+        .private_output = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
 };

@@ -89,6 +89,11 @@ struct family {
 	 * dangling symlink (gcc's GNU as).
 	 */
 	bool object_renamed;
+	/* A miss may write its object in a folder of its own and have it moved
+	 * into place (private_output.c): the driver names nothing else after
+	 * -o but what private_output.c knows (gcc's and clang's depfile rules).
+	 * A family that names side files after -o keeps false. */
+	bool private_output;
 	/* Outputs written in place (through a symlink or a hard link, keeping
 	 * the file's mode), as depfiles are: gcc's -S output (cc1), clang's
 	 * split DWARF .dwo. The others are replaced as the object is. */

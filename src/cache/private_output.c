@@ -169,9 +169,10 @@ int private_output_plan(const struct compile_args *a, const char *cwd, const cha
 	size_t cap = 0, n_outputs = 0;
 	int r = 0;
 
-	if (a->output_kind != OUTPUT_OBJECT || !a->output || strcmp(a->output, "-") == 0 ||
-	    name_reaches_output(a) || (f.driver && f.wp) ||
-	    ((f.driver || f.wp) && !a->depfile_wanted) || !output_place_plain(cwd, a->output))
+	if (!family_of(a->family)->private_output || a->output_kind != OUTPUT_OBJECT ||
+	    !a->output || strcmp(a->output, "-") == 0 || name_reaches_output(a) ||
+	    (f.driver && f.wp) || ((f.driver || f.wp) && !a->depfile_wanted) ||
+	    !output_place_plain(cwd, a->output))
 		return 1;
 	for (size_t i = 1; i < a->argc; i++) {
 		bool separate;
