@@ -79,9 +79,9 @@ static void rd_bytes(struct reader *r, void *out, size_t n)
 	r->p += n;
 }
 
-static char *rd_str(struct reader *r)
+/* n bytes as a new string with a NUL after them; NULL when r is short. */
+static char *rd_new_str(struct reader *r, size_t n)
 {
-	size_t n = (size_t)rd_le(r, 2);
 	char *s;
 
 	if (r->bad || (size_t)(r->end - r->p) < n) {
@@ -97,6 +97,11 @@ static char *rd_str(struct reader *r)
 	s[n] = '\0';
 	r->p += n;
 	return s;
+}
+
+static char *rd_str(struct reader *r)
+{
+	return rd_new_str(r, (size_t)rd_le(r, 2));
 }
 
 /* A count, bounded by what the remaining bytes could hold (min bytes each). */
@@ -116,19 +121,11 @@ static char *rd_names(struct reader *r, size_t *len)
 	char *s;
 
 	*len = 0;
-	if (r->bad || (size_t)(r->end - r->p) < n || (n > 0 && r->p[n - 1] != '\0')) {
+	if (!r->bad && n > 0 && (size_t)(r->end - r->p) >= n && r->p[n - 1] != '\0')
 		r->bad = true;
-		return NULL;
-	}
-	s = malloc(n + 1);
-	if (!s) {
-		r->bad = true;
-		return NULL;
-	}
-	memcpy(s, r->p, n);
-	s[n] = '\0';
-	r->p += n;
-	*len = n;
+	s = rd_new_str(r, n);
+	if (s)
+		*len = n;
 	return s;
 }
 
