@@ -25,12 +25,16 @@ struct listing {
 };
 
 /*
- * The names that changed (appeared, went, changed type) in a folder's last
- * DIRCACHE_LOG listings, as hashes of the name a probe asks for (x.h for
+ * The names that changed (appeared, went, changed type) in a folder's
+ * listings, oldest first, as hashes of the name a probe asks for (x.h for
  * x.h.gch): a trace of the folder from before still holds when none of
- * them is a name it probed (see dircache_trace_holds).
+ * them is a name it probed (see dircache_trace_holds). Up to DIRCACHE_LOG
+ * per folder: an in-tree build makes a few in a source folder per compile
+ * (its object, its depfile, the private output folder), so a folder of a
+ * thousand sources keeps a whole build's worth; past that the older half
+ * is forgotten and traces older than what is left no longer hold.
  */
-#define DIRCACHE_LOG 64
+#define DIRCACHE_LOG 4096
 
 struct change {
 	uint64_t seq;  /* the listing that saw it */
@@ -52,8 +56,8 @@ struct folder {
 	uint64_t seq;
 	/* Changes at or before this seq are no longer known in changes[]. */
 	uint64_t forgotten;
-	struct change changes[DIRCACHE_LOG];
-	size_t n_changes, next_change;
+	struct change *changes;
+	size_t n_changes, cap_changes;
 	/* An O_PATH descriptor of the folder (dev, ino: fd_dev, fd_ino) for
 	 * dircache_stat, or -1. */
 	int fd;
@@ -156,6 +160,7 @@ static void clear(struct dircache *dc)
 		for (; f; f = next) {
 			next = f->next;
 			listing_free(&f->ls);
+			free(f->changes);
 			if (f->fd >= 0)
 				close(f->fd);
 			free(f);
@@ -340,15 +345,25 @@ static int read_listing(const char *path, struct listing *out)
 
 static void log_change(struct folder *f, const char *name)
 {
-	struct change *c = &f->changes[f->next_change];
+	if (f->n_changes == f->cap_changes) {
+		size_t cap = f->cap_changes ? f->cap_changes * 2 : 16;
+		struct change *g =
+		        cap <= DIRCACHE_LOG ? realloc(f->changes, cap * sizeof(*g)) : NULL;
 
-	if (f->n_changes == DIRCACHE_LOG)
-		f->forgotten = c->seq; /* overwritten: no longer known */
-	else
-		f->n_changes++;
-	c->seq = f->seq;
-	c->name = name_hash(name, strlen(name));
-	f->next_change = (f->next_change + 1) % DIRCACHE_LOG;
+		if (g) {
+			f->changes = g;
+			f->cap_changes = cap;
+		} else {
+			/* Full (or no memory): forget the older half. */
+			size_t drop = f->n_changes / 2 + 1;
+
+			f->forgotten = f->changes[drop - 1].seq;
+			memmove(f->changes, f->changes + drop, (f->n_changes - drop) * sizeof(*g));
+			f->n_changes -= drop;
+		}
+	}
+	f->changes[f->n_changes++] =
+	        (struct change){.seq = f->seq, .name = name_hash(name, strlen(name))};
 }
 
 /* Log every name that differs between two sorted listings of f. */
@@ -385,6 +400,7 @@ static void folder_reset(struct folder *f)
 	listing_free(&f->ls);
 	f->seq++;
 	f->forgotten = f->seq;
+	f->n_changes = 0;
 }
 
 /* Read f's listing anew, logging what changed since the last one. */
@@ -400,10 +416,12 @@ static int list_folder(struct dircache *dc, struct folder *f, bool same_folder)
 		return r;
 	}
 	f->seq++;
-	if (same_folder)
+	if (same_folder) {
 		log_differences(f, &f->ls, &ls);
-	else
+	} else {
 		f->forgotten = f->seq;
+		f->n_changes = 0;
+	}
 	listing_free(&f->ls);
 	f->ls = ls;
 	return 0;
@@ -751,6 +769,7 @@ struct dircache_trace *dircache_trace_stop(struct dircache *dc, bool keep)
 static bool item_holds(const struct dircache_trace *t, const struct trace_item *it)
 {
 	const struct folder *f = it->f;
+	size_t lo = 0, hi = f->n_changes;
 
 	if (f->exists != it->exists)
 		return false;
@@ -760,8 +779,17 @@ static bool item_holds(const struct dircache_trace *t, const struct trace_item *
 		return true;
 	if (f->forgotten > it->seq)
 		return false;
-	for (size_t i = 0; i < f->n_changes; i++)
-		if (f->changes[i].seq > it->seq && maybe_probed(t, f->changes[i].name))
+	/* The log is in seq order: skip what came before the trace. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->changes[mid].seq <= it->seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < f->n_changes; i++)
+		if (maybe_probed(t, f->changes[i].name))
 			return false;
 	return true;
 }

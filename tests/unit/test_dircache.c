@@ -486,6 +486,173 @@ static void test_racy_margin(void **state)
 	assert_true(dircache_racy_margin_ns(1700000000000000000LL) >= 1000000000LL);
 }
 
+/* ---- traces ------------------------------------------------------------- */
+
+/* Probe names in inc/ and sub/inc2 as a walk would, recording a trace. */
+static struct dircache_trace *traced_walk(struct fixture *f)
+{
+	char inc[PATH_MAX + 8];
+
+	snprintf(inc, sizeof(inc), "%s/inc", f->root);
+	dircache_next_round(f->dc);
+	dircache_trace_start(f->dc);
+	(void)probe(f, inc, "a.h");
+	(void)probe(f, inc, "b.h");
+	(void)probe(f, inc, "sys/c.h");
+	(void)probe(f, f->root, "missing/d.h");
+	return dircache_trace_stop(f->dc, true);
+}
+
+static bool holds_next_round(struct fixture *f, const struct dircache_trace *t)
+{
+	dircache_next_round(f->dc);
+	return dircache_trace_holds(f->dc, t);
+}
+
+static void trace_fixture(struct fixture *f)
+{
+	make_dir(f, "inc");
+	make_dir(f, "inc/sys");
+	make_file(f, "inc/a.h");
+	make_file(f, "inc/sys/c.h");
+}
+
+static void test_trace_holds_while_nothing_probed_changes(void **state)
+{
+	struct fixture *f = *state;
+	struct dircache_trace *t;
+
+	trace_fixture(f);
+	t = traced_walk(f);
+	assert_non_null(t);
+	assert_true(holds_next_round(f, t));
+	/* An object and a depfile written next to the headers; a private
+	 * output folder made and removed; another header; a tmp file renamed
+	 * over a probed header (same name, same type): none is a probed name
+	 * appearing, going or changing type. */
+	make_file(f, "inc/a.o");
+	make_file(f, "inc/a.d");
+	make_dir(f, "inc/.zccache-1");
+	assert_true(holds_next_round(f, t));
+	assert_int_equal(rmdir(in_root(f, "inc/.zccache-1")), 0);
+	make_file(f, "inc/other.h");
+	make_file(f, "inc/a.h.tmp");
+	assert_int_equal(rename(in_root(f, "inc/a.h.tmp"), in_root(f, "inc/a.h")), 0);
+	assert_true(holds_next_round(f, t));
+	dircache_trace_free(t);
+}
+
+static void check_breaks(struct fixture *f, void (*change)(struct fixture *f))
+{
+	struct dircache_trace *t;
+
+	trace_fixture(f);
+	t = traced_walk(f);
+	assert_non_null(t);
+	assert_true(holds_next_round(f, t));
+	change(f);
+	assert_false(holds_next_round(f, t));
+	dircache_trace_free(t);
+}
+
+static void add_probed_name(struct fixture *f)
+{
+	make_file(f, "inc/b.h");
+}
+static void remove_probed_name(struct fixture *f)
+{
+	assert_int_equal(unlink(in_root(f, "inc/a.h")), 0);
+}
+static void gch_of_probed_name(struct fixture *f)
+{
+	make_file(f, "inc/a.h.gch");
+}
+static void probed_name_turns_folder(struct fixture *f)
+{
+	assert_int_equal(unlink(in_root(f, "inc/a.h")), 0);
+	make_dir(f, "inc/a.h");
+}
+static void subfolder_name_in_path(struct fixture *f)
+{
+	make_file(f, "inc/sys/d.h"), make_file(f, "inc/sys/c.h.gch");
+}
+static void missing_folder_appears(struct fixture *f)
+{
+	make_dir(f, "missing");
+}
+static void folder_replaced(struct fixture *f)
+{
+	assert_int_equal(rename(in_root(f, "inc"), in_root(f, "inc.old")), 0);
+	make_dir(f, "inc");
+}
+static void folder_symlinked_elsewhere(struct fixture *f)
+{
+	make_dir(f, "elsewhere");
+	assert_int_equal(rename(in_root(f, "inc"), in_root(f, "inc.old")), 0);
+	assert_int_equal(symlink(in_root(f, "elsewhere"), in_root(f, "inc")), 0);
+}
+/* More changes than a folder's log keeps: the trace can no longer tell. */
+static void log_overflows(struct fixture *f)
+{
+	char name[64];
+
+	for (int i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "inc/o%d.o", i);
+		make_file(f, name);
+		if (i % 64 == 0) {
+			dircache_next_round(f->dc);
+			(void)probe(f, in_root(f, "inc"), "zz.h"); /* a listing between */
+		}
+	}
+}
+
+static void test_trace_breaks_when_a_probed_name_appears(void **s)
+{
+	check_breaks(*s, add_probed_name);
+}
+static void test_trace_breaks_when_a_probed_name_goes(void **s)
+{
+	check_breaks(*s, remove_probed_name);
+}
+static void test_trace_breaks_on_a_gch_of_a_probed_name(void **s)
+{
+	check_breaks(*s, gch_of_probed_name);
+}
+static void test_trace_breaks_on_a_type_change(void **s)
+{
+	check_breaks(*s, probed_name_turns_folder);
+}
+static void test_trace_breaks_in_a_subfolder(void **s)
+{
+	check_breaks(*s, subfolder_name_in_path);
+}
+static void test_trace_breaks_when_a_missing_folder_appears(void **s)
+{
+	check_breaks(*s, missing_folder_appears);
+}
+static void test_trace_breaks_when_a_folder_is_replaced(void **s)
+{
+	check_breaks(*s, folder_replaced);
+}
+static void test_trace_breaks_on_a_symlinked_folder(void **s)
+{
+	check_breaks(*s, folder_symlinked_elsewhere);
+}
+static void test_trace_breaks_when_the_log_overflows(void **s)
+{
+	check_breaks(*s, log_overflows);
+}
+
+/* A probe that stat'ed a symlink's target leaves no trace to keep. */
+static void test_trace_of_a_symlinked_name_is_not_kept(void **state)
+{
+	struct fixture *f = *state;
+
+	trace_fixture(f);
+	assert_int_equal(symlink(in_root(f, "inc/a.h"), in_root(f, "inc/b.h")), 0);
+	assert_null(traced_walk(f));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -506,6 +673,17 @@ int main(void)
 	        T(test_folder_ctime_is_reported),
 	        T(test_one_stat_per_folder_per_round),
 	        T(test_unreadable_folder_is_an_error),
+	        T(test_trace_holds_while_nothing_probed_changes),
+	        T(test_trace_breaks_when_a_probed_name_appears),
+	        T(test_trace_breaks_when_a_probed_name_goes),
+	        T(test_trace_breaks_on_a_gch_of_a_probed_name),
+	        T(test_trace_breaks_on_a_type_change),
+	        T(test_trace_breaks_in_a_subfolder),
+	        T(test_trace_breaks_when_a_missing_folder_appears),
+	        T(test_trace_breaks_when_a_folder_is_replaced),
+	        T(test_trace_breaks_on_a_symlinked_folder),
+	        T(test_trace_breaks_when_the_log_overflows),
+	        T(test_trace_of_a_symlinked_name_is_not_kept),
 	        cmocka_unit_test(test_racy_margin),
 	};
 
