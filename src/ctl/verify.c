@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 
@@ -89,12 +90,22 @@ int ctl_verify(struct ctl *ctl, int argc, char **argv)
 			return CTL_EXIT_USAGE;
 		}
 	}
-	req = proto_request_new(PROTO_VERIFY);
-	json_object_set_new(req, "repair", json_boolean(repair));
 	/* A large cache takes a while; the server answers when it is done. */
 	ctl->timeout_ms = -1;
 	ctl->progress = ctl_wants_progress(ctl);
-	r = ctl_call_ok(ctl, req, &reply);
+	for (int tries = 0;; tries++) {
+		req = proto_request_new(PROTO_VERIFY);
+		json_object_set_new(req, "repair", json_boolean(repair));
+		r = ctl_call_ok(ctl, req, &reply);
+		if (r != CTL_EXIT_UNREACHABLE || ctl->fd < 0 || ctl->no_start || tries > 0)
+			break;
+		/* The server died during the check: a garbled index kills the
+		 * process that reads it (LMDB trusts its pages). The next
+		 * server replaces such an index on start, and says so. */
+		fprintf(stderr, "zccachectl: asking a new server\n");
+		close(ctl->fd);
+		ctl->fd = -1;
+	}
 	if (r != 0)
 		return r;
 	if (ctl->json)
