@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "manifest_memo.h"
 #include "paths.h"
+#include "pch.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -180,7 +181,7 @@ static void forget_result(struct cache *c, const struct digest *rk)
  */
 static int find_result(struct cache *c, const struct cache_request *req,
                        const struct compile_args *a, const struct digest *key,
-                       struct cache_decision *d, struct digest *result)
+                       struct cache_decision *d, struct digest *result, bool *uses_gch)
 {
 	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
 	const char *changed = NULL;
@@ -208,6 +209,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
 		if (!m) /* too big to keep: the put freed it */
 			return -ENOMEM;
 	}
+	m->no_gch = a->output_kind == OUTPUT_PCH;
 	idx = manifest_match(m, c->hc, c->dc, req->cwd, a->source, &changed);
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",
@@ -215,6 +217,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
 		return -ENOENT;
 	}
 	*result = m->entries[idx].result;
+	*uses_gch = pch_entry_uses_gch(&m->entries[idx]);
 	return 0;
 }
 
@@ -225,10 +228,11 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	struct buf blob = BUF_INIT;
 	struct digest rk;
 	struct result r;
-	bool dest_failed = false, damaged = false;
+	bool dest_failed = false, damaged = false, uses_gch = false;
+	const char *pch;
 	int ret;
 
-	ret = find_result(c, req, a, key, d, &rk);
+	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
 	if (ret < 0)
 		return ret;
 	ret = index_get(c->index, INDEX_RESULTS, &rk, &blob);
@@ -261,6 +265,8 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 			index_touch(c->index, INDEX_RESULTS, &rk, time(NULL));
 			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
 			cache_stat_add(c, "direct_hit", 1);
+			if ((pch = pch_counter(a, uses_gch, true)))
+				cache_stat_add(c, pch, 1);
 			cache_stat_add(c, "time_saved_ms",
 			               (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
 		}

@@ -44,11 +44,16 @@ struct manifest_entry {
 	struct incpath_summary found;
 	/* When the compile started (coarse clock). */
 	int64_t since_ns;
+	/* Not stored: the compile makes a PCH (incpath_walk.no_gch). */
+	bool no_gch;
 };
 
 struct manifest {
 	struct manifest_entry *entries; /* newest first */
 	size_t n;
+	/* Not stored: set by the caller of manifest_match for a compile that
+	 * makes a PCH (incpath_walk.no_gch). */
+	bool no_gch;
 };
 
 int manifest_decode(const void *blob, size_t len, struct manifest *out);
@@ -77,7 +82,10 @@ int manifest_match(struct manifest *m, struct hashcache *hc, struct dircache *dc
  * found in a folder changed since then is checked: if it was created
  * since, the compile may have seen the folder without it, the include is
  * unexplained: -EEXIST (conflict names it); the entry must not be stored.
- * A .gch where a header is looked for: -EXDEV (gcc may have used it).
+ * A .gch file where a header is looked for (gcc may have used it, or not:
+ * the unit's output follows from its bytes, which gcc's depfile does not
+ * name): appended to e->files, keyed by content and never scanned; a .gch
+ * folder, or one changed since the compile started: -EXDEV.
  * A found file with the content of a #pragma once file the compile read,
  * or two such files alike: -EDOM (identity decides, see once_check).
  * Or -ENOMEM, or -errno when a folder could not be read.
