@@ -1622,6 +1622,44 @@ static void test_option_details(void **state)
 	compile_args_free(&a);
 }
 
+/*
+ * A header compile is cached with its -o (gcc and clang pick their own name
+ * without it), as one PCH output; clang's only when it records no header
+ * mtimes; -emit-pch of a non-header, -S, side outputs are refused.
+ */
+static void test_pch_compiles(void **state)
+{
+	struct compile_args a;
+
+	classify("g++ -O2 -x c++-header -c all.h -o all.h.gch", "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_int_equal(a.output_kind, OUTPUT_PCH);
+	assert_string_equal(a.output, "all.h.gch");
+	assert_true(a.cwd_in_output && a.output_path_in_output);
+	assert_string_equal(a.output_cwd, "/w");
+	compile_args_free(&a);
+	classify("clang -Xclang -fno-pch-timestamp -fpch-instantiate-templates -Xclang "
+	         "-emit-pch -x c-header -c all.h -o all.h.pch",
+	         "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_int_equal(a.output_kind, OUTPUT_PCH);
+	compile_args_free(&a);
+	assert_reason("gcc -c all.h", UNCACHEABLE_PCH);
+	assert_reason("clang -x c-header -c all.h -o all.h.pch", UNCACHEABLE_PCH);
+	assert_reason("gcc -S -x c-header all.h -o all.s", UNCACHEABLE_PCH);
+	assert_reason("gcc --coverage -x c-header -c all.h -o all.h.gch", UNCACHEABLE_PCH);
+	assert_reason("clang -Xclang -emit-pch -c a.c -o a.o", UNCACHEABLE_PCH);
+	assert_reason("gcc -x c-header-cpp-output -c all.i -o all.h.gch", UNCACHEABLE_PCH);
+	assert_reason("gcc -c -fpch-preprocess a.c", UNCACHEABLE_PCH);
+	/* a unit loading one: keyed by its bytes */
+	classify("clang -include-pch all.h.pch -c a.c", "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_true(a.pch_input);
+	assert_list("extra", "all.h.pch", a.extra_inputs, a.n_extra_inputs);
+	compile_args_free(&a);
+	assert_reason("clang -Xclang -include-pch -c a.c", UNCACHEABLE_MISSING_ARGUMENT);
+}
+
 static void test_precompiled_header_beside_include(void **state)
 {
 	struct compile_args a;
@@ -1834,6 +1872,7 @@ int main(void)
 	        cmocka_unit_test(test_prefix_maps),
 	        cmocka_unit_test(test_language_selection),
 	        cmocka_unit_test(test_option_details),
+	        cmocka_unit_test(test_pch_compiles),
 	        cmocka_unit_test(test_family_from_name),
 	        cmocka_unit_test(test_classify_as_resolved_compiler),
 	        cmocka_unit_test(test_reason_names),
