@@ -170,6 +170,9 @@ struct compile_args {
 	/* clang loads a PCH (-include-pch, or -include f with f.pch or f.gch
 	 * present), keyed by content through extra_inputs; for stats. */
 	bool pch_input;
+	/* The output records every input's mtime and size (a clang PCH made
+	 * without -fno-pch-timestamp): the manifest keys them with the bytes. */
+	bool pch_mtimes;
 };
 
 /*

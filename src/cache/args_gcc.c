@@ -1943,10 +1943,10 @@ static bool pch_language(const struct lang *l)
  * A compile that makes a precompiled header (gcc's .gch, clang's .pch) is
  * cached as one output, at its -o (without it gcc and clang pick names of
  * their own: not modelled). Refused: -emit-pch on a non-header, -S, the
- * side outputs, and a clang PCH that records its headers' mtimes (without
- * -Xclang -fno-pch-timestamp): served from the cache after a header was
- * only touched, clang would reject it for every unit compiled on a miss.
- * 1 with out->reason set, 0, or -ENOMEM.
+ * side outputs. A clang PCH records its inputs' mtimes (unless -Xclang
+ * -fno-pch-timestamp), and clang rejects it when one differs: the key
+ * takes them too (pch_mtimes), or a PCH served after a touch would fail
+ * every unit compiled on a miss. 1 with out->reason set, 0, or -ENOMEM.
  */
 static int pch_compile(struct gcc_state *st, const struct lang *lang, const char *source)
 {
@@ -1962,13 +1962,12 @@ static int pch_compile(struct gcc_state *st, const struct lang *lang, const char
 	else if (st->split || st->coverage || st->test_coverage || st->stack_usage ||
 	         st->profile_generate || st->arcs || st->coverage_mapping)
 		why = source;
-	else if (st->clang && !st->pch_no_timestamp)
-		why = "-fpch-timestamp";
 	if (why) {
 		r = args_set_reason(st->out, UNCACHEABLE_PCH, why);
 		return r < 0 ? r : 1;
 	}
 	st->out->output_kind = OUTPUT_PCH;
+	st->out->pch_mtimes = st->clang && !st->pch_no_timestamp;
 	return 0;
 }
 

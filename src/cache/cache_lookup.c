@@ -210,6 +210,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
 			return -ENOMEM;
 	}
 	m->no_gch = a->output_kind == OUTPUT_PCH;
+	m->mtimes = a->pch_mtimes;
 	idx = manifest_match(m, c->hc, c->dc, req->cwd, a->source, &changed);
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",

@@ -188,15 +188,20 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
 				return REASON(MODIFIED_DURING_COMPILE);
-			continue; /* the source is in the direct key already */
+			/* the source is in the direct key already, its mtime
+			 * not: a PCH that records it keeps it here */
+			if (!p->args.pch_mtimes)
+				continue;
 		}
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
 		if (!e->files[e->n_files].path)
 			return REASON(ERROR);
 		/* A dep-info's files are keyed by content; no include is
-		 * followed in them. */
+		 * followed in them (nor again in the source). */
 		e->files[e->n_files].preprocessed =
-		        !family_of(p->args.family)->closure_from_depinfo;
+		        !family_of(p->args.family)->closure_from_depinfo && i != deps->source_index;
+		if (p->args.pch_mtimes)
+			manifest_fold_mtime(&fd.digest, &fd);
 		e->files[e->n_files++].digest = fd.digest;
 	}
 	return NULL;

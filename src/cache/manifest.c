@@ -296,8 +296,8 @@ int manifest_add(struct manifest *m, struct manifest_entry *e)
  * include list is used before the next hashcache call (it lives there).
  */
 static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, struct incpath_walk *w,
-                      const char *cwd, const char *source, bool check, const char **changed,
-                      unsigned *flags_seen)
+                      const char *cwd, const char *source, bool check, bool mtimes,
+                      const char **changed, unsigned *flags_seen)
 {
 	char p[PATH_MAX];
 	struct file_digest fd;
@@ -317,8 +317,16 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
 		const struct manifest_file *f = &e->files[i];
 
-		if (paths_join(p, sizeof(p), cwd, f->path) < 0 || hashcache_get(hc, p, &fd) < 0 ||
-		    (check && !digest_equal(&fd.digest, &f->digest))) {
+		struct digest now;
+
+		if (paths_join(p, sizeof(p), cwd, f->path) < 0 || hashcache_get(hc, p, &fd) < 0) {
+			*changed = f->path;
+			return -ESTALE;
+		}
+		now = fd.digest;
+		if (mtimes)
+			manifest_fold_mtime(&now, &fd);
+		if (check && !digest_equal(&now, &f->digest)) {
 			*changed = f->path;
 			return -ESTALE;
 		}
@@ -334,8 +342,20 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 
 /* ---- matching ------------------------------------------------------------ */
 
+void manifest_fold_mtime(struct digest *d, const struct file_digest *fd)
+{
+	unsigned char buf[sizeof(d->bytes) + 16];
+	int64_t sec = fd->mtime_ns / 1000000000LL;
+
+	memcpy(buf, d->bytes, sizeof(d->bytes));
+	memcpy(buf + sizeof(d->bytes), &sec, 8);
+	memcpy(buf + sizeof(d->bytes) + 8, &fd->size, 8);
+	digest_mem(buf, sizeof(buf), d);
+}
+
 static bool entry_matches(const struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
-                          const char *cwd, const char *source, bool no_gch, const char **changed)
+                          const char *cwd, const char *source, bool no_gch, bool mtimes,
+                          const char **changed)
 {
 	struct incpath_walk w;
 	const char *what = NULL;
@@ -346,7 +366,7 @@ static bool entry_matches(const struct manifest_entry *e, struct hashcache *hc, 
 	if (incpath_walk_begin(&w, &e->search, dc, cwd) < 0)
 		return false;
 	w.no_gch = no_gch;
-	r = walk_entry(e, hc, &w, cwd, source, true, &what, &flags);
+	r = walk_entry(e, hc, &w, cwd, source, true, mtimes, &what, &flags);
 	same = r == 0 && w.summary.probes == e->found.probes && w.summary.sum == e->found.sum;
 	incpath_walk_end(&w);
 	if (!same && changed)
@@ -358,7 +378,7 @@ int manifest_match(struct manifest *m, struct hashcache *hc, struct dircache *dc
                    const char *source, const char **changed)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (entry_matches(&m->entries[i], hc, dc, cwd, source, m->no_gch,
+		if (entry_matches(&m->entries[i], hc, dc, cwd, source, m->no_gch, m->mtimes,
 		                  i == 0 ? changed : NULL))
 			return (int)i;
 	return -ENOENT;
@@ -751,7 +771,7 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 		return r;
 	w.no_gch = e->no_gch;
 	/* A first pass finds whether some file's includes are unreadable. */
-	r = walk_entry(e, hc, &w, cwd, source, false, &what, &flags);
+	r = walk_entry(e, hc, &w, cwd, source, false, false, &what, &flags);
 	incpath_walk_end(&w);
 	if (r == 0 && (flags & CSCAN_COMPUTED) && !e->any)
 		r = build_any(e, hc, cwd, source);
@@ -773,7 +793,7 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 	w.no_gch = e->no_gch;
 	w.found = check_found;
 	w.ctx = &rc;
-	r = walk_entry(e, hc, &w, cwd, source, false, &what, &flags);
+	r = walk_entry(e, hc, &w, cwd, source, false, false, &what, &flags);
 	if (r == 0)
 		e->found = w.summary;
 	incpath_walk_end(&w);

@@ -52,9 +52,18 @@ struct manifest {
 	struct manifest_entry *entries; /* newest first */
 	size_t n;
 	/* Not stored: set by the caller of manifest_match for a compile that
-	 * makes a PCH (incpath_walk.no_gch). */
+	 * makes a PCH (incpath_walk.no_gch), and one whose file digests fold
+	 * in mtimes (manifest_fold_mtime, compile_args.pch_mtimes). */
 	bool no_gch;
+	bool mtimes;
 };
+
+/*
+ * A file's digest with its mtime (whole seconds) and size folded in, for a
+ * compile whose output records them (a clang PCH): the entry's files are
+ * stored so, and manifest_match folds what it finds when m->mtimes is set.
+ */
+void manifest_fold_mtime(struct digest *d, const struct file_digest *fd);
 
 int manifest_decode(const void *blob, size_t len, struct manifest *out);
 int manifest_encode(const struct manifest *m, struct buf *out);

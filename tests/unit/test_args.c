@@ -1624,8 +1624,9 @@ static void test_option_details(void **state)
 
 /*
  * A header compile is cached with its -o (gcc and clang pick their own name
- * without it), as one PCH output; clang's only when it records no header
- * mtimes; -emit-pch of a non-header, -S, side outputs are refused.
+ * without it), as one PCH output (clang's keyed by its inputs' mtimes too,
+ * unless -fno-pch-timestamp); -emit-pch of a non-header, -S, side outputs
+ * are refused.
  */
 static void test_pch_compiles(void **state)
 {
@@ -1643,9 +1644,14 @@ static void test_pch_compiles(void **state)
 	         "/w", &a);
 	assert_int_equal(a.reason, UNCACHEABLE_NONE);
 	assert_int_equal(a.output_kind, OUTPUT_PCH);
+	assert_false(a.pch_mtimes);
 	compile_args_free(&a);
 	assert_reason("gcc -c all.h", UNCACHEABLE_PCH);
-	assert_reason("clang -x c-header -c all.h -o all.h.pch", UNCACHEABLE_PCH);
+	/* clang's records its inputs' mtimes: keyed too */
+	classify("clang -x c-header -c all.h -o all.h.pch", "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_true(a.pch_mtimes);
+	compile_args_free(&a);
 	assert_reason("gcc -S -x c-header all.h -o all.s", UNCACHEABLE_PCH);
 	assert_reason("gcc --coverage -x c-header -c all.h -o all.h.gch", UNCACHEABLE_PCH);
 	assert_reason("clang -Xclang -emit-pch -c a.c -o a.o", UNCACHEABLE_PCH);
