@@ -14,6 +14,7 @@ PACKAGES=(
 	systemd clang g++ make util-linux mount passwd iproute2 procps valgrind
 	libclang-rt-14-dev
 	emscripten nodejs jq
+	cmake
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
 )
 missing=()

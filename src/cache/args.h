@@ -35,6 +35,7 @@ const char *uncacheable_reason_name(enum uncacheable_reason r);
 enum compile_output_kind {
 	OUTPUT_OBJECT,   /* -c */
 	OUTPUT_ASSEMBLY, /* -S */
+	OUTPUT_PCH,      /* -c of a header: a precompiled header at output */
 };
 
 enum diagnostics_color {
@@ -172,6 +173,12 @@ struct compile_args {
 	/* -include and -imacros files, in order. */
 	char **forced_includes;
 	size_t n_forced_includes;
+	/* clang loads a PCH (-include-pch, or -include f with f.pch or f.gch
+	 * present), keyed by content through extra_inputs; for stats. */
+	bool pch_input;
+	/* The output records every input's mtime and size (a clang PCH made
+	 * without -fno-pch-timestamp): the manifest keys them with the bytes. */
+	bool pch_mtimes;
 };
 
 /*

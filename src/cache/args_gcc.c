@@ -445,6 +445,7 @@ enum xclang_next {
 	XC_PLUGIN,    /* ... a plugin to load */
 	XC_INCLUDE,   /* ... a file to -include */
 	XC_DEBUG_DIR, /* ... the debug compilation dir */
+	XC_PCH,       /* ... a precompiled header to load (-include-pch) */
 };
 
 struct gcc_state {
@@ -486,6 +487,8 @@ struct gcc_state {
 	bool profile_dir;
 	const char *arch;
 	enum xclang_next xclang_next;
+	/* -Xclang -emit-pch; -Xclang -fno-pch-timestamp (see pch_compile) */
+	bool emit_pch, pch_no_timestamp;
 
 	struct strv extra_inputs;
 	struct strv includes[INCLUDE_KIND_COUNT];
@@ -737,6 +740,24 @@ static int h_xpreprocessor(void *ctx, const struct opt_row *row, const char *arg
 }
 
 /*
+ * A PCH clang loads (-include-pch f, or the f.pch the driver finds for
+ * -include): the unit's output follows from its bytes, so the key hashes
+ * them (absent too). Its headers are in clang's depfile; the PCH is not.
+ */
+static int use_pch(struct gcc_state *st, const char *path)
+{
+	if (path[0] == '\0')
+		return opt_reason(st, UNCACHEABLE_MISSING_ARGUMENT, "-include-pch");
+	st->out->pch_input = true;
+	return push_value(&st->extra_inputs, path);
+}
+
+static int h_include_pch(void *ctx, const struct opt_row *row, const char *arg, const char *value)
+{
+	return use_pch(ctx, value);
+}
+
+/*
  * -Xclang passes cc1 options, some of which take the next -Xclang as their
  * value. Only the ones build systems actually use are modelled.
  */
@@ -759,6 +780,16 @@ static int h_xclang(void *ctx, const struct opt_row *row, const char *arg, const
 	        "-mllvm",
 	        "-triple",
 	};
+	/* options whose value (the next -Xclang) the key or the search needs */
+	static const struct {
+		const char *name;
+		enum xclang_next next;
+	} with_file[] = {
+	        {"-load", XC_PLUGIN},
+	        {"-include", XC_INCLUDE},
+	        {"-include-pch", XC_PCH},
+	        {"-fdebug-compilation-dir", XC_DEBUG_DIR},
+	};
 	struct gcc_state *st = ctx;
 	enum xclang_next next = st->xclang_next;
 
@@ -775,19 +806,15 @@ static int h_xclang(void *ctx, const struct opt_row *row, const char *arg, const
 	case XC_DEBUG_DIR:
 		st->debug_dir_fixed = true;
 		return KEY_KEEP;
+	case XC_PCH:
+		return use_pch(st, value);
 	}
 
-	if (str_eq(value, "-load")) {
-		st->xclang_next = XC_PLUGIN;
-		return KEY_KEEP;
-	}
-	if (str_eq(value, "-include")) {
-		st->xclang_next = XC_INCLUDE;
-		return KEY_KEEP;
-	}
-	if (str_eq(value, "-fdebug-compilation-dir")) {
-		st->xclang_next = XC_DEBUG_DIR;
-		return KEY_KEEP;
+	for (size_t i = 0; i < ARRAY_SIZE(with_file); i++) {
+		if (str_eq(value, with_file[i].name)) {
+			st->xclang_next = with_file[i].next;
+			return KEY_KEEP;
+		}
 	}
 	if (str_prefix(value, "-fdebug-compilation-dir=")) {
 		st->debug_dir_fixed = true;
@@ -803,8 +830,12 @@ static int h_xclang(void *ctx, const struct opt_row *row, const char *arg, const
 			return KEY_KEEP;
 		}
 	}
-	if (str_eq(value, "-include-pch") || str_eq(value, "-emit-pch"))
-		return opt_reason(st, UNCACHEABLE_PCH, value);
+	if (str_eq(value, "-emit-pch")) {
+		st->emit_pch = true;
+		return KEY_KEEP;
+	}
+	if (str_eq(value, "-fno-pch-timestamp"))
+		st->pch_no_timestamp = true;
 	if (str_prefix(value, "-fmodules") || str_eq(value, "-emit-module"))
 		return opt_reason(st, UNCACHEABLE_MODULES, value);
 	if (str_eq(value, "-fcolor-diagnostics")) {
@@ -837,35 +868,38 @@ static int h_nostdinc(void *ctx, const struct opt_row *row, const char *arg, con
 }
 
 /*
- * -include f uses f.gch (gcc) or f.pch/f.gch (clang's driver) instead when
- * it exists. Checked next to f from the cwd, where both look first; one
- * found through the include path is not seen here.
+ * -include f: gcc tries f.gch in each folder it searches for f, which the
+ * include search records and keys (manifest.c). clang's driver turns it
+ * into -include-pch f.pch (else f.gch) when that exists next to f as
+ * spelled from the cwd (clang 14's Clang.cpp): both are keyed by content
+ * or absence, so one appearing or changing misses. Naming a PCH itself
+ * (-include f.gch) is not modelled.
  */
 static int h_forced_include(void *ctx, const struct opt_row *row, const char *arg,
                             const char *value)
 {
-	static const char *const pch_suffixes[] = {".gch", ".pch"};
+	static const char *const pch_suffixes[] = {".pch", ".gch"};
 	struct gcc_state *st = ctx;
 	size_t len = strlen(value);
 
 	for (size_t i = 0; i < ARRAY_SIZE(pch_suffixes); i++) {
 		struct stat sb;
-		char *base, *path;
+		char *path, *abs;
 		int r;
 
 		if (len > 4 && str_eq(value + len - 4, pch_suffixes[i]))
 			return opt_reason(st, UNCACHEABLE_PCH, arg);
-		base = args_path_join(st->cwd, value);
-		if (!base)
+		if (!st->clang || !str_eq(row->name, "-include"))
+			continue;
+		if (asprintf(&path, "%s%s", value, pch_suffixes[i]) < 0)
 			return -ENOMEM;
-		r = asprintf(&path, "%s%s", base, pch_suffixes[i]);
-		free(base);
+		abs = args_path_join(st->cwd, path);
+		if (abs && stat(abs, &sb) == 0)
+			st->out->pch_input = true;
+		free(abs);
+		r = strv_push_owned(&st->extra_inputs, path);
 		if (r < 0)
-			return -ENOMEM;
-		r = stat(path, &sb);
-		free(path);
-		if (r == 0)
-			return opt_reason(st, UNCACHEABLE_PCH, arg);
+			return r;
 	}
 	return push_value(&st->forced, value);
 }
@@ -1346,7 +1380,7 @@ static const struct opt_row gcc_rows[] = {
         JOINSEP("-F", OPT_CLANG, REASON(UNSUPPORTED_OPTION)),
         JOINSEP("-include", OPT_ANY, h_forced_include, 0),
         JOINSEP("-imacros", OPT_ANY, h_forced_include, 0),
-        JOINSEP("-include-pch", OPT_CLANG, REASON(PCH)),
+        JOINSEP("-include-pch", OPT_CLANG, h_include_pch, 0),
         FLAG("-nostdinc", OPT_ANY, h_nostdinc, 0),
         FLAG("-nostdinc++", OPT_ANY, KEEP),
         FLAG("-nostdlibinc", OPT_CLANG, KEEP),
@@ -1523,6 +1557,11 @@ static const struct opt_row gcc_rows[] = {
         JOINED("-fprebuilt-", OPT_CLANG, REASON(MODULES)),
         JOINED("-fbuild-session-", OPT_CLANG, REASON(MODULES)),
         JOINED("-fpch-", OPT_ANY, REASON(PCH)),
+        /* what a PCH holds (the key has it), not where anything goes */
+        FLAG("-fpch-instantiate-templates", OPT_CLANG, KEEP),
+        FLAG("-fno-pch-instantiate-templates", OPT_CLANG, KEEP),
+        FLAG("-fpch-validate-input-files-content", OPT_CLANG, KEEP),
+        FLAG("-fno-pch-validate-input-files-content", OPT_CLANG, KEEP),
 };
 
 /* ---- the walk's callbacks ---- */
@@ -1735,7 +1774,8 @@ static int name_depfile(struct gcc_state *st, const struct lang *lang, const cha
 	out->depfile_phony = st->mp;
 	/* only what runs the preprocessor writes one (-MD with a .s or .i: none) */
 	out->depfile_wanted = (st->md || st->mmd || st->wp_depfile) &&
-	                      (lang->kind == LANG_C_FAMILY || lang->kind == LANG_ASM_CPP);
+	                      (lang->kind == LANG_C_FAMILY || lang->kind == LANG_ASM_CPP ||
+	                       lang->kind == LANG_HEADER);
 	/* clang warns that -MD goes unused beside -MMD; the cache runs -MMD as
 	 * -MD, which would silence it. */
 	if (st->clang && st->md && st->mmd)
@@ -1744,7 +1784,8 @@ static int name_depfile(struct gcc_state *st, const struct lang *lang, const cha
 	 * they go unused; the -MD the cache would add gives them a meaning. */
 	if (!out->depfile_wanted && !st->md && !st->mmd && !st->wp_depfile &&
 	    (st->mf || st->targets.n || st->mp) &&
-	    (lang->kind == LANG_C_FAMILY || lang->kind == LANG_ASM_CPP))
+	    (lang->kind == LANG_C_FAMILY || lang->kind == LANG_ASM_CPP ||
+	     lang->kind == LANG_HEADER))
 		return args_set_reason(out, UNCACHEABLE_UNSUPPORTED_OPTION,
 		                       st->mf ? "-MF without -MD" : "-MT/-MQ/-MP without -MD");
 	if (!out->depfile_wanted)
@@ -1889,6 +1930,50 @@ static int collect_lists(struct gcc_state *st)
 	return 0;
 }
 
+/* The header languages whose compile makes a PCH that is cached. */
+static bool pch_language(const struct lang *l)
+{
+	static const char *const names[] = {"c-header", "c++-header", "objective-c-header",
+	                                    "objective-c++-header"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (str_eq(l->canonical, names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A compile that makes a precompiled header (gcc's .gch, clang's .pch) is
+ * cached as one output, at its -o (without it gcc and clang pick names of
+ * their own: not modelled). Refused: -emit-pch on a non-header, -S, the
+ * side outputs. A clang PCH records its inputs' mtimes (unless -Xclang
+ * -fno-pch-timestamp), and clang rejects it when one differs: the key
+ * takes them too (pch_mtimes), or a PCH served after a touch would fail
+ * every unit compiled on a miss. 1 with out->reason set, 0, or -ENOMEM.
+ */
+static int pch_compile(struct gcc_state *st, const struct lang *lang, const char *source)
+{
+	const char *why = NULL;
+	int r;
+
+	if (lang->kind != LANG_HEADER)
+		why = "-emit-pch";
+	else if (st->assemble)
+		why = "-S";
+	else if (!st->output)
+		why = source;
+	else if (st->split || st->coverage || st->test_coverage || st->stack_usage ||
+	         st->profile_generate || st->arcs || st->coverage_mapping)
+		why = source;
+	if (why) {
+		r = args_set_reason(st->out, UNCACHEABLE_PCH, why);
+		return r < 0 ? r : 1;
+	}
+	st->out->output_kind = OUTPUT_PCH;
+	st->out->pch_mtimes = st->clang && !st->pch_no_timestamp;
+	return 0;
+}
+
 /*
  * After the walk: the reasons in order of what a user most needs to hear
  * (a link is "linking" even with odd flags), then the outputs.
@@ -1931,7 +2016,7 @@ static int gcc_finish(struct gcc_state *st, const unsigned char *uses)
 		                           out->cxx_driver);
 		if (!l)
 			return args_set_reason(out, UNCACHEABLE_UNKNOWN_LANGUAGE, in->path);
-		if (l->kind == LANG_HEADER)
+		if (l->kind == LANG_HEADER && !pch_language(l))
 			return args_set_reason(out, UNCACHEABLE_PCH, in->path);
 		if (l->kind == LANG_MODULE)
 			return args_set_reason(out, UNCACHEABLE_MODULES, in->path);
@@ -1942,6 +2027,10 @@ static int gcc_finish(struct gcc_state *st, const unsigned char *uses)
 	source = st->inputs[0].path;
 
 	out->output_kind = st->assemble ? OUTPUT_ASSEMBLY : OUTPUT_OBJECT;
+	if (lang->kind == LANG_HEADER || st->emit_pch) {
+		if ((r = pch_compile(st, lang, source)) != 0 || out->reason != UNCACHEABLE_NONE)
+			return r < 0 ? r : 0;
+	}
 	if (st->assemble && lang->kind == LANG_ASM)
 		return args_set_reason(out, UNCACHEABLE_NO_OUTPUT, source);
 	if (st->output && (r = check_output_path(out, st->output)) != 0)
@@ -1963,6 +2052,13 @@ static int gcc_finish(struct gcc_state *st, const unsigned char *uses)
 		return r;
 	if ((r = name_aux_outputs(st, lang, source)) < 0 || (r = place_cwd(st, lang)) < 0)
 		return r;
+	if (out->output_kind == OUTPUT_PCH) {
+		/* A PCH records the paths it read (clang: absolute) and its own
+		 * name: the key keeps the cwd and the output's name. */
+		out->cwd_in_output = out->output_path_in_output = true;
+		if ((r = set_string(&out->output_cwd, strdup(st->cwd))) < 0)
+			return r;
+	}
 	if ((r = add_profile_inputs(st, out->output)) < 0 || out->reason != UNCACHEABLE_NONE)
 		return r;
 	if ((r = build_key(st, uses)) < 0)

@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "manifest_memo.h"
 #include "paths.h"
+#include "pch.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -193,11 +194,11 @@ static void forget_result(struct cache *c, const struct digest *rk)
  */
 static int find_result(struct cache *c, const struct cache_request *req,
                        const struct compile_args *a, const struct digest *key,
-                       struct cache_decision *d, struct digest *result)
+                       struct cache_decision *d, struct digest *result, bool *uses_gch)
 {
 	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
 	struct dircache_stats before, after;
-	const char *changed = NULL;
+	const char *changed = NULL, *newer;
 	struct buf blob = BUF_INIT;
 	int idx, ret;
 
@@ -222,6 +223,8 @@ static int find_result(struct cache *c, const struct cache_request *req,
 		if (!m) /* too big to keep: the put freed it */
 			return -ENOMEM;
 	}
+	m->no_gch = a->output_kind == OUTPUT_PCH;
+	m->mtimes = a->pch_mtimes;
 	dircache_get_stats(c->dc, &before);
 	idx = manifest_match(m, c->hc, c->dc, req->cwd, a->source, &changed);
 	dircache_get_stats(c->dc, &after);
@@ -233,7 +236,13 @@ static int find_result(struct cache *c, const struct cache_request *req,
 		         changed ? changed : "a header");
 		return -ENOENT;
 	}
+	newer = pch_newer_input(c->hc, req->cwd, a, &m->entries[idx]);
+	if (newer) {
+		snprintf(d->explain, sizeof(d->explain), "%s is newer than the PCH", newer);
+		return -ENOENT;
+	}
 	*result = m->entries[idx].result;
+	*uses_gch = pch_entry_uses_gch(&m->entries[idx]);
 	return 0;
 }
 
@@ -244,10 +253,11 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	struct buf blob = BUF_INIT;
 	struct digest rk;
 	struct result r;
-	bool dest_failed = false, damaged = false;
+	bool dest_failed = false, damaged = false, uses_gch = false;
+	const char *pch;
 	int ret;
 
-	ret = find_result(c, req, a, key, d, &rk);
+	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
 	if (ret < 0)
 		return ret;
 	ret = index_get(c->index, INDEX_RESULTS, &rk, &blob);
@@ -280,6 +290,8 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 			index_touch(c->index, INDEX_RESULTS, &rk, time(NULL));
 			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
 			cache_stat_add(c, "direct_hit", 1);
+			if ((pch = pch_counter(a, uses_gch, true)))
+				cache_stat_add(c, pch, 1);
 			cache_stat_add(c, "time_saved_ms",
 			               (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
 		}

@@ -22,6 +22,7 @@
 #include "manifest.h"
 #include "manifest_memo.h"
 #include "paths.h"
+#include "pch.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -187,15 +188,20 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (i == deps->source_index) {
 			if (!digest_equal(&fd.digest, &p->source))
 				return REASON(MODIFIED_DURING_COMPILE);
-			continue; /* the source is in the direct key already */
+			/* the source is in the direct key already, its mtime
+			 * not: a PCH that records it keeps it here */
+			if (!p->args.pch_mtimes)
+				continue;
 		}
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
 		if (!e->files[e->n_files].path)
 			return REASON(ERROR);
 		/* A dep-info's files are keyed by content; no include is
-		 * followed in them. */
+		 * followed in them (nor again in the source). */
 		e->files[e->n_files].preprocessed =
-		        !family_of(p->args.family)->closure_from_depinfo;
+		        !family_of(p->args.family)->closure_from_depinfo && i != deps->source_index;
+		if (p->args.pch_mtimes)
+			manifest_fold_mtime(&fd.digest, &fd);
 		e->files[e->n_files++].digest = fd.digest;
 	}
 	return NULL;
@@ -481,6 +487,7 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 	memset(&p->search, 0, sizeof(p->search));
 	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
 		return REASON(ERROR);
+	e->no_gch = p->args.output_kind == OUTPUT_PCH;
 	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,
 	                           sizeof(conflict));
 	if (r == -EEXIST || r == -EXDEV || r == -EDOM) {
@@ -547,11 +554,13 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 	char hex[DIGEST_HEX_LEN + 1];
 	struct result *res = &j->res;
 	uint64_t bytes = 0;
-	const char *skip;
+	const char *skip, *pch;
+	bool uses_gch;
 	int r;
 
 	*why = NULL;
 	skip = record_entry(c, p, &j->deps, &e);
+	uses_gch = !skip && pch_entry_uses_gch(&e); /* e is moved into the manifest */
 	if (!skip && (r = store_outputs(c, j->outputs, res, &bytes)) < 0) {
 		cache_stat_add(c, cache_no_space(r) ? "error.disk_full" : "error.store_write", 1);
 		log_errno(LOG_LEVEL_WARNING, r, "cannot store the outputs of %s", p->args.source);
@@ -584,6 +593,8 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 		log_debug("stored %s as %s (%llu bytes)", p->args.source, hex,
 		          (unsigned long long)bytes);
 		cache_stat_add(c, "depend_miss", 1);
+		if ((pch = pch_counter(&p->args, uses_gch, false)))
+			cache_stat_add(c, pch, 1);
 		cache_stat_add(c, "bytes_stored", bytes);
 	}
 	buf_free(&blob);

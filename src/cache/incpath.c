@@ -164,6 +164,8 @@ static int probe(struct incpath_walk *w, const char *dir, const char *tag, const
 	r = dircache_probe(w->dc, dir, name, &p);
 	if (r < 0)
 		return r;
+	if (w->no_gch)
+		p.bits &= ~(unsigned)DIRCACHE_GCH;
 	if (!p.bits)
 		return 0;
 	if (tl + nl + 3 > sizeof(buf))

@@ -65,6 +65,9 @@ struct incpath_walk {
 	int (*found)(void *ctx, const char *dir, const char *name, const struct dircache_probe *p);
 	void *ctx;
 	struct incpath_summary summary;
+	/* A compile that makes a PCH: gcc uses no .gch then, so a .gch
+	 * (its own output, often) changes nothing (set after begin). */
+	bool no_gch;
 };
 
 /* The folder part of path as spelled: "." for none, "/" for the root. */

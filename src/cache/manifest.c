@@ -303,7 +303,7 @@ static int stat_in_round(void *dc, const char *path, struct stat *st)
 
 static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
                       struct incpath_walk *w, const char *cwd, const char *source, bool check,
-                      const char **changed, unsigned *flags_seen)
+                      bool mtimes, const char **changed, unsigned *flags_seen)
 {
 	char p[PATH_MAX];
 	struct file_digest fd;
@@ -326,9 +326,17 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 	for (size_t i = 0; i < e->n_files && r == 0; i++) {
 		const struct manifest_file *f = &e->files[i];
 
+		struct digest now;
+
 		if (paths_join(p, sizeof(p), cwd, f->path) < 0 ||
-		    hashcache_get_by(hc, p, stat_in_round, dc, &fd) < 0 ||
-		    (check && !digest_equal(&fd.digest, &f->digest))) {
+		    hashcache_get_by(hc, p, stat_in_round, dc, &fd) < 0) {
+			*changed = f->path;
+			return -ESTALE;
+		}
+		now = fd.digest;
+		if (mtimes)
+			manifest_fold_mtime(&now, &fd);
+		if (check && !digest_equal(&now, &f->digest)) {
 			*changed = f->path;
 			return -ESTALE;
 		}
@@ -343,6 +351,17 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 }
 
 /* ---- matching ------------------------------------------------------------ */
+
+void manifest_fold_mtime(struct digest *d, const struct file_digest *fd)
+{
+	unsigned char buf[sizeof(d->bytes) + 16];
+	int64_t sec = fd->mtime_ns / 1000000000LL;
+
+	memcpy(buf, d->bytes, sizeof(d->bytes));
+	memcpy(buf + sizeof(d->bytes), &sec, 8);
+	memcpy(buf + sizeof(d->bytes) + 8, &fd->size, 8);
+	digest_mem(buf, sizeof(buf), d);
+}
 
 /*
  * Can the include walk be skipped? It is a function of the folders it
@@ -390,7 +409,8 @@ static void keep_walk(struct manifest_entry *e, struct dircache_trace *t, struct
 }
 
 static bool entry_matches(struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
-                          const char *cwd, const char *source, const char **changed)
+                          const char *cwd, const char *source, bool no_gch, bool mtimes,
+                          const char **changed)
 {
 	struct incpath_walk w;
 	const char *what = NULL;
@@ -399,7 +419,7 @@ static bool entry_matches(struct manifest_entry *e, struct hashcache *hc, struct
 	int r;
 
 	if (walk_still_holds(e, hc, dc, cwd, source)) {
-		r = walk_entry(e, hc, dc, NULL, cwd, source, true, &what, &flags);
+		r = walk_entry(e, hc, dc, NULL, cwd, source, true, mtimes, &what, &flags);
 		if (r < 0 && changed)
 			*changed = what ? what : "the include search path";
 		return r == 0;
@@ -409,7 +429,8 @@ static bool entry_matches(struct manifest_entry *e, struct hashcache *hc, struct
 		dircache_trace_stop(dc, false);
 		return false;
 	}
-	r = walk_entry(e, hc, dc, &w, cwd, source, true, &what, &flags);
+	w.no_gch = no_gch;
+	r = walk_entry(e, hc, dc, &w, cwd, source, true, mtimes, &what, &flags);
 	same = r == 0 && w.summary.probes == e->found.probes && w.summary.sum == e->found.sum;
 	incpath_walk_end(&w);
 	keep_walk(e, dircache_trace_stop(dc, same), hc, cwd, source);
@@ -422,7 +443,8 @@ int manifest_match(struct manifest *m, struct hashcache *hc, struct dircache *dc
                    const char *source, const char **changed)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (entry_matches(&m->entries[i], hc, dc, cwd, source, i == 0 ? changed : NULL))
+		if (entry_matches(&m->entries[i], hc, dc, cwd, source, m->no_gch, m->mtimes,
+		                  i == 0 ? changed : NULL))
 			return (int)i;
 	return -ENOENT;
 }
@@ -457,6 +479,9 @@ struct record_ctx {
 	ino_t *ino;
 	char **canon; /* canonical folder + name of each */
 	size_t n_ids;
+	/* The .gch files found (absolute), to key by content. */
+	char **gch;
+	size_t n_gch;
 };
 
 /* path with its folder made canonical and its own name kept: two spellings
@@ -575,6 +600,68 @@ static void once_free(struct record_ctx *rc)
 	free(rc->ino);
 }
 
+/*
+ * gcc tries path.gch before path, uses it when valid for this compile and
+ * silently reads path's text otherwise (checked with -H on gcc 12: "!" or
+ * "x" before the .gch); a valid one's headers are not in the depfile. A
+ * regular file unchanged since the compile started is kept for e->files:
+ * its bytes decide both. A folder of candidates is not modelled.
+ */
+static int gch_found(struct record_ctx *rc, const char *path)
+{
+	char gch[PATH_MAX];
+	struct stat st;
+	char **grown;
+
+	if (snprintf(gch, sizeof(gch), "%s.gch", path) >= (int)sizeof(gch))
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < rc->n_gch; i++)
+		if (strcmp(rc->gch[i], gch) == 0)
+			return 0;
+	if (stat(gch, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    at_or_after(ts_ns(st.st_ctim), rc->since_ns) ||
+	    at_or_after(ts_ns(st.st_mtim), rc->since_ns)) {
+		snprintf(rc->conflict, rc->conflict_len, "%s", gch);
+		return -EXDEV;
+	}
+	grown = realloc(rc->gch, (rc->n_gch + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	rc->gch = grown;
+	if (!(rc->gch[rc->n_gch] = strdup(gch)))
+		return -ENOMEM;
+	rc->n_gch++;
+	return 0;
+}
+
+/* The .gch files found join e->files, by content, not preprocessed. */
+static int gch_keep(struct record_ctx *rc, struct manifest_entry *e, struct hashcache *hc)
+{
+	struct manifest_file *grown;
+
+	if (rc->n_gch == 0)
+		return 0;
+	grown = realloc(e->files, (e->n_files + rc->n_gch + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	e->files = grown;
+	for (size_t i = 0; i < rc->n_gch; i++) {
+		struct manifest_file *f = &e->files[e->n_files];
+		struct file_digest fd;
+
+		if (hashcache_get(hc, rc->gch[i], &fd) < 0)
+			return -ENOENT;
+		memset(f, 0, sizeof(*f));
+		f->digest = fd.digest;
+		f->preprocessed = false;
+		f->path = rc->gch[i];
+		rc->gch[i] = NULL;
+		e->n_files++;
+	}
+	memset(&e->files[e->n_files], 0, sizeof(*e->files));
+	return 0;
+}
+
 /* A name found in a folder that changed during the compile: was it there
  * when the compile started? */
 static int check_found(void *ctx, const char *dir, const char *name, const struct dircache_probe *p)
@@ -586,8 +673,10 @@ static int check_found(void *ctx, const char *dir, const char *name, const struc
 	if (paths_join(path, sizeof(path), dir, name) < 0)
 		return -ENAMETOOLONG;
 	if (p->bits & DIRCACHE_GCH) {
-		snprintf(rc->conflict, rc->conflict_len, "%s.gch", path);
-		return -EXDEV;
+		int r = gch_found(rc, path);
+
+		if (r < 0)
+			return r;
 	}
 	if (rc->n_once && (p->bits & DIRCACHE_FILE)) {
 		int r = once_check(rc, path);
@@ -745,8 +834,9 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 	r = incpath_walk_begin(&w, &e->search, dc, cwd);
 	if (r < 0)
 		return r;
+	w.no_gch = e->no_gch;
 	/* A first pass finds whether some file's includes are unreadable. */
-	r = walk_entry(e, hc, dc, &w, cwd, source, false, &what, &flags);
+	r = walk_entry(e, hc, dc, &w, cwd, source, false, false, &what, &flags);
 	incpath_walk_end(&w);
 	if (r == 0 && (flags & CSCAN_COMPUTED) && !e->any)
 		r = build_any(e, hc, cwd, source);
@@ -765,12 +855,18 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 		once_free(&rc);
 		return r;
 	}
+	w.no_gch = e->no_gch;
 	w.found = check_found;
 	w.ctx = &rc;
-	r = walk_entry(e, hc, dc, &w, cwd, source, false, &what, &flags);
+	r = walk_entry(e, hc, dc, &w, cwd, source, false, false, &what, &flags);
 	if (r == 0)
 		e->found = w.summary;
 	incpath_walk_end(&w);
+	if (r == 0)
+		r = gch_keep(&rc, e, hc);
+	for (size_t i = 0; i < rc.n_gch; i++)
+		free(rc.gch[i]);
+	free(rc.gch);
 	once_free(&rc);
 	return r == -ESTALE ? -ENOENT : r;
 }

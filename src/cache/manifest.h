@@ -50,12 +50,26 @@ struct manifest_entry {
 	struct dircache_trace *walk_trace;
 	char *walk_cwd;
 	struct digest walk_source;
+	/* Not stored: the compile makes a PCH (incpath_walk.no_gch). */
+	bool no_gch;
 };
 
 struct manifest {
 	struct manifest_entry *entries; /* newest first */
 	size_t n;
+	/* Not stored: set by the caller of manifest_match for a compile that
+	 * makes a PCH (incpath_walk.no_gch), and one whose file digests fold
+	 * in mtimes (manifest_fold_mtime, compile_args.pch_mtimes). */
+	bool no_gch;
+	bool mtimes;
 };
+
+/*
+ * A file's digest with its mtime (whole seconds) and size folded in, for a
+ * compile whose output records them (a clang PCH): the entry's files are
+ * stored so, and manifest_match folds what it finds when m->mtimes is set.
+ */
+void manifest_fold_mtime(struct digest *d, const struct file_digest *fd);
 
 int manifest_decode(const void *blob, size_t len, struct manifest *out);
 int manifest_encode(const struct manifest *m, struct buf *out);
@@ -83,7 +97,10 @@ int manifest_match(struct manifest *m, struct hashcache *hc, struct dircache *dc
  * found in a folder changed since then is checked: if it was created
  * since, the compile may have seen the folder without it, the include is
  * unexplained: -EEXIST (conflict names it); the entry must not be stored.
- * A .gch where a header is looked for: -EXDEV (gcc may have used it).
+ * A .gch file where a header is looked for (gcc may have used it, or not:
+ * the unit's output follows from its bytes, which gcc's depfile does not
+ * name): appended to e->files, keyed by content and never scanned; a .gch
+ * folder, or one changed since the compile started: -EXDEV.
  * A found file with the content of a #pragma once file the compile read,
  * or two such files alike: -EDOM (identity decides, see once_check).
  * Or -ENOMEM, or -errno when a folder could not be read.

@@ -35,7 +35,7 @@
 	R(X, NO_OUTPUT, "no_output", "no output file (-fsyntax-only, -o /dev/null)")       \
 	R(X, UNKNOWN_LANGUAGE, "unknown_language",                                         \
 	  "a language zccache does not cache (-x fortran, .cu, an object file)")           \
-	R(X, PCH, "pch", "precompiled headers, made or used, are not cached")              \
+	R(X, PCH, "pch", "PCH cases not modelled: no -o, .gch folders, -fpch-deps")        \
 	R(X, MODULES, "modules", "C++ modules (-fmodules, .cppm) are not cached")          \
 	R(X, PROFILE_USE, "profile_use",                                                   \
 	  "profile data whose file cannot be named (-fprofile-dir, -fauto-profile, ...)")  \

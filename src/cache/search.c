@@ -17,8 +17,9 @@
  * -stdlib=, -nostdinc++, --target...) is asked with.
  */
 static const char *const with_value[] = {
-        "-D",       "-U", "-I",  "-iquote", "-isystem", "-idirafter", "-cxx-isystem", "-include",
-        "-imacros", "-o", "-MF", "-MT",     "-MQ",      "-x",         "--param",
+        "-D",           "-U",       "-I",       "-iquote",      "-isystem", "-idirafter",
+        "-cxx-isystem", "-include", "-imacros", "-o",           "-MF",      "-MT",
+        "-MQ",          "-x",       "--param",  "-include-pch",
 };
 static const char *const prefixes[] = {
         "-D",           "-U",       "-I",       "-iquote", "-isystem", "-idirafter",
@@ -47,6 +48,24 @@ static size_t builtin_options(const struct compile_args *a, char **opts)
 		}
 		if (a->source && strcmp(arg, a->source) == 0)
 			continue;
+		/* -Xclang and its value go together; a PCH to load or make, or
+		 * a file to include, through cc1 go too (the folders do not
+		 * depend on them; the probe would load them). */
+		if (strcmp(arg, "-Xclang") == 0 && i + 1 < a->argc) {
+			const char *v = a->argv[i + 1];
+
+			if (strcmp(v, "-include-pch") == 0 || strcmp(v, "-include") == 0)
+				i += 3;
+			else if (strcmp(v, "-emit-pch") == 0 ||
+			         is_one_of(v, prefixes, sizeof(prefixes) / sizeof(prefixes[0]),
+			                   true))
+				i++;
+			else {
+				opts[n++] = a->argv[i++];
+				opts[n++] = a->argv[i];
+			}
+			continue;
+		}
 		/* -Wp, passes options to the preprocessor itself: kept. */
 		if (strncmp(arg, "-W", 2) == 0 && strncmp(arg, "-Wp,", 4) != 0)
 			continue;

@@ -102,7 +102,8 @@ struct cmd_case {
 	const char *source, *lang, *output, *depfile;
 	const char *targets; /* "Q:quoted T:as-is ..." */
 	const char *dwo, *gcno, *su;
-	/* the booleans that must be true: debug cwd outpath native mmd phony nostdinc cxx asm */
+	/* the booleans that must be true: debug cwd outpath native mmd phony nostdinc cxx asm
+	 * pch */
 	const char *flags;
 	const char *output_cwd; /* default: the cwd itself, when "cwd" is set */
 	const char *color;      /* "always", "never"; default auto */
@@ -131,8 +132,9 @@ static void check_case(const struct cmd_case *c)
 	assert_str("source", c->source, a.source);
 	assert_str("language", c->lang, a.language);
 	assert_str("output", c->output, a.output);
-	assert_int_equal(a.output_kind,
-	                 has_word(c->flags, "asm") ? OUTPUT_ASSEMBLY : OUTPUT_OBJECT);
+	assert_int_equal(a.output_kind, has_word(c->flags, "asm")   ? OUTPUT_ASSEMBLY
+	                                : has_word(c->flags, "pch") ? OUTPUT_PCH
+	                                                            : OUTPUT_OBJECT);
 	assert_int_equal(a.depfile_wanted, c->depfile != NULL);
 	if (c->depfile) {
 		assert_str("depfile", c->depfile, a.depfile);
@@ -218,16 +220,29 @@ static const struct cmd_case cmake_cases[] = {
                 "/src/build/CMakeFiles/app.dir/cmake_pch.hxx -MD -MT CMakeFiles/app.dir/main.cpp.o "
                 "-MF "
                 "CMakeFiles/app.dir/main.cpp.o.d -o CMakeFiles/app.dir/main.cpp.o -c /src/main.cpp",
-         .reason = "pch",
-         .reason_arg = "-include-pch"},
+         .reason = "none",
+         .source = "/src/main.cpp",
+         .lang = "c++",
+         .output = "CMakeFiles/app.dir/main.cpp.o",
+         .depfile = "CMakeFiles/app.dir/main.cpp.o.d",
+         .targets = "T:CMakeFiles/app.dir/main.cpp.o",
+         .flags = "cxx",
+         .extra = "/src/build/CMakeFiles/app.dir/cmake_pch.hxx.pch",
+         .forced = "/src/build/CMakeFiles/app.dir/cmake_pch.hxx"},
         {.cmd = "/usr/bin/c++ -O2 -std=gnu++17 -x c++-header -include "
                 "/src/build/CMakeFiles/app.dir/cmake_pch.hxx -MD -MT "
                 "CMakeFiles/app.dir/cmake_pch.hxx.gch -MF CMakeFiles/app.dir/cmake_pch.hxx.gch.d "
                 "-o "
                 "CMakeFiles/app.dir/cmake_pch.hxx.gch -c "
                 "/src/build/CMakeFiles/app.dir/cmake_pch.hxx.cxx",
-         .reason = "pch",
-         .reason_arg = "/src/build/CMakeFiles/app.dir/cmake_pch.hxx.cxx"},
+         .reason = "none",
+         .source = "/src/build/CMakeFiles/app.dir/cmake_pch.hxx.cxx",
+         .lang = "c++-header",
+         .output = "CMakeFiles/app.dir/cmake_pch.hxx.gch",
+         .depfile = "CMakeFiles/app.dir/cmake_pch.hxx.gch.d",
+         .targets = "T:CMakeFiles/app.dir/cmake_pch.hxx.gch",
+         .flags = "cxx cwd outpath pch",
+         .forced = "/src/build/CMakeFiles/app.dir/cmake_pch.hxx"},
         {.cmd = "/usr/bin/c++ -DLIB_EXPORTS -I/src/include -O2 -g -DNDEBUG -fPIC "
                 "-fvisibility=hidden "
                 "-fvisibility-inlines-hidden -std=gnu++14 -o CMakeFiles/lib.dir/x.cpp.o -c "
@@ -383,8 +398,14 @@ static const struct cmd_case meson_cases[] = {
         {.cmd = "cc -Ifoo.p -I. -I.. -fdiagnostics-color=always -D_FILE_OFFSET_BITS=64 -Wall "
                 "-Winvalid-pch -O0 -g -MD -MQ foo.p/foo_pch.h.gch -MF foo.p/foo_pch.h.gch.d -o "
                 "foo.p/foo_pch.h.gch -c ../pch/foo_pch.h",
-         .reason = "pch",
-         .reason_arg = "../pch/foo_pch.h"},
+         .reason = "none",
+         .source = "../pch/foo_pch.h",
+         .lang = "c-header",
+         .output = "foo.p/foo_pch.h.gch",
+         .depfile = "foo.p/foo_pch.h.gch.d",
+         .targets = "Q:foo.p/foo_pch.h.gch",
+         .flags = "debug cwd outpath pch",
+         .color = "always"},
         {.cmd = "cc -Ifoo.p -I. -I.. -fdiagnostics-color=always -D_FILE_OFFSET_BITS=64 -Wall "
                 "-Winvalid-pch -O0 -g -include foo_pch.h -MD -MQ foo.p/a.c.o -MF foo.p/a.c.o.d -o "
                 "foo.p/a.c.o -c ../a.c",
@@ -668,7 +689,10 @@ static const struct cmd_case kernel_cases[] = {
          .output = "kernel/fork.o",
          .depfile = "kernel/.fork.o.d",
          .targets = "Q:kernel/fork.o",
-         .flags = "debug cwd mmd nostdinc"},
+         .flags = "debug cwd mmd nostdinc",
+         /* clang's driver would load a PCH beside the -include */
+         .extra = "./include/linux/compiler-version.h.pch "
+                  "./include/linux/compiler-version.h.gch"},
         /* the assembler records the cwd itself; no prefix map is trusted for it */
         {.cmd = "gcc -Wp,-MMD,arch/x86/entry/.entry_64.o.d -nostdinc -I./arch/x86/include "
                 "-I./include "
@@ -1598,20 +1622,73 @@ static void test_option_details(void **state)
 	compile_args_free(&a);
 }
 
+/*
+ * A header compile is cached with its -o (gcc and clang pick their own name
+ * without it), as one PCH output (clang's keyed by its inputs' mtimes too,
+ * unless -fno-pch-timestamp); -emit-pch of a non-header, -S, side outputs
+ * are refused.
+ */
+static void test_pch_compiles(void **state)
+{
+	struct compile_args a;
+
+	classify("g++ -O2 -x c++-header -c all.h -o all.h.gch", "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_int_equal(a.output_kind, OUTPUT_PCH);
+	assert_string_equal(a.output, "all.h.gch");
+	assert_true(a.cwd_in_output && a.output_path_in_output);
+	assert_string_equal(a.output_cwd, "/w");
+	compile_args_free(&a);
+	classify("clang -Xclang -fno-pch-timestamp -fpch-instantiate-templates -Xclang "
+	         "-emit-pch -x c-header -c all.h -o all.h.pch",
+	         "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_int_equal(a.output_kind, OUTPUT_PCH);
+	assert_false(a.pch_mtimes);
+	compile_args_free(&a);
+	assert_reason("gcc -c all.h", UNCACHEABLE_PCH);
+	/* clang's records its inputs' mtimes: keyed too */
+	classify("clang -x c-header -c all.h -o all.h.pch", "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_true(a.pch_mtimes);
+	compile_args_free(&a);
+	assert_reason("gcc -S -x c-header all.h -o all.s", UNCACHEABLE_PCH);
+	assert_reason("gcc --coverage -x c-header -c all.h -o all.h.gch", UNCACHEABLE_PCH);
+	assert_reason("clang -Xclang -emit-pch -c a.c -o a.o", UNCACHEABLE_PCH);
+	assert_reason("gcc -x c-header-cpp-output -c all.i -o all.h.gch", UNCACHEABLE_PCH);
+	assert_reason("gcc -c -fpch-preprocess a.c", UNCACHEABLE_PCH);
+	/* a unit loading one: keyed by its bytes */
+	classify("clang -include-pch all.h.pch -c a.c", "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_true(a.pch_input);
+	assert_list("extra", "all.h.pch", a.extra_inputs, a.n_extra_inputs);
+	compile_args_free(&a);
+	assert_reason("clang -Xclang -include-pch -c a.c", UNCACHEABLE_MISSING_ARGUMENT);
+}
+
 static void test_precompiled_header_beside_include(void **state)
 {
 	struct compile_args a;
 	const char *argv[] = {"gcc", "-c", "-include", "all.h", "a.c"};
-	const char *plain[] = {"gcc", "-c", "-include", "other.h", "a.c"};
+	const char *clang[] = {"clang", "-c", "-include", "all.h", "a.c"};
+	const char *named[] = {"gcc", "-c", "-include", "all.h.gch", "a.c"};
 
-	/* gcc 12 uses all.h.gch for -include all.h, clang's driver all.h.pch */
+	/* gcc 12 uses all.h.gch for -include all.h, found by the include
+	 * search (manifest.c keys it); clang's driver all.h.pch, else
+	 * all.h.gch, keyed by content or absence here. */
 	write_file("all.h.gch", "");
 	assert_int_equal(args_classify(5, argv, tmpdir, &a), 0);
-	assert_int_equal(a.reason, UNCACHEABLE_PCH);
-	compile_args_free(&a);
-	assert_int_equal(args_classify(5, plain, tmpdir, &a), 0);
 	assert_int_equal(a.reason, UNCACHEABLE_NONE);
-	assert_list("forced", "other.h", a.forced_includes, a.n_forced_includes);
+	assert_list("forced", "all.h", a.forced_includes, a.n_forced_includes);
+	assert_int_equal(a.n_extra_inputs, 0);
+	compile_args_free(&a);
+	assert_int_equal(args_classify(5, clang, tmpdir, &a), 0);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_list("extra", "all.h.pch all.h.gch", a.extra_inputs, a.n_extra_inputs);
+	assert_true(a.pch_input);
+	compile_args_free(&a);
+	assert_int_equal(args_classify(5, named, tmpdir, &a), 0);
+	assert_int_equal(a.reason, UNCACHEABLE_PCH);
 	compile_args_free(&a);
 }
 
@@ -1801,6 +1878,7 @@ int main(void)
 	        cmocka_unit_test(test_prefix_maps),
 	        cmocka_unit_test(test_language_selection),
 	        cmocka_unit_test(test_option_details),
+	        cmocka_unit_test(test_pch_compiles),
 	        cmocka_unit_test(test_family_from_name),
 	        cmocka_unit_test(test_classify_as_resolved_compiler),
 	        cmocka_unit_test(test_reason_names),

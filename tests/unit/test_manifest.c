@@ -667,7 +667,39 @@ static void test_name_created_during_compile_is_a_conflict(void **state)
 }
 
 /* A .gch beside a searched name: gcc may have read it instead. */
-static void test_gch_beside_a_name_is_refused(void **state)
+/*
+ * gcc tries b.h.gch in every folder it searches for b.h (inc1 here, where
+ * b.h is not) and uses it when valid: its bytes are keyed like a file the
+ * compile read, never scanned; a changed one misses, naming it.
+ */
+static void test_gch_beside_a_name_is_keyed(void **state)
+{
+	static const char *const files[] = {"inc2/b.h"};
+	struct fixture *f = *state;
+	struct manifest m = {0};
+	struct manifest_entry e;
+	const char *changed;
+	const struct manifest_file *kept;
+
+	write_file(f, "src/main.c", "#include <b.h>\n");
+	write_file(f, "inc2/b.h", "#define B 1\n");
+	write_file(f, "inc1/b.h.gch", "not really a pch");
+	e = entry_of(f, "r", files, N(files));
+	record(f, &m, &e, compile_starts());
+	assert_int_equal(m.entries[0].n_files, 2);
+	kept = &m.entries[0].files[1];
+	assert_string_equal(kept->path, in_root(f, "inc1/b.h.gch"));
+	assert_false(kept->preprocessed);
+	assert_int_equal(match(f, &m, &changed), 0);
+	compile_starts();
+	write_file(f, "inc1/b.h.gch", "another pch");
+	assert_int_equal(match(f, &m, &changed), -ENOENT);
+	assert_string_equal(changed, in_root(f, "inc1/b.h.gch"));
+	manifest_free(&m);
+}
+
+/* A folder of .gch candidates is not modelled: -EXDEV, not stored. */
+static void test_gch_folder_is_refused(void **state)
 {
 	static const char *const files[] = {"inc2/b.h"};
 	struct fixture *f = *state;
@@ -677,7 +709,7 @@ static void test_gch_beside_a_name_is_refused(void **state)
 
 	write_file(f, "src/main.c", "#include <b.h>\n");
 	write_file(f, "inc2/b.h", "#define B 1\n");
-	write_file(f, "inc1/b.h.gch", "not really a pch");
+	assert_int_equal(mkdir(in_root(f, "inc1/b.h.gch"), 0755), 0);
 	e = entry_of(f, "r", files, N(files));
 	assert_int_equal(manifest_record_search(&e, f->hc, f->dc, f->root, "src/main.c",
 	                                        compile_starts(), conflict, sizeof(conflict)),
@@ -773,7 +805,8 @@ int main(void)
 	        T(test_recorded_entry_survives_encoding),
 	        T(test_missing_source_misses),
 	        T(test_name_created_during_compile_is_a_conflict),
-	        T(test_gch_beside_a_name_is_refused),
+	        T(test_gch_beside_a_name_is_keyed),
+	        T(test_gch_folder_is_refused),
 	        T(test_computed_include_watches_any_name),
 	        T(test_computed_include_watches_a_symlinked_header_by_its_name),
 	        T(test_literal_includes_need_no_any),
