@@ -1,0 +1,154 @@
+/* multi: a command of several sources served source by source (see .h). */
+#include "multi.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fallback_note.h"
+#include "log.h"
+#include "miss.h"
+#include "proto.h"
+#include "run.h"
+
+/* The sources the server named, as indices into argv: at least two,
+ * increasing, within argv past argv[0]. NULL when the answer is not that. */
+static size_t *split_sources(json_t *split, int argc, size_t *n)
+{
+	json_t *arr = json_object_get(split, "sources");
+	size_t *v;
+
+	*n = json_array_size(arr);
+	if (*n < 2 || *n >= (size_t)argc || !(v = calloc(*n, sizeof(*v))))
+		return NULL;
+	for (size_t i = 0; i < *n; i++) {
+		json_t *e = json_array_get(arr, i);
+		json_int_t at = json_is_integer(e) ? json_integer_value(e) : -1;
+
+		if (at < 1 || at >= argc || (i > 0 && (size_t)at <= v[i - 1])) {
+			free(v);
+			return NULL;
+		}
+		v[i] = (size_t)at;
+	}
+	return v;
+}
+
+/* argv without the sources src[k] whose drop[k] is set: NULL-terminated,
+ * its strings argv's; NULL on ENOMEM. */
+static char **argv_without(int argc, char **argv, const size_t *src, size_t n, const bool *drop,
+                           int *out_argc)
+{
+	char **v = calloc((size_t)argc + 1, sizeof(*v));
+	size_t k = 0;
+	int m = 0;
+
+	if (!v)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (k < n && (size_t)i == src[k]) {
+			if (drop[k++])
+				continue;
+		}
+		v[m++] = argv[i];
+	}
+	*out_argc = m;
+	return v;
+}
+
+/*
+ * Serve one source only if it prints nothing: a silent hit (the server has
+ * written its outputs), or a miss compiled quietly that turned out silent
+ * (stored, then put in place). Whether it was served; *fd becomes -1 when
+ * the connection can carry no further request.
+ */
+static bool serve_silently(const struct launch *l, int *fd, int argc, char **argv)
+{
+	const char *bad = NULL, *action;
+	struct miss_result mr;
+	json_t *reply = NULL;
+	bool served = false;
+	int r = launch_ask(l, *fd, argc, argv, LAUNCH_PART | LAUNCH_SILENT_ONLY, &reply, &bad);
+
+	if (r < 0 || !proto_get_bool(reply, "ok", 0)) {
+		/* Nothing sent (not UTF-8) leaves the connection as it was. */
+		if (r != -EILSEQ && r != -ENOMEM) {
+			close(*fd);
+			*fd = -1;
+		}
+		json_decref(reply);
+		return false;
+	}
+	action = proto_get_str(reply, "action") ?: "";
+	if (strcmp(action, "hit") == 0) {
+		/* What the hit wrote is written again by the run that follows
+		 * when it printed (which a silent_only server never answers). */
+		served = proto_get_int(reply, "exit", 1) == 0 &&
+		         strcmp(proto_get_str(reply, "stdout") ?: "-", "") == 0 &&
+		         strcmp(proto_get_str(reply, "stderr") ?: "-", "") == 0;
+	} else if (strcmp(action, "run") == 0 && proto_get_bool(reply, "store", 0)) {
+		r = miss_run(*fd, l->compiler, argv, reply, l->timeout_ms, true, &mr);
+		if (r < 0 || !mr.reusable) {
+			close(*fd);
+			*fd = -1;
+		}
+		/* Interrupted: the command as a whole would have died so. */
+		if (r == 0 && WIFSIGNALED(mr.wait_status))
+			run_exit_like(mr.wait_status);
+		served = r == 0 && mr.silent && mr.placed && WIFEXITED(mr.wait_status) &&
+		         WEXITSTATUS(mr.wait_status) == 0;
+	}
+	json_decref(reply);
+	return served;
+}
+
+_Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv, json_t *split)
+{
+	size_t n, pending = 0, last = 0, *src = split_sources(split, argc, &n);
+	bool *served = src ? calloc(n, sizeof(*served)) : NULL;
+	bool *others = src ? calloc(n, sizeof(*others)) : NULL;
+	char **part;
+	int part_argc;
+
+	json_decref(split);
+	if (!served || !others) {
+		close(fd);
+		fallback_note(l->paths, FALLBACK_BAD_REPLY, l->cwd,
+		              "the server split the sources wrongly (or out of memory)");
+		launch_exec(l->compiler, argv);
+	}
+	for (size_t k = 0; k < n; k++) {
+		for (size_t j = 0; j < n; j++)
+			others[j] = j != k;
+		part = argv_without(argc, argv, src, n, others, &part_argc);
+		/* The last source, all others silent: its own compile, output
+		 * and all, is exactly what the command would do now. */
+		if (part && k == n - 1 && pending == 0 && fd >= 0)
+			launch_compile(l, fd, part_argc, part, LAUNCH_PART);
+		served[k] = part && fd >= 0 && serve_silently(l, &fd, part_argc, part);
+		if (!served[k]) {
+			pending++;
+			last = k;
+		}
+		free(part);
+	}
+	if (pending == 0)
+		exit(0);
+	if (pending == 1 && fd >= 0) {
+		for (size_t j = 0; j < n; j++)
+			others[j] = j != last;
+		part = argv_without(argc, argv, src, n, others, &part_argc);
+		if (part)
+			launch_compile(l, fd, part_argc, part, LAUNCH_PART);
+	}
+	if (fd >= 0)
+		close(fd);
+	/* What printed, failed or could not be cached: one run, the sources
+	 * in their order, as the command without the silent ones. */
+	part = argv_without(argc, argv, src, n, served, &part_argc);
+	log_debug("%zu of %zu sources compile together", pending, n);
+	launch_exec(l->compiler, part ? part : argv);
+}
