@@ -558,4 +558,5 @@ const struct family family_emcc = {
         .object_renamed = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
+        .stops_at_failed_source = true,
 };

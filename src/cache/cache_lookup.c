@@ -579,9 +579,14 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		return r;
 	}
 	if (a.reason == UNCACHEABLE_MULTIPLE_SOURCES && a.source_args && req->can_split) {
-		r = multi_source_split(&a, req->argc, req->argv, &d->sources, &d->n_sources);
+		struct multi_source_split split;
+
+		r = multi_source_split(&a, req->argc, req->argv, req->cwd, &split);
 		if (r == 0) {
 			d->action = CACHE_SPLIT;
+			d->sources = split.sources;
+			d->n_sources = split.n;
+			d->in_order = split.in_order;
 			cache_stat_add(c, "multi_source", 1);
 			compile_args_free(&a);
 			return 0;
@@ -591,7 +596,9 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 			set_run(d, REASON(ERROR));
 			return r;
 		}
-		a.reason = UNCACHEABLE_MULTI_SOURCE_OPTION;
+		why = cache_reason_name((enum cache_reason)r);
+		snprintf(d->explain, sizeof(d->explain), "%s", why);
+		goto uncacheable;
 	}
 	if (a.reason != UNCACHEABLE_NONE) {
 		set_run(d, uncacheable_reason_name(a.reason));

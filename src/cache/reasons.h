@@ -123,7 +123,9 @@
 	  "the compile read an environment variable the key does not hold (env!, option_env!)") \
 	R(X, MULTI_SOURCE_DIAGNOSTICS, "multi_source_diagnostics",                                 \
 	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
-	  "so that the compiler's output keeps its order")
+	  "so that the compiler's output keeps its order")                                        \
+	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
+	  "several sources, one of which is not a file: the driver may then compile none")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

@@ -110,6 +110,9 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 	size_t n, pending = 0, last = 0, *src = split_sources(split, argc, &n);
 	bool *served = src ? calloc(n, sizeof(*served)) : NULL;
 	bool *others = src ? calloc(n, sizeof(*others)) : NULL;
+	/* The driver stops at a failed source: after one not served, the rest
+	 * compile too, or some would be written that the command never would. */
+	bool in_order = proto_get_bool(split, "in_order", 1);
 	char **part;
 	int part_argc;
 
@@ -128,7 +131,8 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 		 * and all, is exactly what the command would do now. */
 		if (part && k == n - 1 && pending == 0 && fd >= 0)
 			launch_compile(l, fd, part_argc, part, LAUNCH_PART);
-		served[k] = part && fd >= 0 && serve_silently(l, &fd, part_argc, part);
+		served[k] = part && fd >= 0 && !(in_order && pending) &&
+		            serve_silently(l, &fd, part_argc, part);
 		if (!served[k]) {
 			pending++;
 			last = k;
