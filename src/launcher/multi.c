@@ -139,8 +139,12 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 		}
 		free(part);
 	}
-	if (pending == 0)
+	if (pending == 0) {
+		free(src);
+		free(served);
+		free(others);
 		exit(0);
+	}
 	if (pending == 1 && fd >= 0) {
 		for (size_t j = 0; j < n; j++)
 			others[j] = j != last;
