@@ -37,17 +37,14 @@ static size_t *split_sources(json_t *split, int argc, size_t *n)
 	return v;
 }
 
-/* argv without the sources src[k] whose drop[k] is set: NULL-terminated,
- * its strings argv's; NULL on ENOMEM. */
-static char **argv_without(int argc, char **argv, const size_t *src, size_t n, const bool *drop,
-                           int *out_argc)
+/* Into v (room for argc + 1), argv without the sources src[k] whose
+ * drop[k] is set, NULL-terminated; v may be argv itself. Returns the count. */
+static int argv_without_into(char **v, int argc, char **argv, const size_t *src, size_t n,
+                             const bool *drop)
 {
-	char **v = calloc((size_t)argc + 1, sizeof(*v));
 	size_t k = 0;
 	int m = 0;
 
-	if (!v)
-		return NULL;
 	for (int i = 0; i < argc; i++) {
 		if (k < n && (size_t)i == src[k]) {
 			if (drop[k++])
@@ -55,7 +52,19 @@ static char **argv_without(int argc, char **argv, const size_t *src, size_t n, c
 		}
 		v[m++] = argv[i];
 	}
-	*out_argc = m;
+	v[m] = NULL;
+	return m;
+}
+
+/* The same in a new array (NULL on ENOMEM), for a source served while
+ * argv must stay whole. */
+static char **argv_without(int argc, char **argv, const size_t *src, size_t n, const bool *drop,
+                           int *out_argc)
+{
+	char **v = calloc((size_t)argc + 1, sizeof(*v));
+
+	if (v)
+		*out_argc = argv_without_into(v, argc, argv, src, n, drop);
 	return v;
 }
 
@@ -126,11 +135,17 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 	for (size_t k = 0; k < n; k++) {
 		for (size_t j = 0; j < n; j++)
 			others[j] = j != k;
-		part = argv_without(argc, argv, src, n, others, &part_argc);
 		/* The last source, all others silent: its own compile, output
-		 * and all, is exactly what the command would do now. */
-		if (part && k == n - 1 && pending == 0 && fd >= 0)
-			launch_compile(l, fd, part_argc, part, LAUNCH_PART);
+		 * and all, is exactly what the command would do now. (The
+		 * command's own argv becomes it: nothing is left to free.) */
+		if (k == n - 1 && pending == 0 && fd >= 0) {
+			part_argc = argv_without_into(argv, argc, argv, src, n, others);
+			free(src);
+			free(served);
+			free(others);
+			launch_compile(l, fd, part_argc, argv, LAUNCH_PART);
+		}
+		part = argv_without(argc, argv, src, n, others, &part_argc);
 		served[k] = part && fd >= 0 && !(in_order && pending) &&
 		            serve_silently(l, &fd, part_argc, part);
 		if (!served[k]) {
@@ -148,15 +163,17 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 	if (pending == 1 && fd >= 0) {
 		for (size_t j = 0; j < n; j++)
 			others[j] = j != last;
-		part = argv_without(argc, argv, src, n, others, &part_argc);
-		if (part)
-			launch_compile(l, fd, part_argc, part, LAUNCH_PART);
+		part_argc = argv_without_into(argv, argc, argv, src, n, others);
+		free(src);
+		free(served);
+		free(others);
+		launch_compile(l, fd, part_argc, argv, LAUNCH_PART);
 	}
 	if (fd >= 0)
 		close(fd);
 	/* What printed, failed or could not be cached: one run, the sources
 	 * in their order, as the command without the silent ones. */
-	part = argv_without(argc, argv, src, n, served, &part_argc);
+	argv_without_into(argv, argc, argv, src, n, served);
 	log_debug("%zu of %zu sources compile together", pending, n);
-	launch_exec(l->compiler, part ? part : argv);
+	launch_exec(l->compiler, argv);
 }
