@@ -127,76 +127,88 @@ static bool store_result(int fd, const char *token, const struct run_result *res
  * its exit status and output to the server, which copies the outputs into the
  * cache. The object goes in place only after the server has read it.
  */
-int miss_run(int fd, const char *compiler, char **cargv, json_t *reply, int timeout_ms, bool quiet,
-             struct miss_result *mr)
+int miss_run(int fd, const char *compiler, char **cargv, json_t *reply, int timeout_ms, bool tee,
+             struct miss *m)
 {
 	const char *token = proto_get_str(reply, "token");
 	char **argv = argv_from_reply(reply, compiler);
-	struct placement pl = {
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	m->pl = (struct placement){
 	        .dir = proto_get_str(reply, "private_dir"),
 	        .object = proto_get_str(reply, "private_object"),
 	        .final = proto_get_str(reply, "final_object"),
 	};
-	bool private_output = pl.dir && pl.object && pl.final;
-	struct run_result res;
-	bool rewritten, stored = false, answered = false;
-	int r;
-
-	memset(mr, 0, sizeof(*mr));
+	m->private_output = m->pl.dir && m->pl.object && m->pl.final;
 	if (!token || !argv) {
 		log_warnx("compiling directly: the server asked to store without a token or argv");
 		free(argv);
 		return -EPROTO;
 	}
-	rewritten = mmd_rewritten(cargv, argv);
-	if (private_output && (r = placement_prepare(&pl)) < 0) {
+	m->rewritten = mmd_rewritten(cargv, argv);
+	if (m->private_output && (r = placement_prepare(&m->pl)) < 0) {
 		/* The server's token is dropped when this connection closes. */
-		log_errno(LOG_LEVEL_WARNING, r, "compiling directly: cannot make %s", pl.dir);
+		log_errno(LOG_LEVEL_WARNING, r, "compiling directly: cannot make %s", m->pl.dir);
 		free(argv);
 		return r;
 	}
-	r = run_captured(compiler, argv, !quiet, &res);
+	r = run_captured(compiler, argv, tee, &m->res);
 	free(argv); /* its strings belong to reply */
 	if (r < 0) {
 		log_errno(LOG_LEVEL_WARNING, r, "cannot run %s", compiler);
-		if (private_output)
-			placement_finish(&pl, 0);
+		if (m->private_output)
+			placement_finish(&m->pl, 0);
 		return r;
 	}
-	if (WIFEXITED(res.wait_status))
-		stored = store_result(fd, token, &res, timeout_ms, &answered);
-	mr->wait_status = res.wait_status;
-	mr->silent = WIFEXITED(res.wait_status) && WEXITSTATUS(res.wait_status) == 0 &&
-	             !res.overflow && res.out.len == 0 && res.err.len == 0;
-	mr->reusable = answered;
-	/* Quiet, a compile that printed is compiled again by the caller: what
-	 * the build sees comes from that run alone. So does a depfile the
-	 * server did not filter back after -MMD ran as -MD. */
-	if (quiet && (!mr->silent || (!stored && rewritten))) {
-		if (private_output)
-			placement_abandon(&pl);
-		run_result_free(&res);
-		return 0;
-	}
-	/* The server has read the object (or never will): now it goes in place. */
-	if (private_output && placement_finish(&pl, res.wait_status) < 0)
-		mr->wait_status = 1 << 8; /* exited 1: the build has no object */
-	if (WIFEXITED(res.wait_status) && !stored && rewritten)
-		rerun_original(compiler, cargv);
-	mr->placed = true;
-	run_result_free(&res);
+	if (WIFEXITED(m->res.wait_status))
+		m->stored = store_result(fd, token, &m->res, timeout_ms, &m->reusable);
+	m->reply = json_incref(reply);
 	return 0;
+}
+
+bool miss_silent(const struct miss *m)
+{
+	return WIFEXITED(m->res.wait_status) && WEXITSTATUS(m->res.wait_status) == 0 &&
+	       !m->res.overflow && m->res.out.len == 0 && m->res.err.len == 0;
+}
+
+static void miss_free(struct miss *m)
+{
+	run_result_free(&m->res);
+	json_decref(m->reply);
+	m->reply = NULL;
+}
+
+int miss_place(struct miss *m, const char *compiler, char **cargv)
+{
+	int wait_status = m->res.wait_status;
+
+	/* The server has read the object (or never will): now it goes in place. */
+	if (m->private_output && placement_finish(&m->pl, wait_status) < 0)
+		wait_status = 1 << 8; /* exited 1: the build has no object */
+	if (WIFEXITED(m->res.wait_status) && !m->stored && m->rewritten)
+		rerun_original(compiler, cargv);
+	miss_free(m);
+	return wait_status;
+}
+
+void miss_abandon(struct miss *m)
+{
+	if (m->private_output)
+		placement_abandon(&m->pl);
+	miss_free(m);
 }
 
 _Noreturn void miss_run_and_exit(int fd, const char *compiler, char **cargv, json_t *reply,
                                  int timeout_ms)
 {
-	struct miss_result mr;
-	int r = miss_run(fd, compiler, cargv, reply, timeout_ms, false, &mr);
+	struct miss m;
+	int r = miss_run(fd, compiler, cargv, reply, timeout_ms, true, &m);
 
 	json_decref(reply);
 	close(fd);
 	if (r < 0)
 		launch_exec(compiler, cargv);
-	run_exit_like(mr.wait_status);
+	run_exit_like(miss_place(&m, compiler, cargv));
 }

@@ -91,7 +91,10 @@ for cc in gcc clang; do
 	STALE="e.o" both "$cc one source failing, cold" $cc -c a.c e.c d.c -MD
 	STALE="e.o" both "$cc one source failing, warm" $cc -c a.c e.c d.c -MD
 	STALE="e.o" both "$cc the failing source last" $cc -c a.c d.c e.c -MD
-	mark
+	# e.c's quiet compile is the command's own when no other source
+	# prints: shown and mirrored, not compiled a second time
+	deltas "$cc a failing source compiles once per command" \
+		"multi_source=3 multi_source_hit=6 direct_hit=6 multi_source_miss=3 compile_failed=3"
 	both "$cc the failing source alone" $cc -c e.c -MD
 	deltas "$cc the failure was never stored" "compile_failed=1"
 	# ---- diagnostics ----------------------------------------------------
@@ -99,10 +102,11 @@ for cc in gcc clang; do
 	mark
 	both "$cc warnings from one source, cold" $cc -c -Wall -Wextra a.c w.c d.c
 	both "$cc warnings from one source, warm" $cc -c -Wall -Wextra a.c w.c d.c
-	# cold: a, w, d miss quietly (w prints: not served), then w alone hits
-	# and replays; warm: w is refused as printing, a and d hit, w alone hits
+	# cold: a, w, d miss quietly, w's output then shown as it is the only
+	# one that printed; warm: w is refused as printing, a and d hit, then
+	# w alone hits and replays
 	deltas "$cc warnings from one: a and d hit, w replayed from its own entry" \
-		"multi_source=2 multi_source_miss=3 multi_source_hit=4 depend_miss=3 direct_hit=4 uncacheable.multi_source_diagnostics=1"
+		"multi_source=2 multi_source_miss=3 multi_source_hit=3 depend_miss=3 direct_hit=3 uncacheable.multi_source_diagnostics=1"
 	both "$cc warnings from two sources, cold" $cc -c -Wall -Wextra w.c a.c v.c d.c
 	both "$cc warnings from two sources, warm" $cc -c -Wall -Wextra w.c a.c v.c d.c
 	ok "$cc ... and the compiler printed both, w.c first" \
