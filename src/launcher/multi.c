@@ -78,13 +78,13 @@ enum part_outcome {
  * Serve one source only if it prints nothing: a silent hit (the server has
  * written its outputs), or a miss compiled quietly that turned out silent
  * (stored, then put in place). A miss that printed or failed is stored as
- * usual (it is that source's own compile) and, with may_hold, kept in *held
- * unplaced: when no other source prints, its output and outputs are the
- * command's, and it need not compile again. *fd becomes -1 when the
- * connection can carry no further request.
+ * usual (it is that source's own compile) and, the first time (*holding
+ * then becomes true), kept in *held unplaced: when no other source prints, its output and outputs
+ * are the command's, and it need not compile again. *fd becomes -1 when the connection can carry no
+ * further request.
  */
 static enum part_outcome serve_silently(const struct launch *l, int *fd, int argc, char **argv,
-                                        bool may_hold, struct miss *held)
+                                        bool *holding, struct miss *held)
 {
 	enum part_outcome out = PART_PENDING;
 	const char *bad = NULL, *action;
@@ -120,6 +120,8 @@ static enum part_outcome serve_silently(const struct launch *l, int *fd, int arg
 			int wait_status = m.res.wait_status;
 
 			miss_abandon(&m);
+			if (*holding)
+				miss_abandon(held);
 			run_exit_like(wait_status);
 		}
 		/* A depfile the server did not filter back after -MMD ran as
@@ -129,8 +131,9 @@ static enum part_outcome serve_silently(const struct launch *l, int *fd, int arg
 		} else if (miss_silent(&m) && (m.stored || !m.rewritten)) {
 			r = miss_place(&m, l->compiler, argv);
 			out = WIFEXITED(r) && WEXITSTATUS(r) == 0 ? PART_SERVED : PART_PENDING;
-		} else if (may_hold && !m.res.overflow) {
+		} else if (!*holding && !m.res.overflow) {
 			*held = m;
+			*holding = true;
 			out = PART_HELD;
 		} else {
 			miss_abandon(&m);
@@ -201,9 +204,8 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 		}
 		part = argv_without(argc, argv, src, n, others, &part_argc);
 		if (part && fd >= 0 && !(in_order && pending))
-			o = serve_silently(l, &fd, part_argc, part, !holding, &held);
+			o = serve_silently(l, &fd, part_argc, part, &holding, &held);
 		served[k] = o == PART_SERVED;
-		holding |= o == PART_HELD;
 		if (!served[k]) {
 			pending++;
 			last = k;
