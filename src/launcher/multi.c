@@ -79,9 +79,9 @@ enum part_outcome {
  * written its outputs), or a miss compiled quietly that turned out silent
  * (stored, then put in place). A miss that printed or failed is stored as
  * usual (it is that source's own compile) and, the first time (*holding
- * then becomes true), kept in *held unplaced: when no other source prints, its output and outputs
- * are the command's, and it need not compile again. *fd becomes -1 when the connection can carry no
- * further request.
+ * then becomes true), kept in *held unplaced: when no other source prints,
+ * its output and outputs are the command's, and it need not compile again.
+ * *fd becomes -1 when the connection can carry no further request.
  */
 static enum part_outcome serve_silently(const struct launch *l, int *fd, int argc, char **argv,
                                         bool *holding, struct miss *held)
