@@ -123,6 +123,36 @@ for cc in gcc clang; do
 	deltas "$cc each refused with its reason" \
 		"uncacheable.multi_source_same_output=2 uncacheable.multi_source_option=1 uncacheable.multi_source_language=1 uncacheable.multi_source_missing=1"
 done
+# ---- two commands writing the same objects at once ----------------------
+# -DV=1 and -DV=2 both write x.o and y.o here: each miss writes in its own
+# folder, so no entry can hold the other command's bytes.
+mkdir -p race && cd race || exit 1
+for s in x y; do
+	{
+		for i in $(seq 1 60); do
+			printf 'int %s_f%d(int x) { int s = V; for (int j = 0; j < x; j++) s += j * %d ^ (s >> 3); return s; }\n' $s "$i" "$i"
+		done
+	} >$s.c
+done
+for v in 1 2; do
+	for s in x y; do command gcc -O2 -DV=$v -c $s.c -o ref$v$s.o; done
+done
+sleep 0.05
+bad=0
+for round in $(seq 1 8); do
+	"$CTL" flush >/dev/null
+	zccache gcc -O2 -DV=1 -c x.c y.c &
+	zccache gcc -O2 -DV=2 -c x.c y.c
+	wait
+	for v in 1 2; do
+		for s in x y; do
+			zccache gcc -O2 -DV=$v -c $s.c -o chk.o
+			cmp -s chk.o ref$v$s.o || bad=$((bad + 1))
+		done
+	done
+done
+is "8 rounds of two commands writing x.o and y.o at once: every later object is its own" "$bad" 0
+cd .. || exit 1
 is "no private folder is left" "$(find "$T/work" -name '.zccache-*' | head -3)" ""
 
 # ---- emcc: it stops at the first source that fails ----------------------
