@@ -1935,7 +1935,6 @@ static int multi_source_verdict(struct gcc_state *st)
 	}
 	for (size_t i = 0; r == 0 && i < st->n_inputs; i++) {
 		const char *x0 = st->inputs[0].x, *x = st->inputs[i].x;
-
 		bool lost = at[i] >= out->argc;
 
 		if (lost || (x0 && x ? !str_eq(x0, x) : x0 != x)) {
