@@ -235,6 +235,7 @@ void compile_args_free(struct compile_args *a)
 	free(a->reason_arg);
 	free_vec(a->argv, a->argc);
 	free(a->source);
+	free(a->source_args);
 	free(a->language);
 	free(a->output);
 	free(a->depfile);

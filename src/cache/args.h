@@ -73,6 +73,13 @@ struct compile_args {
 
 	char *source;
 	/*
+	 * Several sources (reason UNCACHEABLE_MULTIPLE_SOURCES) that may be
+	 * cached one by one (multi_source.h): the index in argv of each, in
+	 * order; NULL otherwise.
+	 */
+	size_t *source_args;
+	size_t n_source_args;
+	/*
 	 * Canonical -x name: "c", "c++", "objective-c", "objective-c++",
 	 * "assembler", "assembler-with-cpp", "cpp-output", "c++-cpp-output",
 	 * "objective-c-cpp-output", "objective-c++-cpp-output". It depends on

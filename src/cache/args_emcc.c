@@ -560,4 +560,5 @@ const struct family family_emcc = {
         .private_output = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
+        .stops_at_failed_source = true,
 };

@@ -1975,6 +1975,74 @@ static int pch_compile(struct gcc_state *st, const struct lang *lang, const char
 }
 
 /*
+ * Several sources: each may be cached as its own `-c` (multi_source.h) only
+ * when the command is exactly the sum of those: every source writes its own
+ * output (no -o, -MF or -Wp depfile shared by all, no two sources with one
+ * base name) and reads its language the same way alone (one -x for all).
+ * Leaves UNCACHEABLE_MULTIPLE_SOURCES with out->source_args set, or names
+ * the reason it cannot split. 0, or -ENOMEM.
+ */
+static int multi_source_verdict(struct gcc_state *st)
+{
+	struct compile_args *out = st->out;
+	const char *ext = st->assemble ? ".s" : ".o";
+	char **names = calloc(st->n_inputs, sizeof(*names));
+	size_t *at = calloc(st->n_inputs, sizeof(*at));
+	const char *clash = NULL;
+	int r = 0;
+
+	if (!names || !at) {
+		free(names);
+		free(at);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < st->n_inputs && r == 0 && !clash; i++) {
+		const struct input *in = &st->inputs[i];
+
+		names[i] = replace_suffix(path_base(in->path), st->clang, ext);
+		if (!names[i])
+			r = -ENOMEM;
+		for (size_t k = 0; r == 0 && k < i && !clash; k++)
+			if (str_eq(names[k], names[i]))
+				clash = in->path;
+		/* The walk hands inputs over as argv's own strings. */
+		for (at[i] = 1; at[i] < out->argc && out->argv[at[i]] != in->path; at[i]++)
+			;
+	}
+	for (size_t i = 0; i < st->n_inputs; i++)
+		free(names[i]);
+	free(names);
+	if (r == 0 && (clash || st->output || st->mf || st->wp_depfile)) {
+		free(at);
+		if (clash)
+			return args_set_reason(out, UNCACHEABLE_MULTI_SOURCE_SAME_OUTPUT, clash);
+		return args_set_reason(out, UNCACHEABLE_MULTI_SOURCE_OPTION,
+		                       st->output ? "-o"
+		                       : st->mf   ? "-MF"
+		                                  : st->wp_arg);
+	}
+	for (size_t i = 0; r == 0 && i < st->n_inputs; i++) {
+		const char *x0 = st->inputs[0].x, *x = st->inputs[i].x;
+		bool lost = at[i] >= out->argc;
+
+		if (lost || (x0 && x ? !str_eq(x0, x) : x0 != x)) {
+			free(at);
+			return args_set_reason(out,
+			                       lost ? UNCACHEABLE_MULTI_SOURCE_OPTION
+			                            : UNCACHEABLE_MULTI_SOURCE_LANGUAGE,
+			                       st->inputs[i].path);
+		}
+	}
+	if (r < 0) {
+		free(at);
+		return r;
+	}
+	out->source_args = at;
+	out->n_source_args = st->n_inputs;
+	return args_set_reason(out, UNCACHEABLE_MULTIPLE_SOURCES, st->inputs[1].path);
+}
+
+/*
  * After the walk: the reasons in order of what a user most needs to hear
  * (a link is "linking" even with odd flags), then the outputs.
  */
@@ -2023,7 +2091,7 @@ static int gcc_finish(struct gcc_state *st, const unsigned char *uses)
 		lang = l;
 	}
 	if (st->n_inputs > 1)
-		return args_set_reason(out, UNCACHEABLE_MULTIPLE_SOURCES, st->inputs[1].path);
+		return multi_source_verdict(st);
 	source = st->inputs[0].path;
 
 	out->output_kind = st->assemble ? OUTPUT_ASSEMBLY : OUTPUT_OBJECT;

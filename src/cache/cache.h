@@ -43,12 +43,21 @@ struct cache_request {
 	void *env_ctx;
 	bool stderr_tty;
 	mode_t umask;
+	/* The launcher serves CACHE_SPLIT; without it, several sources are
+	 * CACHE_RUN (multiple_sources). */
+	bool can_split;
+	/* One source of a split command (multi_source.h): counted as such. */
+	bool part;
+	/* A hit only when the compiler printed nothing: a result with output
+	 * is CACHE_RUN (multi_source_diagnostics), its outputs untouched. */
+	bool silent_only;
 };
 
 enum cache_action {
 	CACHE_HIT,       /* outputs are in place; replay out/err, exit with exit_code */
 	CACHE_RUN_STORE, /* run run_argv, then store() under token */
 	CACHE_RUN,       /* run the original command; nothing to store */
+	CACHE_SPLIT,     /* several sources: ask for each alone (sources) */
 };
 
 struct cache_decision {
@@ -64,6 +73,10 @@ struct cache_decision {
 	char token[40];
 	struct digest key;
 	char explain[512]; /* why it missed, for `zccachectl explain` */
+	/* CACHE_SPLIT: the index in the request's argv of each source. */
+	size_t *sources;
+	size_t n_sources;
+	bool in_order; /* serve none after a source that could not be served */
 };
 
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d);

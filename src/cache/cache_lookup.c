@@ -20,6 +20,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "manifest_memo.h"
+#include "multi_source.h"
 #include "paths.h"
 #include "pch.h"
 #include "programs.h"
@@ -266,6 +267,11 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		damaged = ret == -EBADMSG;
 	} else
 		memset(&r, 0, sizeof(r));
+	if (ret == 0 && req->silent_only && (r.out.len || r.err.len)) {
+		cache_result_free(&r);
+		buf_free(&blob);
+		return 1;
+	}
 	if (ret == 0)
 		ret = cache_materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed,
 		                        &damaged);
@@ -603,6 +609,28 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		set_run(d, REASON(ERROR));
 		return r;
 	}
+	if (a.reason == UNCACHEABLE_MULTIPLE_SOURCES && a.source_args && req->can_split) {
+		struct multi_source_split split;
+
+		r = multi_source_split(&a, req->argc, req->argv, req->cwd, &split);
+		if (r == 0) {
+			d->action = CACHE_SPLIT;
+			d->sources = split.sources;
+			d->n_sources = split.n;
+			d->in_order = split.in_order;
+			cache_stat_add(c, "multi_source", 1);
+			compile_args_free(&a);
+			return 0;
+		}
+		if (r < 0) {
+			compile_args_free(&a);
+			set_run(d, REASON(ERROR));
+			return r;
+		}
+		why = cache_reason_name((enum cache_reason)r);
+		snprintf(d->explain, sizeof(d->explain), "%s", why);
+		goto uncacheable;
+	}
 	if (a.reason != UNCACHEABLE_NONE) {
 		set_run(d, uncacheable_reason_name(a.reason));
 		snprintf(d->explain, sizeof(d->explain), "%s%s%s",
@@ -617,9 +645,16 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		why = direct_key(c, req, &a, ci, &src, &d->key, &color);
 	if (why)
 		goto uncacheable;
-	if (try_hit(c, req, &a, ci, &d->key, d) == 0) {
+	r = try_hit(c, req, &a, ci, &d->key, d);
+	if (r == 0) {
+		if (req->part)
+			cache_stat_add(c, "multi_source_hit", 1);
 		compile_args_free(&a);
 		return 0;
+	}
+	if (r == 1) {
+		why = REASON(MULTI_SOURCE_DIAGNOSTICS);
+		goto uncacheable;
 	}
 	d->action = CACHE_RUN_STORE;
 	buf_free(&d->out);
@@ -642,6 +677,8 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	}
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;
+	if (req->part)
+		cache_stat_add(c, "multi_source_miss", 1);
 	return 0;
 
 uncacheable:
@@ -668,6 +705,8 @@ void cache_decision_free(struct cache_decision *d)
 		free(d->run_argv);
 		d->run_argv = NULL;
 	}
+	free(d->sources);
+	d->sources = NULL;
 	free(d->private_dir);
 	free(d->private_object);
 	free(d->final_object);

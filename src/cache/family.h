@@ -111,6 +111,9 @@ struct family {
 	/* It expands @files itself, one argument a line (rustc): the
 	 * classifier gets them as written, not split into shell words. */
 	bool own_argfiles;
+	/* With several sources, it stops at the first that fails (emcc):
+	 * those after it are never compiled (gcc and clang go on). */
+	bool stops_at_failed_source;
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

@@ -56,7 +56,14 @@
 	R(X, RUST_INCREMENTAL, "rust_incremental",                                         \
 	  "incremental compilation (-C incremental): set CARGO_INCREMENTAL=0 to cache it") \
 	R(X, RUST_NO_DEP_INFO, "rust_no_dep_info",                                         \
-	  "no --emit=dep-info: the cache cannot name the compile's sources")
+	  "no --emit=dep-info: the cache cannot name the compile's sources")               \
+	R(X, MULTI_SOURCE_SAME_OUTPUT, "multi_source_same_output",                         \
+	  "several sources that write one output (x.c twice, a/x.c and b/x.c)")            \
+	R(X, MULTI_SOURCE_OPTION, "multi_source_option",                                   \
+	  "several sources with an option that is not per source (-o, -MF, -Wp,-MD,f, "    \
+	  "an @file)")                                                                     \
+	R(X, MULTI_SOURCE_LANGUAGE, "multi_source_language",                               \
+	  "several sources with -x changing between them")
 
 #define CACHE_OTHER_ROWS_(R, X)                                                                    \
 	R(X, ERROR, "error", "an internal error: the server's log says which")                     \
@@ -113,7 +120,12 @@
 	  "the client sees other files (another mount namespace or root)")                         \
 	R(X, FOREIGN_CWD, "foreign_cwd", "the request's cwd is not the client's current folder")   \
 	R(X, ENV_DEPENDENCY, "env_dependency",                                                     \
-	  "the compile read an environment variable the key does not hold (env!, option_env!)")
+	  "the compile read an environment variable the key does not hold (env!, option_env!)") \
+	R(X, MULTI_SOURCE_DIAGNOSTICS, "multi_source_diagnostics",                                 \
+	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
+	  "so that the compiler's output keeps its order")                                        \
+	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
+	  "several sources, one of which is not a file: the driver may then compile none")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

@@ -82,3 +82,9 @@ int placement_finish(struct placement *pl, int wait_status)
 	remove_dir(pl->dir);
 	return ok ? r : 0;
 }
+
+void placement_abandon(struct placement *pl)
+{
+	unlink(pl->object);
+	remove_dir(pl->dir);
+}

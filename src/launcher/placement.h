@@ -32,4 +32,8 @@ int placement_prepare(struct placement *pl);
  */
 int placement_finish(struct placement *pl, int wait_status);
 
+/* Drop what the compile wrote in the folder, and the folder: the output
+ * stays as it was before the compile. */
+void placement_abandon(struct placement *pl);
+
 #endif

@@ -66,7 +66,7 @@ static int stderr_channel(int errp[2])
 	return 0;
 }
 
-int run_captured(const char *compiler, char **argv, struct run_result *res)
+int run_captured(const char *compiler, char **argv, bool tee, struct run_result *res)
 {
 	int outp[2], errp[2], status, r;
 	struct sigaction sa = {.sa_handler = forward_signal}, old[6];
@@ -132,7 +132,9 @@ int run_captured(const char *compiler, char **argv, struct run_result *res)
 				fds[i].fd = -1;
 				continue;
 			}
-			run_write_all(i == 0 ? STDOUT_FILENO : STDERR_FILENO, chunk, (size_t)n);
+			if (tee)
+				run_write_all(i == 0 ? STDOUT_FILENO : STDERR_FILENO, chunk,
+				              (size_t)n);
 			if (!res->overflow &&
 			    res->out.len + res->err.len + (size_t)n <= RUN_CAPTURE_MAX)
 				buf_append(keep, chunk, (size_t)n);

@@ -23,8 +23,9 @@ struct run_result {
 	int64_t duration_ms;
 };
 
-/* Returns 0 with res filled, or -errno when the compiler could not be started. */
-int run_captured(const char *compiler, char **argv, struct run_result *res);
+/* Returns 0 with res filled, or -errno when the compiler could not be started.
+ * With tee, the output also reaches ours as it is written. */
+int run_captured(const char *compiler, char **argv, bool tee, struct run_result *res);
 void run_result_free(struct run_result *res);
 
 /* Write all of p to fd, retrying short writes; errors are ignored (the

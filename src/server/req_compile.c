@@ -153,6 +153,19 @@ static json_t *store_reply(struct cache_decision *d)
 	return reply;
 }
 
+/* Several sources: the launcher asks for each alone (multi_source.h). */
+static json_t *split_reply(struct cache_decision *d)
+{
+	json_t *reply = proto_reply_new(), *sources = json_array();
+
+	for (size_t i = 0; i < d->n_sources; i++)
+		json_array_append_new(sources, json_integer((json_int_t)d->sources[i]));
+	json_object_set_new(reply, "action", json_string("split"));
+	json_object_set_new(reply, "sources", sources);
+	json_object_set_new(reply, "in_order", json_boolean(d->in_order));
+	return reply;
+}
+
 static struct inflight *inflight_find(struct server *srv, const struct digest *key)
 {
 	for (struct inflight *in = srv->inflight; in; in = in->next)
@@ -304,6 +317,9 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	        .env_ctx = json_object_get(req, "env"),
 	        .stderr_tty = proto_get_bool(req, "stderr_tty", 0),
 	        .umask = (mode_t)(proto_get_int(req, "umask", 022) & 0777),
+	        .part = proto_get_bool(req, "part", 0),
+	        .silent_only = proto_get_bool(req, "silent_only", 0),
+	        .can_split = proto_get_bool(req, "split", 0),
 	};
 	started_ms = monotonic_ms();
 	saved_before = journal_saved_before(srv);
@@ -323,6 +339,10 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		explain_record(srv, c, req, "uncacheable", d.reason, d.explain, NULL);
 		journal_compile(srv, req, "uncacheable", d.reason, NULL, 0, 0);
 		conn_reply(c, run_reply(d.reason));
+		break;
+	case CACHE_SPLIT:
+		/* No journal line: each source's own request makes one. */
+		conn_reply(c, split_reply(&d));
 		break;
 	case CACHE_RUN_STORE:
 		in = may_join ? inflight_find(srv, &d.key) : NULL;

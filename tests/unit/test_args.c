@@ -587,6 +587,19 @@ static const struct cmd_case make_cases[] = {
          .flags = "mmd phony"},
         {.cmd = "gcc -O2 -o hello hello.c", .reason = "linking"},
         {.cmd = "gcc -c a.c b.c c.c", .reason = "multiple_sources", .reason_arg = "b.c"},
+        /* several sources that are not the sum of their own compiles */
+        {.cmd = "gcc -c p/x.c q/x.c", .reason = "multi_source_same_output", .reason_arg = "q/x.c"},
+        {.cmd = "clang -c a.c a.c", .reason = "multi_source_same_output", .reason_arg = "a.c"},
+        {.cmd = "gcc -c a.c b.c -MD -MF all.d",
+         .reason = "multi_source_option",
+         .reason_arg = "-MF"},
+        {.cmd = "gcc -c a.c -Wp,-MD,x.d b.c",
+         .reason = "multi_source_option",
+         .reason_arg = "-Wp,-MD,x.d"},
+        {.cmd = "clang -c a.c b.c -o ab.o", .reason = "multi_source_option", .reason_arg = "-o"},
+        {.cmd = "gcc -c -x c a.c -x none b.c",
+         .reason = "multi_source_language",
+         .reason_arg = "b.c"},
         {.cmd = "cc -c foo.c", .reason = "none", .source = "foo.c", .lang = "c", .output = "foo.o"},
         {.cmd = "c++ -c -O2 -fno-exceptions -fno-rtti widget.C",
          .reason = "none",
@@ -1815,12 +1828,30 @@ static void test_reason_names(void **state)
 	        "rust_crate_type",
 	        "rust_incremental",
 	        "rust_no_dep_info",
+	        "multi_source_same_output",
+	        "multi_source_option",
+	        "multi_source_language",
 	};
 
 	assert_int_equal(ARRAY_SIZE(want), UNCACHEABLE_REASON_COUNT);
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		assert_string_equal(uncacheable_reason_name((enum uncacheable_reason)i), want[i]);
 	assert_string_equal(uncacheable_reason_name(UNCACHEABLE_REASON_COUNT), "unknown");
+}
+
+/* A split names each source by its place in argv, options kept around them. */
+static void test_multi_source_args(void **state)
+{
+	struct compile_args a;
+	const char *argv[] = {"gcc", "-O2", "a.c", "-c", "sub/b.c", "-MD", "c.cc"};
+
+	assert_int_equal(args_classify(7, argv, "/w", &a), 0);
+	assert_string_equal(uncacheable_reason_name(a.reason), "multiple_sources");
+	assert_int_equal(a.n_source_args, 3);
+	assert_int_equal(a.source_args[0], 2);
+	assert_int_equal(a.source_args[1], 4);
+	assert_int_equal(a.source_args[2], 6);
+	compile_args_free(&a);
 }
 
 static void test_bad_calls(void **state)
@@ -1882,6 +1913,7 @@ int main(void)
 	        cmocka_unit_test(test_family_from_name),
 	        cmocka_unit_test(test_classify_as_resolved_compiler),
 	        cmocka_unit_test(test_reason_names),
+	        cmocka_unit_test(test_multi_source_args),
 	        cmocka_unit_test(test_bad_calls),
 	        cmocka_unit_test(test_empty_names),
 	        cmocka_unit_test_setup_teardown(test_response_file_quoting, make_tmpdir,
