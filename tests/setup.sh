@@ -15,6 +15,7 @@ PACKAGES=(
 	libclang-rt-14-dev
 	emscripten nodejs jq
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
+	librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -35,6 +35,7 @@ const char *uncacheable_reason_name(enum uncacheable_reason r);
 enum compile_output_kind {
 	OUTPUT_OBJECT,   /* -c */
 	OUTPUT_ASSEMBLY, /* -S */
+	OUTPUT_LINKED,   /* a family's own link: rustc's bin, proc-macro, dylib */
 };
 
 enum diagnostics_color {

@@ -111,6 +111,17 @@ struct family {
 	/* It expands @files itself, one argument a line (rustc): the
 	 * classifier gets them as written, not split into shell words. */
 	bool own_argfiles;
+	/*
+	 * A compile that links (rustc's bin, proc-macro, dylib): the option
+	 * that, followed by a path, makes its linker write a depfile of
+	 * every file it read (GNU ld, lld: --dependency-file), or
+	 * NULL when compile a does not link. Those files join the closure as
+	 * the dep-info's do. NULL: the family never links.
+	 */
+	const char *(*link_depfile_arg)(const struct compile_args *a);
+	/* Of the files that depfile names, whether path is one the compile
+	 * wrote and removed itself (rustc's object files): not an input. */
+	bool (*own_temporary)(const struct compile_args *a, const char *path);
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

@@ -51,12 +51,15 @@
 	R(X, EMSCRIPTEN_PORT, "emscripten_port",                                           \
 	  "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built, not cached")   \
 	R(X, RUST_CRATE_TYPE, "rust_crate_type",                                           \
-	  "a crate type zccache does not cache yet (bin, proc-macro, dylib, ...): only "   \
-	  "lib and rlib")                                                                  \
+	  "a crate type zccache does not cache (staticlib, none given, a library and a "   \
+	  "link in one compile)")                                                                  \
 	R(X, RUST_INCREMENTAL, "rust_incremental",                                         \
 	  "incremental compilation (-C incremental): set CARGO_INCREMENTAL=0 to cache it") \
 	R(X, RUST_NO_DEP_INFO, "rust_no_dep_info",                                         \
-	  "no --emit=dep-info: the cache cannot name the compile's sources")
+	  "no --emit=dep-info: the cache cannot name the compile's sources")               \
+	R(X, RUST_LINK, "rust_link",                                                       \
+	  "a link the cache cannot key exactly (-C link-arg, -C lto, a static native "     \
+	  "library, a relative -C linker, ...)")
 
 #define CACHE_OTHER_ROWS_(R, X)                                                                    \
 	R(X, ERROR, "error", "an internal error: the server's log says which")                     \
