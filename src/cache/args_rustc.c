@@ -19,6 +19,7 @@
 #include "args.h"
 #include "args_family.h"
 #include "family.h"
+#include "rust_identity.h"
 #include "rust_link.h"
 
 /* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
@@ -365,9 +366,10 @@ static int walk(struct rustc_walk *w)
 {
 	struct compile_args *out = w->out;
 	struct strv keys = {0};
+	size_t first = rust_first_arg(out);
 	int r = 0;
 
-	for (size_t i = 1; i < out->argc && r == 0; i++) {
+	for (size_t i = first; i < out->argc && r == 0; i++) {
 		const char *arg = out->argv[i], *name, *value;
 		size_t at = i;
 
@@ -499,7 +501,7 @@ done:
 static bool names_rustc(const char *base, bool *cxx)
 {
 	*cxx = false;
-	return strcmp(base, "rustc") == 0;
+	return strcmp(base, "rustc") == 0 || strcmp(base, "clippy-driver") == 0;
 }
 
 /* rustc runs no helper programs of its own for a library. */
@@ -509,116 +511,6 @@ static size_t programs_rustc(const struct compile_args *a, const char **progs, s
 	(void)progs;
 	(void)max;
 	return 0;
-}
-
-/* The host's or --target's standard library folder's crates worth a key:
- * the ones every crate links. */
-static const char *const std_crates[] = {"libstd-", "libcore-", "liballoc-",
-                                         "libcompiler_builtins-", NULL};
-
-static const char *target_of(const struct compile_args *a)
-{
-	for (size_t i = 1; i + 1 < a->argc; i++)
-		if (strcmp(a->argv[i], "--target") == 0)
-			return a->argv[i + 1];
-	for (size_t i = 1; i < a->argc; i++)
-		if (starts_with(a->argv[i], "--target="))
-			return a->argv[i] + strlen("--target=");
-	return NULL;
-}
-
-/* Files of dir whose names start with one of prefixes and end in suffix,
- * appended to files (room for max) from *n. */
-static int add_dir_files(const char *dir, const char *const *prefixes, const char *suffix,
-                         char **files, size_t max, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)) && *n < max) {
-		size_t len = strlen(e->d_name), slen = strlen(suffix);
-		bool match = false;
-
-		for (size_t k = 0; prefixes[k] && !match; k++)
-			match = starts_with(e->d_name, prefixes[k]);
-		if (!match || len < slen || strcmp(e->d_name + len - slen, suffix) != 0)
-			continue;
-		if (asprintf(&files[*n], "%s/%s", dir, e->d_name) < 0) {
-			closedir(d);
-			return -ENOMEM;
-		}
-		(*n)++;
-	}
-	closedir(d);
-	return 0;
-}
-
-/*
- * The sysroot (the folder above rustc's bin/) holds the compiler proper
- * (lib/librustc_driver-*.so) and the standard library the crate links
- * (lib/rustlib/<target>/lib/): both are part of its identity. The binary
- * cargo runs is the toolchain's own rustc (rustup's proxy resolves it).
- */
-static int helper_files_rustc(const char *compiler_path, const struct compile_args *a,
-                              const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
-                              char **files, size_t max)
-{
-	static const char *const driver[] = {"librustc_driver-", NULL};
-	char real[PATH_MAX], dir[PATH_MAX + 64], *slash;
-	const char *target = target_of(a);
-	size_t n = 0;
-	int r;
-
-	if (!realpath(compiler_path, real))
-		return -errno;
-	/* <sysroot>/bin/rustc */
-	for (int up = 0; up < 2; up++) {
-		slash = strrchr(real, '/');
-		if (!slash || slash == real)
-			return -ENOENT;
-		*slash = '\0';
-	}
-	snprintf(dir, sizeof(dir), "%s/lib", real);
-	r = add_dir_files(dir, driver, ".so", files, max, &n);
-	if (r == 0 && n == 0)
-		r = -ENOENT;
-	if (r == 0 && target) {
-		snprintf(dir, sizeof(dir), "%s/lib/rustlib/%s/lib", real, target);
-		r = add_dir_files(dir, std_crates, ".rlib", files, max, &n);
-	} else if (r == 0) {
-		/* The host's: rustlib's one folder with a std. */
-		snprintf(dir, sizeof(dir), "%s/lib/rustlib", real);
-		DIR *d = opendir(dir);
-		struct dirent *e;
-
-		while (d && r == 0 && (e = readdir(d))) {
-			char sub[2 * PATH_MAX + 512];
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s/lib", dir, e->d_name);
-			if (access(sub, F_OK) == 0)
-				r = add_dir_files(sub, std_crates, ".rlib", files, max, &n);
-		}
-		if (d)
-			closedir(d);
-	}
-	if (r == 0) {
-		int k = rust_link_identity(a, getenv(env_ctx, "PATH"), files + n, max - n);
-
-		if (k < 0)
-			r = k;
-		else
-			n += (size_t)k;
-	}
-	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			free(files[i]);
-		return r;
-	}
-	return (int)n;
 }
 
 /*
@@ -648,10 +540,13 @@ static const char *const rustc_env[] = {
         "OUT_DIR",
         /* unstable features on a stable compiler */
         "RUSTC_BOOTSTRAP",
-        /* where a link's C driver finds its programs and libraries */
+        /* where a link's C driver finds its programs and libraries
+         * (COMPILER_PATH: key.c keys it for every family) */
         "LIBRARY_PATH",
-        "COMPILER_PATH",
         "GCC_EXEC_PREFIX",
+        /* clippy-driver's lints and configuration */
+        "CLIPPY_ARGS",
+        "CLIPPY_CONF_DIR",
         NULL,
 };
 
@@ -667,7 +562,7 @@ const struct family family_rustc = {
         .machine_arg = "--print=host-tuple",
         .identity_programs = NULL,
         .programs = programs_rustc,
-        .helper_files = helper_files_rustc,
+        .helper_files = rust_helper_files,
         .env_vars = rustc_env,
         .probe_env = NULL,
         .uncacheable_env = rustc_uncacheable_env,

@@ -52,7 +52,7 @@
 	  "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built, not cached")   \
 	R(X, RUST_CRATE_TYPE, "rust_crate_type",                                           \
 	  "a crate type zccache does not cache (staticlib, none given, a library and a "   \
-	  "link in one compile)")                                                                  \
+	  "link in one compile)")                                                          \
 	R(X, RUST_INCREMENTAL, "rust_incremental",                                         \
 	  "incremental compilation (-C incremental): set CARGO_INCREMENTAL=0 to cache it") \
 	R(X, RUST_NO_DEP_INFO, "rust_no_dep_info",                                         \

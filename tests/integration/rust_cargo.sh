@@ -55,6 +55,7 @@ EOF
 cat >"$W/core/src/lib.rs" <<'EOF'
 include!(concat!(env!("OUT_DIR"), "/gen.rs"));
 pub fn answer() -> u32 { util::double(1) + generated() }
+pub fn empty(s: &str) -> bool { s.len() == 0 }
 EOF
 cat >"$W/app/Cargo.toml" <<'EOF'
 [package]
@@ -157,6 +158,28 @@ t1=$(ms)
 diag "warm cargo check through zccache: $((t1 - t0)) ms"
 is "check: the crates and the build script hit" "$(($(cnt direct_hit) - h0))" 4
 is "check: the warning shows warm" "$(warnings)" 1
+
+# cargo clippy through RUSTC_WRAPPER: cargo runs zccache clippy-driver
+# rustc ... for the workspace's crates (cargo clippy sets its own
+# RUSTC_WORKSPACE_WRAPPER); clippy's warnings come back warm.
+lints() { grep -v -e '^ *Finished ' -e '^ *Checking ' -e '^ *Compiling ' "$T/cargo.err"; }
+if [ -x "$(rustc --print sysroot)/bin/clippy-driver" ] && cargo clippy -V >/dev/null 2>&1; then
+	(cd "$W" && cargo clean -q)
+	m0=$(cnt depend_miss)
+	ok "cold cargo clippy" build cached clippy
+	n_clippy=$(($(cnt depend_miss) - m0))
+	lints >"$T/clippy.cold"
+	ok "clippy's lint shows" grep -q 'length comparison to zero' "$T/clippy.cold"
+	ok "clippy runs are stored" test "$n_clippy" -gt 0
+	(cd "$W" && cargo clean -q)
+	h0=$(cnt direct_hit) m0=$(cnt depend_miss)
+	ok "warm cargo clippy" build cached clippy
+	is "clippy: every stored run hits" "$(($(cnt direct_hit) - h0))" "$n_clippy"
+	is "clippy: nothing stored anew" "$(($(cnt depend_miss) - m0))" 0
+	ok "clippy's warnings are the same warm" cmp "$T/clippy.cold" <(lints)
+else
+	skip_case "cargo clippy cached" "clippy (rustup's clippy component, or Debian's) is not installed"
+fi
 
 # What cargo itself asks (-vV, --print on stdin) runs untouched.
 ok "rustc -vV through zccache" sh -c 'zccache "$(command -v rustc)" -vV | grep -q "^release:"'

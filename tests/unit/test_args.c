@@ -1738,6 +1738,7 @@ static void test_reason_names(void **state)
 	        "rust_crate_type",
 	        "rust_incremental",
 	        "rust_no_dep_info",
+	        "rust_link",
 	};
 
 	assert_int_equal(ARRAY_SIZE(want), UNCACHEABLE_REASON_COUNT);
