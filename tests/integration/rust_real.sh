@@ -282,6 +282,21 @@ ok "the bare failure exits 101" test "$bare_rc" = 101
 is "the failures were run, not served" "$(($(cnt compile_failed) - f0))" 2
 ok "the failure shows the error" grep -q 'mismatched types' "$T/cargo.err"
 
+# A second checkout at another path: its artifacts embed its own paths
+# (dep-info, debug info), so nothing of the first is served to it, and
+# what it builds is what a bare build there writes.
+W2=$T/work/ws2
+cp -a "$W" "$W2" && rm -rf "$W2/target"
+(cd "$W2" && cargo build -q 2>/dev/null) && cp "$W2/target/debug/app" "$T/app2.bare" &&
+	cp "$W2/target/debug/deps/"model-*.d "$T/model2.d.bare"
+(cd "$W2" && cargo clean -q)
+h0=$(hits)
+ok "second checkout builds through zccache" eval '(cd "$W2" && RUSTC_WRAPPER=zccache cargo build -q 2>/dev/null)'
+is "second checkout: nothing of the first is served" "$(($(hits) - h0))" 0
+ok "second checkout: the binary is its bare one" same "$T/app2.bare" "$W2/target/debug/app"
+ok "second checkout: the dep-info names its own paths" same "$T/model2.d.bare" "$(ls "$W2"/target/debug/deps/model-*.d)"
+rm -rf "$W2"
+
 # cargo check then cargo build: both cached, the build is the bare one.
 clean
 m0=$(misses)
