@@ -93,7 +93,11 @@ static char *on_path(const char *name, const char *path)
 /*
  * The driver's answers to -print-prog-name=collect2, =ld and
  * -print-file-name=liblto_plugin.so, remembered per driver binary (path,
- * inode, size, mtime): asking costs three runs of it, a lookup one stat.
+ * inode, size, mtime): asking costs four runs of it, a lookup one stat.
+ * The fourth question, -Wl,--help, is whether its linker writes a
+ * depfile at all (GNU ld since 2.35, lld; not gold): one that does not
+ * would fail the link the cache adds the option to, so its links run
+ * uncached.
  */
 struct linker_memo {
 	char path[PATH_MAX];
@@ -113,10 +117,17 @@ static const char *const questions[3] = {"-print-prog-name=collect2", "-print-pr
 /* Ask the driver at path its questions; 0, or -errno. */
 static int ask_driver(const char *path, char *answers[3])
 {
-	for (int q = 0; q < 3; q++) {
-		char *argv[] = {(char *)path, (char *)questions[q], NULL}, *out = NULL;
-		int st = compiler_run_capture(argv, &out, LINKER_TIMEOUT_MS);
+	char *argv[] = {(char *)path, "-Wl,--help", NULL}, *out = NULL;
+	int st = compiler_run_capture(argv, &out, LINKER_TIMEOUT_MS);
+	bool depfile = st == 0 && out && strstr(out, "--dependency-file");
 
+	free(out);
+	if (!depfile)
+		return st < 0 ? st : -ENOTSUP;
+	for (int q = 0; q < 3; q++) {
+		argv[1] = (char *)questions[q];
+		out = NULL;
+		st = compiler_run_capture(argv, &out, LINKER_TIMEOUT_MS);
 		if (st != 0 || !out || !out[0]) {
 			free(out);
 			for (int k = 0; k < q; k++)

@@ -79,6 +79,7 @@ cat >"$T/fakecc/cc" <<EOF
 case "\$1" in
 -print-prog-name=*) echo "$T/fakecc/\${1#*=}" ;;
 -print-file-name=*) echo "\${1#*=}" ;;
+-Wl,--help) echo "  --dependency-file=FILE  Write dependency file" ;;
 --fake-identity) echo "linker one" ;;
 esac
 EOF
@@ -173,5 +174,14 @@ ok "link with -C link-arg" bin -C link-arg=-Wl,--foo
 deltas "a link argument is not cached" "uncacheable.rust_link=1"
 ok "again" bin -C link-arg=-Wl,--foo
 deltas "nor the second time" "uncacheable.rust_link=1"
+
+# A linker that cannot write a depfile (gold, an old ld): the option the
+# cache would add must not fail the link, so links run uncached.
+sleep 0.05
+sed -i '/-Wl,--help/d' "$T/fakecc/cc"
+mark
+ok "link with a linker without --dependency-file" bin
+deltas "such a link runs uncached" "uncacheable.driver_program_unknown=1"
+check "no depfile"
 
 done_testing
