@@ -3,7 +3,10 @@
 # output of a bin depends on an --extern file's content, on a transitive
 # rlib that only the linker reads (no --extern names it), on a native
 # library found through -L, on the linker program itself; a link argument
-# is never cached. Each change must miss and give the fresh output.
+# is never cached. Each change must miss and give the fresh output. 16
+# identical links at once run once; a launcher killed between its miss and
+# its store leaves nothing wrong behind; a linker without --dependency-file
+# links uncached.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cclib.sh"
 
@@ -42,6 +45,8 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+[ -z "${FAKE_LOG:-}" ] || echo "$name" >>"$FAKE_LOG"
+sleep "${FAKE_SLEEP:-0}"
 graph=()
 for e in "${externs[@]}"; do
 	graph+=("$e")
@@ -53,6 +58,7 @@ if [ "$type" = lib ]; then
 		for g in "${graph[@]}"; do echo "rlib: $g"; done
 		sha256sum <"$src"
 	} >"$out/lib$name$extra.rlib.tmp"
+	cp "$out/lib$name$extra.rlib.tmp" "$out/lib$name$extra.rmeta"
 	mv "$out/lib$name$extra.rlib.tmp" "$out/lib$name$extra.rlib"
 	exit 0
 fi
@@ -174,6 +180,40 @@ ok "link with -C link-arg" bin -C link-arg=-Wl,--foo
 deltas "a link argument is not cached" "uncacheable.rust_link=1"
 ok "again" bin -C link-arg=-Wl,--foo
 deltas "nor the second time" "uncacheable.rust_link=1"
+
+# 16 identical links at once: each exits 0 with the right binary, and the
+# cache runs the link once (the others join it).
+echo 'fn main() { /* sixteen */ }' >main.rs
+mark
+export FAKE_LOG=$T/links.log
+: >"$FAKE_LOG"
+for i in $(seq 1 16); do
+	(FAKE_SLEEP=2 bin; echo $? >"$T/rc$i") &
+done
+wait
+bad=0
+for i in $(seq 1 16); do [ "$(cat "$T/rc$i")" = 0 ] || bad=1; done
+ok "16 concurrent identical links exit 0" test $bad = 0
+is "16 concurrent identical links: the link ran once" "$(wc -l <"$FAKE_LOG")" 1
+deltas "16 concurrent identical links: one miss, 15 joined hits" "depend_miss=1 direct_hit=15 joined=15"
+check "16 concurrent"
+
+# The launcher killed between its miss and its store: nothing is stored
+# for it, and the next link is right.
+echo 'fn main() { /* crash */ }' >main.rs
+: >"$FAKE_LOG"
+(FAKE_SLEEP=2 bin) &
+sub=$!
+wait_until 10 test -s "$FAKE_LOG"
+for p in $(pgrep -P "$sub"); do kill -KILL "$p"; done
+wait "$sub"
+sleep 2.5
+rm -f out/app-x
+ok "the link after a killed one" bin
+check "after a crash"
+ok "and again" bin
+check "again after a crash"
+unset FAKE_LOG
 
 # A linker that cannot write a depfile (gold, an old ld): the option the
 # cache would add must not fail the link, so links run uncached.
