@@ -155,9 +155,10 @@ static int extern_crate(struct rustc_walk *w, const char *v)
 }
 
 /*
- * -l [kind[:mods]=]name[:rename]: a static library is bundled into an rlib,
- * and nothing names that file to the cache; a link reads it through the
- * linker, whose depfile names it. A verbatim name is not searched as
+ * -l [kind[:mods]=]name[:rename]: a static library is bundled into an rlib
+ * (or its objects into a link, whole-archive) by rustc itself, and nothing
+ * names that file to the cache. A dynamic one a link reads through the
+ * linker, whose depfile names it; a verbatim name is not searched as
  * lib<name>.
  */
 static int native_lib(struct rustc_walk *w, const char *arg, const char *v)
@@ -165,7 +166,7 @@ static int native_lib(struct rustc_walk *w, const char *arg, const char *v)
 	const char *eq = strchr(v, '='), *name = eq ? eq + 1 : v;
 
 	if (starts_with(v, "static"))
-		w->link_unsafe = w->link_unsafe ? w->link_unsafe : arg;
+		return refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg);
 	if (eq && strstr(v, "verbatim") && strstr(v, "verbatim") < eq)
 		w->link_unsafe = arg;
 	return strv_push_n(&w->native_libs, name, strcspn(name, ":"));

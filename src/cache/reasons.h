@@ -58,7 +58,7 @@
 	R(X, RUST_NO_DEP_INFO, "rust_no_dep_info",                                         \
 	  "no --emit=dep-info: the cache cannot name the compile's sources")               \
 	R(X, RUST_LINK, "rust_link",                                                       \
-	  "a link the cache cannot key exactly (-C link-arg, -C lto, a static native "     \
+	  "a link the cache cannot key exactly (-C link-arg, -C lto, a verbatim native "   \
 	  "library, a relative -C linker, ...)")
 
 #define CACHE_OTHER_ROWS_(R, X)                                                                    \

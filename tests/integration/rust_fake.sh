@@ -215,6 +215,14 @@ ok "and again" bin
 check "again after a crash"
 unset FAKE_LOG
 
+# A static native library: rustc bundles it (into an rlib, or a link's
+# objects) itself, and no depfile names it: never cached.
+mark
+ok "a library with -l static=foo" lib s a.rs -l static=foo -L "native=$W/nat2"
+deltas "a library bundling a static native library is not cached" "uncacheable.unsupported_option=1"
+ok "a link with -l static=foo" bin -l static=foo
+deltas "nor a link with one" "uncacheable.unsupported_option=1"
+
 # A linker that cannot write a depfile (gold, an old ld): the option the
 # cache would add must not fail the link, so links run uncached.
 sleep 0.05
