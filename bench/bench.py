@@ -37,6 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import headers  # noqa: E402
+import rust  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLS = ("bare", "zccache", "ccache", "sccache")
@@ -595,6 +596,7 @@ def targets(res):
         rows.append({"target": "issue 10: real project cold <= 1.03 x bare", "workload": "linux",
                      "value": z["cold_over_bare"], "limit": 1.03, "unit": "cold / bare",
                      "met": z["cold_over_bare"] <= 1.03})
+    rows += rust.targets(res.get("rust"))
     er = res.get("scaling", {}).get("entries_runs") or []
     if len(er) >= 2:
         v = max(e["hit_ms_per_compile"] for e in er) / min(e["hit_ms_per_compile"] for e in er) \
@@ -647,6 +649,8 @@ def report_md(res):
         L += ["## Real project: failed", "", "```", res["real"]["error"], "```", ""]
     elif res.get("real"):
         L += headers.report_real(res["real"])
+    if res.get("rust"):
+        L += rust.report(res["rust"])
     for wn, w in res["workloads"].items():
         L.append(f"## {w['title']}: {w['compiles']} compiles, -j{w['jobs']}")
         L.append("")
@@ -828,8 +832,13 @@ def main():
                         "\"vmlinux\" for the whole kernel)")
     g.add_argument("--real-runs", type=int, default=1, help="cold+warm rounds of the real project (default 1)")
     g.add_argument("--real-tools", default="zccache,ccache", help="cache tools on the real project (default zccache,ccache)")
+    g = ap.add_argument_group("the Rust workload (bench/rust.py)")
+    g.add_argument("--rust", action="store_true",
+                   help="a cargo workspace on Debian's vendored crates: bare, zccache, sccache (only this, "
+                        "unless --workloads names others)")
+    g.add_argument("--rust-runs", type=int, default=1, help="cold+warm rounds of the Rust workload (default 1)")
     a = ap.parse_args()
-    only_new = (a.headers or a.real) and not a.workloads
+    only_new = (a.headers or a.real or a.rust) and not a.workloads
     a.workloads = ("" if only_new else (a.workloads or ("c" if a.quick else "c,cxx,self"))).split(",")
     a.workloads = [w for w in a.workloads if w]
     if only_new:
@@ -858,7 +867,8 @@ def main():
     helpers = build_helpers(work)
     tools = Tools(a, work, build)
     res = {"meta": {"timestamp": stamp, "mode": "quick" if a.quick else ("+".join(
-                        x for x in ("headers" if a.headers else "", "real" if a.real else "") if x)
+                        x for x in ("headers" if a.headers else "", "real" if a.real else "",
+                                    "rust" if a.rust else "") if x)
                         if only_new else "full"),
                     "argv": sys.argv[1:], "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "kernel": platform.release(), "loadavg_start": loadavg(), "jobs": a.jobs,
@@ -902,6 +912,12 @@ def main():
             except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
                 log(f"real project failed: {e}")
                 res["real"] = {"error": str(e)[-4000:]}
+        if a.rust:
+            try:
+                res["rust"] = rust.run_rust(a, tools, work, log)
+            except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
+                log(f"rust workload failed: {e}")
+                res["rust"] = {"error": str(e)[-4000:]}
         st = tools.zstatus()
         res["zccache_status_end"] = st
         res["zccache_rss_kib_end"] = vmrss_kib(st["pid"]) if st.get("pid") else None

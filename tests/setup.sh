@@ -16,6 +16,7 @@ PACKAGES=(
 	emscripten nodejs jq
 	cmake
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
+	librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -36,6 +36,7 @@ enum compile_output_kind {
 	OUTPUT_OBJECT,   /* -c */
 	OUTPUT_ASSEMBLY, /* -S */
 	OUTPUT_PCH,      /* -c of a header: a precompiled header at output */
+	OUTPUT_LINKED,   /* a family's own link: rustc's bin, proc-macro, dylib */
 };
 
 enum diagnostics_color {

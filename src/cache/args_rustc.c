@@ -3,7 +3,9 @@
  * RUSTC_WRAPPER). A library crate's compile (--crate-type lib/rlib) is
  * cached: its inputs come from its own dep-info (--emit=dep-info), its
  * outputs are the files --emit names in --out-dir, its identity is rustc's
- * version, its binary and its sysroot's driver and standard library.
+ * version, its binary and its sysroot's driver and standard library. A
+ * compile that links (bin, proc-macro, dylib, cdylib) adds what its linker
+ * read and the linker itself (rust_link.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,8 @@
 #include "args.h"
 #include "args_family.h"
 #include "family.h"
+#include "rust_identity.h"
+#include "rust_link.h"
 
 /* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
  * are not libraries and any option not named here run uncached. */
@@ -33,8 +37,15 @@ struct rustc_walk {
 	struct compile_args *out;
 	const char *cwd;
 	struct strv extern_files;
+	/* -L folders a native library may come from; -l names */
+	struct strv native_dirs, native_libs;
 	const char *crate_name, *extra, *out_dir;
 	bool lib, dep_info, metadata, link;
+	/* crate types that link: an executable (bin, --test), a shared
+	 * object (proc-macro, dylib, cdylib) */
+	bool exe, shared;
+	/* options that stop a link from being keyed exactly */
+	const char *link_unsafe;
 	bool json;
 };
 
@@ -50,7 +61,8 @@ static int refuse(struct rustc_walk *w, enum uncacheable_reason r, const char *a
 	return args_set_reason(w->out, r, arg);
 }
 
-/* --crate-type: a comma list; only libraries are cached. */
+/* --crate-type: a comma list; staticlib (rustc archives every rlib of the
+ * graph itself, no linker names them) is not cached. */
 static int crate_types(struct rustc_walk *w, const char *v)
 {
 	char *copy = strdup(v), *save = NULL;
@@ -60,6 +72,11 @@ static int crate_types(struct rustc_walk *w, const char *v)
 	     t = strtok_r(NULL, ",", &save)) {
 		if (strcmp(t, "lib") == 0 || strcmp(t, "rlib") == 0)
 			w->lib = true;
+		else if (strcmp(t, "bin") == 0)
+			w->exe = true;
+		else if (strcmp(t, "proc-macro") == 0 || strcmp(t, "dylib") == 0 ||
+		         strcmp(t, "cdylib") == 0)
+			w->shared = true;
 		else
 			r = refuse(w, UNCACHEABLE_RUST_CRATE_TYPE, t);
 	}
@@ -88,13 +105,44 @@ static int emits(struct rustc_walk *w, const char *v)
 	return r;
 }
 
+/*
+ * -C options that, in a compile that links, name or read files the
+ * linker's depfile may not list (link arguments, a linker script through
+ * them), write more (split debuginfo, temps) or make rustc read every rlib
+ * itself (LTO across crates): such a link is not cached.
+ */
+static const char *const link_unsafe_codegen[] = {
+        "link-arg",
+        "link-args",
+        "linker-flavor",
+        "link-self-contained",
+        "linker-plugin-lto",
+        "split-debuginfo",
+        "save-temps",
+        "profile-generate",
+        "profile-use",
+        "lto",
+        NULL,
+};
+
 /* -C name[=value]: incremental keeps state between compiles. */
 static int codegen(struct rustc_walk *w, const char *v)
 {
+	size_t len = strcspn(v, "=");
+
 	if (starts_with(v, "incremental"))
 		return refuse(w, UNCACHEABLE_RUST_INCREMENTAL, v);
 	if (starts_with(v, "extra-filename="))
 		w->extra = v + strlen("extra-filename=");
+	/* A linker named by a relative path: the server cannot tell it from
+	 * another checkout's. */
+	if (starts_with(v, "linker=") && strchr(v, '/') && v[7] != '/')
+		w->link_unsafe = v;
+	for (size_t k = 0; link_unsafe_codegen[k]; k++)
+		if (strlen(link_unsafe_codegen[k]) == len &&
+		    strncmp(v, link_unsafe_codegen[k], len) == 0 && strcmp(v, "lto=off") != 0 &&
+		    strcmp(v, "lto=no") != 0 && strcmp(v, "lto=n") != 0)
+			w->link_unsafe = v;
 	return 0;
 }
 
@@ -106,11 +154,34 @@ static int extern_crate(struct rustc_walk *w, const char *v)
 	return eq && eq[1] ? strv_push(&w->extern_files, eq + 1) : 0;
 }
 
-/* -l [kind[:mods]=]name: a static library is bundled into the rlib, and
- * nothing names that file to the cache. */
+/*
+ * -l [kind[:mods]=]name[:rename]: a static library is bundled into an rlib
+ * (or its objects into a link, whole-archive) by rustc itself, and nothing
+ * names that file to the cache. A dynamic one a link reads through the
+ * linker, whose depfile names it; a verbatim name is not searched as
+ * lib<name>.
+ */
 static int native_lib(struct rustc_walk *w, const char *arg, const char *v)
 {
-	return starts_with(v, "static") ? refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg) : 0;
+	const char *eq = strchr(v, '='), *name = eq ? eq + 1 : v;
+
+	if (starts_with(v, "static"))
+		return refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg);
+	if (eq && strstr(v, "verbatim") && strstr(v, "verbatim") < eq)
+		w->link_unsafe = arg;
+	return strv_push_n(&w->native_libs, name, strcspn(name, ":"));
+}
+
+/* -L [kind=]dir: the folders but dependency= and crate= hold native
+ * libraries. */
+static int search_dir(struct rustc_walk *w, const char *v)
+{
+	if (starts_with(v, "dependency=") || starts_with(v, "crate=") ||
+	    starts_with(v, "framework="))
+		return 0;
+	if (starts_with(v, "native=") || starts_with(v, "all="))
+		v = strchr(v, '=') + 1;
+	return strv_push(&w->native_dirs, v);
 }
 
 static const struct rustc_opt valued[] = {
@@ -206,6 +277,8 @@ static int option(struct rustc_walk *w, const char *arg, const char *name, const
 		w->out_dir = v;
 	else if (strcmp(name, "-l") == 0)
 		return native_lib(w, arg, v);
+	else if (strcmp(name, "-L") == 0)
+		return search_dir(w, v);
 	else if (strcmp(name, "--error-format") == 0)
 		w->json = strcmp(v, "json") == 0;
 	else if (strcmp(name, "--color") == 0)
@@ -232,10 +305,18 @@ static int name_outputs(struct rustc_walk *w)
 	if (asprintf(&depinfo, "%s/%s%s.d", dir, w->crate_name, extra) < 0)
 		return -ENOMEM;
 	out->depfile = depinfo;
-	if (w->link) {
+	if (w->link && w->lib) {
 		char *p;
 
 		r = asprintf(&p, "%s/lib%s%s.rlib", dir, w->crate_name, extra) < 0
+		            ? -ENOMEM
+		            : strv_push_owned(&files, p);
+	}
+	if (r == 0 && w->link && (w->exe || w->shared)) {
+		char *p;
+
+		r = (w->exe ? asprintf(&p, "%s/%s%s", dir, w->crate_name, extra)
+		            : asprintf(&p, "%s/lib%s%s.so", dir, w->crate_name, extra)) < 0
 		            ? -ENOMEM
 		            : strv_push_owned(&files, p);
 	}
@@ -286,9 +367,10 @@ static int walk(struct rustc_walk *w)
 {
 	struct compile_args *out = w->out;
 	struct strv keys = {0};
+	size_t first = rust_first_arg(out);
 	int r = 0;
 
-	for (size_t i = 1; i < out->argc && r == 0; i++) {
+	for (size_t i = first; i < out->argc && r == 0; i++) {
 		const char *arg = out->argv[i], *name, *value;
 		size_t at = i;
 
@@ -316,7 +398,7 @@ static int walk(struct rustc_walk *w)
 		           strcmp(arg, "--help") == 0) {
 			r = refuse(w, UNCACHEABLE_PRINT_ONLY, arg);
 		} else if (strcmp(arg, "--test") == 0) {
-			r = refuse(w, UNCACHEABLE_RUST_CRATE_TYPE, arg);
+			w->exe = true; /* the test harness, an executable */
 		} else if (!is_flag(arg)) {
 			r = refuse(w, UNCACHEABLE_UNSUPPORTED_OPTION, arg);
 		}
@@ -324,6 +406,29 @@ static int walk(struct rustc_walk *w)
 	if (r == 0)
 		out->key_args = strv_steal(&keys, &out->n_key_args);
 	strv_free(&keys);
+	return r;
+}
+
+/*
+ * A link's native libraries: every file -l name could be found as in the
+ * -L folders, keyed present or absent, so that one appearing earlier in
+ * the search is a miss (the linker's depfile names only the one it took).
+ */
+static int native_candidates(struct rustc_walk *w)
+{
+	static const char *const suffixes[] = {".so", ".a"};
+	int r = 0;
+
+	for (size_t l = 0; l < w->native_libs.n && r == 0; l++)
+		for (size_t d = 0; d < w->native_dirs.n && r == 0; d++)
+			for (size_t f = 0; f < 2 && r == 0; f++) {
+				char *p;
+
+				r = asprintf(&p, "%s/lib%s%s", w->native_dirs.v[d],
+				             w->native_libs.v[l], suffixes[f]) < 0
+				            ? -ENOMEM
+				            : strv_push_owned(&w->extern_files, p);
+			}
 	return r;
 }
 
@@ -352,10 +457,17 @@ static int classify_rustc(struct compile_args *out, const char *cwd)
 	r = walk(&w);
 	if (r < 0 || out->reason != UNCACHEABLE_NONE)
 		goto done;
+	/* No --crate-type: the crate root says, which the cache does not read. */
+	if (!w.lib && !w.exe && !w.shared)
+		r = refuse(&w, UNCACHEABLE_RUST_CRATE_TYPE, "none given");
+	else if (w.link && (w.exe || w.shared) && w.link_unsafe)
+		r = refuse(&w, UNCACHEABLE_RUST_LINK, w.link_unsafe);
+	else if (w.link && w.lib && (w.exe || w.shared))
+		r = refuse(&w, UNCACHEABLE_RUST_CRATE_TYPE, "a library and a link in one compile");
+	if (r < 0 || out->reason != UNCACHEABLE_NONE)
+		goto done;
 	if (!out->source)
 		r = refuse(&w, UNCACHEABLE_NO_SOURCE, NULL);
-	else if (!w.lib)
-		r = refuse(&w, UNCACHEABLE_RUST_CRATE_TYPE, "bin");
 	else if (!w.crate_name)
 		r = refuse(&w, UNCACHEABLE_UNSUPPORTED_OPTION, "no --crate-name");
 	else if (!w.dep_info)
@@ -373,17 +485,24 @@ static int classify_rustc(struct compile_args *out, const char *cwd)
 	/* JSON diagnostics carry their colour in --json's rendering. */
 	if (w.json)
 		out->color = COLOR_NEVER;
+	if (w.link && (w.exe || w.shared)) {
+		out->output_kind = OUTPUT_LINKED;
+		if (r == 0)
+			r = native_candidates(&w);
+	}
 	if (r == 0)
 		out->extra_inputs = strv_steal(&w.extern_files, &out->n_extra_inputs);
 done:
 	strv_free(&w.extern_files);
+	strv_free(&w.native_dirs);
+	strv_free(&w.native_libs);
 	return r;
 }
 
 static bool names_rustc(const char *base, bool *cxx)
 {
 	*cxx = false;
-	return strcmp(base, "rustc") == 0;
+	return strcmp(base, "rustc") == 0 || strcmp(base, "clippy-driver") == 0;
 }
 
 /* rustc runs no helper programs of its own for a library. */
@@ -393,110 +512,6 @@ static size_t programs_rustc(const struct compile_args *a, const char **progs, s
 	(void)progs;
 	(void)max;
 	return 0;
-}
-
-/* The host's or --target's standard library folder's crates worth a key:
- * the ones every crate links. */
-static const char *const std_crates[] = {"libstd-", "libcore-", "liballoc-",
-                                         "libcompiler_builtins-", NULL};
-
-static const char *target_of(const struct compile_args *a)
-{
-	for (size_t i = 1; i + 1 < a->argc; i++)
-		if (strcmp(a->argv[i], "--target") == 0)
-			return a->argv[i + 1];
-	for (size_t i = 1; i < a->argc; i++)
-		if (starts_with(a->argv[i], "--target="))
-			return a->argv[i] + strlen("--target=");
-	return NULL;
-}
-
-/* Files of dir whose names start with one of prefixes and end in suffix,
- * appended to files (room for max) from *n. */
-static int add_dir_files(const char *dir, const char *const *prefixes, const char *suffix,
-                         char **files, size_t max, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)) && *n < max) {
-		size_t len = strlen(e->d_name), slen = strlen(suffix);
-		bool match = false;
-
-		for (size_t k = 0; prefixes[k] && !match; k++)
-			match = starts_with(e->d_name, prefixes[k]);
-		if (!match || len < slen || strcmp(e->d_name + len - slen, suffix) != 0)
-			continue;
-		if (asprintf(&files[*n], "%s/%s", dir, e->d_name) < 0) {
-			closedir(d);
-			return -ENOMEM;
-		}
-		(*n)++;
-	}
-	closedir(d);
-	return 0;
-}
-
-/*
- * The sysroot (the folder above rustc's bin/) holds the compiler proper
- * (lib/librustc_driver-*.so) and the standard library the crate links
- * (lib/rustlib/<target>/lib/): both are part of its identity. The binary
- * cargo runs is the toolchain's own rustc (rustup's proxy resolves it).
- */
-static int helper_files_rustc(const char *compiler_path, const struct compile_args *a,
-                              const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
-                              char **files, size_t max)
-{
-	static const char *const driver[] = {"librustc_driver-", NULL};
-	char real[PATH_MAX], dir[PATH_MAX + 64], *slash;
-	const char *target = target_of(a);
-	size_t n = 0;
-	int r;
-
-	(void)getenv;
-	(void)env_ctx;
-	if (!realpath(compiler_path, real))
-		return -errno;
-	/* <sysroot>/bin/rustc */
-	for (int up = 0; up < 2; up++) {
-		slash = strrchr(real, '/');
-		if (!slash || slash == real)
-			return -ENOENT;
-		*slash = '\0';
-	}
-	snprintf(dir, sizeof(dir), "%s/lib", real);
-	r = add_dir_files(dir, driver, ".so", files, max, &n);
-	if (r == 0 && n == 0)
-		r = -ENOENT;
-	if (r == 0 && target) {
-		snprintf(dir, sizeof(dir), "%s/lib/rustlib/%s/lib", real, target);
-		r = add_dir_files(dir, std_crates, ".rlib", files, max, &n);
-	} else if (r == 0) {
-		/* The host's: rustlib's one folder with a std. */
-		snprintf(dir, sizeof(dir), "%s/lib/rustlib", real);
-		DIR *d = opendir(dir);
-		struct dirent *e;
-
-		while (d && r == 0 && (e = readdir(d))) {
-			char sub[2 * PATH_MAX + 512];
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s/lib", dir, e->d_name);
-			if (access(sub, F_OK) == 0)
-				r = add_dir_files(sub, std_crates, ".rlib", files, max, &n);
-		}
-		if (d)
-			closedir(d);
-	}
-	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			free(files[i]);
-		return r;
-	}
-	return (int)n;
 }
 
 /*
@@ -526,6 +541,13 @@ static const char *const rustc_env[] = {
         "OUT_DIR",
         /* unstable features on a stable compiler */
         "RUSTC_BOOTSTRAP",
+        /* where a link's C driver finds its programs and libraries
+         * (COMPILER_PATH: key.c keys it for every family) */
+        "LIBRARY_PATH",
+        "GCC_EXEC_PREFIX",
+        /* clippy-driver's lints and configuration */
+        "CLIPPY_ARGS",
+        "CLIPPY_CONF_DIR",
         NULL,
 };
 
@@ -541,7 +563,7 @@ const struct family family_rustc = {
         .machine_arg = "--print=host-tuple",
         .identity_programs = NULL,
         .programs = programs_rustc,
-        .helper_files = helper_files_rustc,
+        .helper_files = rust_helper_files,
         .env_vars = rustc_env,
         .probe_env = NULL,
         .uncacheable_env = rustc_uncacheable_env,
@@ -556,4 +578,6 @@ const struct family family_rustc = {
         .assembler_depfile = false,
         .closure_from_depinfo = true,
         .own_argfiles = true,
+        .link_depfile_arg = rust_link_depfile_arg,
+        .own_temporary = rust_link_own_temporary,
 };

@@ -257,6 +257,10 @@ void cache_pending_free(struct pending *p)
 		unlink(p->tmp_depfile);
 		free(p->tmp_depfile);
 	}
+	if (p->ld_depfile) {
+		unlink(p->ld_depfile);
+		free(p->ld_depfile);
+	}
 	compile_args_free(&p->args);
 	incpath_free(&p->search);
 	private_output_free(&p->priv);

@@ -52,6 +52,7 @@ struct pending {
 	char *cwd;
 	char *tmp_depfile; /* ours, when the build asked for none */
 	char *as_depfile;  /* the assembler's own (see cache_assembler_reports) */
+	char *ld_depfile;  /* the linker's (family.h link_depfile_arg) */
 	int64_t started_ns;
 	struct digest source;
 	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */

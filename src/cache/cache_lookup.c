@@ -132,9 +132,11 @@ bool cache_unreported_asm_includes(const struct compile_args *a, const struct fi
 /* The command to run for a miss: argv (the command, or its private-output
  * form) with what the cache adds. */
 static int build_run_argv(const struct compile_args *a, char *const *argv, size_t argc,
-                          const char *tmp_depfile, const char *as_depfile, bool color, char ***out)
+                          const char *tmp_depfile, const char *as_depfile, const char *ld_depfile,
+                          bool color, char ***out)
 {
-	char **v = calloc(argc + 7, sizeof(char *));
+	const struct family *fam = family_of(a->family);
+	char **v = calloc(argc + 8, sizeof(char *));
 	size_t n = 0;
 
 	if (!v)
@@ -162,8 +164,10 @@ static int build_run_argv(const struct compile_args *a, char *const *argv, size_
 	}
 	if (as_depfile && asprintf(&v[n++], "-Wa,--MD,%s", as_depfile) < 0)
 		goto nomem;
+	if (ld_depfile && asprintf(&v[n++], "%s%s", fam->link_depfile_arg(a), ld_depfile) < 0)
+		goto nomem;
 	if (color && a->color == COLOR_AUTO && !a->records_command_line) {
-		v[n] = strdup(family_of(a->family)->color_always_arg);
+		v[n] = strdup(fam->color_always_arg);
 		if (!v[n++])
 			goto nomem;
 	}
@@ -555,6 +559,11 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 		p->as_depfile = NULL;
 		goto nomem;
 	}
+	if (family_of(a->family)->link_depfile_arg && family_of(a->family)->link_depfile_arg(a) &&
+	    asprintf(&p->ld_depfile, "%s/%s.ld.d", c->tmp_dir, p->token) < 0) {
+		p->ld_depfile = NULL;
+		goto nomem;
+	}
 	r = private_output_plan(a, req->cwd, p->token, &p->priv);
 	if (r < 0)
 		goto nomem;
@@ -563,7 +572,7 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 	               !(d->final_object = strdup(p->priv.final))))
 		goto nomem;
 	if (build_run_argv(a, r == 0 ? p->priv.argv : a->argv, r == 0 ? p->priv.argc : a->argc,
-	                   p->tmp_depfile, p->as_depfile, color, &d->run_argv) < 0)
+	                   p->tmp_depfile, p->as_depfile, p->ld_depfile, color, &d->run_argv) < 0)
 		goto nomem;
 	p->cwd = strdup(req->cwd);
 	if (!p->cwd)
@@ -586,6 +595,7 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 nomem:
 	free(p->tmp_depfile);
 	free(p->as_depfile);
+	free(p->ld_depfile);
 	free(p->cwd);
 	private_output_free(&p->priv);
 	free(p);

@@ -143,10 +143,23 @@ static int store_outputs(struct cache *c, const struct buf *out, struct result *
 	return 0;
 }
 
+/* What the C scanner said of a file, for a closure no preprocessor read. */
+static void forget_c_scan(struct file_digest *fd)
+{
+	fd->time_macros = fd->timestamp_macro = false;
+	fd->asm_includes = fd->asm_includes_maybe = false;
+	fd->paste_flags = 0;
+	fd->include_flags = 0;
+}
+
 /* Decide, file by file, whether the include closure can be trusted. */
 static const char *check_closure(struct cache *c, struct pending *p, struct depfile *deps,
                                  struct manifest_entry *e)
 {
+	/* A dep-info (rustc's, a linker's) names files no preprocessor read:
+	 * what the C scanner finds in them (#line, __TIME__, pragmas, in a
+	 * Rust source or an rlib's bytes) means nothing to the compile. */
+	bool c_scan = !family_of(p->args.family)->closure_from_depinfo;
 	unsigned pasted = 0, pragmas = 0;
 
 	e->files = calloc(deps->n_prereqs + 1, sizeof(*e->files));
@@ -165,6 +178,8 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		/* Changed while the compiler ran: which version did it read? */
 		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
 			return REASON(MODIFIED_DURING_COMPILE);
+		if (!c_scan)
+			forget_c_scan(&fd);
 		if (fd.timestamp_macro || (fd.time_macros && !p->date_epoch))
 			return REASON(TIME_MACROS);
 		pasted |= fd.paste_flags;
@@ -368,6 +383,44 @@ static const char *check_env_deps(const struct family *fam, const char *path)
 	return skip;
 }
 
+/*
+ * The files the linker read (family.h link_depfile_arg), appended to the
+ * closure: rlibs found through the search path, the standard library, the
+ * C runtime, native libraries. Its own temporaries are left out; a link
+ * whose linker wrote no depfile is not stored. 0, or -errno.
+ */
+static int add_link_closure(const struct pending *p, struct depfile *deps)
+{
+	const struct family *fam = family_of(p->args.family);
+	struct depfile ld = {0};
+	size_t n = deps->n_prereqs;
+	char **v;
+	int r = depfile_read(p->ld_depfile, &ld);
+
+	if (r < 0)
+		return r;
+	v = realloc(deps->prereqs, (n + ld.n_prereqs + 1) * sizeof(char *));
+	if (!v) {
+		depfile_free(&ld);
+		return -ENOMEM;
+	}
+	deps->prereqs = v;
+	for (size_t i = 0; i < ld.n_prereqs; i++) {
+		bool dup = fam->own_temporary && fam->own_temporary(&p->args, ld.prereqs[i]);
+
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = strcmp(v[k], ld.prereqs[i]) == 0;
+		if (dup)
+			continue;
+		v[n++] = ld.prereqs[i];
+		ld.prereqs[i] = NULL;
+	}
+	v[n] = NULL;
+	deps->n_prereqs = n;
+	depfile_free(&ld);
+	return 0;
+}
+
 /* The prerequisites the compile's depfile names (ours or the build's), with
  * the source located among them; for an unpreprocessed input, the source. */
 static const char *read_closure(struct pending *p, struct depfile *deps)
@@ -395,6 +448,8 @@ static const char *read_closure(struct pending *p, struct depfile *deps)
 		}
 	}
 	free(depfile_path);
+	if (r == 0 && p->ld_depfile)
+		r = add_link_closure(p, deps);
 	if (r < 0)
 		return REASON(DEPFILE_UNREADABLE);
 	/* The source is where the classifier says, whatever the depfile's order. */

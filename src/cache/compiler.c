@@ -142,6 +142,10 @@ static _Noreturn void exec_probe(char *const argv[], const char *cwd, char *cons
 		for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
 			unsetenv(f->uncacheable_env[k]);
 	}
+	/* A question is no job of a build's: an autospawned server inherits
+	 * cargo's jobserver variable without its descriptors, and rustc would
+	 * answer with a warning about them. */
+	unsetenv("CARGO_MAKEFLAGS");
 	for (size_t i = 0; env && env[i]; i++)
 		putenv(env[i]);
 	if (cwd && chdir(cwd) < 0)

@@ -14,7 +14,7 @@
 #include "args.h"
 #include "depfile.h"
 
-#define FAMILY_ENV_MAX 24
+#define FAMILY_ENV_MAX 32
 
 struct family {
 	const char *name; /* for logs, the journal and explain: "gcc", "clang" */
@@ -114,6 +114,17 @@ struct family {
 	/* With several sources, it stops at the first that fails (emcc):
 	 * those after it are never compiled (gcc and clang go on). */
 	bool stops_at_failed_source;
+	/*
+	 * A compile that links (rustc's bin, proc-macro, dylib): the option
+	 * that, followed by a path, makes its linker write a depfile of
+	 * every file it read (GNU ld, lld: --dependency-file), or
+	 * NULL when compile a does not link. Those files join the closure as
+	 * the dep-info's do. NULL: the family never links.
+	 */
+	const char *(*link_depfile_arg)(const struct compile_args *a);
+	/* Of the files that depfile names, whether path is one the compile
+	 * wrote and removed itself (rustc's object files): not an input. */
+	bool (*own_temporary)(const struct compile_args *a, const char *path);
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

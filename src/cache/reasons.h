@@ -51,8 +51,8 @@
 	R(X, EMSCRIPTEN_PORT, "emscripten_port",                                           \
 	  "an Emscripten port (-sUSE_SDL=2, --use-port): fetched and built, not cached")   \
 	R(X, RUST_CRATE_TYPE, "rust_crate_type",                                           \
-	  "a crate type zccache does not cache yet (bin, proc-macro, dylib, ...): only "   \
-	  "lib and rlib")                                                                  \
+	  "a crate type zccache does not cache (staticlib, none given, a library and a "   \
+	  "link in one compile)")                                                          \
 	R(X, RUST_INCREMENTAL, "rust_incremental",                                         \
 	  "incremental compilation (-C incremental): set CARGO_INCREMENTAL=0 to cache it") \
 	R(X, RUST_NO_DEP_INFO, "rust_no_dep_info",                                         \
@@ -63,7 +63,10 @@
 	  "several sources with an option that is not per source (-o, -MF, -Wp,-MD,f, "    \
 	  "an @file)")                                                                     \
 	R(X, MULTI_SOURCE_LANGUAGE, "multi_source_language",                               \
-	  "several sources with -x changing between them")
+	  "several sources with -x changing between them")                                 \
+	R(X, RUST_LINK, "rust_link",                                                       \
+	  "a link the cache cannot key exactly (-C link-arg, -C lto, a verbatim native "   \
+	  "library, a relative -C linker, ...)")
 
 #define CACHE_OTHER_ROWS_(R, X)                                                                    \
 	R(X, ERROR, "error", "an internal error: the server's log says which")                     \
@@ -120,10 +123,10 @@
 	  "the client sees other files (another mount namespace or root)")                         \
 	R(X, FOREIGN_CWD, "foreign_cwd", "the request's cwd is not the client's current folder")   \
 	R(X, ENV_DEPENDENCY, "env_dependency",                                                     \
-	  "the compile read an environment variable the key does not hold (env!, option_env!)") \
+	  "the compile read an environment variable the key does not hold (env!, option_env!)")    \
 	R(X, MULTI_SOURCE_DIAGNOSTICS, "multi_source_diagnostics",                                 \
 	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
-	  "so that the compiler's output keeps its order")                                        \
+	  "so that the compiler's output keeps its order")                                         \
 	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
 	  "several sources, one of which is not a file: the driver may then compile none")
 

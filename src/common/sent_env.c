@@ -91,5 +91,9 @@ const char *const sent_env_vars[] = {
         "OUT_DIR",
         "RUSTC_BOOTSTRAP",
         "RUSTC_LOG",
+        /* a link's C driver, and clippy-driver's lints and configuration */
+        "LIBRARY_PATH",
+        "CLIPPY_ARGS",
+        "CLIPPY_CONF_DIR",
 };
 const size_t sent_env_count = sizeof(sent_env_vars) / sizeof(sent_env_vars[0]);

@@ -1,23 +1,14 @@
 #!/bin/bash
 # Rust through zccache as cargo's RUSTC_WRAPPER: a workspace of two library
 # crates (one with a build script writing to OUT_DIR, one reading env!) and
-# a binary, built cold, then after cargo clean from the cache, byte for byte
-# as cargo builds it bare; an edit misses the edited crate and its
-# dependents; warnings come back warm; cargo check is cached too.
+# a binary, built cold, then after cargo clean from the cache (the build
+# script and the binary too), byte for byte as cargo builds it bare; an edit
+# misses the edited crate and its dependents; warnings come back warm; cargo
+# check is cached too.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cclib.sh"
 
-if ! command -v cargo >/dev/null || ! command -v rustc >/dev/null; then
-	echo "1..0 # SKIP cargo or rustc not installed"
-	exit 0
-fi
-# rustup keeps its toolchains under the real HOME.
-[ -n "${RUSTUP_HOME:-}" ] || export RUSTUP_HOME=$(dirname "$HOME")/.rustup
-[ -d "$RUSTUP_HOME" ] || export RUSTUP_HOME=/root/.rustup
-export CARGO_HOME=$T/cargo-home
-# -C incremental is not cached: the build says so, as with sccache.
-export CARGO_INCREMENTAL=0 CARGO_TERM_COLOR=never
-unset RUSTC_WRAPPER RUSTFLAGS CARGO_BUILD_RUSTC_WRAPPER CARGO_TARGET_DIR RUSTC_LOG
+. "$(dirname "$0")/rust_env.sh"
 
 W=$T/work/ws
 mkdir -p "$W/util/src" "$W/core/src" "$W/app/src"
@@ -64,6 +55,7 @@ EOF
 cat >"$W/core/src/lib.rs" <<'EOF'
 include!(concat!(env!("OUT_DIR"), "/gen.rs"));
 pub fn answer() -> u32 { util::double(1) + generated() }
+pub fn empty(s: &str) -> bool { s.len() == 0 }
 EOF
 cat >"$W/app/Cargo.toml" <<'EOF'
 [package]
@@ -113,7 +105,8 @@ t0=$(ms)
 ok "cold build succeeds" build cached build
 t1=$(ms)
 diag "cold cargo build through zccache: $((t1 - t0)) ms"
-is "cold: the two library crates are misses" "$(($(cnt depend_miss)))" 2
+# util, core_lib, core_lib's build script and the app binary
+is "cold: the four crates are misses" "$(($(cnt depend_miss)))" 4
 is "cold: cargo shows the warning" "$(warnings)" 1
 snapshot cold
 is "the binary runs" "$("$W/target/debug/app")" "answer 42 util 0.3.1"
@@ -124,8 +117,8 @@ t0=$(ms)
 ok "warm build succeeds" build cached build
 t1=$(ms)
 diag "warm cargo build (after cargo clean) through zccache: $((t1 - t0)) ms"
-is "warm: the two library crates are hits" "$(($(cnt direct_hit)))" 2
-is "warm: nothing stored anew" "$(($(cnt depend_miss)))" 2
+is "warm: the four crates are hits" "$(($(cnt direct_hit)))" 4
+is "warm: nothing stored anew" "$(($(cnt depend_miss)))" 4
 is "warm: cargo shows the warning again" "$(warnings)" 1
 ok "warm artifacts are the cold ones, byte for byte" same_as cold
 is "the binary runs warm" "$("$W/target/debug/app")" "answer 42 util 0.3.1"
@@ -143,28 +136,50 @@ ok "bare artifacts are the cached ones, byte for byte" same_as cold
 sed -i 's/x \* 2/x * 2 + 0/' "$W/util/src/lib.rs"
 h0=$(cnt direct_hit) m0=$(cnt depend_miss)
 ok "build after an edit of util" build cached build
-is "the edit misses util and its dependent" "$(($(cnt depend_miss) - m0))" 2
-is "nothing else was a hit" "$(($(cnt direct_hit) - h0))" 0
+is "the edit misses util and its dependents" "$(($(cnt depend_miss) - m0))" 3
+is "the build script hits" "$(($(cnt direct_hit) - h0))" 1
 sed -i 's/x \* 2 + 0/x * 2/' "$W/util/src/lib.rs"
 (cd "$W" && cargo clean -q)
 h0=$(cnt direct_hit) m0=$(cnt depend_miss)
 ok "build after the edit is undone" build cached build
-is "undone: both hit again" "$(($(cnt direct_hit) - h0))" 2
+is "undone: all four hit again" "$(($(cnt direct_hit) - h0))" 4
 is "undone: no miss" "$(($(cnt depend_miss) - m0))" 0
 
 # cargo check: metadata only, cached as well.
 (cd "$W" && cargo clean -q)
 m0=$(cnt depend_miss)
 ok "cold cargo check" build cached check
-is "check: library crates are stored" "$(($(cnt depend_miss) - m0))" 2
+is "check: the crates' metadata is stored" "$(($(cnt depend_miss) - m0))" 3
 (cd "$W" && cargo clean -q)
 h0=$(cnt direct_hit)
 t0=$(ms)
 ok "warm cargo check" build cached check
 t1=$(ms)
 diag "warm cargo check through zccache: $((t1 - t0)) ms"
-is "check: library crates hit" "$(($(cnt direct_hit) - h0))" 2
+is "check: the crates and the build script hit" "$(($(cnt direct_hit) - h0))" 4
 is "check: the warning shows warm" "$(warnings)" 1
+
+# cargo clippy through RUSTC_WRAPPER: cargo runs zccache clippy-driver
+# rustc ... for the workspace's crates (cargo clippy sets its own
+# RUSTC_WORKSPACE_WRAPPER); clippy's warnings come back warm.
+lints() { grep -v -e '^ *Finished ' -e '^ *Checking ' -e '^ *Compiling ' "$T/cargo.err"; }
+if [ -x "$(rustc --print sysroot)/bin/clippy-driver" ] && cargo clippy -V >/dev/null 2>&1; then
+	(cd "$W" && cargo clean -q)
+	m0=$(cnt depend_miss)
+	ok "cold cargo clippy" build cached clippy
+	n_clippy=$(($(cnt depend_miss) - m0))
+	lints >"$T/clippy.cold"
+	ok "clippy's lint shows" grep -q 'length comparison to zero' "$T/clippy.cold"
+	ok "clippy runs are stored" test "$n_clippy" -gt 0
+	(cd "$W" && cargo clean -q)
+	h0=$(cnt direct_hit) m0=$(cnt depend_miss)
+	ok "warm cargo clippy" build cached clippy
+	is "clippy: every stored run hits" "$(($(cnt direct_hit) - h0))" "$n_clippy"
+	is "clippy: nothing stored anew" "$(($(cnt depend_miss) - m0))" 0
+	ok "clippy's warnings are the same warm" cmp "$T/clippy.cold" <(lints)
+else
+	skip_case "cargo clippy cached" "clippy (rustup's clippy component, or Debian's) is not installed"
+fi
 
 # What cargo itself asks (-vV, --print on stdin) runs untouched.
 ok "rustc -vV through zccache" sh -c 'zccache "$(command -v rustc)" -vV | grep -q "^release:"'

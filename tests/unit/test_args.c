@@ -1831,6 +1831,7 @@ static void test_reason_names(void **state)
 	        "multi_source_same_output",
 	        "multi_source_option",
 	        "multi_source_language",
+	        "rust_link",
 	};
 
 	assert_int_equal(ARRAY_SIZE(want), UNCACHEABLE_REASON_COUNT);
