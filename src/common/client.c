@@ -96,6 +96,43 @@ int client_server_path(char *out, size_t n)
  * readiness pipe when it listens ("ready") or cannot ("busy", an error);
  * EOF without a line means it died or could not be executed.
  */
+extern char **environ;
+
+/*
+ * The server's own environment, from the launcher's: what it needs to find
+ * its files and programs and to report, never a build's (make's and cargo's
+ * jobserver, CFLAGS, RUSTFLAGS...): every compile sends what matters for it,
+ * and the server's probes of a compiler must not see one build's values.
+ * The same server started by systemd gets no more than this either.
+ */
+static bool server_keeps(const char *var)
+{
+	static const char *const names[] = {
+	        "PATH=",           "HOME=",   "USER=", "LOGNAME=",         "TMPDIR=",
+	        "LANG=",           "LC_ALL=", "TZ=",   "XDG_RUNTIME_DIR=", "XDG_CACHE_HOME=",
+	        "XDG_CONFIG_HOME="};
+	static const char *const prefixes[] = {"ZCCACHE_", "ASAN_", "UBSAN_", "LSAN_"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(var, names[i], strlen(names[i])) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/* In the child, before exec: drop every variable server_keeps() does not. */
+static void keep_server_environment(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; environ[i]; i++)
+		if (server_keeps(environ[i]))
+			environ[n++] = environ[i];
+	environ[n] = NULL;
+}
+
 static int spawn_server(const char *server, int *ready_fd)
 {
 	int pfd[2], status;
@@ -131,6 +168,7 @@ static int spawn_server(const char *server, int *ready_fd)
 			_exit(127);
 		close_range(4, ~0U, 0);
 		snprintf(fdenv, sizeof(fdenv), "%d", 3);
+		keep_server_environment();
 		setenv("ZCCACHE_READY_FD", fdenv, 1);
 		signal(SIGPIPE, SIG_DFL);
 		execl(server, "zccached", "--autospawned", (char *)NULL);
