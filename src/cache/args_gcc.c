@@ -1462,6 +1462,8 @@ static const struct opt_row gcc_rows[] = {
         FLAG("-fdiagnostics-color", OPT_ANY, h_color, COLOR_ALWAYS),
         JOINED("-fdiagnostics-color=", OPT_ANY, h_color, -1),
         FLAG("-fno-diagnostics-color", OPT_ANY, h_color, COLOR_NEVER),
+        /* gcc: no colour (nor URLs) unless a later option asks again */
+        FLAG("-fdiagnostics-plain-output", OPT_GCC, h_color, COLOR_NEVER),
         FLAG("-fcolor-diagnostics", OPT_CLANG, h_color, COLOR_ALWAYS),
         FLAG("-fno-color-diagnostics", OPT_CLANG, h_color, COLOR_NEVER),
         FLAG("-fdiagnostics-absolute-paths", OPT_CLANG, h_absolute_paths, 1),
@@ -1549,6 +1551,9 @@ static const struct opt_row gcc_rows[] = {
         JOINED("-fthin-link-bitcode=", OPT_CLANG, REASON(EXTRA_OUTPUT)),
         /* modules and precompiled headers */
         JOINED("-fmodules", OPT_ANY, REASON(MODULES)),
+        /* clang then also searches the folder of every includer up the
+         * include stack for "..." includes: not modelled */
+        FLAG("-fms-compatibility", OPT_CLANG, REASON(UNSUPPORTED_OPTION)),
         JOINED("-fmodule-", OPT_ANY, REASON(MODULES)),
         FLAG("-fcxx-modules", OPT_CLANG, REASON(MODULES)),
         FLAG("-fimplicit-modules", OPT_CLANG, REASON(MODULES)),
@@ -1876,7 +1881,9 @@ static int place_cwd(struct gcc_state *st, const struct lang *lang)
 	out->debug_info = st->debug || st->as_debug;
 	/* gcc's records leave out -M options, -Wa and the colour: checked. */
 	out->records_command_line = st->clang && st->record_cmdline;
-	out->assembler_options_recorded = st->cwd_recorded;
+	/* cc1 records them; an assembler source's object has no LTO or
+	 * offload sections. */
+	out->assembler_options_recorded = st->cwd_recorded && !asm_only;
 	out->output_path_in_output =
 	        arcs || st->test_coverage || out->dwo != NULL || (st->clang && st->record_cmdline);
 	out->cwd_in_output = plain || debug;

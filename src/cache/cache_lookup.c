@@ -79,6 +79,7 @@ static bool color_wanted(const struct compile_args *a, const struct cache_reques
 		        .terminfo = req->getenv(req->env_ctx, "TERMINFO"),
 		        .terminfo_dirs = req->getenv(req->env_ctx, "TERMINFO_DIRS"),
 		        .home = req->getenv(req->env_ctx, "HOME"),
+		        .cwd = req->cwd,
 		};
 
 		return terminfo_colors(&te) > 0;

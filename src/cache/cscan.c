@@ -245,6 +245,18 @@ static bool literal_ends_with_directive_start(const char *t, size_t n)
 		if (t[i] != '"' || (i > 0 && t[i - 1] == '\\'))
 			continue;
 		end = i;
+		/* A lone "." that ends a literal followed by a macro's name:
+		 * the directive's name may be the macro's expansion. */
+		if (end >= 1 && t[end - 1] == '.' &&
+		    (end < 2 || !(isalnum((unsigned char)t[end - 2]) || t[end - 2] == '_'))) {
+			size_t j = end + 1;
+
+			while (j < n &&
+			       (t[j] == ' ' || t[j] == '\t' || t[j] == '\n' || t[j] == '\r'))
+				j++;
+			if (j < n && (isalpha((unsigned char)t[j]) || t[j] == '_'))
+				return true;
+		}
 		/* t[i] closes or opens a literal; look at the text before it. */
 		for (size_t k = 0; k < 2; k++) {
 			size_t dl = strlen(directives[k]);
@@ -550,6 +562,15 @@ static bool pragma_word_at(const char *line, const char *w)
 	return w - open - 1 >= 3 && memcmp(w - 3, "GCC", 3) == 0;
 }
 
+/* A CR not followed by a LF: a line end to gcc and clang. */
+static bool has_lone_cr(const char *p, size_t n)
+{
+	for (const char *c = p; (c = memchr(c, '\r', n - (size_t)(c - p))); c++)
+		if (c + 1 >= p + n || c[1] != '\n')
+			return true;
+	return false;
+}
+
 int cscan_includes(const char *p, size_t n, struct buf *out)
 {
 	struct buf text = BUF_INIT;
@@ -557,9 +578,16 @@ int cscan_includes(const char *p, size_t n, struct buf *out)
 	const char *q, *end;
 	int r;
 
-	/* Trigraphs would move splices and quotes: not followed. */
-	if (memmem(p, n, "??", 2))
+	/* Trigraphs would move splices and quotes, and count only in some
+	 * modes; a NUL is white space to the compiler and a lone CR ends a
+	 * line: not followed, the includes are unknown. */
+	if (memmem(p, n, "??", 2) || memchr(p, '\0', n) || has_lone_cr(p, n))
 		flags |= CSCAN_COMPUTED;
+	/* A UTF-8 byte order mark before the first line is not text. */
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
 	r = strip_comments(p, n, &text, &flags);
 	/* text.data is set once strip_comments succeeds; saying so keeps
 	 * gcc's -Wnonnull quiet under -fsanitize=undefined */

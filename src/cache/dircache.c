@@ -46,6 +46,7 @@ struct folder {
 	uint64_t hash;
 	uint64_t round; /* validated in this round */
 	bool exists, trusted;
+	bool not_dir;    /* the path names something else than a folder */
 	uint64_t traced; /* the trace that last noted it (see trace_note) */
 	dev_t dev;
 	ino_t ino;
@@ -59,7 +60,7 @@ struct folder {
 	struct change *changes;
 	size_t n_changes, cap_changes;
 	/* An O_PATH descriptor of the folder (dev, ino: fd_dev, fd_ino) for
-	 * dircache_stat, or -1. */
+	 * dircache_dirfd, or -1. */
 	int fd;
 	dev_t fd_dev;
 	ino_t fd_ino;
@@ -78,7 +79,7 @@ struct dircache {
 	struct dircache_stats stats;
 };
 
-/* Descriptors kept for dircache_stat: the server's limit is far above. */
+/* Descriptors kept for dircache_dirfd: the server's limit is far above. */
 #define DIRCACHE_MAX_FDS 256
 
 /* What one folder looked like when a trace noted it. */
@@ -357,7 +358,9 @@ static void log_change(struct folder *f, const char *name)
 			/* Full (or no memory): forget the older half. */
 			size_t drop = f->n_changes / 2 + 1;
 
-			f->forgotten = f->changes[drop - 1].seq;
+			/* Never lowered: a reset may have forgotten more. */
+			if (f->changes[drop - 1].seq > f->forgotten)
+				f->forgotten = f->changes[drop - 1].seq;
 			memmove(f->changes, f->changes + drop, (f->n_changes - drop) * sizeof(*g));
 			f->n_changes -= drop;
 		}
@@ -443,12 +446,18 @@ static int validate(struct dircache *dc, struct folder *f)
 	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
 		return r;
 	if (r < 0 || !S_ISDIR(st.st_mode)) {
-		if (f->exists || f->round == 0)
+		bool not_dir = r == 0;
+
+		/* Gone, or a folder no more or a file now: a trace of it from
+		 * before no longer holds. */
+		if (f->exists || f->round == 0 || f->not_dir != not_dir)
 			folder_reset(f);
+		f->not_dir = not_dir;
 		f->exists = false;
 		f->round = dc->round;
 		return 0;
 	}
+	f->not_dir = false;
 	if (f->exists && f->trusted && f->dev == st.st_dev && f->ino == st.st_ino &&
 	    f->ctime_ns == ts_ns(st.st_ctim)) {
 		f->round = dc->round;
@@ -549,15 +558,21 @@ static long lookup_name(struct dircache *dc, const struct folder *f, const char 
 	return find_name(f, name, len);
 }
 
-/* Is the entry at path (a symlink or of unknown type) a non-folder? */
-static bool stat_is_file(struct dircache *dc, const char *path)
+/*
+ * Is the entry at path (a symlink or of unknown type) a non-folder? 1 or 0;
+ * -errno when it cannot be told (a symlink loop: the compiler stops there
+ * with an error rather than search on).
+ */
+static int stat_is_file(struct dircache *dc, const char *path)
 {
 	struct stat st;
 
 	dc->stats.stats++;
 	if (dc->trace)
 		dc->trace->usable = false;
-	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+	if (stat(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	return !S_ISDIR(st.st_mode);
 }
 
 int dircache_probe(struct dircache *dc, const char *dir, const char *name,
@@ -572,6 +587,8 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 
 	out->bits = 0;
 	out->folder_ctime_ns = DIRCACHE_NO_FOLDER;
+	out->folder_dev = 0;
+	out->folder_ino = 0;
 	if (name[0] == '/') {
 		dir = "/";
 		while (*comp == '/')
@@ -591,8 +608,11 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 			return r;
 		if (dc->trace)
 			trace_note(dc->trace, f);
-		if (!f->exists)
+		if (!f->exists) {
+			if (f->not_dir && !slash && strcmp(comp, ".") == 0)
+				out->bits |= DIRCACHE_NOT_A_FOLDER;
 			return 0;
+		}
 		if (plen + 1 + len + 5 >= sizeof(path))
 			return -ENAMETOOLONG;
 		if (!slash)
@@ -615,6 +635,8 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 		comp = slash + 1;
 	}
 	out->folder_ctime_ns = f->ctime_ns;
+	out->folder_dev = f->dev;
+	out->folder_ino = f->ino;
 	if (plen > 1 || path[0] != '/')
 		path[plen++] = '/';
 	memcpy(path + plen, comp, strlen(comp) + 1);
@@ -623,7 +645,11 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 	if (i >= 0) {
 		unsigned char t = f->ls.type[i];
 
-		if (t == DT_LNK || t == DT_UNKNOWN ? stat_is_file(dc, path) : t != DT_DIR)
+		int file = t == DT_LNK || t == DT_UNKNOWN ? stat_is_file(dc, path) : t != DT_DIR;
+
+		if (file < 0)
+			return file;
+		if (file)
 			out->bits |= DIRCACHE_FILE;
 		if ((out->bits & DIRCACHE_FILE) && t == DT_LNK)
 			out->bits |= DIRCACHE_LINK;
@@ -673,21 +699,24 @@ static int folder_fd(struct dircache *dc, struct folder *f)
 	return fd;
 }
 
-int dircache_stat(struct dircache *dc, const char *path, struct stat *st)
+int dircache_dirfd(struct dircache *dc, const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
 	struct folder *f;
 	int fd;
 
+	*name = path;
 	if (slash && slash != path && (size_t)(slash - path) < sizeof(dir) && slash[1]) {
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = '\0';
 		f = folder_get(dc, dir);
-		if (f && validate(dc, f) == 0 && f->exists && (fd = folder_fd(dc, f)) >= 0)
-			return fstatat(fd, slash + 1, st, 0) < 0 ? -errno : 0;
+		if (f && validate(dc, f) == 0 && f->exists && (fd = folder_fd(dc, f)) >= 0) {
+			*name = slash + 1;
+			return fd;
+		}
 	}
-	return stat(path, st) < 0 ? -errno : 0;
+	return AT_FDCWD;
 }
 
 void dircache_trace_start(struct dircache *dc)

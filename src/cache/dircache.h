@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 struct dircache;
 
@@ -34,6 +35,9 @@ enum dircache_probe_bits {
 	/* dir/name is a symlink: where #pragma once decides by identity, a
 	 * link and a copy of the same bytes are not the same include. */
 	DIRCACHE_LINK = 1u << 2,
+	/* The folder probed is a file (gcc warns "not a directory"; clang
+	 * may read it as a header map): nothing is found in it. */
+	DIRCACHE_NOT_A_FOLDER = 1u << 3,
 };
 
 struct dircache_probe {
@@ -41,6 +45,10 @@ struct dircache_probe {
 	/* The ctime of the folder that holds the last component, or
 	 * DIRCACHE_NO_FOLDER when a folder on the way does not exist. */
 	int64_t folder_ctime_ns;
+	/* That folder's identity (0, 0 with no folder): compilers drop a
+	 * search folder that is one they already search. */
+	dev_t folder_dev;
+	ino_t folder_ino;
 };
 
 #define DIRCACHE_NO_FOLDER INT64_MIN
@@ -58,13 +66,14 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
                    struct dircache_probe *out);
 
 /*
- * stat(path), the file found relative to its folder's descriptor: the
- * folder is validated this round (one stat per folder per round), so the
- * file costs one lookup of its own name, not a walk of every component of
- * its path. 0 or -errno, as stat. Only within a round that began with the
- * request: a folder replaced after its validation is not seen.
+ * The descriptor of path's folder, validated this round (one stat per
+ * folder per round), and in *name path's last component: a file found
+ * relative to it costs one lookup of its own name, not a walk of every
+ * component of its path. AT_FDCWD and *name = path when there is none to
+ * be had. Only within a round that began with the request: a folder
+ * replaced after its validation is not seen.
  */
-int dircache_stat(struct dircache *dc, const char *path, struct stat *st);
+int dircache_dirfd(struct dircache *dc, const char *path, const char **name);
 
 /*
  * A trace: which folders a series of probes consulted, and what each looked

@@ -162,6 +162,10 @@ static int read_whole(int fd, const struct stat *st, char **text, size_t *len)
 		if (r == 0)
 			break;
 		got += (size_t)r;
+		/* Short of the extra byte asked for at the stat's size: the
+		 * end of a regular file, without a second read to say so. */
+		if (got == n)
+			break;
 	}
 	if (got != n) {
 		free(t);
@@ -234,6 +238,7 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
                           struct buf *includes, const struct entry *prev)
 {
 	char *text = NULL;
+	bool trigraphs;
 	size_t n = 0;
 	int r;
 
@@ -259,7 +264,8 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	}
 	/* A name split by a line splice or spelled with trigraphs is whole
 	 * again in the text the preprocessor reads. */
-	if (memchr(text, '\\', n) || memmem(text, n, "??", 2)) {
+	trigraphs = memmem(text, n, "??", 2) != NULL;
+	if (memchr(text, '\\', n) || trigraphs) {
 		struct buf norm = BUF_INIT;
 
 		if (cscan_normalize(text, n, &norm) < 0) {
@@ -285,17 +291,22 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 			out->include_flags = (unsigned)r;
 			r = 0;
 		}
+		/* Replaced above, trigraphs count only in ISO modes and with
+		 * -trigraphs: the names the file asks for are then unknown. */
+		if (trigraphs)
+			out->include_flags |= CSCAN_COMPUTED;
 	}
 	free(text);
 	return r;
 }
 
-static int open_and_hash(const char *path, struct stat *st, struct file_digest *out,
+/* dirfd/name: the file, as openat() takes it. */
+static int open_and_hash(int dirfd, const char *name, struct stat *st, struct file_digest *out,
                          struct buf *includes, const struct entry *prev)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
 	 * refuses it); regular files ignore the flag. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r;
 
 	if (fd < 0)
 		return -errno;
@@ -316,7 +327,7 @@ int hashcache_hash_file(const char *path, struct file_digest *out)
 {
 	struct stat st;
 
-	return open_and_hash(path, &st, out, NULL, NULL);
+	return open_and_hash(AT_FDCWD, path, &st, out, NULL, NULL);
 }
 
 int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out)
@@ -325,9 +336,11 @@ int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *ou
 }
 
 int hashcache_get_by(struct hashcache *hc, const char *path,
-                     int (*stat_fn)(void *ctx, const char *path, struct stat *st), void *ctx,
+                     int (*dirfd_fn)(void *ctx, const char *path, const char **name), void *ctx,
                      struct file_digest *out)
 {
+	const char *name = path;
+	int dirfd = dirfd_fn ? dirfd_fn(ctx, path, &name) : AT_FDCWD;
 	uint64_t h = path_hash(path);
 	struct entry **slot = &hc->buckets[h & (hc->n_buckets - 1)], *e;
 	struct timespec now;
@@ -343,9 +356,8 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
 		digest_mem("", 0, &out->digest);
 		return 0;
 	}
-	if (stat_fn ? (r = stat_fn(ctx, path, &st)) < 0
-	            : (r = stat(path, &st) < 0 ? -errno : 0) < 0)
-		return r;
+	if (fstatat(dirfd, name, &st, 0) < 0)
+		return -errno;
 	for (e = *slot; e; e = e->next) {
 		if (e->key_hash != h || strcmp(e->path, path) != 0)
 			continue;
@@ -365,7 +377,7 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
 	clock_gettime(CLOCK_REALTIME, &now);
 	hc->stats.rehashes++;
 	buf_reset(&hc->scratch);
-	r = open_and_hash(path, &st, out, &hc->scratch, e);
+	r = open_and_hash(dirfd, name, &st, out, &hc->scratch, e);
 	if (r < 0)
 		return r;
 	if (!e) {

@@ -49,10 +49,11 @@ void hashcache_free(struct hashcache *hc);
  * read (-ENOENT for a missing file, -EISDIR for a folder).
  */
 int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out);
-/* The same, the file's stat taken by stat_fn(ctx, path, st) (0 or -errno)
- * rather than stat(2): see dircache_stat. */
+/* The same, the file found relative to a folder's descriptor: dirfd_fn(ctx,
+ * path, &name) gives one and the name in it, or AT_FDCWD and path itself
+ * (see dircache_dirfd). */
 int hashcache_get_by(struct hashcache *hc, const char *path,
-                     int (*stat_fn)(void *ctx, const char *path, struct stat *st), void *ctx,
+                     int (*dirfd_fn)(void *ctx, const char *path, const char **name), void *ctx,
                      struct file_digest *out);
 
 /* Forget everything (e.g. after a flush). */

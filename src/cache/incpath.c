@@ -93,26 +93,58 @@ int incpath_build(const struct incpath_spec *s, struct incpath *out)
 	return r;
 }
 
-/* Which search folders exist: -Wmissing-include-dirs warns of the others,
- * and one created later may hold anything. */
+/* The first search folder before i that is the same folder, or i. */
+static size_t same_as(const dev_t *dev, const ino_t *ino, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (ino[j] && dev[j] == dev[i] && ino[j] == ino[i])
+			return j;
+	return i;
+}
+
+/*
+ * Which search folders exist: -Wmissing-include-dirs warns of the others,
+ * and one created later may hold anything. Which are one folder: gcc and
+ * clang search a folder once, where it first comes (a -I that is also an
+ * -isystem folder is searched as a system one, #include_next goes on after
+ * it). A search path that is a file is not walked at all: gcc warns of it,
+ * clang may read it as a header map.
+ */
 static int walk_folders(struct incpath_walk *w)
 {
-	for (size_t i = 0; i < w->ip->n_dirs; i++) {
+	size_t n = w->ip->n_dirs;
+	dev_t *dev = calloc(n + 1, sizeof(*dev));
+	ino_t *ino = calloc(n + 1, sizeof(*ino));
+	int r = dev && ino ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
 		struct dircache_probe p;
 		struct digest d;
 		uint64_t h;
-		int r = dircache_probe(w->dc, w->abs[i], ".", &p);
 
+		r = dircache_probe(w->dc, w->abs[i], ".", &p);
 		if (r < 0)
-			return r;
+			break;
+		if (p.bits & DIRCACHE_NOT_A_FOLDER) {
+			r = -ENOTDIR;
+			break;
+		}
 		w->summary.probes++;
 		if (p.folder_ctime_ns == DIRCACHE_NO_FOLDER)
 			continue;
+		dev[i] = p.folder_dev;
+		ino[i] = p.folder_ino;
 		digest_mem(w->ip->dirs[i], strlen(w->ip->dirs[i]), &d);
 		memcpy(&h, d.bytes, sizeof(h));
 		w->summary.sum += h ^ 0x9e3779b97f4a7c15ULL; /* apart from the name probes */
+		if (same_as(dev, ino, i) != i)
+			w->summary.sum +=
+			        (uint64_t)(same_as(dev, ino, i) + 1) * 0xc2b2ae3d27d4eb4fULL ^
+			        (uint64_t)i;
 	}
-	return 0;
+	free(dev);
+	free(ino);
+	return r;
 }
 
 int incpath_walk_begin(struct incpath_walk *w, const struct incpath *ip, struct dircache *dc,

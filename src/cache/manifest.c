@@ -294,11 +294,11 @@ int manifest_add(struct manifest *m, struct manifest_entry *e)
  * digest differs stops the walk (-ESTALE, *changed names it). Each file's
  * include list is used before the next hashcache call (it lives there).
  */
-/* stat through the dircache: one lookup of a header's own name (see
- * dircache_stat); within a round only, as every walk is. */
-static int stat_in_round(void *dc, const char *path, struct stat *st)
+/* The header's folder's descriptor from the dircache (dircache_dirfd):
+ * within a round only, as every walk is. */
+static int dirfd_in_round(void *dc, const char *path, const char **name)
 {
-	return dircache_stat(dc, path, st);
+	return dircache_dirfd(dc, path, name);
 }
 
 static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, struct dircache *dc,
@@ -311,7 +311,7 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 
 	*flags_seen = 0;
 	if (paths_join(p, sizeof(p), cwd, source) < 0 ||
-	    hashcache_get_by(hc, p, stat_in_round, dc, &fd) < 0) {
+	    hashcache_get_by(hc, p, dirfd_in_round, dc, &fd) < 0) {
 		*changed = source;
 		return -ESTALE;
 	}
@@ -329,7 +329,7 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 		struct digest now;
 
 		if (paths_join(p, sizeof(p), cwd, f->path) < 0 ||
-		    hashcache_get_by(hc, p, stat_in_round, dc, &fd) < 0) {
+		    hashcache_get_by(hc, p, dirfd_in_round, dc, &fd) < 0) {
 			*changed = f->path;
 			return -ESTALE;
 		}

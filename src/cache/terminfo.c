@@ -29,13 +29,13 @@ static int parse_colors(const unsigned char *p, size_t n)
 	size_t at, width;
 
 	if (n < 12)
-		return -1;
+		return -ENOENT;
 	magic = le_get16(p);
 	names = le_get16(p + 2);
 	bools = le_get16(p + 4);
 	nums = le_get16(p + 6);
 	if (magic != MAGIC_16 && magic != MAGIC_32)
-		return -1;
+		return -ENOENT;
 	width = magic == MAGIC_32 ? 4 : 2;
 	at = 12 + (size_t)names + bools;
 	at += at % 2; /* the numbers start on an even byte */
@@ -50,16 +50,19 @@ static int parse_colors(const unsigned char *p, size_t n)
 	return (int16_t)le_get16(p + at) > 0 ? (int16_t)le_get16(p + at) : -1;
 }
 
-/* max_colors of dir/<first letter>/term, or -ENOENT when there is none. */
-static int colors_in(const char *dir, size_t dir_len, const char *term)
+/* max_colors of dir/<first letter>/term, or -ENOENT when there is none. A
+ * relative dir is the compiler's: under the compile's cwd. */
+static int colors_in(const char *cwd, const char *dir, size_t dir_len, const char *term)
 {
 	unsigned char buf[ENTRY_HEAD];
 	char path[PATH_MAX];
+	bool rel = dir[0] != '/';
 	ssize_t n;
 	int fd;
 
-	if (dir_len == 0 || (size_t)snprintf(path, sizeof(path), "%.*s/%c/%s", (int)dir_len, dir,
-	                                     term[0], term) >= sizeof(path))
+	if (dir_len == 0 || (rel && !cwd) ||
+	    (size_t)snprintf(path, sizeof(path), "%s%s%.*s/%c/%s", rel ? cwd : "", rel ? "/" : "",
+	                     (int)dir_len, dir, term[0], term) >= sizeof(path))
 		return -ENOENT;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -68,14 +71,16 @@ static int colors_in(const char *dir, size_t dir_len, const char *term)
 		n = read(fd, buf, sizeof(buf));
 	while (n < 0 && errno == EINTR);
 	close(fd);
-	return n < 0 ? -1 : parse_colors(buf, (size_t)n);
+	/* An entry ncurses cannot read is skipped: it looks further. */
+	return n < 12 ? -ENOENT : parse_colors(buf, (size_t)n);
 }
 
-/* The system folders in turn: an empty element of TERMINFO_DIRS. */
+/* The folders ncurses searches when TERMINFO_DIRS is not set (Debian's
+ * build); an empty element of TERMINFO_DIRS is the last of them only. */
 static int colors_in_system(const char *term)
 {
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++) {
-		int r = colors_in(system_dirs[i], strlen(system_dirs[i]), term);
+		int r = colors_in(NULL, system_dirs[i], strlen(system_dirs[i]), term);
 
 		if (r != -ENOENT)
 			return r;
@@ -85,34 +90,38 @@ static int colors_in_system(const char *term)
 
 int terminfo_colors(const struct terminfo_env *env)
 {
+	static const char default_dir[] = "/usr/share/terminfo";
 	const char *term = env->term;
 	char home[PATH_MAX];
 	int r;
 
-	/* A name with a slash would leave the database. */
-	if (!term || !*term || strchr(term, '/') || strcmp(term, ".") == 0 ||
+	/* A name with a slash would leave the database; ncurses refuses one
+	 * with a colon too. */
+	if (!term || !*term || strchr(term, '/') || strchr(term, ':') || strcmp(term, ".") == 0 ||
 	    strcmp(term, "..") == 0)
 		return -1;
-	/* ncurses' order: $TERMINFO, ~/.terminfo, $TERMINFO_DIRS, the system
-	 * (its default folder is searched last even after TERMINFO_DIRS). */
-	if (env->terminfo && (r = colors_in(env->terminfo, strlen(env->terminfo), term)) != -ENOENT)
+	/* ncurses' order: $TERMINFO, ~/.terminfo, then $TERMINFO_DIRS (an
+	 * empty element: its default folder) or, unset, its compiled list. */
+	if (env->terminfo &&
+	    (r = colors_in(env->cwd, env->terminfo, strlen(env->terminfo), term)) != -ENOENT)
 		return r;
 	if (env->home &&
 	    (size_t)snprintf(home, sizeof(home), "%s/.terminfo", env->home) < sizeof(home) &&
-	    (r = colors_in(home, strlen(home), term)) != -ENOENT)
+	    (r = colors_in(env->cwd, home, strlen(home), term)) != -ENOENT)
 		return r;
-	if (env->terminfo_dirs) {
-		for (const char *p = env->terminfo_dirs;;) {
-			size_t len = strcspn(p, ":");
-
-			r = len ? colors_in(p, len, term) : colors_in_system(term);
-			if (r != -ENOENT)
-				return r;
-			if (!p[len])
-				break;
-			p += len + 1;
-		}
+	if (!env->terminfo_dirs) {
+		r = colors_in_system(term);
+		return r == -ENOENT ? -1 : r;
 	}
-	r = colors_in_system(term);
-	return r == -ENOENT ? -1 : r;
+	for (const char *p = env->terminfo_dirs;;) {
+		size_t len = strcspn(p, ":");
+
+		r = len ? colors_in(env->cwd, p, len, term)
+		        : colors_in(NULL, default_dir, strlen(default_dir), term);
+		if (r != -ENOENT)
+			return r;
+		if (!p[len])
+			return -1;
+		p += len + 1;
+	}
 }

@@ -11,6 +11,7 @@
 /* The variables the lookup reads, from the compile's environment. */
 struct terminfo_env {
 	const char *term, *terminfo, *terminfo_dirs, *home;
+	const char *cwd; /* the compile's: relative folders are under it */
 };
 
 /* The terminal's max_colors: > 0 with colours, -1 when it has none, no

@@ -105,9 +105,34 @@ static void test_search_order(void **state)
 	assert_int_equal(colors("no-such-terminal"), -1);
 }
 
+/* An entry ncurses cannot read is skipped, and the search goes on. */
+static void test_unreadable_entry_is_skipped(void **state)
+{
+	char path[160];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ti/h", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/ti/h/homeonly", root);
+	tu_write_file(path, "garbage", 7, 0644);
+	assert_int_equal(colors("homeonly"), 16);
+}
+
+/* A relative folder is the compile's, under its cwd. */
+static void test_relative_folder(void **state)
+{
+	struct terminfo_env e = {.term = "eight", .terminfo = "ti", .cwd = root};
+
+	(void)state;
+	assert_int_equal(terminfo_colors(&e), 8);
+	e.cwd = "/";
+	assert_int_not_equal(terminfo_colors(&e), 8);
+}
+
 static void test_names_stay_in_the_database(void **state)
 {
 	(void)state;
+	assert_int_equal(colors("eight:x"), -1);
 	assert_int_equal(colors(""), -1);
 	assert_int_equal(colors(NULL), -1);
 	assert_int_equal(colors("../ti/e/eight"), -1);
@@ -133,6 +158,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_formats),
 	        cmocka_unit_test(test_search_order),
+	        cmocka_unit_test(test_unreadable_entry_is_skipped),
+	        cmocka_unit_test(test_relative_folder),
 	        cmocka_unit_test(test_names_stay_in_the_database),
 	        cmocka_unit_test(test_system),
 	};
