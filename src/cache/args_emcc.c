@@ -19,6 +19,7 @@
 #include "args.h"
 #include "args_family.h"
 #include "family.h"
+#include "sent_env.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -494,22 +495,7 @@ out:
 
 /* Read by emcc (tools/config.py, shared.py, emcc.py) and changing what a
  * compile makes: the config, its overrides, the sysroot, the flags. */
-static const char *const emcc_env[] = {
-        "EM_CONFIG",
-        "EM_CACHE",
-        "EM_LLVM_ROOT",
-        "EM_LLVM_ADD_VERSION",
-        "EM_CLANG_ADD_VERSION",
-        "LLVM_ADD_VERSION",
-        "CLANG_ADD_VERSION",
-        "EM_FROZEN_CACHE",
-        "EM_PORTS",
-        "EMCC_STRICT",
-        "EMCC_FORCE_STDLIBS",
-        "EMCC_LOCAL_PORTS",
-        "EMSDK_PYTHON",
-        NULL,
-};
+static const char *const emcc_env[] = {SENT_ENV_EMSCRIPTEN, NULL};
 
 /* Those that move the sysroot and the clang that the include search asks. */
 static const char *const emcc_probe_env[] = {

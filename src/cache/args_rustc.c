@@ -21,6 +21,7 @@
 #include "family.h"
 #include "rust_identity.h"
 #include "rust_link.h"
+#include "sent_env.h"
 
 /* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
  * are not libraries and any option not named here run uncached. */
@@ -520,25 +521,7 @@ static size_t programs_rustc(const struct compile_args *a, const char **progs, s
  * reading anything else is not (cache_store checks the dep-info).
  */
 static const char *const rustc_env[] = {
-        "CARGO_PKG_NAME",
-        "CARGO_PKG_VERSION",
-        "CARGO_PKG_VERSION_MAJOR",
-        "CARGO_PKG_VERSION_MINOR",
-        "CARGO_PKG_VERSION_PATCH",
-        "CARGO_PKG_VERSION_PRE",
-        "CARGO_PKG_AUTHORS",
-        "CARGO_PKG_DESCRIPTION",
-        "CARGO_PKG_HOMEPAGE",
-        "CARGO_PKG_REPOSITORY",
-        "CARGO_PKG_LICENSE",
-        "CARGO_PKG_LICENSE_FILE",
-        "CARGO_PKG_README",
-        "CARGO_PKG_RUST_VERSION",
-        "CARGO_MANIFEST_DIR",
-        "CARGO_MANIFEST_PATH",
-        "CARGO_CRATE_NAME",
-        "CARGO_PRIMARY_PACKAGE",
-        "OUT_DIR",
+        SENT_ENV_CARGO,
         /* unstable features on a stable compiler */
         "RUSTC_BOOTSTRAP",
         /* where a link's C driver finds its programs and libraries

@@ -11,6 +11,25 @@
 
 #include <stddef.h>
 
+/*
+ * Lists a family keys in full, spelled once: its row in src/cache uses the
+ * same macro (args_emcc.c, args_rustc.c), so the two cannot drift apart.
+ */
+/* Emscripten's config, its overrides and its sysroot (tools/config.py,
+ * shared.py, emcc.py) */
+#define SENT_ENV_EMSCRIPTEN                                                                     \
+	"EM_CONFIG", "EM_CACHE", "EM_LLVM_ROOT", "EM_LLVM_ADD_VERSION", "EM_CLANG_ADD_VERSION", \
+	        "LLVM_ADD_VERSION", "CLANG_ADD_VERSION", "EM_FROZEN_CACHE", "EM_PORTS",         \
+	        "EMCC_STRICT", "EMCC_FORCE_STDLIBS", "EMCC_LOCAL_PORTS", "EMSDK_PYTHON"
+/* What cargo sets for a crate's compile that env!() reads */
+#define SENT_ENV_CARGO                                                                         \
+	"CARGO_PKG_NAME", "CARGO_PKG_VERSION", "CARGO_PKG_VERSION_MAJOR",                      \
+	        "CARGO_PKG_VERSION_MINOR", "CARGO_PKG_VERSION_PATCH", "CARGO_PKG_VERSION_PRE", \
+	        "CARGO_PKG_AUTHORS", "CARGO_PKG_DESCRIPTION", "CARGO_PKG_HOMEPAGE",            \
+	        "CARGO_PKG_REPOSITORY", "CARGO_PKG_LICENSE", "CARGO_PKG_LICENSE_FILE",         \
+	        "CARGO_PKG_README", "CARGO_PKG_RUST_VERSION", "CARGO_MANIFEST_DIR",            \
+	        "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"
+
 extern const char *const sent_env_vars[];
 extern const size_t sent_env_count;
 
