@@ -22,6 +22,9 @@ struct listing {
 	unsigned char *type;
 	size_t n;
 	bool has_gch;
+	/* child[i]: the folder entry i leads to, once a probe went there
+	 * (allocated on first use): no path to hash on the next probe. */
+	struct dircache_folder **child;
 };
 
 /*
@@ -41,8 +44,8 @@ struct change {
 	uint64_t name; /* name_hash() of the name probed */
 };
 
-struct folder {
-	struct folder *next;
+struct dircache_folder {
+	struct dircache_folder *next;
 	uint64_t hash;
 	uint64_t round; /* validated in this round */
 	bool exists, trusted;
@@ -68,7 +71,7 @@ struct folder {
 };
 
 struct dircache {
-	struct folder **buckets;
+	struct dircache_folder **buckets;
 	size_t n_buckets, n_folders;
 	uint64_t round;
 	/* Moves when the folders are freed: a trace of older folders is void. */
@@ -84,7 +87,7 @@ struct dircache {
 
 /* What one folder looked like when a trace noted it. */
 struct trace_item {
-	struct folder *f;
+	struct dircache_folder *f;
 	bool exists;
 	dev_t dev;
 	ino_t ino;
@@ -147,6 +150,7 @@ int64_t dircache_racy_margin_ns(int64_t ctime_ns)
 
 static void listing_free(struct listing *ls)
 {
+	free(ls->child);
 	free(ls->blob);
 	free(ls->off);
 	free(ls->type);
@@ -156,7 +160,7 @@ static void listing_free(struct listing *ls)
 static void clear(struct dircache *dc)
 {
 	for (size_t i = 0; i < dc->n_buckets; i++) {
-		struct folder *f = dc->buckets[i], *next;
+		struct dircache_folder *f = dc->buckets[i], *next;
 
 		for (; f; f = next) {
 			next = f->next;
@@ -216,12 +220,12 @@ void dircache_get_stats(const struct dircache *dc, struct dircache_stats *out)
 static void grow(struct dircache *dc)
 {
 	size_t n = dc->n_buckets * 2;
-	struct folder **b = calloc(n, sizeof(*b));
+	struct dircache_folder **b = calloc(n, sizeof(*b));
 
 	if (!b)
 		return;
 	for (size_t i = 0; i < dc->n_buckets; i++) {
-		struct folder *f = dc->buckets[i], *next;
+		struct dircache_folder *f = dc->buckets[i], *next;
 
 		for (; f; f = next) {
 			next = f->next;
@@ -234,10 +238,10 @@ static void grow(struct dircache *dc)
 	dc->n_buckets = n;
 }
 
-static struct folder *folder_get(struct dircache *dc, const char *path)
+static struct dircache_folder *folder_get(struct dircache *dc, const char *path)
 {
 	uint64_t h = str_hash(path);
-	struct folder *f;
+	struct dircache_folder *f;
 	size_t len;
 
 	for (f = dc->buckets[h & (dc->n_buckets - 1)]; f; f = f->next)
@@ -344,7 +348,7 @@ static int read_listing(const char *path, struct listing *out)
 	return r;
 }
 
-static void log_change(struct folder *f, const char *name)
+static void log_change(struct dircache_folder *f, const char *name)
 {
 	if (f->n_changes == f->cap_changes) {
 		size_t cap = f->cap_changes ? f->cap_changes * 2 : 16;
@@ -370,7 +374,8 @@ static void log_change(struct folder *f, const char *name)
 }
 
 /* Log every name that differs between two sorted listings of f. */
-static void log_differences(struct folder *f, const struct listing *a, const struct listing *b)
+static void log_differences(struct dircache_folder *f, const struct listing *a,
+                            const struct listing *b)
 {
 	size_t i = 0, j = 0;
 
@@ -398,7 +403,7 @@ static void log_differences(struct folder *f, const struct listing *a, const str
  * Forget what f was: a trace of it from before no longer holds, whatever it
  * probed (the folder went, came, or is another folder now).
  */
-static void folder_reset(struct folder *f)
+static void folder_reset(struct dircache_folder *f)
 {
 	listing_free(&f->ls);
 	f->seq++;
@@ -407,7 +412,7 @@ static void folder_reset(struct folder *f)
 }
 
 /* Read f's listing anew, logging what changed since the last one. */
-static int list_folder(struct dircache *dc, struct folder *f, bool same_folder)
+static int list_folder(struct dircache *dc, struct dircache_folder *f, bool same_folder)
 {
 	struct listing ls;
 	int r;
@@ -431,7 +436,7 @@ static int list_folder(struct dircache *dc, struct folder *f, bool same_folder)
 }
 
 /* Make f current for this round: one stat, a listing when it changed. */
-static int validate(struct dircache *dc, struct folder *f)
+static int validate(struct dircache *dc, struct dircache_folder *f)
 {
 	struct timespec now;
 	struct stat st;
@@ -480,7 +485,7 @@ static int validate(struct dircache *dc, struct folder *f)
 }
 
 /* The index of name in f's listing, or -1. */
-static long find_name(const struct folder *f, const char *name, size_t len)
+static long find_name(const struct dircache_folder *f, const char *name, size_t len)
 {
 	size_t lo = 0, hi = f->ls.n;
 
@@ -502,7 +507,7 @@ static long find_name(const struct folder *f, const char *name, size_t len)
 }
 
 /* Remember what f looked like the first time this trace consults it. */
-static void trace_note(struct dircache_trace *t, struct folder *f)
+static void trace_note(struct dircache_trace *t, struct dircache_folder *f)
 {
 	struct trace_item *it;
 
@@ -551,7 +556,8 @@ static void trace_name(struct dircache_trace *t, const char *name, size_t len)
 }
 
 /* find_name, noted in the trace being recorded. */
-static long lookup_name(struct dircache *dc, const struct folder *f, const char *name, size_t len)
+static long lookup_name(struct dircache *dc, const struct dircache_folder *f, const char *name,
+                        size_t len)
 {
 	if (dc->trace)
 		trace_name(dc->trace, name, len);
@@ -575,13 +581,27 @@ static int stat_is_file(struct dircache *dc, const char *path)
 	return !S_ISDIR(st.st_mode);
 }
 
-int dircache_probe(struct dircache *dc, const char *dir, const char *name,
-                   struct dircache_probe *out)
+/* Where a probe descends from f into entry i (named by path): f's child
+ * pointer when it has one, else the folder for path, remembered there. */
+static struct dircache_folder *descend(struct dircache *dc, struct dircache_folder *f, long i,
+                                       const char *path)
 {
-	char path[PATH_MAX];
-	struct folder *f;
-	const char *comp = name;
-	size_t plen;
+	struct dircache_folder *next;
+
+	if (i >= 0 && f->ls.child && f->ls.child[i])
+		return f->ls.child[i];
+	next = folder_get(dc, path);
+	if (next && i >= 0 &&
+	    (f->ls.child || (f->ls.child = calloc(f->ls.n, sizeof(*f->ls.child)))))
+		f->ls.child[i] = next;
+	return next;
+}
+
+/* The probe of comp (a name, perhaps with folders) from folder f, whose
+ * path (plen bytes) is in path; see dircache_probe. */
+static int probe_from(struct dircache *dc, struct dircache_folder *f, char *path, size_t plen,
+                      const char *comp, struct dircache_probe *out)
+{
 	long i;
 	int r;
 
@@ -589,21 +609,10 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 	out->folder_ctime_ns = DIRCACHE_NO_FOLDER;
 	out->folder_dev = 0;
 	out->folder_ino = 0;
-	if (name[0] == '/') {
-		dir = "/";
-		while (*comp == '/')
-			comp++;
-	}
-	plen = strlen(dir);
-	if (plen >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, dir, plen + 1);
 	for (;;) {
 		const char *slash = strchr(comp, '/');
 		size_t len = slash ? (size_t)(slash - comp) : strlen(comp);
 
-		if (!(f = folder_get(dc, path)))
-			return -ENOMEM;
 		if ((r = validate(dc, f)) < 0)
 			return r;
 		if (dc->trace)
@@ -613,7 +622,7 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 				out->bits |= DIRCACHE_NOT_A_FOLDER;
 			return 0;
 		}
-		if (plen + 1 + len + 5 >= sizeof(path))
+		if (plen + 1 + len + 5 >= PATH_MAX)
 			return -ENAMETOOLONG;
 		if (!slash)
 			break;
@@ -621,6 +630,7 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 			comp = slash + 1;
 			continue;
 		}
+		i = -1;
 		if (!(len == 2 && comp[0] == '.' && comp[1] == '.')) {
 			i = lookup_name(dc, f, comp, len);
 			if (i < 0 || (f->ls.type[i] != DT_DIR && f->ls.type[i] != DT_LNK &&
@@ -633,6 +643,8 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 		plen += len;
 		path[plen] = '\0';
 		comp = slash + 1;
+		if (!(f = descend(dc, f, i, path)))
+			return -ENOMEM;
 	}
 	out->folder_ctime_ns = f->ctime_ns;
 	out->folder_dev = f->dev;
@@ -644,7 +656,6 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 	i = lookup_name(dc, f, comp, strlen(comp));
 	if (i >= 0) {
 		unsigned char t = f->ls.type[i];
-
 		int file = t == DT_LNK || t == DT_UNKNOWN ? stat_is_file(dc, path) : t != DT_DIR;
 
 		if (file < 0)
@@ -668,9 +679,50 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
 	return 0;
 }
 
+struct dircache_folder *dircache_folder(struct dircache *dc, const char *dir)
+{
+	return strlen(dir) < PATH_MAX ? folder_get(dc, dir) : NULL;
+}
+
+int dircache_probe_in(struct dircache *dc, struct dircache_folder *f, const char *dir,
+                      const char *name, struct dircache_probe *out)
+{
+	char path[PATH_MAX];
+	size_t plen = strlen(dir);
+
+	if (name[0] == '/' || !f)
+		return dircache_probe(dc, dir, name, out);
+	if (plen >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, dir, plen + 1);
+	return probe_from(dc, f, path, plen, name, out);
+}
+
+int dircache_probe(struct dircache *dc, const char *dir, const char *name,
+                   struct dircache_probe *out)
+{
+	char path[PATH_MAX];
+	struct dircache_folder *f;
+	const char *comp = name;
+	size_t plen;
+
+	if (name[0] == '/') {
+		dir = "/";
+		while (*comp == '/')
+			comp++;
+	}
+	plen = strlen(dir);
+	if (plen >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, dir, plen + 1);
+	if (!(f = folder_get(dc, path)))
+		return -ENOMEM;
+	return probe_from(dc, f, path, plen, comp, out);
+}
+
 /* f's descriptor, (re)opened when f is another folder now; -1 when none
  * can be had (the caller then stats by path). */
-static int folder_fd(struct dircache *dc, struct folder *f)
+static int folder_fd(struct dircache *dc, struct dircache_folder *f)
 {
 	struct stat st;
 	int fd;
@@ -703,7 +755,7 @@ int dircache_dirfd(struct dircache *dc, const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
-	struct folder *f;
+	struct dircache_folder *f;
 	int fd;
 
 	*name = path;
@@ -797,7 +849,7 @@ struct dircache_trace *dircache_trace_stop(struct dircache *dc, bool keep)
 /* Does f still answer the trace's probes as it did when it was noted? */
 static bool item_holds(const struct dircache_trace *t, const struct trace_item *it)
 {
-	const struct folder *f = it->f;
+	const struct dircache_folder *f = it->f;
 	size_t lo = 0, hi = f->n_changes;
 
 	if (f->exists != it->exists)

@@ -66,6 +66,17 @@ int dircache_probe(struct dircache *dc, const char *dir, const char *name,
                    struct dircache_probe *out);
 
 /*
+ * The same from a folder's handle, got once for many probes (a walk's
+ * search folders): no path to hash per probe. A handle stays valid until
+ * the next dircache_next_round(). NULL (out of memory): dircache_probe_in
+ * falls back to dircache_probe.
+ */
+struct dircache_folder;
+struct dircache_folder *dircache_folder(struct dircache *dc, const char *dir);
+int dircache_probe_in(struct dircache *dc, struct dircache_folder *f, const char *dir,
+                      const char *name, struct dircache_probe *out);
+
+/*
  * The descriptor of path's folder, validated this round (one stat per
  * folder per round), and in *name path's last component: a file found
  * relative to it costs one lookup of its own name, not a walk of every

@@ -122,7 +122,7 @@ static int walk_folders(struct incpath_walk *w)
 		struct digest d;
 		uint64_t h;
 
-		r = dircache_probe(w->dc, w->abs[i], ".", &p);
+		r = dircache_probe_in(w->dc, w->folders[i], w->abs[i], ".", &p);
 		if (r < 0)
 			break;
 		if (p.bits & DIRCACHE_NOT_A_FOLDER) {
@@ -157,8 +157,11 @@ int incpath_walk_begin(struct incpath_walk *w, const struct incpath *ip, struct 
 	w->dc = dc;
 	w->cwd = cwd;
 	w->abs = calloc(ip->n_dirs + 1, sizeof(char *));
-	if (!w->abs)
+	w->folders = calloc(ip->n_dirs + 1, sizeof(*w->folders));
+	if (!w->abs || !w->folders) {
+		incpath_walk_end(w);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < ip->n_dirs; i++) {
 		/* A folder too long to name is probed as such: it never exists. */
 		if (paths_join(p, sizeof(p), cwd, ip->dirs[i]) < 0)
@@ -167,6 +170,7 @@ int incpath_walk_begin(struct incpath_walk *w, const struct incpath *ip, struct 
 			incpath_walk_end(w);
 			return -ENOMEM;
 		}
+		w->folders[i] = dircache_folder(dc, p);
 	}
 	return walk_folders(w);
 }
@@ -177,12 +181,15 @@ void incpath_walk_end(struct incpath_walk *w)
 		for (size_t i = 0; i < w->ip->n_dirs; i++)
 			free(w->abs[i]);
 	free(w->abs);
+	free(w->folders);
 	w->abs = NULL;
+	w->folders = NULL;
 }
 
 /* One probe: what dir/name holds now, folded into the summary. tag names
  * the folder as stored (stable across lookups in the same cwd). */
-static int probe(struct incpath_walk *w, const char *dir, const char *tag, const char *name)
+static int probe(struct incpath_walk *w, struct dircache_folder *f, const char *dir,
+                 const char *tag, const char *name)
 {
 	struct dircache_probe p;
 	struct digest d;
@@ -193,7 +200,7 @@ static int probe(struct incpath_walk *w, const char *dir, const char *tag, const
 
 	w->summary.probes++;
 
-	r = dircache_probe(w->dc, dir, name, &p);
+	r = dircache_probe_in(w->dc, f, dir, name, &p);
 	if (r < 0)
 		return r;
 	if (w->no_gch)
@@ -228,6 +235,7 @@ int incpath_walk_names(struct incpath_walk *w, const char *includer, const char 
 	char own[PATH_MAX], own_abs[PATH_MAX];
 	const char *end = names + len;
 	const struct incpath *ip = w->ip;
+	struct dircache_folder *own_folder = NULL;
 	int r = 0;
 
 	/* The includer's own folder, searched first by "..." */
@@ -240,13 +248,15 @@ int incpath_walk_names(struct incpath_walk *w, const char *includer, const char 
 		bool quote = form == CSCAN_QUOTE || form == CSCAN_NEXT_QUOTE;
 
 		if (name[0] == '/') {
-			r = probe(w, "/", "/", name);
+			r = probe(w, NULL, "/", "/", name);
 			continue;
 		}
+		if (quote && !own_folder)
+			own_folder = dircache_folder(w->dc, own_abs);
 		if (quote)
-			r = probe(w, own_abs, own, name);
+			r = probe(w, own_folder, own_abs, own, name);
 		for (size_t i = quote ? 0 : ip->n_quote; i < ip->n_dirs && r == 0; i++)
-			r = probe(w, w->abs[i], ip->dirs[i], name);
+			r = probe(w, w->folders[i], w->abs[i], ip->dirs[i], name);
 	}
 	return r;
 }

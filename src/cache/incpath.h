@@ -57,7 +57,8 @@ struct incpath_walk {
 	const struct incpath *ip;
 	struct dircache *dc;
 	const char *cwd;
-	char **abs; /* ip->dirs made absolute */
+	char **abs;                       /* ip->dirs made absolute */
+	struct dircache_folder **folders; /* their handles (dircache_folder) */
 	/*
 	 * Called for every name found (a file or a .gch); a negative return
 	 * stops the walk with that code. dir: the absolute folder searched.

@@ -850,8 +850,12 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 			return r;
 		}
 	}
+	/* The walk that sets the summary leaves its trace too: the first hit
+	 * may then skip its own walk (see walk_still_holds). */
+	dircache_trace_start(dc);
 	r = incpath_walk_begin(&w, &e->search, dc, cwd);
 	if (r < 0) {
+		dircache_trace_stop(dc, false);
 		once_free(&rc);
 		return r;
 	}
@@ -862,6 +866,7 @@ int manifest_record_search(struct manifest_entry *e, struct hashcache *hc, struc
 	if (r == 0)
 		e->found = w.summary;
 	incpath_walk_end(&w);
+	keep_walk(e, dircache_trace_stop(dc, r == 0), hc, cwd, source);
 	if (r == 0)
 		r = gch_keep(&rc, e, hc);
 	for (size_t i = 0; i < rc.n_gch; i++)
