@@ -544,6 +544,7 @@ const struct family family_emcc = {
         .wp_depfile_target_from_output = true,
         .object_renamed = true,
         .private_output = true,
+        .echoes_command_on_failure = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
         .stops_at_failed_source = true,

@@ -70,6 +70,10 @@ struct cache_decision {
 	 * makes private_dir, and renames private_object to final_object once
 	 * the result is stored. NULL when the compile writes in place. */
 	char *private_dir, *private_object, *final_object;
+	/* The driver prints the command it ran when it fails (emcc): the
+	 * launcher shows a miss's output only once it succeeded, and runs a
+	 * failed compile again as given (family.h). */
+	bool echoes_command;
 	char token[40];
 	struct digest key;
 	char explain[512]; /* why it missed, for `zccachectl explain` */

@@ -565,6 +565,7 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 		p->ld_depfile = NULL;
 		goto nomem;
 	}
+	d->echoes_command = family_of(a->family)->echoes_command_on_failure;
 	r = private_output_plan(a, req->cwd, p->token, &p->priv);
 	if (r < 0)
 		goto nomem;

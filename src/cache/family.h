@@ -94,6 +94,9 @@ struct family {
 	 * -o but what private_output.c knows (gcc's and clang's depfile rules).
 	 * A family that names side files after -o keeps false. */
 	bool private_output;
+	/* On failure the driver prints the command it ran (emcc): the command
+	 * the cache changed (-MD -MF, the private -o) must not show. */
+	bool echoes_command_on_failure;
 	/* Outputs written in place (through a symlink or a hard link, keeping
 	 * the file's mode), as depfiles are: gcc's -S output (cc1), clang's
 	 * split DWARF .dwo. The others are replaced as the object is. */

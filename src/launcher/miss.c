@@ -10,6 +10,7 @@
 
 #include "b64.h"
 #include "client.h"
+#include "io.h"
 #include "launch.h"
 #include "log.h"
 #include "placement.h"
@@ -200,15 +201,36 @@ void miss_abandon(struct miss *m)
 	miss_free(m);
 }
 
+/*
+ * A driver that prints the command it ran when it fails (emcc) runs with
+ * its output held: shown once it succeeded; when it failed (never stored),
+ * the command runs again as given, so the user sees their own command.
+ */
+static _Noreturn void held_output_and_exit(struct miss *m, const char *compiler, char **cargv)
+{
+	if (!WIFEXITED(m->res.wait_status) || WEXITSTATUS(m->res.wait_status) != 0) {
+		miss_abandon(m);
+		launch_exec(compiler, cargv);
+	}
+	if (m->res.out.len)
+		write_all(STDOUT_FILENO, m->res.out.data, m->res.out.len);
+	if (m->res.err.len)
+		write_all(STDERR_FILENO, m->res.err.data, m->res.err.len);
+	run_exit_like(miss_place(m, compiler, cargv));
+}
+
 _Noreturn void miss_run_and_exit(int fd, const char *compiler, char **cargv, json_t *reply,
                                  int timeout_ms)
 {
+	bool held = proto_get_bool(reply, "echoes_command", false);
 	struct miss m;
-	int r = miss_run(fd, compiler, cargv, reply, timeout_ms, true, &m);
+	int r = miss_run(fd, compiler, cargv, reply, timeout_ms, !held, &m);
 
 	json_decref(reply);
 	close(fd);
 	if (r < 0)
 		launch_exec(compiler, cargv);
+	if (held)
+		held_output_and_exit(&m, compiler, cargv);
 	run_exit_like(miss_place(&m, compiler, cargv));
 }

@@ -145,6 +145,8 @@ static json_t *store_reply(struct cache_decision *d)
 	json_object_set_new(reply, "store", json_true());
 	json_object_set_new(reply, "token", json_string(d->token));
 	json_object_set_new(reply, "argv", argv);
+	if (d->echoes_command)
+		json_object_set_new(reply, "echoes_command", json_true());
 	if (d->private_object) {
 		json_object_set_new(reply, "private_dir", json_string(d->private_dir));
 		json_object_set_new(reply, "private_object", json_string(d->private_object));

@@ -187,4 +187,19 @@ zccache emcc -O2 -Iinclude -MMD -MF got.d -c src/m0.c -o mmd.o
 deltas "-MMD: a miss, then a hit" "depend_miss=1 direct_hit=1"
 ok "the -MMD depfile of a hit is emcc's" same want.d got.d
 
+# A failing compile prints what bare emcc prints: emcc echoes the command it
+# ran, which must be the user's, not the one the cache changed (-MD -MF, the
+# private -o); the exit status is emcc's and no object is left.
+printf 'int broken(void) { return nope; }\n' >bad.c
+emcc -Iinclude -c bad.c -o bad.o 2>bare.err
+echo $? >bare.rc
+rm -f bad.o
+zccache emcc -Iinclude -c bad.c -o bad.o 2>zc.err
+echo $? >zc.rc
+is "a failing compile: emcc's exit status" "$(cat zc.rc)" "$(cat bare.rc)"
+is "a failing compile: emcc's messages, the user's command in them" "$(cat zc.err)" "$(cat bare.err)"
+ok "a failing compile: no object" test ! -e bad.o
+ok "a failing compile: nothing of the cache's in the messages" bash -c "! grep -q 'zccache' zc.err"
+mark
+
 done_testing
