@@ -221,6 +221,11 @@ int cache_open(const struct cache_options *o, struct cache **out)
 	}
 	/* Left-over depfiles of compiles whose launcher never came back. */
 	rmtree_contents(c->tmp_dir);
+	/* Questions to a compiler run in a folder of their own: not the
+	 * server's cwd (/), where a driver that writes would leave files. */
+	snprintf(sub, sizeof(sub), "%s/probe", c->tmp_dir);
+	if (mkdir(sub, 0700) == 0 || errno == EEXIST)
+		compiler_set_probe_folder(sub);
 	snprintf(sub, sizeof(sub), "%s/store", c->dir);
 	r = store_open(sub, c->level, &c->store);
 	if (r < 0)

@@ -154,6 +154,15 @@ static _Noreturn void exec_probe(char *const argv[], const char *cwd, char *cons
 	_exit(127);
 }
 
+/* The folder of questions without a cwd of their own (one per server). */
+static char *probe_folder;
+
+void compiler_set_probe_folder(const char *dir)
+{
+	free(probe_folder);
+	probe_folder = dir ? strdup(dir) : NULL;
+}
+
 static int run_capture(char *const argv[], const char *cwd, char *const *env, char **out,
                        int timeout_ms)
 {
@@ -173,7 +182,7 @@ static int run_capture(char *const argv[], const char *cwd, char *const *env, ch
 		return r;
 	}
 	if (pid == 0)
-		exec_probe(argv, cwd, env, p[1]);
+		exec_probe(argv, cwd ? cwd : probe_folder, env, p[1]);
 	close(p[1]);
 	for (;;) {
 		struct pollfd pfd = {.fd = p[0], .events = POLLIN};

@@ -101,4 +101,8 @@ void compiler_result_free(struct compiler_result *r);
  */
 int compiler_run_capture(char *const argv[], char **out, int timeout_ms);
 
+/* Where questions to a compiler run when no cwd is theirs (the cache's own
+ * scratch folder): a driver that writes files leaves them there. Copied. */
+void compiler_set_probe_folder(const char *dir);
+
 #endif

@@ -66,8 +66,12 @@ static size_t builtin_options(const struct compile_args *a, char **opts)
 			}
 			continue;
 		}
-		/* -Wp, passes options to the preprocessor itself: kept. */
+		/* -Wp, passes options to the preprocessor itself: kept, but for
+		 * its depfile (the question would write the build's depfile,
+		 * and one question per unit would be asked). */
 		if (strncmp(arg, "-W", 2) == 0 && strncmp(arg, "-Wp,", 4) != 0)
+			continue;
+		if (strncmp(arg, "-Wp,-MD,", 8) == 0 || strncmp(arg, "-Wp,-MMD,", 9) == 0)
 			continue;
 		if (is_one_of(arg, prefixes, sizeof(prefixes) / sizeof(prefixes[0]), true))
 			continue;

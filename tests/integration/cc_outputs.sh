@@ -141,4 +141,11 @@ same_bytes_case() {
 for cc in gcc clang; do
 	command -v "$cc" >/dev/null && same_bytes_case "$cc"
 done
+# A -Wp,-MD depfile is the build's: the compiler writes it with the build's
+# umask, and the server's questions to the compiler never write it (they
+# once did, with the server's umask 077, so a miss left it mode 0600).
+mkdir -p "$T/wpmd" && cd "$T/wpmd" && printf 'int wp;\n' >wp.c
+(umask 022 && zccache gcc -Wp,-MMD,./.wp.o.d -c wp.c -o wp.o)
+is "-Wp,-MMD depfile of a miss: the build's mode" "$(stat -c %a .wp.o.d)" 644
+cd "$T" || exit 1
 done_testing
