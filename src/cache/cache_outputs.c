@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -199,7 +200,35 @@ static int open_output(const char *path, mode_t mode, bool through_links, bool *
  * nothing, and ext4 starts no flush for a file truncated to zero. True when
  * done.
  */
-static bool touch_if_same(const char *path, const void *p, size_t n)
+/*
+ * Would a new file at path be this one in all but its bytes and times? The
+ * assembler unlinks and creates the object anew (clang renames a new file
+ * over it): a new file is ours, of the group a new file gets there, with
+ * no extended attributes (ACLs, labels). Files written in place (depfiles)
+ * keep all of that anyway.
+ */
+static bool as_if_new(const struct stat *st, const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat dst;
+	gid_t gid = getegid();
+
+	if (st->st_uid != geteuid() || llistxattr(path, NULL, 0) != 0)
+		return false;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	else
+		return false;
+	/* A setgid folder gives its own group to what is made in it. */
+	if (stat(dir, &dst) == 0 && (dst.st_mode & S_ISGID))
+		gid = dst.st_gid;
+	return st->st_gid == gid;
+}
+
+static bool touch_if_same(const char *path, const void *p, size_t n, bool through_links)
 {
 	struct stat st;
 	bool same = false;
@@ -212,7 +241,8 @@ static bool touch_if_same(const char *path, const void *p, size_t n)
 	if (fd < 0)
 		return false;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-	    (uint64_t)st.st_size == n && (buf = malloc(n + 1))) {
+	    (uint64_t)st.st_size == n && (through_links || as_if_new(&st, path)) &&
+	    (buf = malloc(n + 1))) {
 		size_t got = 0;
 		ssize_t r;
 
@@ -235,7 +265,7 @@ int cache_write_output(const char *path, const void *p, size_t n, mode_t mode, b
 	bool created;
 	int fd, r = 0;
 
-	if (touch_if_same(path, p, n))
+	if (touch_if_same(path, p, n, through_links))
 		return 0;
 	fd = open_output(path, mode, through_links, &created);
 	if (fd < 0)
@@ -278,8 +308,10 @@ static void output_failed(struct cache *c, int r, const char *path, bool *dest_f
  * replaced and the file it names is left as it was; a hit must do the same,
  * or it would write through the link to a file that is not an output.
  * Depfiles, .su and .gcno are written in place through symlinks by both, as
- * cache_write_output does. A regular file of another mode is replaced too, since
- * the compiler's new file gets the umask's mode. (Hard links: open_output.)
+ * cache_write_output does. A regular file of another mode, owner or group,
+ * or with extended attributes, is replaced too, since the compiler's new
+ * file gets the umask's mode and has none of those (as_if_new). (Hard
+ * links: open_output.)
  */
 static void replace_linked_object(const char *path, enum compiler_family family, mode_t mode)
 {
@@ -291,7 +323,8 @@ static void replace_linked_object(const char *path, enum compiler_family family,
 		if (family_of(family)->object_renamed ||
 		    (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
 			unlink(path);
-	} else if (S_ISREG(lst.st_mode) && (lst.st_mode & 07777) != (mode & 07777)) {
+	} else if (S_ISREG(lst.st_mode) &&
+	           ((lst.st_mode & 07777) != (mode & 07777) || !as_if_new(&lst, path))) {
 		unlink(path);
 	}
 }

@@ -131,6 +131,18 @@ same_bytes_case() {
 	ok "$cc same bytes, hard-linked: the object is new" test sb.o -nt sb.c
 	ok "$cc same bytes, hard-linked: the other link keeps its time" test ! sb.link.o -nt sb.c
 	rm -f sb.link.o
+	# The assembler makes a new file: its owner and group are ours, it has
+	# no extended attributes. Same bytes must not keep the old file's.
+	if [ "$(id -u)" = 0 ] && chown nobody:nogroup sb.o 2>/dev/null; then
+		zccache "$cc" -O1 -c sb.c -o sb.o
+		is "$cc same bytes, another owner: the object is ours, as the compiler's" \
+			"$(stat -c %u:%g sb.o)" "$(id -u):$(id -g)"
+	fi
+	if python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.zc", b"1")' sb.o 2>/dev/null; then
+		zccache "$cc" -O1 -c sb.c -o sb.o
+		is "$cc same bytes, an extended attribute: the object has none, as the compiler's" \
+			"$(python3 -c 'import os,sys; print(os.listxattr(sys.argv[1]))' sb.o)" "[]"
+	fi
 	printf 'garbage of the same size?' >sb.o
 	truncate -s "$(stat -c %s "$T/sb.miss.o")" sb.o
 	zccache "$cc" -O1 -c sb.c -o sb.o
