@@ -76,10 +76,39 @@ static void print_report(json_t *r)
 	       num(r, "elapsed_ms"));
 }
 
+/* The server died reading the index during this check: count it as the
+ * damage it is (index_unreadable), first, and the check as not clean. */
+static void report_died(json_t *reply)
+{
+	json_t *bad = json_object_get(reply, "bad"), *first = json_object_get(reply, "first_bad");
+	json_t *item = json_object();
+
+	if (!json_is_object(bad)) {
+		bad = json_object();
+		json_object_set_new(reply, "bad", bad);
+	}
+	json_object_set_new(
+	        bad, "index_unreadable",
+	        json_integer(json_integer_value(json_object_get(bad, "index_unreadable")) + 1));
+	json_object_set_new(item, "reason", json_string("index_unreadable"));
+	json_object_set_new(item, "db", json_string("index"));
+	json_object_set_new(item, "key",
+	                    json_string("(the server died reading it; the next one replaced it)"));
+	if (!json_is_array(first)) {
+		first = json_array();
+		json_object_set_new(reply, "first_bad", first);
+	}
+	json_array_insert_new(first, 0, item);
+	json_object_set_new(
+	        reply, "bad_total",
+	        json_integer(json_integer_value(json_object_get(reply, "bad_total")) + 1));
+	json_object_set_new(reply, "clean", json_false());
+}
+
 int ctl_verify(struct ctl *ctl, int argc, char **argv)
 {
 	json_t *req, *reply = NULL;
-	bool repair = false;
+	bool repair = false, died = false;
 	int r;
 
 	for (int i = 0; i < argc; i++) {
@@ -105,9 +134,14 @@ int ctl_verify(struct ctl *ctl, int argc, char **argv)
 		fprintf(stderr, "zccachectl: asking a new server\n");
 		close(ctl->fd);
 		ctl->fd = -1;
+		died = true;
 	}
 	if (r != 0)
 		return r;
+	/* A check (not a repair) that killed the server found damage: the
+	 * index could not be read, whatever its successor says of its own. */
+	if (died && !repair)
+		report_died(reply);
 	if (ctl->json)
 		ctl_print_json(reply);
 	else
