@@ -12,11 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cache_internal.h"
 #include "cscan.h"
 #include "dircache.h"
 #include "family.h"
 #include "index.h"
+#include "io.h"
 #include "key.h"
 #include "log.h"
 #include "manifest.h"
@@ -228,11 +230,11 @@ static bool as_if_new(const struct stat *st, const char *path)
 	return st->st_gid == gid;
 }
 
-static bool touch_if_same(const char *path, const void *p, size_t n, bool through_links)
+static bool touch_if_same(const char *path, const void *p, size_t n)
 {
+	struct buf b = BUF_INIT;
 	struct stat st;
 	bool same = false;
-	char *buf;
 	int fd;
 
 	if (n > SAME_BYTES_MAX)
@@ -240,22 +242,13 @@ static bool touch_if_same(const char *path, const void *p, size_t n, bool throug
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
+	/* An object another owner's or with attributes was replaced before
+	 * (replace_linked_object: as_if_new), so this is one we would make. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-	    (uint64_t)st.st_size == n && (through_links || as_if_new(&st, path)) &&
-	    (buf = malloc(n + 1))) {
-		size_t got = 0;
-		ssize_t r;
-
-		while (got <= n && (r = read(fd, buf + got, n + 1 - got)) != 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				break;
-			got += (size_t)r;
-		}
-		same = got == n && memcmp(buf, p, n) == 0 && futimens(fd, NULL) == 0;
-		free(buf);
-	}
+	    (uint64_t)st.st_size == n && read_to_end(fd, &b, n + 1) == 0)
+		same = b.len == n && (n == 0 || memcmp(b.data, p, n) == 0) &&
+		       futimens(fd, NULL) == 0;
+	buf_free(&b);
 	close(fd);
 	return same;
 }
@@ -265,7 +258,7 @@ int cache_write_output(const char *path, const void *p, size_t n, mode_t mode, b
 	bool created;
 	int fd, r = 0;
 
-	if (touch_if_same(path, p, n, through_links))
+	if (touch_if_same(path, p, n))
 		return 0;
 	fd = open_output(path, mode, through_links, &created);
 	if (fd < 0)
