@@ -80,7 +80,6 @@ struct cache_decision {
 	/* CACHE_SPLIT: the index in the request's argv of each source. */
 	size_t *sources;
 	size_t n_sources;
-	bool in_order; /* serve none after a source that could not be served */
 };
 
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d);

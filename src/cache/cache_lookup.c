@@ -629,7 +629,6 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 			d->action = CACHE_SPLIT;
 			d->sources = split.sources;
 			d->n_sources = split.n;
-			d->in_order = split.in_order;
 			cache_stat_add(c, "multi_source", 1);
 			compile_args_free(&a);
 			return 0;

@@ -164,7 +164,6 @@ static json_t *split_reply(struct cache_decision *d)
 		json_array_append_new(sources, json_integer((json_int_t)d->sources[i]));
 	json_object_set_new(reply, "action", json_string("split"));
 	json_object_set_new(reply, "sources", sources);
-	json_object_set_new(reply, "in_order", json_boolean(d->in_order));
 	return reply;
 }
 
