@@ -270,6 +270,7 @@ void cache_pending_free(struct pending *p)
 	incpath_free(&p->search);
 	private_output_free(&p->priv);
 	free(p->cwd);
+	preprocess_pending_free(p);
 	free(p);
 }
 
