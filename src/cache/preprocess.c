@@ -11,11 +11,13 @@
 
 bool preprocess_routes(const char *reason)
 {
-	/* Doubts about the search or the names looked up, all answered by
-	 * the text the preprocessor produced (and the line markers in it). */
+	/* Doubts about the search or the names looked up that last as long
+	 * as the files do, all answered by the text the preprocessor produced
+	 * (and the line markers in it). Not ambiguous_include: a header that
+	 * appeared during one compile is no doubt for the next, which the
+	 * direct mode caches. */
 	static const enum cache_reason routed[] = {
 	        CACHE_REASON_COMPUTED_PROBE,
-	        CACHE_REASON_AMBIGUOUS_INCLUDE,
 	        CACHE_REASON_PRAGMA_ONCE_COPY,
 	        CACHE_REASON_ASSEMBLER_PASTE,
 	};
