@@ -107,6 +107,10 @@ struct cache_preprocessed {
 	int exit_code;
 	const struct digest *text, *err; /* NULL: not read */
 	bool may_include;
+	/* The files its line markers say it entered (pptext_entered), each
+	 * once; NULL: not known, which fails it like an unread text. */
+	const char *const *entered;
+	size_t n_entered;
 };
 int cache_preprocessed(struct cache *c, const char *token, const struct cache_preprocessed *pp,
                        struct cache_decision *d);

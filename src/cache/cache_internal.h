@@ -69,6 +69,10 @@ struct pending {
 	char *preprocessed;
 	char **run_argv;
 	bool echoes_command;
+	/* The files the -E entered: the compile must have read each, or it
+	 * read a precompiled header in its place (cache_store.c). */
+	char **entered;
+	size_t n_entered;
 };
 
 struct cache {

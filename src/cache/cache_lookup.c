@@ -692,6 +692,21 @@ void preprocess_pending_free(struct pending *p)
 	for (char **v = p->run_argv; v && *v; v++)
 		free(*v);
 	free(p->run_argv);
+	for (size_t i = 0; i < p->n_entered; i++)
+		free(p->entered[i]);
+	free(p->entered);
+}
+
+/* Keep the names the -E entered for the store's check. 0 or -ENOMEM. */
+static int keep_entered(struct pending *p, const struct cache_preprocessed *pp)
+{
+	p->entered = calloc(pp->n_entered + 1, sizeof(char *));
+	if (!p->entered)
+		return -ENOMEM;
+	for (; p->n_entered < pp->n_entered; p->n_entered++)
+		if (!(p->entered[p->n_entered] = strdup(pp->entered[p->n_entered])))
+			return -ENOMEM;
+	return 0;
 }
 
 static struct pending *unlink_pending(struct cache *c, struct pending *p)
@@ -743,7 +758,7 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 	snprintf(d->route, sizeof(d->route), "%s", p->route);
 	/* The launcher has read it (or never will): nothing needs it now. */
 	unlink(p->preprocessed);
-	if (pp->exit_code != 0 || !pp->text || !pp->err)
+	if (pp->exit_code != 0 || !pp->text || !pp->err || !pp->entered)
 		why = REASON(PREPROCESS_FAILED);
 	else if (pp->may_include && !cache_assembler_reports(&p->args))
 		why = REASON(ASSEMBLER_INCLUDE);
@@ -768,7 +783,7 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 	if (ret != -ENOENT || !d->explain[0])
 		snprintf(d->explain, sizeof(d->explain),
 		         "preprocessor mode (%s): no entry for this preprocessed text", p->route);
-	if (preprocessor_miss(p, d) < 0) {
+	if (keep_entered(p, pp) < 0 || preprocessor_miss(p, d) < 0) {
 		cache_decision_free(d);
 		set_run(d, REASON(ERROR));
 		cache_pending_free(unlink_pending(c, p));
@@ -847,7 +862,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	d->action = CACHE_RUN_STORE;
 	buf_free(&d->out);
 	buf_free(&d->err);
-	if (!req->part && !route)
+	if (!req->part && !route && preprocess_may_route(&a))
 		route = preprocessor_route(c, &d->key, route_buf, sizeof(route_buf));
 	if (c->n_pending >= PENDING_MAX) {
 		set_run(d, REASON(BUSY));

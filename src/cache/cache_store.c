@@ -193,7 +193,8 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
 		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
 			return REASON(PRAGMA_DEPENDENCY);
-		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
+		if ((fd.include_flags & CSCAN_PCH_PREPROCESS) ||
+		    (p->route[0] && preprocess_loads_pch(deps->prereqs[i])))
 			return REASON(PCH);
 		/* Preprocessor mode keyed what the preprocessor found. */
 		if ((fd.include_flags & CSCAN_COMPUTED_PROBE) && !p->route[0])
@@ -535,7 +536,7 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 {
 	char conflict[PATH_MAX];
 	struct key_file *kf;
-	const char *skip;
+	const char *skip, *missing;
 	int r;
 
 	skip = check_closure(c, p, deps, e);
@@ -553,7 +554,13 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 	memset(&p->search, 0, sizeof(p->search));
 	if (p->route[0]) {
 		e->result = p->key;
-		return NULL;
+		missing =
+		        preprocess_unread(p->entered, p->n_entered, deps->prereqs, deps->n_prereqs);
+		if (missing)
+			log_info("not caching %s: the compile did not read %s, which its -E did "
+			         "(a precompiled header in its place)",
+			         p->args.source, missing);
+		return missing ? REASON(PCH) : NULL;
 	}
 	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
 		return REASON(ERROR);

@@ -35,9 +35,24 @@ bool preprocess_asm_paste(const struct compile_args *a, bool assembler_reports,
 	       strcmp(a->language, "assembler-with-cpp") == 0 && (fd->paste_flags & CSCAN_PASTE);
 }
 
+bool preprocess_may_route(const struct compile_args *a)
+{
+	/* A PCH's bytes are more than its text: the direct mode models them. */
+	return a->output_kind == OUTPUT_OBJECT || a->output_kind == OUTPUT_ASSEMBLY;
+}
+
+bool preprocess_loads_pch(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && (strcmp(path + n - 4, ".gch") == 0 || strcmp(path + n - 4, ".pch") == 0);
+}
+
 const char *preprocess_source_route(const struct compile_args *a, bool assembler_reports,
                                     const struct file_digest *src)
 {
+	if (!preprocess_may_route(a))
+		return NULL;
 	if (src->include_flags & CSCAN_COMPUTED_PROBE)
 		return cache_reason_name(CACHE_REASON_COMPUTED_PROBE);
 	if (preprocess_asm_paste(a, assembler_reports, src))
@@ -115,6 +130,64 @@ int preprocess_argv(const struct compile_args *a, const char *output, char ***ou
 	}
 	*out = strv_steal(&v, &n);
 	return 0;
+}
+
+/* path without "./" components and repeated slashes, in a new string. */
+static char *lexical(const char *path)
+{
+	char *out = malloc(strlen(path) + 1), *o = out;
+	const char *p = path;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		if (p[0] == '.' && p[1] == '/' && (p == path || p[-1] == '/')) {
+			p += 2;
+			continue;
+		}
+		if (*p == '/' && o > out && o[-1] == '/') {
+			p++;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+const char *preprocess_unread(char *const *entered, size_t n_entered, char *const *prereqs,
+                              size_t n_prereqs)
+{
+	char **known = calloc(n_prereqs + 1, sizeof(char *));
+	const char *missing = NULL;
+	size_t n = 0;
+
+	if (!known)
+		return n_entered ? entered[0] : NULL;
+	for (; n < n_prereqs; n++)
+		if (!(known[n] = lexical(prereqs[n])))
+			break;
+	qsort(known, n, sizeof(char *), cmp_str);
+	for (size_t i = 0; !missing && i < n_entered; i++) {
+		size_t len = strlen(entered[i]);
+		char *name;
+
+		if (entered[i][0] == '<' && len > 1 && entered[i][len - 1] == '>')
+			continue;
+		name = lexical(entered[i]);
+		if (n < n_prereqs || !name || !bsearch(&name, known, n, sizeof(char *), cmp_str))
+			missing = entered[i];
+		free(name);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(known[i]);
+	free(known);
+	return missing;
 }
 
 /* H(tag, the digests): a tag per key kind, so that no route key is ever a

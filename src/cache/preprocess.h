@@ -25,6 +25,17 @@
  */
 bool preprocess_routes(const char *reason);
 
+/* Whether compile a may go there at all: an object or assembly, not a
+ * precompiled header. */
+bool preprocess_may_route(const struct compile_args *a);
+
+/*
+ * Whether a file a compile read is a precompiled header (x.h.gch found
+ * beside a header, clang's .pch): the -E reads the header's text instead,
+ * so a unit in preprocessor mode that loads one is not stored.
+ */
+bool preprocess_loads_pch(const char *path);
+
 /*
  * Why the unit compiled by a should go to preprocessor mode from its own
  * source alone (scanned as src), or NULL: a __has_include of a macro, or an
@@ -45,6 +56,17 @@ bool preprocess_asm_paste(const struct compile_args *a, bool assembler_reports,
  * needs (-Wp,-MD,f,-DX), or -ENOMEM. NULL-terminated; free each string.
  */
 int preprocess_argv(const struct compile_args *a, const char *output, char ***out);
+
+/*
+ * Preprocessor mode keyed the text the -E read. gcc's -E reads a header's
+ * text where the compile loads x.h.gch instead (its depfile then names
+ * neither): of the files the -E entered (pptext_entered), the first the
+ * compile's depfile does not list, or NULL when it lists them all. Names
+ * compare with "./" and "//" left out (clang's markers say ./x.h where its
+ * depfile says x.h); the preprocessor's own (<built-in>) are not files.
+ */
+const char *preprocess_unread(char *const *entered, size_t n_entered, char *const *prereqs,
+                              size_t n_prereqs);
 
 /* Where a direct key remembers that its unit goes to preprocessor mode. */
 void preprocess_route_key(const struct digest *direct, struct digest *out);

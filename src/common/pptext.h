@@ -19,4 +19,14 @@
  */
 bool pptext_may_include(const char *p, size_t n);
 
+/*
+ * Call fn with the name of every file a line marker says the preprocessor
+ * entered ("# 3 \"inc/x.h\" 1", flag 1; gcc and clang), unescaped, in
+ * order, repeats included. A #line directive's marker has no flag 1: it
+ * names no file that was read. 0, or -ENAMETOOLONG for a name longer than
+ * PATH_MAX (the caller cannot then say what was read). p[n] must be
+ * readable and not a digit (a terminating NUL).
+ */
+int pptext_entered(const char *p, size_t n, void (*fn)(void *ctx, const char *name), void *ctx);
+
 #endif

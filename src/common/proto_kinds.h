@@ -43,6 +43,6 @@
 	X(PREPROCESSED, "preprocessed", req_preprocessed,                                  \
 	  .required = {FIELD("token", JSON_STRING), RANGED("exit", JSON_INTEGER, 0, 255)}, \
 	  .optional = {FIELD("digest", JSON_STRING), FIELD("stderr_digest", JSON_STRING),  \
-	               FIELD("may_include", JSON_TRUE)})
+	               FIELD("may_include", JSON_TRUE), FIELD("entered", JSON_ARRAY)})
 
 #endif

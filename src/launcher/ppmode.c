@@ -16,11 +16,46 @@
 #include "proto.h"
 #include "run.h"
 
-/* The digest of the -E's output file, with *may_include (pptext.h) when
- * asked; then the file goes. 0 or -errno. */
-static int digest_output(const char *path, bool scan, struct digest *out, bool *may_include)
+struct entered {
+	json_t *set;
+	bool lost; /* a name JSON cannot carry (not UTF-8) */
+};
+
+static void add_entered(void *ctx, const char *name)
+{
+	struct entered *e = ctx;
+
+	if (json_object_set_new(e->set, name, json_true()) < 0)
+		e->lost = true;
+}
+
+/* The set's names as a JSON array, or NULL when one cannot be carried (not
+ * UTF-8): the server must see every one. */
+static json_t *names_of(json_t *set)
+{
+	json_t *list = json_array(), *v;
+	const char *name;
+
+	json_object_foreach(set, name, v)
+	{
+		if (!list || json_array_append_new(list, json_string(name)) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+/*
+ * The digest of the -E's output file, the files it entered (a set: the
+ * server checks that the compile read them, not a PCH in their place),
+ * and *may_include (pptext.h) when asked; then the file goes. 0 or -errno.
+ */
+static int digest_output(const char *path, bool scan, struct digest *out, json_t *entered,
+                         json_t **list, bool *may_include)
 {
 	struct buf text = BUF_INIT;
+	struct entered e = {entered, false};
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r;
 
 	if (fd < 0)
@@ -28,6 +63,12 @@ static int digest_output(const char *path, bool scan, struct digest *out, bool *
 	r = read_to_end(fd, &text, 1 << 20);
 	close(fd);
 	unlink(path);
+	if (r == 0)
+		r = buf_terminate(&text);
+	if (r == 0)
+		r = pptext_entered((const char *)text.data, text.len, add_entered, &e);
+	if (r == 0 && (e.lost || !(*list = names_of(e.set))))
+		r = -EILSEQ;
 	if (r == 0) {
 		digest_mem(text.data, text.len, out);
 		*may_include = scan && pptext_may_include((const char *)text.data, text.len);
@@ -40,15 +81,17 @@ json_t *ppmode_run(const struct launch *l, int fd, json_t *reply)
 {
 	const char *token = proto_get_str(reply, "token"), *output = proto_get_str(reply, "output");
 	char **argv = miss_argv_from_reply(reply, l->compiler);
-	json_t *req = proto_request_new(PROTO_PREPROCESSED), *next = NULL;
+	json_t *req = proto_request_new(PROTO_PREPROCESSED), *next = NULL, *entered = json_object();
+	json_t *list = NULL;
 	struct run_result res = {0};
 	struct digest text, err;
 	char hex[DIGEST_HEX_LEN + 1];
 	bool may_include = false, ran = false;
 	int r;
 
-	if (!req || !token) {
+	if (!req || !token || !entered) {
 		json_decref(req);
+		json_decref(entered);
 		json_decref(reply);
 		free(argv);
 		return NULL;
@@ -65,8 +108,9 @@ json_t *ppmode_run(const struct launch *l, int fd, json_t *reply)
 		json_object_set_new(req, "exit", json_integer(255));
 	}
 	if (ran && !res.overflow &&
-	    (r = digest_output(output, proto_get_bool(reply, "scan_asm", 0), &text,
+	    (r = digest_output(output, proto_get_bool(reply, "scan_asm", 0), &text, entered, &list,
 	                       &may_include)) == 0) {
+		json_object_set_new(req, "entered", list);
 		digest_mem(res.err.data, res.err.len, &err);
 		digest_to_hex(&text, hex);
 		json_object_set_new(req, "digest", json_string(hex));
@@ -85,6 +129,7 @@ json_t *ppmode_run(const struct launch *l, int fd, json_t *reply)
 		next = NULL;
 	}
 	run_result_free(&res);
+	json_decref(entered);
 	json_decref(req);
 	free(argv); /* its strings belong to reply */
 	json_decref(reply);

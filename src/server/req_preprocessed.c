@@ -6,6 +6,7 @@
  * token, or run (counted). The token must be this connection's, as for a
  * store.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
@@ -30,7 +31,10 @@ void req_preprocessed(struct server *srv, struct conn *c, json_t *req)
 	        .err = get_digest(req, "stderr_digest", &err),
 	        .may_include = proto_get_bool(req, "may_include", 0),
 	};
+	json_t *entered = json_object_get(req, "entered"), *name;
 	struct cache_decision d;
+	const char **names;
+	size_t i;
 
 	if (!mine || strcmp(mine, token) != 0 || !srv->cache) {
 		conn_reply(c, proto_error_new(PROTO_ERR_BAD_REQUEST,
@@ -38,7 +42,19 @@ void req_preprocessed(struct server *srv, struct conn *c, json_t *req)
 		                              "connection"));
 		return;
 	}
+	/* Every entry a name, or the list is not known. */
+	names = calloc(json_array_size(entered) + 1, sizeof(*names));
+	json_array_foreach(entered, i, name)
+	{
+		if (names && !(names[i] = json_string_value(name))) {
+			free(names);
+			names = NULL;
+		}
+	}
+	pp.entered = entered ? names : NULL;
+	pp.n_entered = json_array_size(entered);
 	cache_preprocessed(srv->cache, token, &pp, &d);
+	free(names);
 	switch (d.action) {
 	case CACHE_HIT:
 		conn_set_token(c, NULL);

@@ -5,7 +5,8 @@
 # warm a preprocessor_hit whose object, depfile, stdout, stderr and exit
 # status are the bare compile's, byte for byte; a changed header or -D is a
 # miss with the new object; a failed compile is not cached; a .S whose
-# preprocessed text has .include stays uncacheable.
+# preprocessed text has .include stays uncacheable, and so does a unit that
+# loads a .gch in place of a header its -E read.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cclib.sh"
 
@@ -128,6 +129,24 @@ for cc in gcc clang; do
 	cached "$cc failing -E" "$cc" errdir.o "${args[@]}"
 	deltas "$cc failing -E: preprocess_failed" "uncacheable.preprocess_failed=1"
 done
+
+# gcc's -E reads a header's text where the compile loads its .gch: the
+# key would not hold what was compiled. Not stored; without the .gch, it is.
+if command -v gcc >/dev/null; then
+	echo '#define PCHV 7' >pre.h
+	printf '#include "pre.h"\n#define P "x.h"\n#if __has_include(P)\n#endif\nint p(void) { return PCHV; }\n' >usepch.c
+	gcc -x c-header pre.h -o pre.h.gch
+	args=(-c usepch.c -o usepch.o -MD)
+	for run in 1 2; do
+		bare gcc usepch.o "${args[@]}"
+		cached "gcc with a .gch, run $run" gcc usepch.o "${args[@]}"
+		deltas "gcc with a .gch, run $run: not stored" "uncacheable.pch=1"
+	done
+	rm pre.h.gch
+	bare gcc usepch.o "${args[@]}"
+	cached "gcc without the .gch" gcc usepch.o "${args[@]}"
+	deltas "gcc without the .gch: a preprocessor miss" "preprocessor_miss=1"
+fi
 
 # clang's integrated assembler names no file it reads: a .S that pastes
 # goes to preprocessor mode, where a pasted .include shows.

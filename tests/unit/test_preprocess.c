@@ -127,6 +127,44 @@ static void test_pptext(void **state)
 			fail_msg("case %zu: %s: want %d", i, cases[i].text, cases[i].may);
 }
 
+static void collect(void *ctx, const char *name)
+{
+	strcat(ctx, name);
+	strcat(ctx, "|");
+}
+
+static void test_pptext_entered(void **state)
+{
+	static const char text[] = "# 0 \"a.c\"\n"
+	                           "# 0 \"<built-in>\"\n"
+	                           "# 1 \"/usr/include/stdc-predef.h\" 1 3 4\n"
+	                           "# 0 \"<command-line>\" 2\n"
+	                           "# 1 \"inc/x.h\" 1\n"
+	                           "#  5 \"not a marker\" 1\n"
+	                           "int x; # 3 \"nor this\" 1\n"
+	                           "# 7 \"gen.y\"\n"
+	                           "# 1 \"we\\\"ird\\\\n.h\" 1\n"
+	                           "# 2 \"a.c\" 2\n"
+	                           "# 1 \"inc/x.h\" 1 3";
+	char got[256] = "";
+
+	(void)state;
+	assert_int_equal(pptext_entered(text, strlen(text), collect, got), 0);
+	assert_string_equal(got, "/usr/include/stdc-predef.h|inc/x.h|we\"ird\\n.h|inc/x.h|");
+}
+
+static void test_unread(void **state)
+{
+	char *deps[] = {"probe.c", "probed.h", "inc//w.h", "/usr/include/stdio.h", NULL};
+	char *clang[] = {"<built-in>", "<command line>", "./probed.h", "inc/./w.h"};
+	char *gch[] = {"/usr/include/stdio.h", "pre.h"};
+
+	(void)state;
+	assert_null(preprocess_unread(clang, 4, deps, 4));
+	assert_string_equal(preprocess_unread(gch, 2, deps, 4), "pre.h");
+	assert_null(preprocess_unread(gch, 0, deps, 4));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +173,8 @@ int main(void)
 	        cmocka_unit_test(test_routes),
 	        cmocka_unit_test(test_keys_differ),
 	        cmocka_unit_test(test_pptext),
+	        cmocka_unit_test(test_pptext_entered),
+	        cmocka_unit_test(test_unread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
