@@ -85,10 +85,10 @@ struct cache_decision {
 	size_t n_sources;
 	bool in_order; /* serve none after a source that could not be served */
 	/* CACHE_PREPROCESS: the file the -E writes; whether its text must be
-	 * checked for assembler includes (pptext.h); the refusal that sent
-	 * the unit there. */
+	 * checked for assembler includes (pptext.h), and as an assembler
+	 * source's; the refusal that sent the unit there. */
 	char *preprocessed;
-	bool scan_asm;
+	bool scan_asm, asm_source;
 	char route[48];
 };
 

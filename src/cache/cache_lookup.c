@@ -678,6 +678,7 @@ static int start_preprocessor(struct cache *c, const struct compile_args *a, con
 	if (!d->preprocessed)
 		return -ENOMEM;
 	d->scan_asm = !cache_assembler_reports(a);
+	d->asm_source = a->language && strcmp(a->language, "assembler-with-cpp") == 0;
 	d->action = CACHE_PREPROCESS;
 	snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s)", route);
 	return 0;

@@ -11,13 +11,15 @@
 
 /*
  * Whether preprocessed text may make an assembler that names no file it
- * reads (clang's integrated one) read one: "include" or "incbin" anywhere,
- * or a macro (.macro, .irp, .irpc) that could build either from pieces, in
- * any case (directive names are case-insensitive), outside line markers
- * ("# 1 \"/usr/include/x.h\""). A superset, so that yes may be wrong and
- * no never is.
+ * reads (clang's integrated one) read one: "include" or "incbin", or a
+ * macro (.macro, .irp, .irpc) that could build either from pieces, in any
+ * case (directive names are case-insensitive), outside line markers
+ * ("# 1 \"/usr/include/x.h\""). In an assembler source (asm_source)
+ * anywhere; in C text, in string literals (what asm() hands over), those
+ * the compiler will join ("." "include") joined. A superset, so that yes
+ * may be wrong and no never is. p[n] must be readable (a NUL).
  */
-bool pptext_may_include(const char *p, size_t n);
+bool pptext_may_include(const char *p, size_t n, bool asm_source);
 
 /*
  * Call fn with the name of every file a line marker says the preprocessor

@@ -51,8 +51,8 @@ static json_t *names_of(json_t *set)
  * server checks that the compile read them, not a PCH in their place),
  * and *may_include (pptext.h) when asked; then the file goes. 0 or -errno.
  */
-static int digest_output(const char *path, bool scan, struct digest *out, json_t *entered,
-                         json_t **list, bool *may_include)
+static int digest_output(const char *path, bool scan, bool asm_source, struct digest *out,
+                         json_t *entered, json_t **list, bool *may_include)
 {
 	struct buf text = BUF_INIT;
 	struct entered e = {entered, false};
@@ -71,7 +71,8 @@ static int digest_output(const char *path, bool scan, struct digest *out, json_t
 		r = -EILSEQ;
 	if (r == 0) {
 		digest_mem(text.data, text.len, out);
-		*may_include = scan && pptext_may_include((const char *)text.data, text.len);
+		*may_include =
+		        scan && pptext_may_include((const char *)text.data, text.len, asm_source);
 	}
 	buf_free(&text);
 	return r;
@@ -108,7 +109,8 @@ json_t *ppmode_run(const struct launch *l, int fd, json_t *reply)
 		json_object_set_new(req, "exit", json_integer(255));
 	}
 	if (ran && !res.overflow &&
-	    (r = digest_output(output, proto_get_bool(reply, "scan_asm", 0), &text, entered, &list,
+	    (r = digest_output(output, proto_get_bool(reply, "scan_asm", 0),
+	                       proto_get_bool(reply, "asm_source", 0), &text, entered, &list,
 	                       &may_include)) == 0) {
 		json_object_set_new(req, "entered", list);
 		digest_mem(res.err.data, res.err.len, &err);

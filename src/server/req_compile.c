@@ -169,6 +169,8 @@ static json_t *preprocess_reply(struct cache_decision *d)
 	json_object_set_new(reply, "output", json_string(d->preprocessed));
 	if (d->scan_asm)
 		json_object_set_new(reply, "scan_asm", json_true());
+	if (d->asm_source)
+		json_object_set_new(reply, "asm_source", json_true());
 	return reply;
 }
 

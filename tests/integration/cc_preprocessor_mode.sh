@@ -116,6 +116,35 @@ for cc in gcc clang; do
 	ok "$cc explain shows the hit by preprocessed text" \
 		grep -q 'a hit by its preprocessed text' "$T/explain.txt"
 
+	# Two copies of a #pragma once header: gcc reads the second only when
+	# size, bytes or mtime differ, which the direct mode cannot key; the
+	# -E text shows what was read. clang goes by the file: both, always.
+	rm -rf once && mkdir -p once/x once/y
+	printf '#pragma once\n#ifdef SEEN\nint twice;\n#endif\n#define SEEN\n' >once/x/h.h
+	cp -p once/x/h.h once/y/h.h
+	touch -d '-1 hour' once/x/h.h once/y/h.h
+	printf '#include "once/x/h.h"\n#include "once/y/h.h"\nint m;\n' >once.c
+	args=(-c once.c -o once.o -MD)
+	bare "$cc" once.o "${args[@]}"
+	cached "$cc #pragma once copies, first" "$cc" once.o "${args[@]}"
+	deltas "$cc #pragma once copies, first: refused at the store" \
+		"uncacheable.pragma_once_copy=1"
+	cached "$cc #pragma once copies, second" "$cc" once.o "${args[@]}"
+	deltas "$cc #pragma once copies, second: a preprocessor miss" "preprocessor_miss=1"
+	cached "$cc #pragma once copies, third" "$cc" once.o "${args[@]}"
+	deltas "$cc #pragma once copies, third: a preprocessor hit" "preprocessor_hit=1"
+	touch -d '-2 hour' once/y/h.h
+	bare "$cc" once.o "${args[@]}"
+	if [ "$cc" = gcc ]; then
+		ok "gcc reads the second copy once its mtime differs" \
+			bash -c "nm '$T/bare.o' | grep -q twice"
+		want="preprocessor_miss=1"
+	else
+		want="preprocessor_hit=1"
+	fi
+	cached "$cc #pragma once copy touched" "$cc" once.o "${args[@]}"
+	deltas "$cc #pragma once copy touched: $want" "$want"
+
 	# A compile that fails after preprocessing: not cached, twice.
 	args=(-c broken.c -o broken.o -MD)
 	for run in 1 2; do

@@ -107,23 +107,35 @@ static void test_pptext(void **state)
 {
 	static const struct {
 		const char *text;
-		bool may;
+		bool asm_source, may;
 	} cases[] = {
-	        {"# 1 \"/usr/include/stdio.h\" 1 3 4\nint x;\n", false},
-	        {".data\n.byte 1\n", false},
-	        {".data\n.include \"m.s\"\n", true},
-	        {".data\n.INCBIN \"m.bin\"\n", true},
-	        {"  .InClude \"m.s\"\n", true},
-	        {".macro m a\n.\\a \"x\"\n.endm\n", true},
-	        {".irpc c,xy\n.endr\n", true},
-	        {"asm(\".incbin \\\"f\\\"\");\n", true},
-	        {"# 7 \"include/incbin.S\"\n.byte 2\n", false},
-	        {"no newline at the end .include", true},
+	        {"# 1 \"/usr/include/stdio.h\" 1 3 4\nint x;\n", false, false},
+	        {"# 1 \"/usr/include/stdio.h\" 1 3 4\n.byte 1\n", true, false},
+	        {".data\n.include \"m.s\"\n", true, true},
+	        {".data\n.INCBIN \"m.bin\"\n", true, true},
+	        {"  .InClude \"m.s\"\n", true, true},
+	        {".macro m a\n.\\a \"x\"\n.endm\n", true, true},
+	        {".irpc c,xy\n.endr\n", true, true},
+	        {"# 7 \"include/incbin.S\"\n.byte 2\n", true, false},
+	        {"no newline at the end .include", true, true},
+	        /* C: what asm() gets, in literals, joined as the compiler will. */
+	        {"int included_twice; int include;\n", false, false},
+	        {"asm(\".incbin \\\"f\\\"\");\n", false, true},
+	        {"asm(\".in\" \"clude \\\"m.s\\\"\");\n", false, true},
+	        {"asm(\".\"\n# 3 \"a.c\"\n \"InClUdE x\");\n", false, true},
+	        {"asm(\"\\x2e\\x69nclude x\");\n", false, true},
+	        {"asm(\"\\056\\151ncbin x\");\n", false, true},
+	        {"puts(\"a.\"); puts(\"inc\" \"lusion\");\n", false, false},
+	        {"puts(\"a.in\") ; puts(\"clude\");\n", false, false},
+	        {"char c = '\"'; asm(\".include x\");\n", false, true},
+	        {"/* \" */ asm(\".include x\");\n", false, true},
+	        {"auto s = R\"x(anything)x\";\n", false, true},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (pptext_may_include(cases[i].text, strlen(cases[i].text)) != cases[i].may)
+		if (pptext_may_include(cases[i].text, strlen(cases[i].text), cases[i].asm_source) !=
+		    cases[i].may)
 			fail_msg("case %zu: %s: want %d", i, cases[i].text, cases[i].may);
 }
 
