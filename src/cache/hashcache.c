@@ -1,6 +1,7 @@
 /* hashcache: stat-validated in-memory cache of file content digests. */
 #include "hashcache.h"
 #include "buf.h"
+#include "clock.h"
 #include "cscan.h"
 
 #include <errno.h>
@@ -15,7 +16,6 @@
  * and headers fit (a start-over costs one re-hash of each file). */
 #define HASHCACHE_MAX_ENTRIES (1u << 16)
 /* Changes this close to the hashing time are not trusted. */
-#define RACY_NS 1000000000LL
 
 struct entry {
 	struct entry *next;
@@ -137,6 +137,18 @@ static bool has_time_macros(const void *p, size_t n)
 static int64_t ts_ns(struct timespec ts)
 {
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Was e hashed so soon after the file's last change that a second change in
+ * the same clock tick could have left its stat as it was? Then its digest is
+ * taken again. The margin follows the ctime's precision (50 ms on a
+ * filesystem with nanoseconds, not a whole second: a generator rewrites the
+ * headers, then every unit of the build re-hashed all of them for a second). */
+static bool racy(const struct entry *e)
+{
+	int64_t changed = e->fd.mtime_ns > e->fd.ctime_ns ? e->fd.mtime_ns : e->fd.ctime_ns;
+
+	return e->hashed_at_ns - changed < timestamp_racy_margin_ns(e->fd.ctime_ns);
 }
 
 /* Read the whole file (its size from st) into *text. -EAGAIN when it grew or
@@ -305,9 +317,16 @@ static int open_and_hash(int dirfd, const char *name, struct stat *st, struct fi
                          struct buf *includes, const struct entry *prev)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
-	 * refuses it); regular files ignore the flag. */
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r;
+	 * refuses it); regular files ignore the flag. O_NOATIME: a header
+	 * rewritten by the build has its atime older than its mtime, so each
+	 * read would write the inode back (a journal transaction on ext4: 14 %
+	 * of the server's time when 1000 headers are regenerated); the kernel
+	 * allows it only on the caller's own files, so EPERM retries without. */
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+	int fd = openat(dirfd, name, flags | O_NOATIME), r;
 
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dirfd, name, flags);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, st) < 0) {
@@ -363,10 +382,7 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
 			continue;
 		if (e->dev == st.st_dev && e->ino == st.st_ino &&
 		    e->fd.size == (uint64_t)st.st_size && e->fd.mtime_ns == ts_ns(st.st_mtim) &&
-		    e->fd.ctime_ns == ts_ns(st.st_ctim) &&
-		    e->hashed_at_ns - (e->fd.mtime_ns > e->fd.ctime_ns ? e->fd.mtime_ns
-		                                                       : e->fd.ctime_ns) >=
-		            RACY_NS) {
+		    e->fd.ctime_ns == ts_ns(st.st_ctim) && !racy(e)) {
 			*out = e->fd;
 			return 0;
 		}
