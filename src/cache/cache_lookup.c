@@ -23,6 +23,7 @@
 #include "multi_source.h"
 #include "paths.h"
 #include "pch.h"
+#include "preprocess.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -252,34 +253,32 @@ static int find_result(struct cache *c, const struct cache_request *req,
 	return 0;
 }
 
-static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
-                   const struct compiler_info *ci, const struct digest *key,
-                   struct cache_decision *d)
+/*
+ * Serve result rk of compile a: its outputs put in place and its output in
+ * d (CACHE_HIT), counted as counter. 0; 1 when silent_only and it printed;
+ * -errno with d->explain saying why it could not be served (a damaged
+ * result is then dropped).
+ */
+static int serve_result(struct cache *c, const struct compile_args *a,
+                        const struct compiler_info *ci, const char *cwd, mode_t umask,
+                        bool silent_only, const struct digest *rk, const char *counter,
+                        struct cache_decision *d, struct result *r)
 {
 	struct buf blob = BUF_INIT;
-	struct digest rk;
-	struct result r;
-	bool dest_failed = false, damaged = false, uses_gch = false;
-	const char *pch;
+	bool dest_failed = false, damaged = false;
 	int ret;
 
-	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
-	if (ret < 0)
-		return ret;
-	ret = index_get(c->index, INDEX_RESULTS, &rk, &blob);
+	memset(r, 0, sizeof(*r));
+	ret = index_get(c->index, INDEX_RESULTS, rk, &blob);
 	if (ret == 0) {
-		ret = cache_result_decode(&blob, &r);
+		ret = cache_result_decode(&blob, r);
 		damaged = ret == -EBADMSG;
-	} else
-		memset(&r, 0, sizeof(r));
-	if (ret == 0 && req->silent_only && (r.out.len || r.err.len)) {
-		cache_result_free(&r);
-		buf_free(&blob);
-		return 1;
 	}
+	buf_free(&blob);
+	if (ret == 0 && silent_only && (r->out.len || r->err.len))
+		return 1;
 	if (ret == 0)
-		ret = cache_materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed,
-		                        &damaged);
+		ret = cache_materialize(c, a, cwd, ci, r, 0666 & ~umask, &dest_failed, &damaged);
 	if (ret < 0 && dest_failed) {
 		snprintf(d->explain, sizeof(d->explain), "cannot write the outputs: %s",
 		         strerror(-ret));
@@ -290,25 +289,42 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		/* Only a result that can never be served again goes: a hit that
 		 * failed for want of a descriptor used to drop its result. */
 		if (damaged)
-			forget_result(c, &rk);
+			forget_result(c, rk);
 	} else {
 		d->action = CACHE_HIT;
 		d->exit_code = 0;
-		if (buf_append(&d->out, r.out.data, r.out.len) < 0 ||
-		    buf_append(&d->err, r.err.data, r.err.len) < 0)
-			ret = -ENOMEM;
-		else {
-			index_touch(c->index, INDEX_RESULTS, &rk, time(NULL));
-			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
-			cache_stat_add(c, "direct_hit", 1);
-			if ((pch = pch_counter(a, uses_gch, true)))
-				cache_stat_add(c, pch, 1);
-			cache_stat_add(c, "time_saved_ms",
-			               (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
-		}
+		if (buf_append(&d->out, r->out.data, r->out.len) < 0 ||
+		    buf_append(&d->err, r->err.data, r->err.len) < 0)
+			return -ENOMEM;
+		index_touch(c->index, INDEX_RESULTS, rk, time(NULL));
+		cache_stat_add(c, counter, 1);
+		cache_stat_add(c, "time_saved_ms",
+		               (uint64_t)(r->duration_ms > 0 ? r->duration_ms : 0));
+	}
+	return ret;
+}
+
+static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
+                   const struct compiler_info *ci, const struct digest *key,
+                   struct cache_decision *d)
+{
+	struct digest rk;
+	struct result r;
+	bool uses_gch = false;
+	const char *pch;
+	int ret;
+
+	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
+	if (ret < 0)
+		return ret;
+	ret = serve_result(c, a, ci, req->cwd, req->umask, req->silent_only, &rk, "direct_hit", d,
+	                   &r);
+	if (ret == 0) {
+		index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
+		if ((pch = pch_counter(a, uses_gch, true)))
+			cache_stat_add(c, pch, 1);
 	}
 	cache_result_free(&r);
-	buf_free(&blob);
 	return ret;
 }
 
@@ -604,13 +620,187 @@ nomem:
 	return -ENOMEM;
 }
 
+/* ---- preprocessor mode (preprocess.h) ---------------------------------- */
+
+/*
+ * The refusal that sends the compile with direct key key to preprocessor
+ * mode, or NULL: a store of it refused for a reason the preprocessed text
+ * answers, and left a route record saying which (cache_store.c).
+ */
+static const char *preprocessor_route(struct cache *c, const struct digest *key, char *reason,
+                                      size_t len)
+{
+	struct buf blob = BUF_INIT;
+	struct digest rk;
+	struct result r = {0};
+	const char *why = NULL;
+
+	preprocess_route_key(key, &rk);
+	if (index_get(c->index, INDEX_RESULTS, &rk, &blob) == 0 &&
+	    cache_result_decode(&blob, &r) == 0 && r.err.len < len) {
+		memcpy(reason, r.err.data, r.err.len);
+		reason[r.err.len] = '\0';
+		why = preprocess_routes(reason) ? reason : NULL;
+	}
+	cache_result_free(&r);
+	buf_free(&blob);
+	return why;
+}
+
+/*
+ * The miss just prepared (the newest pending) goes to preprocessor mode:
+ * it keeps the compile's argv for later, and d says to run the -E.
+ */
+static int start_preprocessor(struct cache *c, const struct compile_args *a, const char *route,
+                              struct cache_decision *d)
+{
+	struct pending *p = c->pending;
+	int r;
+
+	snprintf(p->route, sizeof(p->route), "%s", route);
+	snprintf(d->route, sizeof(d->route), "%s", route);
+	if (asprintf(&p->preprocessed, "%s/%s.i", c->tmp_dir, p->token) < 0) {
+		p->preprocessed = NULL;
+		return -ENOMEM;
+	}
+	p->run_argv = d->run_argv;
+	p->echoes_command = d->echoes_command;
+	d->run_argv = NULL;
+	d->echoes_command = false;
+	free(d->private_dir);
+	free(d->private_object);
+	free(d->final_object);
+	d->private_dir = d->private_object = d->final_object = NULL;
+	r = preprocess_argv(a, p->preprocessed, &d->run_argv);
+	if (r < 0)
+		return r;
+	d->preprocessed = strdup(p->preprocessed);
+	if (!d->preprocessed)
+		return -ENOMEM;
+	d->scan_asm = !cache_assembler_reports(a);
+	d->asm_source = a->language && strcmp(a->language, "assembler-with-cpp") == 0;
+	d->action = CACHE_PREPROCESS;
+	snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s)", route);
+	return 0;
+}
+
+void preprocess_pending_free(struct pending *p)
+{
+	if (p->preprocessed) {
+		unlink(p->preprocessed);
+		free(p->preprocessed);
+	}
+	for (char **v = p->run_argv; v && *v; v++)
+		free(*v);
+	free(p->run_argv);
+	for (size_t i = 0; i < p->n_entered; i++)
+		free(p->entered[i]);
+	free(p->entered);
+}
+
+/* Keep the names the -E entered for the store's check. 0 or -ENOMEM. */
+static int keep_entered(struct pending *p, const struct cache_preprocessed *pp)
+{
+	p->entered = calloc(pp->n_entered + 1, sizeof(char *));
+	if (!p->entered)
+		return -ENOMEM;
+	for (; p->n_entered < pp->n_entered; p->n_entered++)
+		if (!(p->entered[p->n_entered] = strdup(pp->entered[p->n_entered])))
+			return -ENOMEM;
+	return 0;
+}
+
+static struct pending *unlink_pending(struct cache *c, struct pending *p)
+{
+	for (struct pending **pp = &c->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			c->n_pending--;
+			break;
+		}
+	}
+	return p;
+}
+
+/* Its miss: the compile's argv and private-output plan, under its token. */
+static int preprocessor_miss(struct pending *p, struct cache_decision *d)
+{
+	d->action = CACHE_RUN_STORE;
+	d->run_argv = p->run_argv;
+	p->run_argv = NULL;
+	d->echoes_command = p->echoes_command;
+	if (p->priv.object && (!(d->private_dir = strdup(p->priv.dir)) ||
+	                       !(d->private_object = strdup(p->priv.object)) ||
+	                       !(d->final_object = strdup(p->priv.final))))
+		return -ENOMEM;
+	d->key = p->key;
+	memcpy(d->token, p->token, sizeof(d->token));
+	return 0;
+}
+
+int cache_preprocessed(struct cache *c, const char *token, const struct cache_preprocessed *pp,
+                       struct cache_decision *d)
+{
+	struct pending *p;
+	const char *why = NULL;
+	struct result r;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	for (p = c->pending; p && strcmp(p->token, token) != 0; p = p->next)
+		;
+	if (!p || !p->route[0] || !p->preprocessed) {
+		set_run(d, REASON(UNKNOWN_TOKEN));
+		cache_stat_uncacheable(c, d->reason);
+		if (p)
+			cache_pending_free(unlink_pending(c, p));
+		return 0;
+	}
+	snprintf(d->route, sizeof(d->route), "%s", p->route);
+	/* The launcher has read it (or never will): nothing needs it now. */
+	unlink(p->preprocessed);
+	if (pp->exit_code != 0 || !pp->text || !pp->err || !pp->entered)
+		why = REASON(PREPROCESS_FAILED);
+	else if (pp->may_include && !cache_assembler_reports(&p->args))
+		why = REASON(ASSEMBLER_INCLUDE);
+	if (why) {
+		snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s): %s", p->route,
+		         why);
+		set_run(d, why);
+		cache_stat_uncacheable(c, why);
+		cache_pending_free(unlink_pending(c, p));
+		return 0;
+	}
+	preprocess_result_key(&p->key, pp->text, pp->err, &p->key);
+	ret = serve_result(c, &p->args, p->ci, p->cwd, p->umask, false, &p->key, "preprocessor_hit",
+	                   d, &r);
+	cache_result_free(&r);
+	if (ret == 0) {
+		cache_pending_free(unlink_pending(c, p));
+		return 0;
+	}
+	buf_free(&d->out);
+	buf_free(&d->err);
+	if (ret != -ENOENT || !d->explain[0])
+		snprintf(d->explain, sizeof(d->explain),
+		         "preprocessor mode (%s): no entry for this preprocessed text", p->route);
+	if (keep_entered(p, pp) < 0 || preprocessor_miss(p, d) < 0) {
+		cache_decision_free(d);
+		set_run(d, REASON(ERROR));
+		cache_pending_free(unlink_pending(c, p));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d)
 {
 	struct file_digest src;
 	const struct compiler_info *ci = NULL;
 	struct compile_args a = {0};
 	struct incpath search = {0};
-	const char *why;
+	const char *why, *route = NULL;
+	char route_buf[48];
 	bool color = false;
 	int r;
 
@@ -656,7 +846,9 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		why = direct_key(c, req, &a, ci, &src, &d->key, &color);
 	if (why)
 		goto uncacheable;
-	r = try_hit(c, req, &a, ci, &d->key, d);
+	/* A source the direct mode would refuse is not looked up there. */
+	route = req->part ? NULL : preprocess_source_route(&a, cache_assembler_reports(&a), &src);
+	r = route ? -ENOENT : try_hit(c, req, &a, ci, &d->key, d);
 	if (r == 0) {
 		if (req->part)
 			cache_stat_add(c, "multi_source_hit", 1);
@@ -670,6 +862,8 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	d->action = CACHE_RUN_STORE;
 	buf_free(&d->out);
 	buf_free(&d->err);
+	if (!req->part && !route && preprocess_may_route(&a))
+		route = preprocessor_route(c, &d->key, route_buf, sizeof(route_buf));
 	if (c->n_pending >= PENDING_MAX) {
 		set_run(d, REASON(BUSY));
 		compile_args_free(&a);
@@ -688,6 +882,18 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	}
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;
+	if (route) {
+		r = start_preprocessor(c, &c->pending->args, route, d);
+		if (r == -ENOMEM)
+			goto nomem_pending;
+		if (r < 0) {
+			/* Not possible for this command: the refusal stands. */
+			cache_abandon(c, d->token);
+			cache_decision_free(d);
+			why = route;
+			goto uncacheable;
+		}
+	}
 	if (req->part)
 		cache_stat_add(c, "multi_source_miss", 1);
 	return 0;
@@ -698,6 +904,8 @@ uncacheable:
 	compile_args_free(&a);
 	incpath_free(&search);
 	return 0;
+nomem_pending:
+	cache_abandon(c, d->token);
 nomem:
 	incpath_free(&search);
 	compile_args_free(&a);
@@ -718,6 +926,8 @@ void cache_decision_free(struct cache_decision *d)
 	}
 	free(d->sources);
 	d->sources = NULL;
+	free(d->preprocessed);
+	d->preprocessed = NULL;
 	free(d->private_dir);
 	free(d->private_object);
 	free(d->final_object);

@@ -23,6 +23,7 @@
 #include "manifest_memo.h"
 #include "paths.h"
 #include "pch.h"
+#include "preprocess.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -192,10 +193,15 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
 		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
 			return REASON(PRAGMA_DEPENDENCY);
-		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
+		if ((fd.include_flags & CSCAN_PCH_PREPROCESS) ||
+		    (p->route[0] && preprocess_loads_pch(deps->prereqs[i])))
 			return REASON(PCH);
-		if (fd.include_flags & CSCAN_COMPUTED_PROBE)
+		/* Preprocessor mode keyed what the preprocessor found. */
+		if ((fd.include_flags & CSCAN_COMPUTED_PROBE) && !p->route[0])
 			return REASON(COMPUTED_PROBE);
+		if (!p->route[0] &&
+		    preprocess_asm_paste(&p->args, cache_assembler_reports(&p->args), &fd))
+			return REASON(ASSEMBLER_PASTE);
 		/* gcc quoted lines of a file #line names, read then: keep
 		 * only compiles that printed nothing it could quote. */
 		if ((fd.include_flags & CSCAN_LINE_FILE) && p->printed)
@@ -530,16 +536,32 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 {
 	char conflict[PATH_MAX];
 	struct key_file *kf;
-	const char *skip;
+	const char *skip, *missing;
 	int r;
 
 	skip = check_closure(c, p, deps, e);
-	if (!skip && p->as_depfile)
+	if (!skip && p->as_depfile) {
+		size_t before = e->n_files;
+
 		skip = add_assembler_inputs(c, p, deps, e);
+		/* The preprocessed key cannot follow what the assembler read. */
+		if (!skip && p->route[0] && e->n_files != before)
+			skip = REASON(ASSEMBLER_INCLUDE);
+	}
 	if (skip)
 		return skip;
 	e->search = p->search;
 	memset(&p->search, 0, sizeof(p->search));
+	if (p->route[0]) {
+		e->result = p->key;
+		missing =
+		        preprocess_unread(p->entered, p->n_entered, deps->prereqs, deps->n_prereqs);
+		if (missing)
+			log_info("not caching %s: the compile did not read %s, which its -E did "
+			         "(a precompiled header in its place)",
+			         p->args.source, missing);
+		return missing ? REASON(PCH) : NULL;
+	}
 	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
 		return REASON(ERROR);
 	e->no_gch = p->args.output_kind == OUTPUT_PCH;
@@ -580,7 +602,8 @@ static int index_entry(struct cache *c, struct pending *p, struct manifest_entry
 
 	r = index_put(c->index, INDEX_RESULTS, &e->result, result_blob->data, result_blob->len,
 	              bytes + result_blob->len, time(NULL));
-	if (r < 0)
+	/* Preprocessor mode: the result key is found from the -E alone. */
+	if (r < 0 || p->route[0])
 		return r;
 	if (index_get(c->index, INDEX_MANIFESTS, &p->key, &blob) == 0 &&
 	    manifest_decode(blob.data, blob.len, &m) < 0)
@@ -599,6 +622,26 @@ static int index_entry(struct cache *c, struct pending *p, struct manifest_entry
 	buf_free(&blob);
 	manifest_free(&m);
 	return r;
+}
+
+/*
+ * The unit with direct key key was refused for reason, which its
+ * preprocessed text answers: its next lookup goes to preprocessor mode
+ * (cache_lookup.c). The record is a result with no output and the reason
+ * as its stderr, so that the index, eviction and verify treat it as any
+ * other; losing it costs one uncached compile.
+ */
+static void remember_route(struct cache *c, const struct digest *key, const char *reason)
+{
+	struct result none = {0};
+	struct buf blob = BUF_INIT;
+	struct digest rk;
+
+	preprocess_route_key(key, &rk);
+	if (cache_result_encode(&none, NULL, 0, reason, strlen(reason), NULL, 0, &blob) == 0 &&
+	    index_put(c->index, INDEX_RESULTS, &rk, blob.data, blob.len, blob.len, time(NULL)) < 0)
+		cache_stat_add(c, "error.index", 1);
+	buf_free(&blob);
 }
 
 int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **why)
@@ -647,11 +690,13 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 		digest_to_hex(&e.result, hex);
 		log_debug("stored %s as %s (%llu bytes)", p->args.source, hex,
 		          (unsigned long long)bytes);
-		cache_stat_add(c, "depend_miss", 1);
+		cache_stat_add(c, p->route[0] ? "preprocessor_miss" : "depend_miss", 1);
 		if ((pch = pch_counter(&p->args, uses_gch, false)))
 			cache_stat_add(c, pch, 1);
 		cache_stat_add(c, "bytes_stored", bytes);
 	}
+	if (skip && !p->route[0] && preprocess_routes(skip))
+		remember_route(c, &p->key, skip);
 	buf_free(&blob);
 	manifest_entry_free(&e);
 	store_job_free(j);

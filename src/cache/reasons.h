@@ -128,7 +128,12 @@
 	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
 	  "so that the compiler's output keeps its order")                                         \
 	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
-	  "several sources, one of which is not a file: the driver may then compile none")
+	  "several sources, one of which is not a file: the driver may then compile none")         \
+	R(X, ASSEMBLER_PASTE, "assembler_paste",                                                   \
+	  "an assembler source pastes tokens (##) for an assembler that names no file it reads: "  \
+	  "only its preprocessed text shows a pasted .include")                                    \
+	R(X, PREPROCESS_FAILED, "preprocess_failed",                                               \
+	  "preprocessor mode: the -E run failed or its output could not be read")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

@@ -39,6 +39,10 @@
 	X(STOP, "stop", req_stop, .any_version = true)                                     \
 	X(EXPLAIN, "explain", req_explain, .optional = {FIELD("limit", JSON_INTEGER)})     \
 	X(VERIFY, "verify", req_verify,                                                    \
-	  .optional = {FIELD("repair", JSON_TRUE), FIELD("progress", JSON_TRUE)})
+	  .optional = {FIELD("repair", JSON_TRUE), FIELD("progress", JSON_TRUE)})          \
+	X(PREPROCESSED, "preprocessed", req_preprocessed,                                  \
+	  .required = {FIELD("token", JSON_STRING), RANGED("exit", JSON_INTEGER, 0, 255)}, \
+	  .optional = {FIELD("digest", JSON_STRING), FIELD("stderr_digest", JSON_STRING),  \
+	               FIELD("may_include", JSON_TRUE), FIELD("entered", JSON_ARRAY)})
 
 #endif

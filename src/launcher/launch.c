@@ -17,6 +17,7 @@
 #include "log.h"
 #include "miss.h"
 #include "multi.h"
+#include "ppmode.h"
 #include "proto.h"
 #include "run.h"
 #include "sent_env.h"
@@ -211,6 +212,30 @@ int launch_ask(const struct launch *l, int fd, int argc, char **argv, unsigned f
 	return r;
 }
 
+/*
+ * Preprocessor mode: the -E *reply names runs, and the server's answer to
+ * it replaces *reply; its action, to be served as a compile's. No answer,
+ * or an error, and the compile runs as given.
+ */
+static const char *launch_preprocessed(const struct launch *l, int fd, char **argv, json_t **reply)
+{
+	*reply = ppmode_run(l, fd, *reply);
+	if (!*reply) {
+		fallback_note(l->paths, FALLBACK_NO_ANSWER, l->cwd,
+		              "no answer from the server at %s after preprocessing",
+		              l->paths->socket);
+		launch_exec(l->compiler, argv);
+	}
+	if (!proto_get_bool(*reply, "ok", 0)) {
+		fallback_note(l->paths, FALLBACK_REFUSED, l->cwd,
+		              "the server refused the preprocessed report (%s: %s)",
+		              proto_get_str(*reply, "error") ?: "?",
+		              proto_get_str(*reply, "message") ?: "?");
+		launch_exec(l->compiler, argv);
+	}
+	return proto_get_str(*reply, "action") ?: "";
+}
+
 _Noreturn void launch_compile(const struct launch *l, int fd, int argc, char **argv, unsigned flags)
 {
 	const char *bad = NULL, *action;
@@ -241,6 +266,8 @@ _Noreturn void launch_compile(const struct launch *l, int fd, int argc, char **a
 		launch_exec(l->compiler, argv);
 	}
 	action = proto_get_str(reply, "action") ?: "";
+	if (strcmp(action, "preprocess") == 0)
+		action = launch_preprocessed(l, fd, argv, &reply);
 	if (strcmp(action, "hit") == 0) {
 		close(fd);
 		replay_hit(reply);
