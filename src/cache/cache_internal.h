@@ -73,6 +73,9 @@ struct pending {
 	 * read a precompiled header in its place (cache_store.c). */
 	char **entered;
 	size_t n_entered;
+	/* The -E printed nothing (no "current file is older than" warning a
+	 * dependency pragma could have given). */
+	bool preprocessed_quietly;
 };
 
 struct cache {

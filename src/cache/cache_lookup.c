@@ -738,6 +738,15 @@ static int preprocessor_miss(struct pending *p, struct cache_decision *d)
 	return 0;
 }
 
+/* Did the -E print nothing on stderr? */
+static bool preprocessed_quietly(const struct cache_preprocessed *pp)
+{
+	struct digest none;
+
+	digest_mem("", 0, &none);
+	return digest_equal(pp->err, &none);
+}
+
 int cache_preprocessed(struct cache *c, const char *token, const struct cache_preprocessed *pp,
                        struct cache_decision *d)
 {
@@ -771,6 +780,7 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 		cache_pending_free(unlink_pending(c, p));
 		return 0;
 	}
+	p->preprocessed_quietly = preprocessed_quietly(pp);
 	preprocess_result_key(&p->key, pp->text, pp->err, &p->key);
 	ret = serve_result(c, &p->args, p->ci, p->cwd, p->umask, false, &p->key, "preprocessor_hit",
 	                   d, &r);

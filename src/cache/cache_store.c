@@ -145,6 +145,20 @@ static int store_outputs(struct cache *c, const struct buf *out, struct result *
 }
 
 /* What the C scanner said of a file, for a closure no preprocessor read. */
+/*
+ * A dependency pragma (#pragma GCC dependency "f", or a _Pragma that may
+ * spell one) only warns when f is newer than the file. Its file is in no
+ * depfile, so the direct mode cannot key it; in preprocessor mode the key
+ * holds the -E's stderr, which warns at every lookup as the compile would.
+ * Kept only where neither printed: then the warning was off when the -E
+ * ran and when the compile ran (a touch between the two would show in the
+ * compile's stderr), and a hit needs a silent -E.
+ */
+static bool dependency_pragma_silent(const struct pending *p)
+{
+	return p->route[0] && p->preprocessed_quietly && !p->printed;
+}
+
 static void forget_c_scan(struct file_digest *fd)
 {
 	fd->time_macros = fd->timestamp_macro = false;
@@ -189,9 +203,10 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (cache_unreported_asm_includes(&p->args, &fd))
 			return REASON(ASSEMBLER_INCLUDE);
 		pragmas |= fd.include_flags;
-		if ((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
-		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
-		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
+		if (((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
+		     (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
+		             (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) &&
+		    !dependency_pragma_silent(p))
 			return REASON(PRAGMA_DEPENDENCY);
 		if ((fd.include_flags & CSCAN_PCH_PREPROCESS) ||
 		    (p->route[0] && preprocess_loads_pch(deps->prereqs[i])))

@@ -20,6 +20,9 @@ bool preprocess_routes(const char *reason)
 	        CACHE_REASON_COMPUTED_PROBE,
 	        CACHE_REASON_PRAGMA_ONCE_COPY,
 	        CACHE_REASON_ASSEMBLER_PASTE,
+	        /* Only where neither the -E nor the compile prints: a
+	         * dependency pragma only warns (cache_store.c). */
+	        CACHE_REASON_PRAGMA_DEPENDENCY,
 	};
 
 	for (size_t i = 0; reason && i < sizeof(routed) / sizeof(routed[0]); i++)

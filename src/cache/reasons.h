@@ -98,7 +98,7 @@
 	  "the source or a header changed while the compiler ran: the next compile is cached")     \
 	R(X, PRAGMA_DEPENDENCY, "pragma_dependency",                                               \
 	  "a dependency pragma (#pragma GCC ... \"file\"): the file it names is not in the "       \
-	  "depfile")                                                                               \
+	  "depfile; preprocessor mode caches it where nothing is printed")                         \
 	R(X, UNKNOWN_TOKEN, "unknown_token",                                                       \
 	  "a store for a compile the server does not know (restarted, or timed out)")              \
 	R(X, COMPILE_FAILED, "compile_failed", "the compile failed: failures are not cached")      \

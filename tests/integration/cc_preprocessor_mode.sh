@@ -145,6 +145,35 @@ for cc in gcc clang; do
 	cached "$cc #pragma once copy touched" "$cc" once.o "${args[@]}"
 	deltas "$cc #pragma once copy touched: $want" "$want"
 
+	# A dependency pragma spelt through a macro's _Pragma (Linux's trace
+	# headers name a parameter "dependency" beside _Pragma): the direct mode
+	# cannot key the file it names (no depfile lists it); preprocessor mode
+	# keys the -E's stderr, which warns when that file is newer, and keeps
+	# only compiles where neither the -E nor the compile printed.
+	rm -rf dep && mkdir dep
+	echo 'int dep_x;' >dep/dep.h
+	printf '#define S(x) #x\n#define P(x) _Pragma(S(x))\nP(GCC dependency "dep/dep.h")\nint depf(void) { return 1; }\n' >dep.c
+	touch -d '-1 hour' dep/dep.h
+	touch -d '-30 min' dep.c
+	args=(-c dep.c -o dep.o -MD)
+	bare "$cc" dep.o "${args[@]}"
+	cached "$cc dependency pragma, first" "$cc" dep.o "${args[@]}"
+	deltas "$cc dependency pragma, first: refused at the store" "uncacheable.pragma_dependency=1"
+	cached "$cc dependency pragma, second" "$cc" dep.o "${args[@]}"
+	deltas "$cc dependency pragma, second: a preprocessor miss" "preprocessor_miss=1"
+	cached "$cc dependency pragma, third" "$cc" dep.o "${args[@]}"
+	deltas "$cc dependency pragma, third: a preprocessor hit" "preprocessor_hit=1"
+	touch dep/dep.h
+	bare "$cc" dep.o "${args[@]}"
+	ok "$cc the bare compile warns once dep/dep.h is newer" grep -q "dep/dep.h" "$T/bare.err"
+	cached "$cc dependency pragma, its file newer" "$cc" dep.o "${args[@]}"
+	deltas "$cc dependency pragma, its file newer: runs, not stored" \
+		"uncacheable.pragma_dependency=1"
+	touch -d '-1 hour' dep/dep.h
+	bare "$cc" dep.o "${args[@]}"
+	cached "$cc dependency pragma, its file older again" "$cc" dep.o "${args[@]}"
+	deltas "$cc dependency pragma, its file older again: a preprocessor hit" "preprocessor_hit=1"
+
 	# A compile that fails after preprocessing: not cached, twice.
 	args=(-c broken.c -o broken.o -MD)
 	for run in 1 2; do
