@@ -479,8 +479,10 @@ static const char *refusal(struct cache *c, const struct cache_request *req,
  * coloured; NULL, or why it cannot be keyed. */
 static const char *direct_key(struct cache *c, const struct cache_request *req,
                               const struct compile_args *a, const struct compiler_info *ci,
-                              const struct file_digest *src, struct digest *key, bool *color)
+                              const struct file_digest *src, const struct incpath *search,
+                              struct digest *key, bool *color)
 {
+	struct digest search_digest;
 	const struct family *fam = family_of(a->family);
 	const char *env[32], *fenv[FAMILY_ENV_MAX] = {NULL};
 	struct key_extra_input extra[64];
@@ -516,6 +518,8 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	for (size_t i = 0; fam->env_vars && fam->env_vars[i]; i++)
 		fenv[i] = req_env(req, fam->env_vars[i]);
 	*color = color_wanted(a, req);
+	if (incpath_digest(search, &search_digest) < 0)
+		return REASON(ERROR);
 	ki = (struct key_inputs){
 	        .args = a,
 	        .compiler_id = &ci->id,
@@ -529,6 +533,7 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	        .extra = extra,
 	        .n_extra = a->n_extra_inputs,
 	        .programs = &programs,
+	        .search = &search_digest,
 	};
 	key_direct(&ki, key);
 	return NULL;
@@ -653,8 +658,20 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		return 0;
 	}
 	why = refusal(c, req, &a, d, &ci, &src);
+	/* The include search before the key: the compiler's own folders are
+	 * part of it (they move with what its driver finds installed). */
+	if (!why && cache_preprocessed_language(a.language)) {
+		r = search_for_compile(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, &search);
+		if (r == -ENOMEM)
+			goto nomem;
+		if (r < 0) {
+			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
+			          req->compiler);
+			why = REASON(INCLUDE_SEARCH_UNKNOWN);
+		}
+	}
 	if (!why)
-		why = direct_key(c, req, &a, ci, &src, &d->key, &color);
+		why = direct_key(c, req, &a, ci, &src, &search, &d->key, &color);
 	if (why)
 		goto uncacheable;
 	r = try_hit(c, req, &a, ci, &d->key, d);
@@ -662,6 +679,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		if (req->part)
 			cache_stat_add(c, "multi_source_hit", 1);
 		compile_args_free(&a);
+		incpath_free(&search);
 		return 0;
 	}
 	if (r == 1) {
@@ -674,18 +692,8 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	if (c->n_pending >= PENDING_MAX) {
 		set_run(d, REASON(BUSY));
 		compile_args_free(&a);
+		incpath_free(&search);
 		return 0;
-	}
-	if (cache_preprocessed_language(a.language)) {
-		r = search_for_compile(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, &search);
-		if (r == -ENOMEM)
-			goto nomem;
-		if (r < 0) {
-			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
-			          req->compiler);
-			why = REASON(INCLUDE_SEARCH_UNKNOWN);
-			goto uncacheable;
-		}
 	}
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;
