@@ -252,6 +252,21 @@ static int find_result(struct cache *c, const struct cache_request *req,
 	return 0;
 }
 
+/*
+ * Would serving result r print where it must not? 1: a silent_only
+ * request and r printed; 2: r prints on a stream the launcher cannot
+ * write (the compiler would fail there: clang aborts on a diagnostic to
+ * /dev/full). 0: it may be served.
+ */
+static int unservable(const struct cache_request *req, const struct result *r)
+{
+	if (req->silent_only && (r->out.len || r->err.len))
+		return 1;
+	if ((req->stdout_unwritable && r->out.len) || (req->stderr_unwritable && r->err.len))
+		return 2;
+	return 0;
+}
+
 static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
                    const struct compiler_info *ci, const struct digest *key,
                    struct cache_decision *d)
@@ -272,10 +287,10 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		damaged = ret == -EBADMSG;
 	} else
 		memset(&r, 0, sizeof(r));
-	if (ret == 0 && req->silent_only && (r.out.len || r.err.len)) {
+	if (ret == 0 && (ret = unservable(req, &r)) > 0) {
 		cache_result_free(&r);
 		buf_free(&blob);
-		return 1;
+		return ret;
 	}
 	if (ret == 0)
 		ret = cache_materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed,
@@ -684,6 +699,12 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	}
 	if (r == 1) {
 		why = REASON(MULTI_SOURCE_DIAGNOSTICS);
+		goto uncacheable;
+	}
+	/* Not served, nor run through the launcher's tee, which would give
+	 * the compiler a pipe in place of the stream it fails on. */
+	if (r == 2 || req->stdout_unwritable || req->stderr_unwritable) {
+		why = REASON(STREAM_UNWRITABLE);
 		goto uncacheable;
 	}
 	d->action = CACHE_RUN_STORE;

@@ -128,7 +128,10 @@
 	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
 	  "so that the compiler's output keeps its order")                                         \
 	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
-	  "several sources, one of which is not a file: the driver may then compile none")
+	  "several sources, one of which is not a file: the driver may then compile none")         \
+	R(X, STREAM_UNWRITABLE, "stream_unwritable",                                               \
+	  "stdout or stderr cannot take writes (a full device, a read-only descriptor, a pipe "    \
+	  "without a reader): the compiler meets that itself, as it prints")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)
