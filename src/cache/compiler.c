@@ -531,6 +531,61 @@ static int parse_builtins(char *out, char ***dirs, size_t *n)
 	return r;
 }
 
+/* Is v an absolute path, or a colon-separated list of them? */
+static bool all_absolute(const char *v)
+{
+	for (const char *p = v; p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+		if (*p != '/')
+			return false;
+	return true;
+}
+
+/*
+ * Can the answer to a question under opts and env not depend on the folder
+ * it is asked in? Then one answer serves every folder of a build (a
+ * recursive make asks from each), and a hit in a new folder after a server
+ * restart does not pay a question. Only options known to name no file,
+ * and paths that are absolute; anything else is asked per folder.
+ */
+static bool cwd_free(char *const *opts, size_t n_opts, char *const *env)
+{
+	static const char *const flags[] = {
+	        "-m",           "--target=",     "-stdlib=", "-nostdinc",
+	        "-nostdlibinc", "-nobuiltininc", "-pthread", "-ansi"};
+	static const char *const abs_joined[] = {"--sysroot=", "--gcc-toolchain=", "-isysroot"};
+	static const char *const abs_separate[] = {"--sysroot", "-isysroot", "--gcc-toolchain"};
+
+	for (size_t i = 0; i < n_opts; i++) {
+		const char *o = opts[i];
+		bool ok = false;
+
+		for (size_t k = 0; !ok && k < sizeof(flags) / sizeof(flags[0]); k++)
+			ok = strncmp(o, flags[k], strlen(flags[k])) == 0;
+		for (size_t k = 0; !ok && k < sizeof(abs_separate) / sizeof(abs_separate[0]); k++)
+			if (strcmp(o, abs_separate[k]) == 0 && i + 1 < n_opts &&
+			    opts[i + 1][0] == '/') {
+				ok = true;
+				i++;
+			}
+		for (size_t k = 0; !ok && k < sizeof(abs_joined) / sizeof(abs_joined[0]); k++)
+			ok = strncmp(o, abs_joined[k], strlen(abs_joined[k])) == 0 &&
+			     o[strlen(abs_joined[k])] == '/';
+		if (strcmp(o, "-target") == 0 && i + 1 < n_opts && opts[i + 1][0] != '-') {
+			ok = true;
+			i++;
+		}
+		if (!ok)
+			return false;
+	}
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (!eq || !all_absolute(eq + 1))
+			return false;
+	}
+	return true;
+}
+
 /* Is memo entry m still the driver's answer? An answer about include
  * folders stands while the folders the driver scanned look the same. */
 static bool memo_holds(const struct builtin_memo *m, const struct compiler_info *ci)
@@ -577,6 +632,8 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	hasher_update_str(h, "ask-v1");
 	hasher_update(h, ci->id.bytes, sizeof(ci->id.bytes));
 	hasher_update_str(h, ci->path);
+	if (scan && cwd_free(opts, n_opts, env))
+		cwd = NULL; /* asked in the probe folder, for every folder */
 	hasher_update_str(h, cwd ? cwd : "");
 	for (size_t i = 0; i < n_opts; i++)
 		hasher_update_str(h, opts[i]);
