@@ -244,15 +244,29 @@ static int answer_prefixes(struct driver_scan *s, const char *answer, bool *scan
 	return r;
 }
 
+/* root/usr/include, by its ctime: clang adds root/usr/include/<multiarch>
+ * when it exists and names it nowhere when it does not (so its creation,
+ * which moves this ctime, is the change). */
+static int watch_usr_include(struct driver_scan *s, const char *root)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (paths_join(p, sizeof(p), root, "usr/include") < 0)
+		return 0;
+	return watch(s, p, stat(p, &st) == 0 ? &st : NULL, false);
+}
+
 /*
  * The prefixes the options name: --gcc-toolchain (then clang looks there
  * only), else the sysroot and its /usr, else /usr; -B prefixes, whose
- * include folder gcc adds when it exists.
+ * include folder gcc adds when it exists. And the sysroot's (or -isysroot's,
+ * or the root's) usr/include.
  */
 static int option_prefixes(struct driver_scan *s, char *const *opts, size_t n, const char *cwd,
                            bool scans)
 {
-	const char *toolchain = NULL, *sysroot = NULL, *v;
+	const char *toolchain = NULL, *sysroot = NULL, *isysroot = NULL, *v;
 	char p[PATH_MAX];
 	int r = 0;
 
@@ -262,6 +276,8 @@ static int option_prefixes(struct driver_scan *s, char *const *opts, size_t n, c
 			toolchain = v;
 		else if ((v = option_value(opts, n, &i, "--sysroot", "--sysroot=")))
 			sysroot = v;
+		else if ((v = option_value(opts, n, &i, "-isysroot", "-isysroot")))
+			isysroot = v;
 		else if ((v = option_value(opts, n, &i, "-B", "-B")) ||
 		         (v = option_value(opts, n, &i, "--prefix", "--prefix="))) {
 			char inc[PATH_MAX];
@@ -273,6 +289,14 @@ static int option_prefixes(struct driver_scan *s, char *const *opts, size_t n, c
 		}
 	}
 	if (r < 0 || !scans)
+		return r;
+	if (isysroot && absolute(cwd, isysroot, p, sizeof(p)) == 0)
+		r = watch_usr_include(s, p);
+	if (r == 0)
+		r = sysroot ? (absolute(cwd, sysroot, p, sizeof(p)) == 0 ? watch_usr_include(s, p)
+		                                                         : 0)
+		            : watch_usr_include(s, "/");
+	if (r < 0)
 		return r;
 	if (toolchain)
 		return absolute(cwd, toolchain, p, sizeof(p)) == 0 ? watch_gcc_prefix(s, p) : 0;

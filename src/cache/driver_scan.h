@@ -4,8 +4,9 @@
  * takes its C++ headers from the highest GCC version it finds under
  * <prefix>/{lib,lib64,...}/{gcc,gcc-cross}/<triple>/ (the prefix: --gcc-toolchain, else the
  * sysroot's /usr and its own install folder's parent, else /usr); gcc adds
- * <-B prefix>/include when that exists. A version installed there later,
- * or the -B folder's include created, moves the built-in search path
+ * <-B prefix>/include when that exists; clang adds
+ * <sysroot>/usr/include/<multiarch> when that exists. A version installed
+ * there later, or such a folder created, moves the built-in search path
  * without any folder of the old one changing: the answer of `-E -v` is
  * only good while these folders look the same.
  */

@@ -2,7 +2,8 @@
  * Unit tests for driver_scan: the answer about a compiler's own include
  * folders stands while the folders its driver scanned look the same, and
  * falls when a GCC version is installed under the toolchain, when the
- * toolchain (or a sysroot's GCC installation) appears where none was, or
+ * toolchain (or a sysroot's GCC installation, or its multiarch include
+ * folder) appears where none was, or
  * when a folder changed around the question itself.
  */
 #include <limits.h>
@@ -117,6 +118,20 @@ static void sysroot_installation_created_later(void **state)
 	driver_scan_free(s);
 }
 
+static void sysroot_multiarch_created_later(void **state)
+{
+	struct driver_scan *s;
+
+	(void)state;
+	mkdirs("S/usr/include");
+	settle();
+	s = record("InstalledDir: /nonexistent/bin\n", "--sysroot=S");
+	assert_true(driver_scan_holds(s));
+	mkdirs("S/usr/include/x86_64-linux-gnu");
+	assert_false(driver_scan_holds(s));
+	driver_scan_free(s);
+}
+
 static void change_around_the_question(void **state)
 {
 	struct driver_scan *s;
@@ -155,6 +170,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(toolchain_created_later, setup, teardown),
 	        cmocka_unit_test_setup_teardown(sysroot_installation_created_later, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(sysroot_multiarch_created_later, setup, teardown),
 	        cmocka_unit_test_setup_teardown(change_around_the_question, setup, teardown),
 	        cmocka_unit_test_setup_teardown(gcc_watches_nothing_but_B, setup, teardown),
 	};
