@@ -51,6 +51,11 @@ struct cache_request {
 	/* A hit only when the compiler printed nothing: a result with output
 	 * is CACHE_RUN (multi_source_diagnostics), its outputs untouched. */
 	bool silent_only;
+	/* The launcher's stdout / stderr cannot take writes (a full device, a
+	 * read-only descriptor...): a hit that would print there is not
+	 * served, nor a miss run through the launcher's tee (the compiler
+	 * must meet the stream itself). */
+	bool stdout_unwritable, stderr_unwritable;
 };
 
 enum cache_action {

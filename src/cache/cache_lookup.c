@@ -254,15 +254,30 @@ static int find_result(struct cache *c, const struct cache_request *req,
 }
 
 /*
+ * Would serving result r print where it must not? 1: a silent_only
+ * request and r printed; 2: r prints on a stream the launcher cannot
+ * write (the compiler would fail there: clang aborts on a diagnostic to
+ * /dev/full). 0: it may be served.
+ */
+static int unservable(const struct cache_request *req, const struct result *r)
+{
+	if (req->silent_only && (r->out.len || r->err.len))
+		return 1;
+	if ((req->stdout_unwritable && r->out.len) || (req->stderr_unwritable && r->err.len))
+		return 2;
+	return 0;
+}
+
+/*
  * Serve result rk of compile a: its outputs put in place and its output in
- * d (CACHE_HIT), counted as counter. 0; 1 when silent_only and it printed;
- * -errno with d->explain saying why it could not be served (a damaged
- * result is then dropped).
+ * d (CACHE_HIT), counted as counter. 0; unservable()'s 1 or 2 (req NULL:
+ * no such limits); -errno with d->explain saying why it could not be served
+ * (a damaged result is then dropped).
  */
 static int serve_result(struct cache *c, const struct compile_args *a,
                         const struct compiler_info *ci, const char *cwd, mode_t umask,
-                        bool silent_only, const struct digest *rk, const char *counter,
-                        struct cache_decision *d, struct result *r)
+                        const struct cache_request *req, const struct digest *rk,
+                        const char *counter, struct cache_decision *d, struct result *r)
 {
 	struct buf blob = BUF_INIT;
 	bool dest_failed = false, damaged = false;
@@ -275,8 +290,8 @@ static int serve_result(struct cache *c, const struct compile_args *a,
 		damaged = ret == -EBADMSG;
 	}
 	buf_free(&blob);
-	if (ret == 0 && silent_only && (r->out.len || r->err.len))
-		return 1;
+	if (ret == 0 && req && (ret = unservable(req, r)) > 0)
+		return ret;
 	if (ret == 0)
 		ret = cache_materialize(c, a, cwd, ci, r, 0666 & ~umask, &dest_failed, &damaged);
 	if (ret < 0 && dest_failed) {
@@ -317,8 +332,7 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
 	if (ret < 0)
 		return ret;
-	ret = serve_result(c, a, ci, req->cwd, req->umask, req->silent_only, &rk, "direct_hit", d,
-	                   &r);
+	ret = serve_result(c, a, ci, req->cwd, req->umask, req, &rk, "direct_hit", d, &r);
 	if (ret == 0) {
 		index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
 		if ((pch = pch_counter(a, uses_gch, true)))
@@ -495,8 +509,10 @@ static const char *refusal(struct cache *c, const struct cache_request *req,
  * coloured; NULL, or why it cannot be keyed. */
 static const char *direct_key(struct cache *c, const struct cache_request *req,
                               const struct compile_args *a, const struct compiler_info *ci,
-                              const struct file_digest *src, struct digest *key, bool *color)
+                              const struct file_digest *src, const struct incpath *search,
+                              struct digest *key, bool *color)
 {
+	struct digest search_digest;
 	const struct family *fam = family_of(a->family);
 	const char *env[32], *fenv[FAMILY_ENV_MAX] = {NULL};
 	struct key_extra_input extra[64];
@@ -532,6 +548,8 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	for (size_t i = 0; fam->env_vars && fam->env_vars[i]; i++)
 		fenv[i] = req_env(req, fam->env_vars[i]);
 	*color = color_wanted(a, req);
+	if (incpath_digest(search, &search_digest) < 0)
+		return REASON(ERROR);
 	ki = (struct key_inputs){
 	        .args = a,
 	        .compiler_id = &ci->id,
@@ -545,6 +563,7 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	        .extra = extra,
 	        .n_extra = a->n_extra_inputs,
 	        .programs = &programs,
+	        .search = &search_digest,
 	};
 	key_direct(&ki, key);
 	return NULL;
@@ -782,7 +801,7 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 	}
 	p->preprocessed_quietly = preprocessed_quietly(pp);
 	preprocess_result_key(&p->key, pp->text, pp->err, &p->key);
-	ret = serve_result(c, &p->args, p->ci, p->cwd, p->umask, false, &p->key, "preprocessor_hit",
+	ret = serve_result(c, &p->args, p->ci, p->cwd, p->umask, NULL, &p->key, "preprocessor_hit",
 	                   d, &r);
 	cache_result_free(&r);
 	if (ret == 0) {
@@ -852,8 +871,20 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		return 0;
 	}
 	why = refusal(c, req, &a, d, &ci, &src);
+	/* The include search before the key: the compiler's own folders are
+	 * part of it (they move with what its driver finds installed). */
+	if (!why && cache_preprocessed_language(a.language)) {
+		r = search_for_compile(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, &search);
+		if (r == -ENOMEM)
+			goto nomem;
+		if (r < 0) {
+			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
+			          req->compiler);
+			why = REASON(INCLUDE_SEARCH_UNKNOWN);
+		}
+	}
 	if (!why)
-		why = direct_key(c, req, &a, ci, &src, &d->key, &color);
+		why = direct_key(c, req, &a, ci, &src, &search, &d->key, &color);
 	if (why)
 		goto uncacheable;
 	/* A source the direct mode would refuse is not looked up there. */
@@ -863,10 +894,17 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		if (req->part)
 			cache_stat_add(c, "multi_source_hit", 1);
 		compile_args_free(&a);
+		incpath_free(&search);
 		return 0;
 	}
 	if (r == 1) {
 		why = REASON(MULTI_SOURCE_DIAGNOSTICS);
+		goto uncacheable;
+	}
+	/* Not served, nor run through the launcher's tee, which would give
+	 * the compiler a pipe in place of the stream it fails on. */
+	if (r == 2 || req->stdout_unwritable || req->stderr_unwritable) {
+		why = REASON(STREAM_UNWRITABLE);
 		goto uncacheable;
 	}
 	d->action = CACHE_RUN_STORE;
@@ -877,18 +915,8 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	if (c->n_pending >= PENDING_MAX) {
 		set_run(d, REASON(BUSY));
 		compile_args_free(&a);
+		incpath_free(&search);
 		return 0;
-	}
-	if (cache_preprocessed_language(a.language)) {
-		r = search_for_compile(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, &search);
-		if (r == -ENOMEM)
-			goto nomem;
-		if (r < 0) {
-			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
-			          req->compiler);
-			why = REASON(INCLUDE_SEARCH_UNKNOWN);
-			goto uncacheable;
-		}
 	}
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;

@@ -133,7 +133,10 @@
 	  "an assembler source pastes tokens (##) for an assembler that names no file it reads: "  \
 	  "only its preprocessed text shows a pasted .include")                                    \
 	R(X, PREPROCESS_FAILED, "preprocess_failed",                                               \
-	  "preprocessor mode: the -E run failed or its output could not be read")
+	  "preprocessor mode: the -E run failed or its output could not be read")                  \
+	R(X, STREAM_UNWRITABLE, "stream_unwritable",                                               \
+	  "stdout or stderr cannot take writes (a full device, a read-only descriptor, a pipe "    \
+	  "without a reader): the compiler meets that itself, as it prints")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

@@ -21,7 +21,9 @@
 	  .optional = {FIELD("env", JSON_OBJECT), FIELD("pid", JSON_INTEGER),              \
 	               FIELD("stderr_tty", JSON_TRUE), FIELD("session", JSON_STRING),      \
 	               RANGED("umask", JSON_INTEGER, 0, 0777), FIELD("part", JSON_TRUE),   \
-	               FIELD("silent_only", JSON_TRUE), FIELD("split", JSON_TRUE)},        \
+	               FIELD("silent_only", JSON_TRUE), FIELD("split", JSON_TRUE),         \
+	               FIELD("stdout_unwritable", JSON_TRUE),                              \
+	               FIELD("stderr_unwritable", JSON_TRUE)},                             \
 	  .validate = validate_compile)                                                    \
 	X(STORE, "store", req_store, .required = {FIELD("token", JSON_STRING)},            \
 	  .optional = {RANGED("exit", JSON_INTEGER, 0, 255), FIELD("stdout", JSON_STRING), \

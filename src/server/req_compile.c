@@ -339,6 +339,8 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	        .umask = (mode_t)(proto_get_int(req, "umask", 022) & 0777),
 	        .part = proto_get_bool(req, "part", 0),
 	        .silent_only = proto_get_bool(req, "silent_only", 0),
+	        .stdout_unwritable = proto_get_bool(req, "stdout_unwritable", 0),
+	        .stderr_unwritable = proto_get_bool(req, "stderr_unwritable", 0),
 	        .can_split = proto_get_bool(req, "split", 0),
 	};
 	started_ms = monotonic_ms();
