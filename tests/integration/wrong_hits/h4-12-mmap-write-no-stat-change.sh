@@ -24,14 +24,8 @@ zc_vs_bare() { local h0; h0=$(hits); run zc "$ZC" "$@"; HIT=$(( $(hits) > h0 ));
 # A header rewritten in place through a shared mmap: the kernel updates mtime/ctime only on the
 # first write fault; a later write to the same (still dirty) page changes the contents with the
 # same size, inode, mtime and ctime. The hit check trusts the stat data, the old object is served.
-# Still open: the hazard exists only while some process holds a shared writable mapping of the
-# header (a fresh mapping's first write faults and updates the times). Linux tells that cheaply at
-# hashing time: fcntl(fd, F_SETLEASE, F_RDLCK) on a read-only fd fails with EAGAIN while the file
-# is open for writing anywhere, a writable shared mapping included (checked on Debian 12's kernel).
-# A digest read while a writer exists must then not be trusted by stat (hashcache.c); only for
-# files the server's user owns (others: EACCES), with SIGIO ignored in the server (a writer's
-# open during the probe breaks the lease). Until then: touch the header after editing it
-# through a mapping (or write it with write(2)).
+# Closed by hashcache.c's open_for_writing: a digest read while the file is open for writing
+# anywhere (a read lease is then refused, EAGAIN) is not trusted by stat and is read again.
 command -v python3 >/dev/null || { echo "needs python3"; exit 2; }
 printf '#include "h.h"\nint v = H;\n' > a.c; echo '#define H 1' > h.h; touch -d '-1 min' a.c h.h
 OUTS=a.o
