@@ -204,7 +204,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
 {
 	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
 	struct dircache_stats before, after;
-	const char *changed = NULL, *newer;
+	const char *changed = NULL;
 	struct buf blob = BUF_INIT;
 	int idx, ret;
 
@@ -240,11 +240,6 @@ static int find_result(struct cache *c, const struct cache_request *req,
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",
 		         changed ? changed : "a header");
-		return -ENOENT;
-	}
-	newer = pch_newer_input(c->hc, req->cwd, a, &m->entries[idx]);
-	if (newer) {
-		snprintf(d->explain, sizeof(d->explain), "%s is newer than the PCH", newer);
 		return -ENOENT;
 	}
 	*result = m->entries[idx].result;
