@@ -513,14 +513,26 @@ static const char *const emcc_probe_env[] = {
 
 /*
  * Debug logs and temporary files kept (EMCC_DEBUG, EMCC_DEBUG_SAVE,
- * EMPROFILE), stderr sent to a file, commands printed with their paths; and
- * EMCC_CFLAGS, arguments appended that no classifier saw (-g would put the
- * cwd in the object).
+ * EMPROFILE), stderr sent to a file, commands printed with their paths
+ * (EMCC_VERBOSE, EM_BUILD_VERBOSE); EMCC_CFLAGS, arguments appended that
+ * no classifier saw (-g would put the cwd in the object); and what emcc
+ * 3.1.6 refuses with an error (emcc.py run(): the EMMAKEN_* of old).
  */
 static const char *const emcc_uncacheable_env[] = {
-        "EMCC_DEBUG",   "EMCC_DEBUG_SAVE", "EMCC_STDERR_FILE",    "EMPROFILE",
-        "EMCC_VERBOSE", "EMCC_CFLAGS",     "EM_COMPILER_WRAPPER", NULL,
+        "EMCC_DEBUG",     "EMCC_DEBUG_SAVE",  "EMCC_STDERR_FILE", "EMPROFILE",
+        "EMCC_VERBOSE",   "EM_BUILD_VERBOSE", "EMCC_CFLAGS",      "EM_COMPILER_WRAPPER",
+        "EMMAKEN_CFLAGS", "EMMAKEN_COMPILER", "EMMAKEN_NO_SDK",   NULL,
 };
+
+/*
+ * Every other variable of emcc's (tools/config.py takes EM_<KEY> for each
+ * key of its config, EM_BINARYEN_ROOT and EM_NODE_JS too, and fails when a
+ * mandatory one is empty; shared.py, settings.py, system_libs.py and the
+ * ports read EMCC_* and EM_*): keyed by name and value, whatever emcc
+ * makes of it. EMPROFILE, LLVM_ADD_VERSION and CLANG_ADD_VERSION have no
+ * such prefix: they are listed by name.
+ */
+static const char *const emcc_env_prefixes[] = {SENT_ENV_EMSCRIPTEN_PREFIXES, NULL};
 
 const struct family family_emcc = {
         .name = "emcc",
@@ -535,6 +547,7 @@ const struct family family_emcc = {
         .env_vars = emcc_env,
         .probe_env = emcc_probe_env,
         .uncacheable_env = emcc_uncacheable_env,
+        .env_prefixes = emcc_env_prefixes,
         .color_env = NULL,
         .color_by_terminfo = true,
         .color_always_arg = "-fcolor-diagnostics",

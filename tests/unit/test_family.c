@@ -79,7 +79,7 @@ static bool sent(const char *name)
 	for (size_t i = 0; i < sent_env_count; i++)
 		if (strcmp(sent_env_vars[i], name) == 0)
 			return true;
-	return false;
+	return sent_env_prefixed(name, strlen(name));
 }
 
 /* The launcher knows no family: what it sends must cover what any family
@@ -109,8 +109,16 @@ static void test_launcher_sends_what_the_server_reads(void **state)
 				         f->uncacheable_env[k]);
 		if (f->color_env && !sent(f->color_env))
 			fail_msg("%s colour variable %s is not sent", f->name, f->color_env);
+		/* a prefix the server keys names only variables sent */
+		for (size_t k = 0; f->env_prefixes && f->env_prefixes[k]; k++)
+			if (!sent(f->env_prefixes[k]))
+				fail_msg("%s prefix %s is not sent", f->name, f->env_prefixes[k]);
 	}
 	assert_true(sent("PATH"));
+	/* emcc reads EM_<KEY> for every key of its config */
+	assert_true(sent("EM_BINARYEN_ROOT"));
+	assert_true(sent("EMMAKEN_NO_SDK"));
+	assert_false(sent_env_prefixed("EMX", 3));
 }
 
 /* The helper programs: gcc runs its compiler proper and as; clang none,
