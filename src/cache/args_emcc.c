@@ -358,6 +358,45 @@ static enum config_value config_get(const char *text, const char *key, char **ou
 	return v;
 }
 
+/* The code of one line [p, end): up to a '#' outside a string literal. */
+static const char *code_end(const char *p, const char *end)
+{
+	char quote = 0;
+
+	for (; p < end; p++) {
+		if (quote && *p == '\\' && p + 1 < end)
+			p++;
+		else if (quote && *p == quote)
+			quote = 0;
+		else if (!quote && (*p == '\'' || *p == '"'))
+			quote = *p;
+		else if (!quote && *p == '#')
+			return p;
+	}
+	return end;
+}
+
+/*
+ * Does the config's code (comments aside) read the environment? emcc
+ * exec's it, so it may take any key from any variable (configs emcc
+ * generated once read LLVM, BINARYEN, NODE): variables no list or prefix
+ * names, which the launcher does not send. Such a config is not cached.
+ */
+static bool config_reads_env(const char *text)
+{
+	static const char *const words[] = {"environ", "getenv"};
+
+	for (const char *line = text; *line;) {
+		const char *end = line + strcspn(line, "\n"), *code = code_end(line, end);
+
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			if (memmem(line, (size_t)(code - line), words[i], strlen(words[i])))
+				return true;
+		line = *end ? end + 1 : end;
+	}
+	return false;
+}
+
 /* A config key as emcc sees it: EM_<KEY> from the environment first. */
 static int config_key(const char *text, const char *key,
                       const char *(*getenv_req)(void *ctx, const char *name), void *env_ctx,
@@ -447,6 +486,8 @@ static int helper_files_emcc(const char *compiler_path, const struct compile_arg
 		goto out;
 	}
 	r = push_file(files, max, &n, strdup(config));
+	if (r == 0 && config_reads_env(text))
+		r = -ENOTSUP;
 	if (r == 0)
 		r = config_key(text, "LLVM_ROOT", getenv_req, env_ctx, &llvm);
 	if (r == 0)
