@@ -556,13 +556,33 @@ static const char *const emcc_probe_env[] = {
  * Debug logs and temporary files kept (EMCC_DEBUG, EMCC_DEBUG_SAVE,
  * EMPROFILE), stderr sent to a file, commands printed with their paths
  * (EMCC_VERBOSE, EM_BUILD_VERBOSE); EMCC_CFLAGS, arguments appended that
- * no classifier saw (-g would put the cwd in the object); and what emcc
- * 3.1.6 refuses with an error (emcc.py run(): the EMMAKEN_* of old).
+ * no classifier saw (-g would put the cwd in the object); what emcc
+ * 3.1.6 refuses with an error (emcc.py run(): the EMMAKEN_* of old); and
+ * of its Python's: what prints (imports, their times, allocator stats),
+ * fails (PYTHONSAFEPATH: emcc.py cannot import its tools), reads stdin
+ * after the run (PYTHONINSPECT), or loads modules from elsewhere, whose
+ * content no key holds (PYTHONPATH, PYTHONHOME).
  */
 static const char *const emcc_uncacheable_env[] = {
-        "EMCC_DEBUG",     "EMCC_DEBUG_SAVE",  "EMCC_STDERR_FILE", "EMPROFILE",
-        "EMCC_VERBOSE",   "EM_BUILD_VERBOSE", "EMCC_CFLAGS",      "EM_COMPILER_WRAPPER",
-        "EMMAKEN_CFLAGS", "EMMAKEN_COMPILER", "EMMAKEN_NO_SDK",   NULL,
+        "EMCC_DEBUG",
+        "EMCC_DEBUG_SAVE",
+        "EMCC_STDERR_FILE",
+        "EMPROFILE",
+        "EMCC_VERBOSE",
+        "EM_BUILD_VERBOSE",
+        "EMCC_CFLAGS",
+        "EM_COMPILER_WRAPPER",
+        "EMMAKEN_CFLAGS",
+        "EMMAKEN_COMPILER",
+        "EMMAKEN_NO_SDK",
+        "PYTHONVERBOSE",
+        "PYTHONPROFILEIMPORTTIME",
+        "PYTHONMALLOCSTATS",
+        "PYTHONSAFEPATH",
+        "PYTHONINSPECT",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        NULL,
 };
 
 /*
@@ -570,8 +590,10 @@ static const char *const emcc_uncacheable_env[] = {
  * key of its config, EM_BINARYEN_ROOT and EM_NODE_JS too, and fails when a
  * mandatory one is empty; shared.py, settings.py, system_libs.py and the
  * ports read EMCC_* and EM_*): keyed by name and value, whatever emcc
- * makes of it. EMPROFILE, LLVM_ADD_VERSION and CLANG_ADD_VERSION have no
- * such prefix: they are listed by name.
+ * makes of it; and PYTHON*, read by the interpreter that runs emcc.py
+ * (PYTHONHASHSEED, PYTHONIOENCODING, PYTHONWARNINGS...). EMPROFILE,
+ * LLVM_ADD_VERSION and CLANG_ADD_VERSION have no such prefix: they are
+ * listed by name.
  */
 static const char *const emcc_env_prefixes[] = {SENT_ENV_EMSCRIPTEN_PREFIXES, NULL};
 

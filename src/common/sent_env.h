@@ -24,9 +24,10 @@
 	        "EMCC_STRICT", "EMCC_FORCE_STDLIBS", "EMCC_LOCAL_PORTS", "EMSDK_PYTHON"
 /* The prefixes of Emscripten's variables: no list of them can be whole
  * (tools/config.py overrides every key of its config from EM_<KEY>, and each
- * release reads more EMCC_* and EM_*), so every variable so named is sent
- * and, for emcc, keyed (family.h env_prefixes). */
-#define SENT_ENV_EMSCRIPTEN_PREFIXES "EM_", "EMCC_", "EMMAKEN_", "EMSDK"
+ * release reads more EMCC_* and EM_*), and those of the Python that runs
+ * it; every variable so named is sent and, for emcc, keyed (family.h
+ * env_prefixes). */
+#define SENT_ENV_EMSCRIPTEN_PREFIXES "EM_", "EMCC_", "EMMAKEN_", "EMSDK", "PYTHON"
 /* What cargo sets for a crate's compile that env!() reads */
 #define SENT_ENV_CARGO                                                                         \
 	"CARGO_PKG_NAME", "CARGO_PKG_VERSION", "CARGO_PKG_VERSION_MAJOR",                      \
