@@ -1992,7 +1992,8 @@ static int pch_compile(struct gcc_state *st, const struct lang *lang, const char
 		return r < 0 ? r : 1;
 	}
 	st->out->output_kind = OUTPUT_PCH;
-	st->out->pch_mtimes = st->clang && !st->pch_no_timestamp;
+	/* || : a PCH made without timestamps may still load one with them */
+	st->out->pch_mtimes = st->out->pch_mtimes || (st->clang && !st->pch_no_timestamp);
 	return 0;
 }
 

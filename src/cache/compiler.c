@@ -137,6 +137,7 @@ static void unset_family_prefixed(void)
 		e = environ; /* unsetenv moved the entries: from the start */
 	}
 }
+
 /* In the child of run_capture: stdout and stderr into the pipe's write end
  * out_fd, stdin from /dev/null, an environment that makes the answer
  * parse-stable plus the request's own (env), then the compiler. */

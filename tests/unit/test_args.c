@@ -1659,6 +1659,13 @@ static void test_pch_compiles(void **state)
 	assert_int_equal(a.output_kind, OUTPUT_PCH);
 	assert_false(a.pch_mtimes);
 	compile_args_free(&a);
+	/* ... unless it loads one that records them: clang checks those */
+	classify("clang -Xclang -fno-pch-timestamp -include-pch base.pch -x c-header -c all.h "
+	         "-o all.h.pch",
+	         "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_true(a.pch_mtimes);
+	compile_args_free(&a);
 	assert_reason("gcc -c all.h", UNCACHEABLE_PCH);
 	/* clang's records its inputs' mtimes: keyed too */
 	classify("clang -x c-header -c all.h -o all.h.pch", "/w", &a);
