@@ -535,8 +535,10 @@ out:
 /* ---- the row ---- */
 
 /* Read by emcc (tools/config.py, shared.py, emcc.py) and changing what a
- * compile makes: the config, its overrides, the sysroot, the flags. */
-static const char *const emcc_env[] = {SENT_ENV_EMSCRIPTEN, NULL};
+ * compile makes: the config, its overrides, the sysroot, the flags; and by
+ * the clang it runs, which edits its command line by CCC_OVERRIDE_OPTIONS
+ * as the clang family's does. */
+static const char *const emcc_env[] = {SENT_ENV_EMSCRIPTEN, "CCC_OVERRIDE_OPTIONS", NULL};
 
 /* Those that move the sysroot and the clang that the include search asks. */
 static const char *const emcc_probe_env[] = {
