@@ -41,6 +41,10 @@ struct cache_request {
 	/* The launcher's environment subset: name -> value. */
 	const char *(*getenv)(void *ctx, const char *name);
 	void *env_ctx;
+	/* The names of the variables sent (room for max; they live as long as
+	 * env_ctx): how many there are, which may be more than max. NULL: the
+	 * caller cannot list them (then none is keyed by prefix). */
+	size_t (*env_names)(void *ctx, const char **names, size_t max);
 	bool stderr_tty;
 	mode_t umask;
 	/* The launcher serves CACHE_SPLIT; without it, several sources are

@@ -205,7 +205,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
 {
 	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
 	struct dircache_stats before, after;
-	const char *changed = NULL, *newer;
+	const char *changed = NULL;
 	struct buf blob = BUF_INIT;
 	int idx, ret;
 
@@ -241,11 +241,6 @@ static int find_result(struct cache *c, const struct cache_request *req,
 	if (idx < 0) {
 		snprintf(d->explain, sizeof(d->explain), "%s changed",
 		         changed ? changed : "a header");
-		return -ENOENT;
-	}
-	newer = pch_newer_input(c->hc, req->cwd, a, &m->entries[idx]);
-	if (newer) {
-		snprintf(d->explain, sizeof(d->explain), "%s is newer than the PCH", newer);
 		return -ENOENT;
 	}
 	*result = m->entries[idx].result;
@@ -505,6 +500,42 @@ static const char *refusal(struct cache *c, const struct cache_request *req,
 	return NULL;
 }
 
+/* The most variables a request may send, and key by a family's prefixes. */
+#define REQUEST_ENV_MAX  1024
+#define PREFIXED_ENV_MAX 64
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The request's variables one of the family's env_prefixes names, sorted
+ * (the launcher sends them in its environment's order): how many, or
+ * -E2BIG when there are more than max (not keyed: not cached).
+ */
+static int prefixed_env(const struct family *fam, const struct cache_request *req,
+                        const char **names, size_t max)
+{
+	const char *all[REQUEST_ENV_MAX];
+	size_t n_all, n = 0;
+
+	if (!fam->env_prefixes || !req->env_names)
+		return 0;
+	n_all = req->env_names(req->env_ctx, all, REQUEST_ENV_MAX);
+	if (n_all > REQUEST_ENV_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < n_all; i++) {
+		if (!family_env_prefixed(fam, all[i], strlen(all[i])))
+			continue;
+		if (n == max)
+			return -E2BIG;
+		names[n++] = all[i];
+	}
+	qsort(names, n, sizeof(*names), by_name);
+	return (int)n;
+}
+
 /* The direct key of compile a into *key, and whether its diagnostics will be
  * coloured; NULL, or why it cannot be keyed. */
 static const char *direct_key(struct cache *c, const struct cache_request *req,
@@ -515,13 +546,19 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	struct digest search_digest;
 	const struct family *fam = family_of(a->family);
 	const char *env[32], *fenv[FAMILY_ENV_MAX] = {NULL};
+	const char *pnames[PREFIXED_ENV_MAX], *penv[PREFIXED_ENV_MAX];
 	struct key_extra_input extra[64];
 	struct digest programs;
 	struct key_inputs ki;
-	int r;
+	int r, np;
 
 	if (a->n_extra_inputs > sizeof(extra) / sizeof(extra[0]))
 		return REASON(TOO_MANY_INPUTS);
+	np = prefixed_env(fam, req, pnames, PREFIXED_ENV_MAX);
+	if (np < 0)
+		return REASON(FAMILY_ENV);
+	for (int i = 0; i < np; i++)
+		penv[i] = req_env(req, pnames[i]);
 	for (size_t i = 0; i < a->n_extra_inputs; i++) {
 		struct file_digest fd;
 		char *ep = cache_abs_join(req->cwd, a->extra_inputs[i]);
@@ -558,6 +595,9 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	        .env = env,
 	        .family_env_names = fam->env_vars,
 	        .family_env = fenv,
+	        .prefixed_env_names = fam->env_prefixes ? pnames : NULL,
+	        .prefixed_env = penv,
+	        .n_prefixed_env = (size_t)np,
 	        .color = *color,
 	        .cpu = a->march_native ? cpu_description(c) : NULL,
 	        .extra = extra,

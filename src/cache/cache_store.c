@@ -225,8 +225,9 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 			if (!digest_equal(&fd.digest, &p->source))
 				return REASON(MODIFIED_DURING_COMPILE);
 			/* the source is in the direct key already, its mtime
-			 * not: a PCH that records it keeps it here */
-			if (!p->args.pch_mtimes)
+			 * not: a PCH that records it keeps it here (a unit
+			 * that loads one: the PCH does not record the unit) */
+			if (!p->args.pch_mtimes || p->args.output_kind != OUTPUT_PCH)
 				continue;
 		}
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);

@@ -116,6 +116,33 @@ static const char *const search_env[] = {
         "CPATH",           "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH",
         "GCC_EXEC_PREFIX", "COMPILER_PATH"};
 
+/*
+ * In a question's child: drop the server's own variables that a family's
+ * env_prefixes name (an autospawned server has its first launcher's
+ * EM_*): the question sees the request's probe_env only.
+ */
+static void unset_family_prefixed(void)
+{
+	extern char **environ;
+	char name[256];
+
+	for (char **e = environ; *e;) {
+		size_t len = strcspn(*e, "=");
+		bool named = false;
+
+		for (size_t i = 0; families[i] && !named; i++)
+			named = family_env_prefixed(families[i], *e, len);
+		if (!named || len >= sizeof(name)) {
+			e++;
+			continue;
+		}
+		memcpy(name, *e, len);
+		name[len] = '\0';
+		unsetenv(name);
+		e = environ; /* unsetenv moved the entries: from the start */
+	}
+}
+
 /* In the child of run_capture: stdout and stderr into the pipe's write end
  * out_fd, stdin from /dev/null, an environment that makes the answer
  * parse-stable plus the request's own (env), then the compiler. */
@@ -147,6 +174,7 @@ static _Noreturn void exec_probe(char *const argv[], const char *cwd, char *cons
 		for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
 			unsetenv(f->uncacheable_env[k]);
 	}
+	unset_family_prefixed();
 	/* A question is no job of a build's: an autospawned server inherits
 	 * cargo's jobserver variable without its descriptors, and rustc would
 	 * answer with a warning about them. */

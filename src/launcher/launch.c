@@ -79,6 +79,33 @@ static bool carriable(const char *s)
 	return j != NULL;
 }
 /*
+ * Every variable named by a sent prefix (sent_env_prefixed): emcc reads
+ * more than any list names. *bad is set to the first one the protocol
+ * cannot carry. 0, or -ENOMEM.
+ */
+static int add_prefixed_env(json_t *env, const char **bad)
+{
+	extern char **environ;
+
+	for (char **e = environ; e && *e && !*bad; e++) {
+		const char *eq = strchr(*e, '=');
+		char *name;
+		int r;
+
+		if (!eq || !sent_env_prefixed(*e, (size_t)(eq - *e)))
+			continue;
+		name = strndup(*e, (size_t)(eq - *e));
+		if (!name)
+			return -ENOMEM;
+		r = json_object_set_new(env, name, json_string(eq + 1));
+		free(name);
+		if (r < 0)
+			*bad = *e;
+	}
+	return 0;
+}
+
+/*
  * The compile request, or NULL: out of memory, or *bad names a string the
  * protocol (JSON, UTF-8) cannot carry: an argument or variable in another
  * encoding, which the server would otherwise never see (nor key).
@@ -100,6 +127,8 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 		if (v && json_object_set_new(env, sent_env_vars[i], json_string(v)) < 0)
 			*bad = sent_env_vars[i];
 	}
+	if (!*bad && add_prefixed_env(env, bad) < 0)
+		goto fail;
 	if (!*bad && !carriable(compiler))
 		*bad = "the compiler's path";
 	if (!*bad && !carriable(cwd))

@@ -95,6 +95,23 @@ static const char *env_lookup(void *ctx, const char *name)
 	return json_string_value(json_object_get(ctx, name));
 }
 
+static size_t env_names(void *ctx, const char **names, size_t max)
+{
+	const char *name;
+	json_t *value;
+	size_t n = 0;
+
+	json_object_foreach((json_t *)ctx, name, value)
+	{
+		if (!json_is_string(value))
+			continue;
+		if (n < max)
+			names[n] = name;
+		n++;
+	}
+	return n;
+}
+
 json_t *compile_run_reply(const char *reason)
 {
 	json_t *reply = proto_reply_new();
@@ -334,6 +351,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	        .argv = args,
 	        .cwd = proto_get_str(req, "cwd"),
 	        .getenv = env_lookup,
+	        .env_names = env_names,
 	        .env_ctx = json_object_get(req, "env"),
 	        .stderr_tty = proto_get_bool(req, "stderr_tty", 0),
 	        .umask = (mode_t)(proto_get_int(req, "umask", 022) & 0777),

@@ -17,8 +17,9 @@
 #include "hash.h"
 #include "key.h"
 
-#define MAX_ENV   32
-#define MAX_EXTRA 4
+#define MAX_ENV      32
+#define MAX_EXTRA    4
+#define MAX_PREFIXED 4
 
 /* Everything key_direct depends on, as a request would supply it. */
 struct key_case {
@@ -36,6 +37,10 @@ struct key_case {
 	const char *programs;
 	/* The include search folders, the compiler's own among them (NULL: none). */
 	const char *search;
+	/* For a family with env_prefixes: the variables they name, set. */
+	bool prefixes;
+	const char *prefixed_names[MAX_PREFIXED], *prefixed[MAX_PREFIXED];
+	size_t n_prefixed;
 };
 
 #define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -100,6 +105,11 @@ static void key_of(const struct key_case *c, struct digest *out)
 	        .n_extra = a.n_extra_inputs,
 	        .cwd = c->cwd,
 	};
+	if (c->prefixes) {
+		in.prefixed_env_names = c->prefixed_names;
+		in.prefixed_env = c->prefixed;
+		in.n_prefixed_env = c->n_prefixed;
+	}
 	if (c->programs) {
 		digest_mem(c->programs, strlen(c->programs), &programs);
 		in.programs = &programs;
@@ -230,6 +240,29 @@ static void test_each_env_var_changes_key(void **state)
 		snprintf(why, sizeof(why), "%s vs the next variable", key_env_vars[i]);
 		assert_other_key(&one, &next, why);
 	}
+}
+
+/* emcc's EM_*: a variable set or not, its value, and its name. */
+static void test_prefixed_env_changes_key(void **state)
+{
+	struct key_case none = base_case(ARGV("clang", "-c", "a.c"));
+	struct key_case empty, one, other, renamed;
+
+	none.prefixes = true;
+	empty = none;
+	empty.prefixed_names[0] = "EM_BINARYEN_ROOT";
+	empty.prefixed[0] = "";
+	empty.n_prefixed = 1;
+	one = empty;
+	one.prefixed[0] = "/usr";
+	other = empty;
+	other.prefixed[0] = "/opt";
+	renamed = one;
+	renamed.prefixed_names[0] = "EM_NODE_JS";
+	assert_other_key(&none, &empty, "EM_BINARYEN_ROOT unset vs empty");
+	assert_other_key(&empty, &one, "EM_BINARYEN_ROOT empty vs set");
+	assert_other_key(&one, &other, "EM_BINARYEN_ROOT value");
+	assert_other_key(&one, &renamed, "the variable's name");
 }
 
 static void test_color_changes_key(void **state)
@@ -483,6 +516,7 @@ int main(void)
 	        cmocka_unit_test(test_key_arguments_change_key),
 	        cmocka_unit_test(test_source_digest_changes_key),
 	        cmocka_unit_test(test_each_env_var_changes_key),
+	        cmocka_unit_test(test_prefixed_env_changes_key),
 	        cmocka_unit_test(test_color_changes_key),
 	        cmocka_unit_test(test_cpu_changes_key_with_march_native),
 	        cmocka_unit_test(test_extra_input_changes_key),
