@@ -36,6 +36,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emcc  # noqa: E402
 import headers  # noqa: E402
 import rust  # noqa: E402
 
@@ -408,7 +409,7 @@ def exec_floor_ms(spawnloop, touchcc, work, n=2000):
 
 def compare(w, tools, runs, jobs, exec_ms):
     """Cold and warm builds of workload w for every tool, floor builds too."""
-    names = list(tools.prefix)
+    names = [t for t in tools.prefix if t in getattr(w, "tools", tools.prefix)]
     res = {"compiles": w.compiles, "jobs": jobs, "runs": runs, "title": w.title}
     floor, cold, warm = [], {t: [] for t in names}, {t: [] for t in names}
     tools.zstats(zero=True)
@@ -563,6 +564,9 @@ def targets(res):
         z = w["tools"].get("zccache")
         if not z:
             continue
+        if wn == "emcc":
+            rows += emcc.targets(z)
+            continue
         rows.append({"target": "warm hit <= 1.5 x exec floor per compile", "workload": wn,
                      "value": z["hit_over_exec_floor"], "limit": 1.5, "unit": "x exec floor",
                      "met": z["hit_over_exec_floor"] <= 1.5})
@@ -703,7 +707,7 @@ def report_md(res):
         st = res.get("zccache_status_end") or {}
         L += [f"zccached at the end of the run: {res['zccache_rss_kib_end'] / 1024:.1f} MiB resident, "
               f"{st.get('entries')} entries.", ""]
-    L += ["## Targets (issues 4 and 10)", "", "| target | workload | value | limit | met |", "| --- | --- | --- | --- | --- |"]
+    L += ["## Targets (issues 4, 10 and 13)", "", "| target | workload | value | limit | met |", "| --- | --- | --- | --- | --- |"]
     for t in res["targets"]:
         met = "n/a" if t["met"] is None else ("met" if t["met"] else "**missed**")
         L.append(f"| {t['target']} | {t['workload']} | {fmt(t['value'], '.2f')} {t['unit']} "
@@ -837,10 +841,16 @@ def main():
                    help="a cargo workspace on Debian's vendored crates: bare, zccache, sccache (only this, "
                         "unless --workloads names others)")
     g.add_argument("--rust-runs", type=int, default=1, help="cold+warm rounds of the Rust workload (default 1)")
+    g = ap.add_argument_group("the Emscripten workload (bench/emcc.py)")
+    g.add_argument("--emcc", action="store_true",
+                   help="a make project of C and C++ units built with emcc/em++: bare, zccache, ccache, sccache "
+                        "(only this, unless --workloads names others); --runs 3 in about ten minutes")
+    g.add_argument("--emcc-units", default=f"{emcc.C_UNITS},{emcc.CXX_UNITS}",
+                   help=f"C and C++ units of the emcc workload (default {emcc.C_UNITS},{emcc.CXX_UNITS})")
     a = ap.parse_args()
-    only_new = (a.headers or a.real or a.rust) and not a.workloads
+    only_new = (a.headers or a.real or a.rust or a.emcc) and not a.workloads
     a.workloads = ("" if only_new else (a.workloads or ("c" if a.quick else "c,cxx,self"))).split(",")
-    a.workloads = [w for w in a.workloads if w]
+    a.workloads = [w for w in a.workloads if w] + (["emcc"] if a.emcc else [])
     if only_new:
         a.scale_entries = a.scale_entries or ""
         a.scale_jobs = a.scale_jobs or ""
@@ -850,7 +860,7 @@ def main():
                                   else ("" if a.quick else "1000,10000,100000")))
     a.scale_jobs = ints(a.scale_jobs if a.scale_jobs is not None else ("" if a.quick else "1,2,8,32"))
     for wl in a.workloads:
-        if wl not in ("c", "cxx", "self"):
+        if wl not in ("c", "cxx", "self", "emcc"):
             ap.error(f"unknown workload {wl}")
 
     build = os.path.abspath(a.build)
@@ -866,9 +876,11 @@ def main():
     log(f"scratch folder {work}")
     helpers = build_helpers(work)
     tools = Tools(a, work, build)
+    if "emcc" in a.workloads:
+        tools.versions["emcc"] = emcc.versions(tools.env)
     res = {"meta": {"timestamp": stamp, "mode": "quick" if a.quick else ("+".join(
                         x for x in ("headers" if a.headers else "", "real" if a.real else "",
-                                    "rust" if a.rust else "") if x)
+                                    "rust" if a.rust else "", "emcc" if a.emcc else "") if x)
                         if only_new else "full"),
                     "argv": sys.argv[1:], "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "kernel": platform.release(), "loadavg_start": loadavg(), "jobs": a.jobs,
@@ -879,7 +891,7 @@ def main():
         tools.start()
         # --headers/--real time their own floor per cell: a shorter loop here.
         exec_ms = exec_floor_ms(helpers["spawnloop"], helpers["touchcc"], work,
-                                n=200 if only_new else 2000)
+                                n=200 if not a.workloads else 2000)
         res["exec_floor_ms"] = exec_ms
         log(f"exec floor {exec_ms:.3f} ms; tools: {', '.join(tools.prefix)}")
         loads = {}
@@ -897,6 +909,13 @@ def main():
                             ignore=shutil.ignore_patterns("build*", ".git", "results", "__pycache__"))
             loads["self"] = NinjaWorkload("self", "zccache's own tree (meson, ninja)", src,
                                           os.path.join(work, "self"), tools.env)
+        if "emcc" in a.workloads:
+            emcc.gen_emcc(os.path.join(work, "emcc"), gen_c, gen_cxx, *ints(a.emcc_units))
+            loads["emcc"] = emcc.EmccWorkload(os.path.join(work, "emcc"), run, tools.env, *ints(a.emcc_units))
+            for t, why in emcc.hit_check(tools, tools.env).items():
+                res["tools_missing"][f"{t} (emcc)"] = why
+                log(f"{t} left out of the emcc workload: {why}")
+                loads["emcc"].tools = tuple(x for x in loads["emcc"].tools if x != t)
         for name, w in loads.items():
             w.setup({t: tools.prefix[t] for t in tools.prefix}, helpers["touchcc"])
         for name in a.workloads:
