@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import time
 
@@ -100,13 +101,64 @@ def versions(env):
         return None
 
 
-def targets(z):
-    """Issue 13's targets, from zccache's row of the emcc workload: the hit
-    is measured above the floor build, which already pays one exec per
-    compile, so it is the cost above the exec floor."""
+def targets(w):
+    """Issue 13's targets from the emcc workload: the hit above the exec
+    floor from unit_hits (the build's figure, above the floor build, says
+    the same with make's noise), cold / bare paired run by run (the load of
+    a shared machine moves between runs more than within one)."""
+    z = w["tools"]["zccache"]
+    u = (w.get("unit_hits") or {}).get("zccache")
+    hit = u["over_floor_ms"] if u else z["hit_ms_per_compile"]
+    cold = z.get("cold_over_bare_paired") or z["cold_over_bare"]
     return [{"target": "issue 13: emcc hit <= 2 ms per compile above the exec floor", "workload": "emcc",
-             "value": z["hit_ms_per_compile"], "limit": 2.0, "unit": "ms per compile",
-             "met": z["hit_ms_per_compile"] <= 2.0},
-            {"target": "issue 13: emcc cold <= 1.05 x bare emcc", "workload": "emcc",
-             "value": z["cold_over_bare"], "limit": 1.05, "unit": "cold / bare",
-             "met": z["cold_over_bare"] <= 1.05}]
+             "value": hit, "limit": 2.0, "unit": "ms per compile", "met": hit <= 2.0},
+            {"target": "issue 13: emcc cold <= 1.05 x bare emcc (paired per run)", "workload": "emcc",
+             "value": cold, "limit": 1.05, "unit": "cold / bare", "met": cold <= 1.05}]
+
+
+# Hits per round in unit_hits: enough for a stable mean of a ~1 ms process;
+# sccache preprocesses every hit (~0.7 s with emcc), so a few suffice.
+UNIT_HIT_LOOPS = {"floor": 300, "zccache": 300, "ccache": 100, "sccache": 3}
+
+
+def unit_hits(w, tools, spawnloop, touchcc, names, rounds=5):
+    """One unit's hit as a whole process, the exact command make ran for
+    lib/src/unit0.c, its object and depfile removed before each run as in
+    a build from clean, timed in C by spawnloop (mean of UNIT_HIT_LOOPS
+    runs) against touchcc given the same arguments, rounds alternated: the build
+    figure divides ~10 ms of make's noise by 32 compiles, this one does not.
+    Returns tool -> {"ms": stats of the mean per round, "over_floor_ms"}."""
+    d = os.path.join(w.root, "lib")
+    os.makedirs(os.path.join(d, "obj"), exist_ok=True)
+    args = ["-O2", "-g", "-Wall", "-Iinclude", "-MD", "-MF", "obj/unit0.o.d", "-c", "src/unit0.c",
+            "-o", "obj/unit0.o"]
+    argv = {"floor": [touchcc] + args}
+    for t in names:
+        if t != "bare":
+            exe = shutil.which(tools.prefix[t][0], path=tools.env.get("PATH"))
+            argv[t] = [exe] + tools.prefix[t][1:] + ["emcc"] + args
+            subprocess.run(argv[t], env=tools.env, cwd=d, check=True, capture_output=True)  # prime
+    per = {t: [] for t in argv}
+    for r in range(rounds):
+        for t in (list(argv) if r % 2 == 0 else list(argv)[::-1]):
+            out = subprocess.run([spawnloop, "-u", "obj/unit0.o", "-u", "obj/unit0.o.d",
+                                  str(UNIT_HIT_LOOPS.get(t, 10))] + argv[t], env=tools.env, cwd=d,
+                                 check=True, capture_output=True, text=True).stdout
+            per[t].append(float(out) / 1e6)
+    fl = statistics.median(per["floor"])
+    return {t: {"ms": {"runs": [round(x, 4) for x in xs], "median": statistics.median(xs), "min": min(xs),
+                       "max": max(xs)},
+                "over_floor_ms": statistics.median(xs) - fl, "loops": UNIT_HIT_LOOPS.get(t, 10)}
+            for t, xs in per.items()}
+
+
+def report_unit_hits(u):
+    """Lines for results.md."""
+    L = ["One unit's hit as a whole process (`lib/src/unit0.c`, make's exact command, its object and "
+         "depfile removed before each run, mean of N runs by spawnloop, median of 5 rounds; floor: touchcc "
+         "with the same arguments):", "",
+         "| tool | runs per round | per compile | above the floor |", "| --- | --- | --- | --- |"]
+    for t, e in u.items():
+        L.append(f"| {t} | {e['loops']} | {e['ms']['median']:.3f} ms ({e['ms']['min']:.3f}-{e['ms']['max']:.3f}) "
+                 f"| {'-' if t == 'floor' else format(e['over_floor_ms'], '.3f') + ' ms'} |")
+    return L + [""]
