@@ -683,6 +683,7 @@ def report_md(res):
         L.append("")
         if w.get("unit_hits"):
             L += emcc.report_unit_hits(w["unit_hits"])
+            L += emcc.report_first(res.get("emcc_first_compile") or {})
     sc = res.get("scaling") or {}
     if sc.get("jobs_runs"):
         L += [f"## Scaling with parallel jobs (zccache, warm, {sc['workload']}, {sc['compiles']} compiles)", "",
@@ -917,7 +918,8 @@ def main():
         if "emcc" in a.workloads:
             emcc.gen_emcc(os.path.join(work, "emcc"), gen_c, gen_cxx, *ints(a.emcc_units))
             loads["emcc"] = emcc.EmccWorkload(os.path.join(work, "emcc"), run, tools.env, *ints(a.emcc_units))
-            for t, why in emcc.hit_check(tools, tools.env).items():
+            why_not, res["emcc_first_compile"] = emcc.hit_check(tools, tools.env)
+            for t, why in why_not.items():
                 res["tools_missing"][f"{t} (emcc)"] = why
                 log(f"{t} left out of the emcc workload: {why}")
                 loads["emcc"].tools = tuple(x for x in loads["emcc"].tools if x != t)
