@@ -790,8 +790,9 @@ def build_helpers(work):
     src = os.path.join(HERE, "fakecc.c")
     os.makedirs(os.path.join(work, "bin", "fake"))
     out = {"touchcc": os.path.join(work, "bin", "touchcc"), "spawnloop": os.path.join(work, "bin", "spawnloop"),
-           "fakegcc": os.path.join(work, "bin", "fake", "gcc")}
-    for key, flags in (("touchcc", []), ("spawnloop", ["-DSPAWNLOOP"]), ("fakegcc", ["-DFILL"])):
+           "fakegcc": os.path.join(work, "bin", "fake", "gcc"), "replaycc": os.path.join(work, "bin", "replaycc")}
+    for key, flags in (("touchcc", []), ("spawnloop", ["-DSPAWNLOOP"]), ("fakegcc", ["-DFILL"]),
+                       ("replaycc", ["-DREPLAY"])):
         subprocess.run(["gcc", "-O2", "-Wall", *flags, "-o", out[key], src], check=True)
     return out
 

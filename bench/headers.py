@@ -573,6 +573,20 @@ def run_real(a, tools, helpers, work, log):
     z = res["tools"].get("zccache", {}).get("warm")
     if c and z:
         res["warm_zccache_over_ccache"] = z["median"] / c["median"]
+    if helpers.get("replaycc"):
+        # The warm floor: a perfect cache, every compile one exec of a small C
+        # program that copies the object and depfile a recorded build left.
+        # What is left is Kbuild's own work (make, fixdep, links, probes):
+        # no cache's warm build can be faster.
+        snap = os.path.join(work, "linux-replay")
+        cc["record"] = f"{helpers['replaycc']} record {snap} gcc"
+        cc["floor"] = f"{helpers['replaycc']} replay {snap} gcc"
+        build("record")
+        floor = [build("floor") for _ in range(a.real_runs)]
+        res["floor"] = summary(floor)
+        log(f"linux floor (perfect cache): {res['floor']['median']:.1f} s")
+        if c:
+            res["floor_over_ccache"] = res["floor"]["median"] / c["median"]
     if not perf_usable() and a.count_hits:
         # One more warm build per tool under perf: the server's calls per hit.
         # zccache only: its server's calls per hit are the figure; a build
@@ -705,5 +719,12 @@ def report_real(r):
                  f"| {', '.join(f'{k} {v}' for k, v in sorted((e.get('counters_warm') or {}).items()))} |")
     if r.get("warm_zccache_over_ccache"):
         L += ["", f"Warm build, zccache / ccache: **{r['warm_zccache_over_ccache']:.2f}**."]
+    if r.get("floor"):
+        f = r["floor"]
+        L += ["", f"Warm floor (a perfect cache: every compile one exec of bench/fakecc.c's `replaycc`, which "
+              f"copies the object and depfile a recorded build left; the rest is Kbuild's own work): "
+              f"{f['median']:.1f} s ({f['min']:.1f}-{f['max']:.1f})"
+              + (f", {r['floor_over_ccache']:.2f} x ccache's warm build: no cache can do better than that."
+                 if r.get("floor_over_ccache") else ".")]
     L.append("")
     return L

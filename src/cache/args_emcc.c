@@ -547,5 +547,4 @@ const struct family family_emcc = {
         .echoes_command_on_failure = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
-        .stops_at_failed_source = true,
 };

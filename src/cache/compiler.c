@@ -1,6 +1,7 @@
 /* compiler: identity digests and built-in include paths, cached per binary. */
 #include "compiler.h"
 #include "clock.h"
+#include "driver_scan.h"
 #include "family.h"
 
 #include <errno.h>
@@ -49,6 +50,9 @@ struct builtin_memo {
 	bool parsed; /* dirs, n hold the folders of text */
 	char **dirs;
 	size_t n;
+	/* What the driver scanned for the answer (driver_scan.h), for a
+	 * question about include folders: the answer stands while it holds. */
+	struct driver_scan *scan;
 };
 
 #define BUILTIN_MEMO_MAX 256
@@ -79,6 +83,7 @@ static void info_free(struct compiler_info *ci)
 
 static void builtin_memo_free(struct builtin_memo *m)
 {
+	driver_scan_free(m->scan);
 	free(m->text);
 	for (size_t i = 0; i < m->n; i++)
 		free(m->dirs[i]);
@@ -580,14 +585,93 @@ static int parse_builtins(char *out, char ***dirs, size_t *n)
 	return r;
 }
 
+/* Is v an absolute path, or a colon-separated list of them? */
+static bool all_absolute(const char *v)
+{
+	for (const char *p = v; p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+		if (*p != '/')
+			return false;
+	return true;
+}
+
+/*
+ * Can the answer to a question under opts and env not depend on the folder
+ * it is asked in? Then one answer serves every folder of a build (a
+ * recursive make asks from each), and a hit in a new folder after a server
+ * restart does not pay a question. Only options known to name no file,
+ * and paths that are absolute; anything else is asked per folder.
+ */
+static bool cwd_free(char *const *opts, size_t n_opts, char *const *env)
+{
+	static const char *const flags[] = {
+	        "-m",           "--target=",     "-stdlib=", "-nostdinc",
+	        "-nostdlibinc", "-nobuiltininc", "-pthread", "-ansi"};
+	static const char *const abs_joined[] = {"--sysroot=", "--gcc-toolchain=", "-isysroot"};
+	static const char *const abs_separate[] = {"--sysroot", "-isysroot", "--gcc-toolchain"};
+
+	for (size_t i = 0; i < n_opts; i++) {
+		const char *o = opts[i];
+		bool ok = false;
+
+		for (size_t k = 0; !ok && k < sizeof(flags) / sizeof(flags[0]); k++)
+			ok = strncmp(o, flags[k], strlen(flags[k])) == 0;
+		for (size_t k = 0; !ok && k < sizeof(abs_separate) / sizeof(abs_separate[0]); k++)
+			if (strcmp(o, abs_separate[k]) == 0 && i + 1 < n_opts &&
+			    opts[i + 1][0] == '/') {
+				ok = true;
+				i++;
+			}
+		for (size_t k = 0; !ok && k < sizeof(abs_joined) / sizeof(abs_joined[0]); k++)
+			ok = strncmp(o, abs_joined[k], strlen(abs_joined[k])) == 0 &&
+			     o[strlen(abs_joined[k])] == '/';
+		if (strcmp(o, "-target") == 0 && i + 1 < n_opts && opts[i + 1][0] != '-') {
+			ok = true;
+			i++;
+		}
+		if (!ok)
+			return false;
+	}
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (!eq || !all_absolute(eq + 1))
+			return false;
+	}
+	return true;
+}
+
+/* Is memo entry m still the driver's answer? An answer about include
+ * folders stands while the folders the driver scanned look the same. */
+static bool memo_holds(const struct builtin_memo *m, const struct compiler_info *ci)
+{
+	if (!m->scan || driver_scan_holds(m->scan))
+		return true;
+	log_info("compiler %s: a folder it looks for GCC installations or -B include "
+	         "folders in changed; asking for its include folders again",
+	         ci->path);
+	return false;
+}
+
+/* The wall clock in ns: folders' ctimes are on it. */
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /*
  * The memo entry for one question put to the compiler (opts, then argv
- * tail, under env in cwd), asking it when it is new. NULL on failure.
+ * tail, under env in cwd), asking it when it is new, or when scan (a
+ * question about include folders) and the folders the driver scanned for
+ * the answer changed. NULL on failure.
  */
 static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler_info *ci,
                                 char *const *opts, size_t n_opts, char *const *tail,
-                                char *const *env, const char *cwd)
+                                char *const *env, const char *cwd, bool scan)
 {
+	int64_t asked_ns;
 	struct builtin_memo *m, **pp;
 	struct hasher *h = hasher_new();
 	struct digest key;
@@ -602,6 +686,8 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	hasher_update_str(h, "ask-v1");
 	hasher_update(h, ci->id.bytes, sizeof(ci->id.bytes));
 	hasher_update_str(h, ci->path);
+	if (scan && cwd_free(opts, n_opts, env))
+		cwd = NULL; /* asked in the probe folder, for every folder */
 	hasher_update_str(h, cwd ? cwd : "");
 	for (size_t i = 0; i < n_opts; i++)
 		hasher_update_str(h, opts[i]);
@@ -614,8 +700,14 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	hasher_final(h, &key);
 	hasher_free(h);
 	for (pp = &cc->builtins; (m = *pp); pp = &m->next) {
-		if (digest_equal(&m->key, &key))
-			return m;
+		if (digest_equal(&m->key, &key)) {
+			if (memo_holds(m, ci))
+				return m;
+			*pp = m->next;
+			builtin_memo_free(m);
+			cc->n_builtins--;
+			break;
+		}
 		if (!m->next && cc->n_builtins >= BUILTIN_MEMO_MAX) {
 			*pp = NULL; /* the oldest goes */
 			builtin_memo_free(m);
@@ -635,8 +727,12 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 		argv[k++] = opts[i];
 	for (size_t i = 0; i < n_tail; i++)
 		argv[k++] = tail[i];
+	asked_ns = realtime_ns();
 	r = run_capture(argv, cwd, env, &out, IDENTIFY_TIMEOUT_MS);
 	free(argv);
+	if (r >= 0 && scan &&
+	    driver_scan_record(out, opts, n_opts, cwd ? cwd : probe_folder, asked_ns, &m->scan) < 0)
+		r = -ENOMEM;
 	if (r < 0) {
 		free(out);
 		free(m);
@@ -701,7 +797,7 @@ int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info 
                           const char *cwd, char *const **dirs, size_t *n)
 {
 	char *tail[] = {"-x", (char *)lang, "-E", "-v", "-", NULL};
-	struct builtin_memo *m = ask(cc, ci, opts, n_opts, tail, env, cwd);
+	struct builtin_memo *m = ask(cc, ci, opts, n_opts, tail, env, cwd, true);
 	char *copy;
 
 	if (!m)
@@ -730,7 +826,7 @@ int compiler_prog_name(struct compiler_cache *cc, const struct compiler_info *ci
 	struct builtin_memo *m;
 
 	snprintf(arg, sizeof(arg), "-print-prog-name=%s", prog);
-	m = ask(cc, ci, NULL, 0, tail, env, NULL);
+	m = ask(cc, ci, NULL, 0, tail, env, NULL, false);
 	if (!m)
 		return -ENOMEM;
 	if (m->status != 0 || !m->text || !m->text[0])

@@ -1,5 +1,6 @@
 /* dircache: folder listings validated by one stat per folder per round. */
 #include "dircache.h"
+#include "clock.h"
 #include "paths.h"
 
 #include <dirent.h>
@@ -138,14 +139,6 @@ static uint64_t name_hash(const char *name, size_t len)
 static int64_t ts_ns(struct timespec ts)
 {
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-int64_t dircache_racy_margin_ns(int64_t ctime_ns)
-{
-	/* A ctime with nanoseconds comes from the kernel's coarse clock (a tick
-	 * of 1-10 ms); one on a whole second may come from a filesystem that
-	 * keeps seconds only. */
-	return ctime_ns % 1000000000LL != 0 ? 50000000LL : 2000000000LL;
 }
 
 static void listing_free(struct listing *ls)
@@ -473,7 +466,7 @@ static int validate(struct dircache *dc, struct dircache_folder *f)
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->ctime_ns = ts_ns(st.st_ctim);
-	f->trusted = ts_ns(now) - f->ctime_ns > dircache_racy_margin_ns(f->ctime_ns);
+	f->trusted = ts_ns(now) - f->ctime_ns > timestamp_racy_margin_ns(f->ctime_ns);
 	r = list_folder(dc, f, same_folder);
 	if (r < 0) {
 		f->exists = false;

@@ -106,9 +106,6 @@ struct dircache_trace *dircache_trace_stop(struct dircache *dc, bool keep);
 bool dircache_trace_holds(struct dircache *dc, const struct dircache_trace *t);
 void dircache_trace_free(struct dircache_trace *t);
 
-/* Coarse-clock margin for a ctime read now: a change this close to now may
- * be followed by another that leaves the ctime unchanged. */
-int64_t dircache_racy_margin_ns(int64_t ctime_ns);
 
 struct dircache_stats {
 	uint64_t folders, listings, stats;

@@ -114,9 +114,6 @@ struct family {
 	/* It expands @files itself, one argument a line (rustc): the
 	 * classifier gets them as written, not split into shell words. */
 	bool own_argfiles;
-	/* With several sources, it stops at the first that fails (emcc):
-	 * those after it are never compiled (gcc and clang go on). */
-	bool stops_at_failed_source;
 	/*
 	 * A compile that links (rustc's bin, proc-macro, dylib): the option
 	 * that, followed by a path, makes its linker write a depfile of

@@ -1,9 +1,13 @@
 /*
  * hashcache: the digest of a file's content, remembered by path and
  * re-used while (dev, ino, size, mtime, ctime) stay the same, so a warm hit
- * re-hashes nothing that did not change. A file changed within a second of
- * being hashed is not trusted (its timestamp may not move on a second change
- * inside the same clock tick) and is hashed again next time.
+ * re-hashes nothing that did not change. A file changed shortly before it
+ * was hashed (within timestamp_racy_margin_ns: 50 ms where the filesystem
+ * keeps nanoseconds, 2 s where it keeps seconds) is not trusted (its stat may
+ * not move on a second change inside the same clock tick) and is hashed
+ * again next time; so is one that some process had open for writing when
+ * it was hashed (a writable shared mapping changes it without moving its
+ * stat).
  */
 #ifndef ZCCACHE_HASHCACHE_H
 #define ZCCACHE_HASHCACHE_H

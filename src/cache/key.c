@@ -132,6 +132,9 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 	put_bool(h, in->programs != NULL);
 	if (in->programs)
 		hasher_update(h, in->programs->bytes, sizeof(in->programs->bytes));
+	put_bool(h, in->search != NULL);
+	if (in->search)
+		hasher_update(h, in->search->bytes, sizeof(in->search->bytes));
 	hasher_final(h, out);
 	hasher_free(h);
 }

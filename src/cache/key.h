@@ -47,6 +47,9 @@ struct key_inputs {
 	const char *cwd;
 	/* The helper programs the driver runs (see programs.h), or NULL. */
 	const struct digest *programs;
+	/* The include search folders, the compiler's own among them (see
+	 * incpath_digest), or NULL. */
+	const struct digest *search;
 };
 
 void key_direct(const struct key_inputs *in, struct digest *out);

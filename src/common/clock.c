@@ -10,3 +10,8 @@ int64_t monotonic_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int64_t timestamp_racy_margin_ns(int64_t ctime_ns)
+{
+	return ctime_ns % 1000000000LL != 0 ? 50000000LL : 2000000000LL;
+}

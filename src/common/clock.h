@@ -7,4 +7,11 @@
 /* Milliseconds of CLOCK_MONOTONIC. */
 int64_t monotonic_ms(void);
 
+/* How long after a change, given that change's ctime (ns since the epoch),
+ * a file or folder stat'ed now may still change again without its ctime
+ * moving: a ctime with nanoseconds comes from the kernel's coarse clock (a
+ * tick of 1-10 ms); one on a whole second may come from a filesystem that
+ * keeps seconds only (FAT keeps two). */
+int64_t timestamp_racy_margin_ns(int64_t ctime_ns);
+
 #endif

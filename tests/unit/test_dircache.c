@@ -26,6 +26,7 @@
 
 #include "testutil.h"
 
+#include "clock.h"
 #include "dircache.h"
 
 struct fixture {
@@ -102,7 +103,7 @@ static void settle(const char *dir)
 	struct timespec nap = {0, 10000000};
 	int64_t c = ctime_of(dir);
 
-	while (now_ns() - c <= dircache_racy_margin_ns(c) + 10000000LL)
+	while (now_ns() - c <= timestamp_racy_margin_ns(c) + 10000000LL)
 		nanosleep(&nap, NULL);
 }
 
@@ -207,7 +208,7 @@ static void test_created_within_the_listing_tick_is_seen_next_round(void **state
 		dircache_get_stats(f->dc, &before);
 		(void)probe(f, in_root(f, dir), "other.h");
 		dircache_get_stats(f->dc, &after);
-		if (listed_at - changed_at > dircache_racy_margin_ns(changed_at)) {
+		if (listed_at - changed_at > timestamp_racy_margin_ns(changed_at)) {
 			/* descheduled past the margin: this machine did not test the
 			 * rule this time; try again, a few times */
 			assert_true(attempt < 20);
@@ -482,8 +483,8 @@ static void test_racy_margin(void **state)
 	(void)state;
 	/* a nanosecond ctime: the coarse clock's tick; a whole second: a
 	 * filesystem that keeps seconds only */
-	assert_true(dircache_racy_margin_ns(1700000000123456789LL) < 1000000000LL);
-	assert_true(dircache_racy_margin_ns(1700000000000000000LL) >= 1000000000LL);
+	assert_true(timestamp_racy_margin_ns(1700000000123456789LL) < 1000000000LL);
+	assert_true(timestamp_racy_margin_ns(1700000000000000000LL) >= 1000000000LL);
 }
 
 /* ---- traces ------------------------------------------------------------- */

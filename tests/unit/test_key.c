@@ -34,6 +34,8 @@ struct key_case {
 	const char *extra_content[MAX_EXTRA];
 	/* What the helper programs the driver runs hash to (NULL: none known). */
 	const char *programs;
+	/* The include search folders, the compiler's own among them (NULL: none). */
+	const char *search;
 };
 
 #define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -68,7 +70,7 @@ static void key_of(const struct key_case *c, struct digest *out)
 {
 	struct compile_args a = {0};
 	struct key_extra_input extra[MAX_EXTRA];
-	struct digest compiler_id, source, programs;
+	struct digest compiler_id, source, programs, search;
 	struct key_inputs in;
 
 	assert_true(key_n_env_vars <= MAX_ENV);
@@ -101,6 +103,10 @@ static void key_of(const struct key_case *c, struct digest *out)
 	if (c->programs) {
 		digest_mem(c->programs, strlen(c->programs), &programs);
 		in.programs = &programs;
+	}
+	if (c->search) {
+		digest_mem(c->search, strlen(c->search), &search);
+		in.search = &search;
 	}
 	key_direct(&in, out);
 	compile_args_free(&a);
@@ -271,6 +277,19 @@ static void test_programs_change_key(void **state)
 	as2.programs = "cc1 /usr/lib/gcc/cc1 as /home/me/bin/as v2";
 	assert_other_key(&as1, &as2, "another assembler first in PATH");
 	assert_other_key(&x, &as1, "programs known vs not");
+}
+
+static void test_builtin_search_changes_key(void **state)
+{
+	struct key_case x = base_case(ARGV("clang++", "-c", "a.cc"));
+	struct key_case v12 = x, v13 = x;
+
+	/* --gcc-toolchain's newest GCC chose the C++ headers: another one
+	 * installed there moves them, and nothing in the command changed. */
+	v12.search = "/t/lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12";
+	v13.search = "/t/lib/gcc/x86_64-linux-gnu/13/../../../../include/c++/13";
+	assert_other_key(&v12, &v13, "a newer GCC installation under the toolchain");
+	assert_other_key(&x, &v12, "search known vs not");
 }
 
 static void test_driver_language_changes_key(void **state)
@@ -477,6 +496,7 @@ int main(void)
 	        cmocka_unit_test(test_cwd_mapped_away_same_checkout_same_key),
 	        cmocka_unit_test(test_result_key),
 	        cmocka_unit_test(test_programs_change_key),
+	        cmocka_unit_test(test_builtin_search_changes_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
