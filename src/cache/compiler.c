@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -357,6 +358,63 @@ static void hash_sub_program(struct hasher *h, const char *path, const char *pro
 	free(where);
 }
 
+/*
+ * One of identify()'s four questions (version, machine, the C and the C++
+ * include folders). Each is a start of the driver, and emcc's is a Python
+ * start (0.35 s bare, about 1 s through a pyenv shim): asked one after the
+ * other they cost a server's first emcc compile seconds, so they are asked
+ * at once, each on a thread of its own. arg set: its first line; else lang:
+ * its search list.
+ */
+struct identity_probe {
+	const char *path, *arg, *lang;
+	pthread_t thread;
+	bool started;
+	char *line;
+	char **dirs;
+	size_t n;
+};
+
+static void *identity_probe_run(void *arg)
+{
+	struct identity_probe *q = arg;
+
+	if (q->arg)
+		q->line = first_line(q->path, q->arg);
+	else
+		read_sysdirs(q->path, q->lang, &q->dirs, &q->n);
+	return NULL;
+}
+
+/* The four questions at once into ci (a thread that cannot start asks in
+ * this one). */
+static void identity_probes(const char *path, const struct family *fam, struct compiler_info *ci)
+{
+	struct identity_probe q[] = {
+	        {.path = path, .arg = fam ? fam->version_arg : "-dumpversion"},
+	        {.path = path, .arg = fam ? fam->machine_arg : "-dumpmachine"},
+	        {.path = path, .lang = "c"},
+	        {.path = path, .lang = "c++"},
+	};
+	size_t nq = sizeof(q) / sizeof(q[0]);
+
+	for (size_t i = 1; i < nq; i++)
+		q[i].started = pthread_create(&q[i].thread, NULL, identity_probe_run, &q[i]) == 0;
+	identity_probe_run(&q[0]);
+	for (size_t i = 1; i < nq; i++) {
+		if (q[i].started)
+			pthread_join(q[i].thread, NULL);
+		else
+			identity_probe_run(&q[i]);
+	}
+	ci->version = q[0].line;
+	ci->machine = q[1].line;
+	ci->sysdirs[COMPILER_LANG_C] = q[2].dirs;
+	ci->n_sysdirs[COMPILER_LANG_C] = q[2].n;
+	ci->sysdirs[COMPILER_LANG_CXX] = q[3].dirs;
+	ci->n_sysdirs[COMPILER_LANG_CXX] = q[3].n;
+}
+
 static int identify(const char *path, struct compiler_info *ci)
 {
 	const struct family *fam;
@@ -375,8 +433,7 @@ static int identify(const char *path, struct compiler_info *ci)
 		ci->family = args_family_from_name(path);
 	fam = family_of(ci->family);
 	ci->path = strdup(path);
-	ci->version = first_line(path, fam ? fam->version_arg : "-dumpversion");
-	ci->machine = first_line(path, fam ? fam->machine_arg : "-dumpmachine");
+	identity_probes(path, fam, ci);
 	if (!ci->path || !ci->version || !ci->machine || !ci->version[0] || !ci->machine[0])
 		return -EPROTO;
 	h = hasher_new();
@@ -390,9 +447,6 @@ static int identify(const char *path, struct compiler_info *ci)
 		hash_sub_program(h, path, fam->identity_programs[i]);
 	hasher_final(h, &ci->id);
 	hasher_free(h);
-	read_sysdirs(path, "c", &ci->sysdirs[COMPILER_LANG_C], &ci->n_sysdirs[COMPILER_LANG_C]);
-	read_sysdirs(path, "c++", &ci->sysdirs[COMPILER_LANG_CXX],
-	             &ci->n_sysdirs[COMPILER_LANG_CXX]);
 	return 0;
 }
 
