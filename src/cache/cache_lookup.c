@@ -564,7 +564,7 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 		char *ep = cache_abs_join(req->cwd, a->extra_inputs[i]);
 
 		extra[i].path = a->extra_inputs[i];
-		extra[i].present = ep && hashcache_get(c->hc, ep, &fd) == 0;
+		extra[i].present = ep && hashcache_digest(c->hc, ep, &fd) == 0;
 		if (extra[i].present)
 			extra[i].digest = fd.digest;
 		free(ep);

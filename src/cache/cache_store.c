@@ -183,7 +183,10 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 	for (size_t i = 0; i < deps->n_prereqs; i++) {
 		struct file_digest fd;
 		char *path = cache_abs_join(p->cwd, deps->prereqs[i]);
-		int r = path ? hashcache_get(c->hc, path, &fd) : -ENOMEM;
+		/* A dep-info's files are no C text: their digest, not their scan. */
+		int r = !path    ? -ENOMEM
+		        : c_scan ? hashcache_get(c->hc, path, &fd)
+		                 : hashcache_digest(c->hc, path, &fd);
 
 		free(path);
 		if (cache_is_process_path(deps->prereqs[i]))

@@ -60,6 +60,15 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
                      int (*dirfd_fn)(void *ctx, const char *path, const char **name), void *ctx,
                      struct file_digest *out);
 
+/* The same without the scan: out's digest, size and times are the file's,
+ * its flags all set and no include list. For files no preprocessor reads
+ * (Rust libraries, linker inputs, .incbin data): a later hashcache_get of
+ * the same file scans it then. */
+int hashcache_digest(struct hashcache *hc, const char *path, struct file_digest *out);
+int hashcache_digest_by(struct hashcache *hc, const char *path,
+                        int (*dirfd_fn)(void *ctx, const char *path, const char **name), void *ctx,
+                        struct file_digest *out);
+
 /* Forget everything (e.g. after a flush). */
 void hashcache_clear(struct hashcache *hc);
 

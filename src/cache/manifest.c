@@ -328,8 +328,14 @@ static int walk_entry(const struct manifest_entry *e, struct hashcache *hc, stru
 
 		struct digest now;
 
+		/* Only a file the preprocessor read, in a walk, needs its scan
+		 * (its includes): a Rust library, a linker input or .incbin data
+		 * needs its digest. */
+		bool scan = f->preprocessed && w;
+
 		if (paths_join(p, sizeof(p), cwd, f->path) < 0 ||
-		    hashcache_get_by(hc, p, dirfd_in_round, dc, &fd) < 0) {
+		    (scan ? hashcache_get_by(hc, p, dirfd_in_round, dc, &fd)
+		          : hashcache_digest_by(hc, p, dirfd_in_round, dc, &fd)) < 0) {
 			*changed = f->path;
 			return -ESTALE;
 		}

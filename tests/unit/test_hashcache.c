@@ -176,6 +176,37 @@ static void test_file_open_for_writing_is_rehashed(void **state)
 	assert_int_equal(rehashes(hc), 3);
 }
 
+/* A digest without the scan is the scanned digest; a later lookup that
+ * wants the scan reads the file again and gets its includes and flags. */
+static void test_digest_only_then_scan(void **state)
+{
+	struct hashcache *hc = *state;
+	struct file_digest raw, scanned;
+	char p[PATH_MAX];
+
+	/* a settled file: only the scan that was not made is made again */
+	assert_int_equal(hashcache_digest(hc, settled[READ_A], &raw), 0);
+	assert_int_equal(hashcache_digest(hc, settled[READ_A], &raw), 0);
+	assert_int_equal(rehashes(hc), 1);
+	assert_int_equal(hashcache_get(hc, settled[READ_A], &scanned), 0);
+	assert_int_equal(rehashes(hc), 2);
+	assert_memory_equal(&raw.digest, &scanned.digest, sizeof(raw.digest));
+	/* the scanned entry serves both kinds of lookup */
+	assert_int_equal(hashcache_digest(hc, settled[READ_A], &raw), 0);
+	assert_int_equal(hashcache_get(hc, settled[READ_A], &scanned), 0);
+	assert_int_equal(rehashes(hc), 2);
+
+	/* and the scan is the file's, not the digest-only flags */
+	path_in_root(p, sizeof(p), "rawthenscan.c");
+	write_file(p, "#include \"x.h\"\nint f(void) { return 1; }\n");
+	assert_int_equal(hashcache_digest(hc, p, &raw), 0);
+	assert_int_equal(hashcache_get(hc, p, &scanned), 0);
+	assert_memory_equal(&raw.digest, &scanned.digest, sizeof(raw.digest));
+	assert_false(scanned.time_macros);
+	assert_false(scanned.include_flags & CSCAN_COMPUTED);
+	assert_true(scanned.includes_len > 0);
+}
+
 /* Give to the mtime (and atime) of from. */
 static void copy_times(const char *from, const char *to)
 {
@@ -395,6 +426,7 @@ int main(void)
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_same_content_rewrite_keeps_the_scan, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_digest_only_then_scan, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_file_open_for_writing_is_rehashed, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_racy_file_is_rehashed_next_time, setup,
