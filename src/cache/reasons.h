@@ -128,7 +128,10 @@
 	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
 	  "so that the compiler's output keeps its order")                                         \
 	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
-	  "several sources, one of which is not a file: the driver may then compile none")
+	  "several sources, one of which is not a file: the driver may then compile none")         \
+	R(X, RUST_PATH_EMBEDDED, "rust_path_embedded",                                             \
+	  "the output holds the cwd that --remap-path-prefix was to cover (env!() of a path, a "   \
+	  "proc macro's): keyed relative to the cwd, it would be served to another checkout")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)
