@@ -95,36 +95,14 @@ build() {
 	)
 }
 clean() { (cd "$1" && cargo clean -q); }
-# The files cargo leaves but its own bookkeeping.
-artifacts() {
-	(cd "$1/target/debug" && find deps build app -type f ! -name '*.json' \
-		! -name 'invoked.timestamp' ! -name 'stderr' ! -name 'root-output' \
-		! -name 'output' 2>/dev/null | sort)
-}
-snapshot() {
-	rm -rf "${T:?}/$2" && mkdir -p "$T/$2"
-	artifacts "$1" >"$T/$2.list"
-	(cd "$1/target/debug" && cp --parents -p $(cat "$T/$2.list") "$T/$2/")
-}
-same_as() {
-	local f rc=0
-	artifacts "$1" >"$T/now.list"
-	if ! cmp -s "$T/$2.list" "$T/now.list"; then
-		diag "artifact lists differ:" && diff "$T/$2.list" "$T/now.list" | head | sed 's/^/#   /'
-		return 1
-	fi
-	for f in $(cat "$T/now.list"); do
-		same "$T/$2/$f" "$1/target/debug/$f" || rc=1
-	done
-	[ -s "$T/now.list" ] && return $rc
-}
+RUST_BINS=app
 json() { grep -v '"build-finished"' "$T/cargo.out" | sed 's/"elapsed":[0-9.]*//' | sort; }
 
 # What each checkout's binary says, built bare: its own paths where the
 # crate holds them, /src where rustc maps them.
 ok "bare build of the second checkout" build "$W2" bare build --message-format=json
 json >"$T/bare2.json"
-snapshot "$W2" bare2
+rust_snapshot "$W2" bare2
 expect2=$("$W2/target/debug/app")
 is "the second checkout's binary names its own folder where a crate holds it" \
 	"$expect2" "42 util/src/lib.rs $W2/usepm $W2/here app/src/main.rs"
@@ -146,7 +124,7 @@ served=$(($(cnt direct_hit) - h0))
 diag "second checkout: $served hits, $(($(cnt depend_miss) - m0)) stored anew"
 # util (lib), pm (a proc-macro link), gen's build script (a bin link).
 is "the second checkout is served every crate that does not hold its path" "$served" 3
-ok "every artifact is the second checkout's bare one, byte for byte" same_as "$W2" bare2
+ok "every artifact is the second checkout's bare one, byte for byte" rust_same_as "$W2" bare2
 is "the binary names the second checkout" "$("$W2/target/debug/app")" "$expect2"
 ok "the dep-info of a hit names the second checkout" \
 	grep -q "^$W2/target/debug/deps/util-" "$W2"/target/debug/deps/util-*.d
@@ -160,7 +138,7 @@ ok "second checkout again" build "$W2" cached build
 is "again: the same crates hit" "$(($(cnt direct_hit) - h0))" "$served"
 is "again: the path-holding crates are run, not stored" \
 	"$(($(cnt uncacheable.rust_path_embedded) - e0))" 4
-ok "again: the artifacts are the bare ones" same_as "$W2" bare2
+ok "again: the artifacts are the bare ones" rust_same_as "$W2" bare2
 
 # Without the map every path is the checkout's: nothing of our workspace
 # crosses (the registry-free workspace has no crate outside it).
