@@ -138,6 +138,12 @@ static int codegen(struct rustc_walk *w, const char *v)
 		return refuse(w, UNCACHEABLE_RUST_INCREMENTAL, v);
 	if (starts_with(v, "extra-filename="))
 		w->extra = v + strlen("extra-filename=");
+	/* Files beside the crate that no --emit names (checked: unpacked split
+	 * debuginfo leaves <crate>.<cgu>.rcgu.dwo in --out-dir for a library
+	 * too, which its rlib's debug info points to): a hit could not put
+	 * them back. */
+	if (strcmp(v, "split-debuginfo=unpacked") == 0 || starts_with(v, "save-temps"))
+		return refuse(w, UNCACHEABLE_EXTRA_OUTPUT, v);
 	/* A linker named by a relative path: the server cannot tell it from
 	 * another checkout's. */
 	if (starts_with(v, "linker=") && strchr(v, '/') && v[7] != '/')
