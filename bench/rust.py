@@ -161,8 +161,45 @@ def run_rust(a, tools, work, log):
     z, s = res["tools"].get("zccache", {}).get("warm"), res["tools"].get("sccache", {}).get("warm")
     if z and s:
         res["sccache_warm_over_zccache_warm"] = s["median"] / z["median"]
+    if "zccache" in names:
+        res["second_checkout"] = second_checkout(a, tools, work, env, root, log)
     subprocess.run(["cargo", "clean", "-q"], cwd=root, env=env, capture_output=True)
     return res
+
+
+def second_checkout(a, tools, work, env, root, log):
+    """The same workspace at another path, each checkout built with
+    RUSTFLAGS=--remap-path-prefix=<its path>=/src: the first through
+    zccache on an empty cache, then the second, against a bare build of the
+    second; what it is served (crates of the registry keep the target folder
+    in their arguments, and cross only when it is the same path)."""
+    root2 = os.path.join(work, "second-checkout", "rust-ws")
+    gen_workspace(root2)
+
+    def build(where, wrapped):
+        subprocess.run(["cargo", "clean", "-q"], cwd=where, env=env, check=True, capture_output=True)
+        e = dict(env, RUSTFLAGS=f"--remap-path-prefix={where}=/src")
+        if wrapped:
+            e["RUSTC_WRAPPER"] = tools.zccache
+        t0 = time.monotonic()
+        r = subprocess.run(["cargo", "build", f"-j{a.jobs}"], cwd=where, env=e, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"cargo build in {where} failed:\n{r.stderr[-3000:]}")
+        return time.monotonic() - t0
+
+    bare = build(root2, False)
+    tools.empty("zccache")
+    build(root, True)
+    c0 = zccache_counts(tools, env)
+    took = build(root2, True)
+    c1 = zccache_counts(tools, env)
+    req, hits = c1["requests"] - c0["requests"], c1["hits"] - c0["hits"]
+    log(f"rust second checkout: bare {bare:.2f} s, zccache {took:.2f} s, {hits}/{req} hit")
+    subprocess.run(["cargo", "clean", "-q"], cwd=root2, env=env, capture_output=True)
+    return {"bare": bare, "zccache": took, "over_bare": took / bare, "rustc_invocations": req,
+            "hits": hits,
+            "uncacheable": {k: v - c0["uncacheable"].get(k, 0) for k, v in c1["uncacheable"].items()
+                            if v - c0["uncacheable"].get(k, 0)}}
 
 
 def summ(xs):
@@ -208,4 +245,13 @@ def report(r):
                     + (unc if t == "zccache" else "-") + " |" if w else "- | - | - | - |"))
     if r.get("sccache_warm_over_zccache_warm"):
         L += ["", f"sccache's warm build / zccache's: {r['sccache_warm_over_zccache_warm']:.2f}x"]
+    s = r.get("second_checkout")
+    if s:
+        unc = ", ".join(f"{k[len('uncacheable.'):]} {v}" for k, v in s["uncacheable"].items()) or "-"
+        L += ["", "A second checkout at another path, both built with "
+              "`RUSTFLAGS=--remap-path-prefix=<checkout>=/src`, the first through zccache on an "
+              f"empty cache: the second's build {s['zccache']:.2f} s against {s['bare']:.2f} s bare "
+              f"({s['over_bare']:.2f}), {s['hits']} of {s['rustc_invocations']} rustc invocations "
+              f"served; not cached: {unc}. Crates of the registry keep the target folder in their "
+              "arguments: they cross only when it is the same path."]
     return L + [""]
