@@ -135,7 +135,9 @@ struct family {
 	 * its result is stored, each output (path: the command's name for it)
 	 * and stdout and stderr (path NULL) in turn, put in the form that no
 	 * longer names the cwd; NULL, or why the result may not be stored (the
-	 * output holds the cwd where it may not be replaced). On a hit,
+	 * output holds the cwd where it may not be replaced). Each file of the
+	 * closure under the cwd is asked too (path: its name relative to the
+	 * cwd), for a verdict only. On a hit,
 	 * relocate_restore puts each back with the hit's cwd: 0 or -errno.
 	 * NULL: the family never relocates.
 	 */

@@ -6,7 +6,8 @@
 # byte what a bare build in the second checkout writes; cargo's JSON
 # messages too. A crate whose output holds its path (env!() of
 # CARGO_MANIFEST_DIR kept as a string, a proc macro that embeds it) is never
-# served to the other checkout, nor is one that reads OUT_DIR with env!().
+# served to the other checkout, nor is one that reads OUT_DIR with env!(),
+# nor one whose source names a file of the checkout by its absolute path.
 # Without the map, nothing of the first checkout's workspace is served.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cclib.sh"
@@ -149,6 +150,22 @@ ok "second checkout without the map" build "$W2" plain build
 is "without the map nothing is served across checkouts" "$(($(cnt direct_hit) - h0))" 0
 is "without the map the binary names its folder" "$("$W2/target/debug/app")" \
 	"42 util/src/lib.rs $W2/usepm $W2/here app/src/main.rs"
+
+# A source that names a file of its own checkout by its absolute path reads
+# that same file from a copy at another path: what it read must not be
+# taken as the copy's own file. The crate is not stored, and the copy's
+# build reads the first checkout's file as a bare build there does.
+L1=$T/work/lit
+mkdir -p "$L1/src" && package lit >"$L1/Cargo.toml" && echo A >"$L1/data.txt"
+printf 'fn main() { print!("{}", include_str!("%s/data.txt")); }\n' "$L1" >"$L1/src/main.rs"
+L2=$T/work/second-checkout/lit
+cp -a "$L1" "$L2"
+e0=$(cnt uncacheable.rust_path_embedded)
+ok "a checkout whose source names its own file absolutely" build "$L1" cached build
+is "its binary is not stored" "$(($(cnt uncacheable.rust_path_embedded) - e0))" 1
+echo B >"$L1/data.txt"
+ok "the copy, after the first checkout's file changed" build "$L2" cached build
+is "the copy reads the file its source names" "$("$L2/target/debug/lit")" B
 
 # A map of the folder above two checkouts (FROM=the parent) keeps their
 # names: /p/ws and /p/ws-other are in their debug info, so even util, which
