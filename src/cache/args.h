@@ -135,6 +135,14 @@ struct compile_args {
 	bool cwd_in_output;
 	char *output_cwd;
 	/*
+	 * The output names the cwd only mapped, or where the family puts the
+	 * hit's own back (family.h relocate_store): key_args, extra_inputs,
+	 * files and the depfile name paths under the cwd relative to it, the
+	 * key holds the family's variables' values so, and the closure is
+	 * recorded so. Two checkouts then share.
+	 */
+	bool cwd_relocated;
+	/*
 	 * The object embeds its own or a sibling's path (.gcda, .dwo names,
 	 * clang's -frecord-command-line); key_args then keep the output names.
 	 */
@@ -212,5 +220,9 @@ int args_classify_as(const char *compiler_path, int argc, const char *const *arg
                      struct compile_args *out);
 
 void compile_args_free(struct compile_args *a);
+
+/* path with a leading "<cwd>/" removed (the cwd itself: "."), malloc'ed;
+ * any other path copied as it is. NULL on ENOMEM. */
+char *args_path_relative(const char *cwd, const char *path);
 
 #endif

@@ -21,6 +21,7 @@
 #include "family.h"
 #include "rust_identity.h"
 #include "rust_link.h"
+#include "rust_relocate.h"
 #include "sent_env.h"
 
 /* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
@@ -40,6 +41,8 @@ struct rustc_walk {
 	struct strv extern_files;
 	/* -L folders a native library may come from; -l names */
 	struct strv native_dirs, native_libs;
+	/* --remap-path-prefix FROM=TO, in order */
+	struct strv remaps;
 	const char *crate_name, *extra, *out_dir;
 	bool lib, dep_info, metadata, link;
 	/* crate types that link: an executable (bin, --test), a shared
@@ -135,6 +138,12 @@ static int codegen(struct rustc_walk *w, const char *v)
 		return refuse(w, UNCACHEABLE_RUST_INCREMENTAL, v);
 	if (starts_with(v, "extra-filename="))
 		w->extra = v + strlen("extra-filename=");
+	/* Files beside the crate that no --emit names (checked: unpacked split
+	 * debuginfo leaves <crate>.<cgu>.rcgu.dwo in --out-dir for a library
+	 * too, which its rlib's debug info points to): a hit could not put
+	 * them back. */
+	if (strcmp(v, "split-debuginfo=unpacked") == 0 || starts_with(v, "save-temps"))
+		return refuse(w, UNCACHEABLE_EXTRA_OUTPUT, v);
 	/* A linker named by a relative path: the server cannot tell it from
 	 * another checkout's. */
 	if (starts_with(v, "linker=") && strchr(v, '/') && v[7] != '/')
@@ -276,6 +285,8 @@ static int option(struct rustc_walk *w, const char *arg, const char *name, const
 		return extern_crate(w, v);
 	else if (strcmp(name, "--out-dir") == 0)
 		w->out_dir = v;
+	else if (strcmp(name, "--remap-path-prefix") == 0)
+		return strv_push(&w->remaps, v);
 	else if (strcmp(name, "-l") == 0)
 		return native_lib(w, arg, v);
 	else if (strcmp(name, "-L") == 0)
@@ -433,6 +444,46 @@ static int native_candidates(struct rustc_walk *w)
 	return r;
 }
 
+/* Replace *s by f(cwd, *s): 0 or -ENOMEM. */
+static int rewrite(char **s, const char *cwd, char *(*f)(const char *cwd, const char *s))
+{
+	char *n = f(cwd, *s);
+
+	if (!n)
+		return -ENOMEM;
+	free(*s);
+	*s = n;
+	return 0;
+}
+
+/*
+ * The cwd as the output records it. When a --remap-path-prefix covers it,
+ * rustc maps every path under it (rust_relocate.c): the key then holds the
+ * mapped cwd and the paths under it relative to it, and the files the
+ * command names are named so, found and written from the hit's own cwd.
+ */
+static int relocate(struct compile_args *out, const char *cwd, const struct strv *remaps)
+{
+	bool nomem;
+	int r = 0;
+
+	out->output_cwd = rust_mapped_cwd(cwd, remaps->v, remaps->n, &nomem);
+	if (nomem)
+		return -ENOMEM;
+	if (!out->output_cwd)
+		return (out->output_cwd = strdup(cwd)) ? 0 : -ENOMEM;
+	out->cwd_relocated = true;
+	for (size_t i = 0; i < out->n_key_args && r == 0; i++)
+		r = rewrite(&out->key_args[i], cwd, rust_relocated_key);
+	for (size_t i = 0; i < out->n_extra_inputs && r == 0; i++)
+		r = rewrite(&out->extra_inputs[i], cwd, args_path_relative);
+	for (size_t i = 0; i < out->n_files && r == 0; i++)
+		r = rewrite(&out->files[i], cwd, args_path_relative);
+	if (r == 0)
+		r = rewrite(&out->depfile, cwd, args_path_relative);
+	return r;
+}
+
 static int classify_rustc(struct compile_args *out, const char *cwd)
 {
 	struct rustc_walk w = {.out = out, .cwd = cwd};
@@ -478,11 +529,9 @@ static int classify_rustc(struct compile_args *out, const char *cwd)
 	if (r < 0 || out->reason != UNCACHEABLE_NONE)
 		goto done;
 	r = name_outputs(&w);
-	/* Paths in the dep-info, the diagnostics and the crate are the cwd's
-	 * (until --remap-path-prefix is proven to cover them). */
+	/* Paths in the dep-info, the diagnostics and the crate are the
+	 * cwd's, mapped when a --remap-path-prefix covers it (relocate). */
 	out->cwd_in_output = true;
-	if (r == 0 && !(out->output_cwd = strdup(cwd)))
-		r = -ENOMEM;
 	/* JSON diagnostics carry their colour in --json's rendering. */
 	if (w.json)
 		out->color = COLOR_NEVER;
@@ -493,7 +542,10 @@ static int classify_rustc(struct compile_args *out, const char *cwd)
 	}
 	if (r == 0)
 		out->extra_inputs = strv_steal(&w.extern_files, &out->n_extra_inputs);
+	if (r == 0)
+		r = relocate(out, cwd, &w.remaps);
 done:
+	strv_free(&w.remaps);
 	strv_free(&w.extern_files);
 	strv_free(&w.native_dirs);
 	strv_free(&w.native_libs);
@@ -563,4 +615,6 @@ const struct family family_rustc = {
         .own_argfiles = true,
         .link_depfile_arg = rust_link_depfile_arg,
         .own_temporary = rust_link_own_temporary,
+        .relocate_store = rust_relocate_store,
+        .relocate_restore = rust_relocate_restore,
 };

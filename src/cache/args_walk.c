@@ -22,6 +22,16 @@ char *args_path_join(const char *cwd, const char *path)
 	return p;
 }
 
+char *args_path_relative(const char *cwd, const char *path)
+{
+	size_t len = strlen(cwd);
+
+	/* "/": every path would be under it, and none told apart */
+	if (len < 2 || strncmp(path, cwd, len) != 0 || (path[len] != '/' && path[len] != '\0'))
+		return strdup(path);
+	return strdup(path[len] ? path + len + 1 : ".");
+}
+
 int args_set_reason(struct compile_args *out, enum uncacheable_reason r, const char *arg)
 {
 	char *copy = NULL;

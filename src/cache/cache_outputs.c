@@ -362,6 +362,28 @@ static int load_artifacts(struct cache *c, const struct compile_args *a, const s
 	return ret;
 }
 
+/* A result keyed relative to the cwd (args.h cwd_relocated): its outputs,
+ * stdout and stderr as this command's compiler writes them here. */
+static int restore_relocated(const struct compile_args *a, const char *cwd, struct result *r,
+                             struct buf *text, const char **where)
+{
+	const struct family *f = family_of(a->family);
+	int ret = 0;
+
+	if (!a->cwd_relocated)
+		return 0;
+	if (!f->relocate_restore)
+		return -EINVAL;
+	for (size_t k = 0; k < r->n_outs && ret == 0; k++)
+		if (where[k])
+			ret = f->relocate_restore(a, cwd, where[k], &text[k]);
+	if (ret == 0)
+		ret = f->relocate_restore(a, cwd, NULL, &r->out);
+	if (ret == 0)
+		ret = f->relocate_restore(a, cwd, NULL, &r->err);
+	return ret;
+}
+
 /* The build's depfile, rendered from r's prerequisites as a's compiler
  * would write it for this command line. 0 or -errno. */
 static int write_depfile(struct cache *c, const struct compile_args *a, const char *cwd,
@@ -422,6 +444,8 @@ int cache_materialize(struct cache *c, const struct compile_args *a, const char 
 	}
 	/* Every artifact read and verified before anything is written. */
 	ret = load_artifacts(c, a, r, text, where, damaged);
+	if (ret == 0)
+		ret = restore_relocated(a, cwd, r, text, where);
 	/*
 	 * In the order the compiler finishes them: the depfile, then what cc1
 	 * writes, the object last. An output that cannot be written (its

@@ -431,7 +431,8 @@ static int add_link_closure(const struct pending *p, struct depfile *deps)
 	}
 	deps->prereqs = v;
 	for (size_t i = 0; i < ld.n_prereqs; i++) {
-		bool dup = fam->own_temporary && fam->own_temporary(&p->args, ld.prereqs[i]);
+		bool dup =
+		        fam->own_temporary && fam->own_temporary(&p->args, p->cwd, ld.prereqs[i]);
 
 		for (size_t k = 0; k < n && !dup; k++)
 			dup = strcmp(v[k], ld.prereqs[i]) == 0;
@@ -494,6 +495,66 @@ static const char *read_closure(struct pending *p, struct depfile *deps)
 	return NULL;
 }
 
+/*
+ * A closure file under the cwd of a relocated compile (rel: its name
+ * relative to the cwd), asked of the family as an output is: one that holds
+ * the cwd itself (a source with include_str!("<cwd>/data")) reads the same
+ * file from another checkout, not that checkout's own. NULL, or why not.
+ */
+static const char *relocated_input(const struct pending *p, const char *rel)
+{
+	const struct family *fam = family_of(p->args.family);
+	struct buf text = BUF_INIT;
+	char *path = cache_abs_join(p->cwd, rel);
+	const char *skip = NULL;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
+
+	free(path);
+	if (fd < 0 || read_to_end(fd, &text, 65536) < 0)
+		skip = REASON(MISSING_INCLUDE);
+	else
+		skip = fam->relocate_store(&p->args, p->cwd, rel, &text);
+	if (fd >= 0)
+		close(fd);
+	buf_free(&text);
+	return skip;
+}
+
+/*
+ * A compile keyed relative to its cwd (args.h cwd_relocated): the closure's
+ * files under the cwd recorded relative to it, found from the next hit's
+ * cwd; its outputs, stdout and stderr in the family's stored form. NULL, or
+ * why the result is not stored.
+ */
+static const char *relocate_for_store(struct cache_store_job *j)
+{
+	const struct pending *p = j->p;
+	const struct family *fam = family_of(p->args.family);
+	const char *skip = NULL;
+
+	if (!p->args.cwd_relocated)
+		return NULL;
+	if (!fam->relocate_store)
+		return REASON(ERROR);
+	for (size_t i = 0; i < j->deps.n_prereqs && !skip; i++) {
+		char *rel = args_path_relative(p->cwd, j->deps.prereqs[i]);
+
+		if (!rel)
+			return REASON(ERROR);
+		free(j->deps.prereqs[i]);
+		j->deps.prereqs[i] = rel;
+		if (rel[0] != '/')
+			skip = relocated_input(p, rel);
+	}
+	for (size_t k = 0; k < j->res.n_outs && !skip; k++)
+		skip = fam->relocate_store(&p->args, p->cwd, j->res.outs[k].path, &j->outputs[k]);
+	if (!skip)
+		skip = fam->relocate_store(&p->args, p->cwd, NULL, &j->out);
+	if (!skip)
+		skip = fam->relocate_store(&p->args, p->cwd, NULL, &j->err);
+	return skip;
+}
+
 int cache_store_begin(struct cache *c, const char *token, int exit_code, const void *out,
                       size_t out_len, const void *err, size_t err_len, int64_t duration_ms,
                       struct cache_store_job **job, const char **why)
@@ -540,6 +601,8 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 		log_errno(LOG_LEVEL_WARNING, r, "cannot read the outputs of %s", p->args.source);
 		skip = REASON(ERROR);
 	}
+	if (!skip)
+		skip = relocate_for_store(j);
 	if (skip) {
 		store_job_free(j);
 		return not_stored(c, skip, why);

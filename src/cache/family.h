@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "args.h"
+#include "buf.h"
 #include "depfile.h"
 
 #define FAMILY_ENV_MAX 32
@@ -132,8 +133,24 @@ struct family {
 	 */
 	const char *(*link_depfile_arg)(const struct compile_args *a);
 	/* Of the files that depfile names, whether path is one the compile
-	 * wrote and removed itself (rustc's object files): not an input. */
-	bool (*own_temporary)(const struct compile_args *a, const char *path);
+	 * run in cwd wrote and removed itself (rustc's object files): not an
+	 * input. */
+	bool (*own_temporary)(const struct compile_args *a, const char *cwd, const char *path);
+	/*
+	 * A compile keyed relative to its cwd (args.h cwd_relocated): before
+	 * its result is stored, each output (path: the command's name for it)
+	 * and stdout and stderr (path NULL) in turn, put in the form that no
+	 * longer names the cwd; NULL, or why the result may not be stored (the
+	 * output holds the cwd where it may not be replaced). Each file of the
+	 * closure under the cwd is asked too (path: its name relative to the
+	 * cwd), for a verdict only. On a hit,
+	 * relocate_restore puts each back with the hit's cwd: 0 or -errno.
+	 * NULL: the family never relocates.
+	 */
+	const char *(*relocate_store)(const struct compile_args *a, const char *cwd,
+	                              const char *path, struct buf *text);
+	int (*relocate_restore)(const struct compile_args *a, const char *cwd, const char *path,
+	                        struct buf *text);
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

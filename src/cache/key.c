@@ -72,6 +72,21 @@ static void put_bool(struct hasher *h, bool b)
 	hasher_update(h, b ? "1" : "0", 1);
 }
 
+/* A family's variable: a path under the cwd of a relocated compile
+ * (args.h cwd_relocated: CARGO_MANIFEST_DIR, OUT_DIR) after a stand-in for
+ * the cwd, as its arguments are. */
+static void put_family_env(struct hasher *h, const char *value, const char *cwd)
+{
+	size_t clen = cwd ? strlen(cwd) : 0;
+
+	if (clen > 1 && strncmp(value, cwd, clen) == 0 &&
+	    (value[clen] == '/' || value[clen] == '\0')) {
+		hasher_update_str(h, "\x01cwd\x01");
+		value += clen;
+	}
+	hasher_update_str(h, value);
+}
+
 void key_direct(const struct key_inputs *in, struct digest *out)
 {
 	const struct compile_args *a = in->args;
@@ -108,7 +123,7 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 		hasher_update_str(h, in->family_env_names[i]);
 		put_bool(h, in->family_env[i] != NULL);
 		if (in->family_env[i])
-			hasher_update_str(h, in->family_env[i]);
+			put_family_env(h, in->family_env[i], a->cwd_relocated ? in->cwd : NULL);
 	}
 	/* Only for such a family, so that no other family's keys change. */
 	if (in->prefixed_env_names) {

@@ -136,7 +136,10 @@
 	  "preprocessor mode: the -E run failed or its output could not be read")                  \
 	R(X, STREAM_UNWRITABLE, "stream_unwritable",                                               \
 	  "stdout or stderr cannot take writes (a full device, a read-only descriptor, a pipe "    \
-	  "without a reader): the compiler meets that itself, as it prints")
+	  "without a reader): the compiler meets that itself, as it prints")                       \
+	R(X, RUST_PATH_EMBEDDED, "rust_path_embedded",                                             \
+	  "the output holds the cwd that --remap-path-prefix was to cover (env!() of a path, a "   \
+	  "proc macro's): keyed relative to the cwd, it would be served to another checkout")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "args_family.h"
 #include "compiler.h"
 #include "rust_link.h"
 
@@ -29,21 +30,30 @@ const char *rust_link_depfile_arg(const struct compile_args *a)
  * <out-dir>/<crate><extra>.<cgu>.rcgu.o, and its symbols object and the
  * like in a <out-dir>/rustcXXXXXX/ folder, links them and removes them.
  */
-bool rust_link_own_temporary(const struct compile_args *a, const char *path)
+bool rust_link_own_temporary(const struct compile_args *a, const char *cwd, const char *path)
 {
-	const char *d = a->depfile, *slash;
+	/* The linker names them as rustc does: under the --out-dir as given,
+	 * which a relocated compile's depfile name is relative to the cwd of. */
+	char *d = a->depfile && path[0] == '/' ? args_path_join(cwd, a->depfile) : NULL;
+	const char *slash;
 	size_t stem, len = strlen(path);
+	bool own = false;
 
-	if (!d || strlen(d) < 2 || strcmp(d + strlen(d) - 2, ".d") != 0)
+	if (!d && a->depfile && !(d = strdup(a->depfile)))
 		return false;
+	if (!d || strlen(d) < 2 || strcmp(d + strlen(d) - 2, ".d") != 0)
+		goto out;
 	stem = strlen(d) - 2;
-	if (strncmp(path, d, stem) == 0 && path[stem] == '.' && len > 7 &&
-	    strcmp(path + len - 7, ".rcgu.o") == 0)
-		return true;
+	own = strncmp(path, d, stem) == 0 && path[stem] == '.' && len > 7 &&
+	      strcmp(path + len - 7, ".rcgu.o") == 0;
 	slash = strrchr(d, '/');
 	stem = slash ? (size_t)(slash - d) + 1 : 0;
-	return strncmp(path, d, stem) == 0 && strncmp(path + stem, "rustc", 5) == 0 &&
-	       strlen(path + stem) > 12 && path[stem + 11] == '/' && !strchr(path + stem + 12, '/');
+	own = own || (strncmp(path, d, stem) == 0 && strncmp(path + stem, "rustc", 5) == 0 &&
+	              strlen(path + stem) > 12 && path[stem + 11] == '/' &&
+	              !strchr(path + stem + 12, '/'));
+out:
+	free(d);
+	return own;
 }
 
 /* The program name, as -C linker names it (the last one wins), or cc. */

@@ -14,7 +14,7 @@
 /* family.h link_depfile_arg: for a compile whose output_kind is linked. */
 const char *rust_link_depfile_arg(const struct compile_args *a);
 /* family.h own_temporary: rustc's codegen units and temporary folder. */
-bool rust_link_own_temporary(const struct compile_args *a, const char *path);
+bool rust_link_own_temporary(const struct compile_args *a, const char *cwd, const char *path);
 /*
  * The files that make the linker of compile a (none unless it links): the
  * driver rustc runs, found on path_env (the request's PATH), and the

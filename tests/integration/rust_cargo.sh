@@ -181,6 +181,24 @@ else
 	skip_case "cargo clippy cached" "clippy (rustup's clippy component, or Debian's) is not installed"
 fi
 
+# Unpacked split debuginfo: every crate, a library too, leaves .dwo files
+# beside its rlib that no --emit names; a hit could not put them back, so
+# such a build runs uncached and leaves what a bare build leaves.
+dwos() { (cd "$W/target/debug/deps" && ls ./*.dwo 2>/dev/null | sed 's/-[0-9a-f]*\./-H./' | sort); }
+(cd "$W" && cargo clean -q)
+ok "bare build with unpacked split debuginfo" eval \
+	'CARGO_PROFILE_DEV_SPLIT_DEBUGINFO=unpacked build bare build'
+dwos >"$T/dwo.bare"
+ok "the bare build leaves .dwo files of the libraries" grep -q util "$T/dwo.bare"
+for round in cold warm; do
+	(cd "$W" && cargo clean -q)
+	u0=$(cnt uncacheable.extra_output)
+	ok "$round build with unpacked split debuginfo" eval \
+		'CARGO_PROFILE_DEV_SPLIT_DEBUGINFO=unpacked build cached build'
+	ok "$round: the crates run uncached, counted" test "$(($(cnt uncacheable.extra_output) - u0))" -ge 3
+	ok "$round: the .dwo files are the bare build's" cmp "$T/dwo.bare" <(dwos)
+done
+
 # What cargo itself asks (-vV, --print on stdin) runs untouched.
 ok "rustc -vV through zccache" sh -c 'zccache "$(command -v rustc)" -vV | grep -q "^release:"'
 

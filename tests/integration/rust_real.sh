@@ -147,30 +147,9 @@ build() {
 }
 clean() { (cd "$W" && cargo clean -q); }
 
-# Every file cargo leaves in target/debug/deps and build/ (rlibs, rmeta,
-# dep-info, the proc-macro .so, build scripts, their outputs) and the bin.
-artifacts() {
-	(cd "$W/target/debug" && find deps build app greet -type f ! -name '*.json' \
-		! -name 'invoked.timestamp' ! -name 'stderr' 2>/dev/null | sort)
-}
-snapshot() {
-	rm -rf "${T:?}/$1" && mkdir -p "$T/$1"
-	artifacts >"$T/$1.list"
-	(cd "$W/target/debug" && cp --parents -p $(cat "$T/$1.list") "$T/$1/")
-}
-# same_as NAME: the same artifact list, each file byte for byte.
-same_as() {
-	local f rc=0
-	artifacts >"$T/now.list"
-	if ! cmp -s "$T/$1.list" "$T/now.list"; then
-		diag "artifact lists differ:" && diff "$T/$1.list" "$T/now.list" | head | sed 's/^/#   /'
-		return 1
-	fi
-	for f in $(cat "$T/now.list"); do
-		same "$T/$1/$f" "$W/target/debug/$f" || rc=1
-	done
-	[ -s "$T/now.list" ] && return $rc
-}
+RUST_BINS="app greet"
+snapshot() { rust_snapshot "$W" "$1"; }
+same_as() { rust_same_as "$W" "$1"; }
 # The rustc invocations of a build: compile requests minus cargo's
 # questions (-vV, --print, the stdin probe).
 invocations() { echo $(($(cnt requests.compile) - $(cnt uncacheable.print_only) - $(cnt uncacheable.stdin_source))); }
