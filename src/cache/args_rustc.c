@@ -126,6 +126,26 @@ static const char *const link_unsafe_codegen[] = {
         NULL,
 };
 
+/*
+ * -C options that make rustc leave files beside its outputs in any crate
+ * type: save-temps keeps every codegen unit's .o/.bc and its rustc*
+ * folder, split-debuginfo=unpacked a .dwo per codegen unit (that the
+ * rlib's objects point at). A hit would write the rlib alone: not cached.
+ * split-debuginfo=packed and off leave none for a library (a link's .dwp
+ * is link_unsafe_codegen's).
+ */
+static bool leaves_side_outputs(const char *v)
+{
+	static const char *const off[] = {"=no", "=n", "=off", "=false", NULL};
+	bool saved = strcmp(v, "save-temps") == 0 || starts_with(v, "save-temps=");
+
+	for (size_t k = 0; off[k] && saved; k++)
+		saved = strcmp(v + strlen("save-temps"), off[k]) != 0;
+	return saved ||
+	       (starts_with(v, "split-debuginfo") && strcmp(v, "split-debuginfo=packed") != 0 &&
+	        strcmp(v, "split-debuginfo=off") != 0);
+}
+
 /* -C name[=value]: incremental keeps state between compiles. */
 static int codegen(struct rustc_walk *w, const char *v)
 {
@@ -133,6 +153,8 @@ static int codegen(struct rustc_walk *w, const char *v)
 
 	if (starts_with(v, "incremental"))
 		return refuse(w, UNCACHEABLE_RUST_INCREMENTAL, v);
+	if (leaves_side_outputs(v))
+		return refuse(w, UNCACHEABLE_EXTRA_OUTPUT, v);
 	if (starts_with(v, "extra-filename="))
 		w->extra = v + strlen("extra-filename=");
 	/* A linker named by a relative path: the server cannot tell it from
