@@ -553,6 +553,8 @@ static const char *const rustc_env[] = {
         /* clippy-driver's lints and configuration */
         "CLIPPY_ARGS",
         "CLIPPY_CONF_DIR",
+        /* what the drivers read themselves */
+        SENT_ENV_RUSTC_OWN,
         NULL,
 };
 

@@ -14,7 +14,7 @@
 #include "args.h"
 #include "depfile.h"
 
-#define FAMILY_ENV_MAX 32
+#define FAMILY_ENV_MAX 48
 
 struct family {
 	const char *name; /* for logs, the journal and explain: "gcc", "clang" */
