@@ -21,6 +21,7 @@
 #include "family.h"
 #include "rust_identity.h"
 #include "rust_link.h"
+#include "rust_search.h"
 #include "sent_env.h"
 
 /* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
@@ -587,4 +588,5 @@ const struct family family_rustc = {
         .own_argfiles = true,
         .link_depfile_arg = rust_link_depfile_arg,
         .own_temporary = rust_link_own_temporary,
+        .search_closure = rust_search_closure,
 };

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "args.h"
+#include "buf.h"
 #include "depfile.h"
 
 #define FAMILY_ENV_MAX 48
@@ -128,6 +129,17 @@ struct family {
 	/* Of the files that depfile names, whether path is one the compile
 	 * wrote and removed itself (rustc's object files): not an input. */
 	bool (*own_temporary)(const struct compile_args *a, const char *path);
+	/*
+	 * After a compile of a in cwd: what its own searches found beyond
+	 * its depfile (rustc's crates in -L folders), appended to deps and
+	 * keyed by content, and the names whose presence decided them
+	 * (rustc's foo/mod.rs beside foo.rs), appended to probes in
+	 * cscan_includes' format and probed on every hit as the include
+	 * search is. 0, -ENOTSUP when a search cannot be keyed (not
+	 * stored: unkeyed_search), -errno. NULL: none.
+	 */
+	int (*search_closure)(const struct compile_args *a, const char *cwd, struct depfile *deps,
+	                      struct buf *probes);
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

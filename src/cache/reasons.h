@@ -128,7 +128,10 @@
 	  "one of several sources prints diagnostics: it compiles with the others that do, "       \
 	  "so that the compiler's output keeps its order")                                         \
 	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
-	  "several sources, one of which is not a file: the driver may then compile none")
+	  "several sources, one of which is not a file: the driver may then compile none")         \
+	R(X, UNKEYED_SEARCH, "unkeyed_search",                                                     \
+	  "the compiler found an input by a search the cache cannot key (an rlib bundling a "      \
+	  "native library from outside the -L folders)")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)
