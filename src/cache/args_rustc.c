@@ -196,16 +196,28 @@ static int native_lib(struct rustc_walk *w, const char *arg, const char *v)
 	return strv_push_n(&w->native_libs, name, strcspn(name, ":"));
 }
 
+/* A plain or all= -L folder: searched for crates and native libraries. */
+static int crate_and_native_dir(struct rustc_walk *w, const char *dir)
+{
+	int r = rust_crate_dir_inputs(w->cwd, dir, &w->extern_files);
+
+	return r == 0 ? strv_push(&w->native_dirs, dir) : r;
+}
+
 /* -L [kind=]dir: the folders but dependency= and crate= hold native
- * libraries. */
+ * libraries; those but native= and dependency= the crates `extern crate`
+ * finds by name, keyed whole (rust_search.c). */
 static int search_dir(struct rustc_walk *w, const char *v)
 {
-	if (starts_with(v, "dependency=") || starts_with(v, "crate=") ||
-	    starts_with(v, "framework="))
+	if (starts_with(v, "crate="))
+		return rust_crate_dir_inputs(w->cwd, v + strlen("crate="), &w->extern_files);
+	if (starts_with(v, "dependency=") || starts_with(v, "framework="))
 		return 0;
-	if (starts_with(v, "native=") || starts_with(v, "all="))
-		v = strchr(v, '=') + 1;
-	return strv_push(&w->native_dirs, v);
+	if (starts_with(v, "native="))
+		return strv_push(&w->native_dirs, v + strlen("native="));
+	if (starts_with(v, "all="))
+		v += strlen("all=");
+	return crate_and_native_dir(w, v);
 }
 
 static const struct rustc_opt valued[] = {

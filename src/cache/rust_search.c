@@ -16,6 +16,11 @@
 #include "rust_identity.h"
 #include "rust_search.h"
 
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -31,6 +36,79 @@ static const char *base_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A file name rustc takes for a crate: lib<name>....rlib, .rmeta, .so. */
+static bool crate_file_name(const char *name)
+{
+	return starts_with(name, "lib") &&
+	       (ends_with(name, ".rlib") || ends_with(name, ".rmeta") || ends_with(name, ".so"));
+}
+
+int rust_crate_dir_inputs(const char *cwd, const char *dir, struct strv *out)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int r = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir[0] == '/' ? "" : cwd, dir) >=
+	    (int)sizeof(path))
+		return 0;
+	d = opendir(path);
+	while (d && r == 0 && (e = readdir(d)))
+		if (crate_file_name(e->d_name)) {
+			char *p;
+
+			r = asprintf(&p, "%s/%s", dir, e->d_name) < 0 ? -ENOMEM
+			                                              : strv_push_owned(out, p);
+		}
+	if (d)
+		closedir(d);
+	return r;
+}
+
+/* ---- the command's -L folders ---------------------------------------- */
+
+enum search_kind { SEARCH_CRATE = 1, SEARCH_DEPENDENCY = 2, SEARCH_NATIVE = 4 };
+
+/* The -L folders whose kind is among kinds (rustc: a plain or all= folder
+ * is searched for everything, crate= for crates and their dependencies,
+ * dependency= for those only, native= for native libraries only). */
+static int search_dirs(const struct compile_args *a, unsigned kinds, struct strv *out)
+{
+	static const struct {
+		const char *prefix;
+		unsigned kinds;
+	} forms[] = {
+	        {"dependency=", SEARCH_DEPENDENCY},
+	        {"crate=", SEARCH_CRATE | SEARCH_DEPENDENCY},
+	        {"native=", SEARCH_NATIVE},
+	        {"framework=", 0},
+	        {"all=", SEARCH_CRATE | SEARCH_DEPENDENCY | SEARCH_NATIVE},
+	};
+	int r = 0;
+
+	for (size_t i = rust_first_arg(a); i < a->argc && r == 0; i++) {
+		const char *v = NULL;
+		unsigned k = SEARCH_CRATE | SEARCH_DEPENDENCY | SEARCH_NATIVE;
+
+		if (strcmp(a->argv[i], "-L") == 0 && i + 1 < a->argc)
+			v = a->argv[++i];
+		else if (starts_with(a->argv[i], "-L"))
+			v = a->argv[i] + 2;
+		else
+			continue;
+		for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+			if (starts_with(v, forms[f].prefix)) {
+				v += strlen(forms[f].prefix);
+				k = forms[f].kinds;
+				break;
+			}
+		if (k & kinds)
+			r = strv_push(out, v);
+	}
+	return r;
+}
+
 /* ---- what the compile found ------------------------------------------- */
 
 /* path, relative to cwd or absolute, in cscan_includes' quote form: a
@@ -40,6 +118,24 @@ static int add_probe(struct buf *probes, const char *path)
 	int r = buf_append(probes, (char[]){CSCAN_QUOTE}, 1);
 
 	return r == 0 ? buf_append(probes, path, strlen(path) + 1) : r;
+}
+
+/* path joined to the closure (keyed by content), unless it is there. */
+static int add_input(struct depfile *deps, const char *path)
+{
+	char **v;
+
+	for (size_t i = 0; i < deps->n_prereqs; i++)
+		if (strcmp(deps->prereqs[i], path) == 0)
+			return 0;
+	v = realloc(deps->prereqs, (deps->n_prereqs + 2) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	deps->prereqs = v;
+	if (!(v[deps->n_prereqs] = strdup(path)))
+		return -ENOMEM;
+	v[++deps->n_prereqs] = NULL;
+	return 0;
 }
 
 /* For D/X/mod.rs: D/X.rs as spelled (rustc does not resolve symlinks),
@@ -90,8 +186,132 @@ static int module_probes(const struct compile_args *a, const char *cwd, const st
 	return r;
 }
 
+/* The bytes of the output whose name ends in suffix (.rmeta, .rlib),
+ * malloc'ed in *data; 0 or -errno. */
+static int read_output(const struct compile_args *a, const char *cwd, const char *suffix,
+                       char **data, size_t *len)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	FILE *f = NULL;
+
+	for (size_t i = 0; i < a->n_files && !f; i++)
+		if (ends_with(a->files[i], suffix) &&
+		    snprintf(path, sizeof(path), "%s/%s", a->files[i][0] == '/' ? "" : cwd,
+		             a->files[i]) < (int)sizeof(path))
+			f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	if (fstat(fileno(f), &st) < 0 || !(*data = malloc((size_t)st.st_size + 1))) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	*len = fread(*data, 1, (size_t)st.st_size, f);
+	fclose(f);
+	return 0;
+}
+
+/* Is name (a file of a search folder) one of the compile's own outputs?
+ * Its metadata records its own <extra>: it is no input. */
+static bool own_output(const struct compile_args *a, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	size_t stem = dot ? (size_t)(dot - name) : strlen(name);
+
+	for (size_t i = 0; i < a->n_files; i++) {
+		const char *b = base_of(a->files[i]);
+
+		if (strncmp(b, name, stem) == 0 && b[stem] == '.')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One file of a dependency= folder (dir as spelled, abs its path): keyed
+ * when its crate may have been loaded (see dependency_crates). Each crate
+ * is handled once, through the one of its files that is keyed.
+ */
+static int dependency_crate(const struct compile_args *a, const char *dir, const char *abs,
+                            const char *name, const char *meta, size_t meta_len,
+                            struct depfile *deps, struct buf *probes)
+{
+	static const char *const exts[] = {".rmeta", ".rlib", ".so"};
+	const char *ext = strrchr(name, '.'), *chosen = NULL, *mark;
+	char stem[NAME_MAX + 1], path[PATH_MAX * 2];
+	int r;
+
+	if (!crate_file_name(name) || (size_t)(ext - name) - 3 >= sizeof(stem))
+		return 0;
+	snprintf(stem, sizeof(stem), "%.*s", (int)(ext - name - 3), name + 3);
+	/* the <extra> the metadata records, or the crate's name without one */
+	mark = strchr(stem, '-') ? strchr(stem, '-') : stem;
+	if (!memmem(meta, meta_len, mark, strlen(mark)))
+		return 0;
+	for (size_t k = 0; k < 3 && !chosen; k++) {
+		snprintf(path, sizeof(path), "%s/lib%s%s", abs, stem, exts[k]);
+		if (access(path, F_OK) == 0)
+			chosen = exts[k];
+	}
+	if (!chosen || strcmp(chosen, ext) != 0 || own_output(a, name))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	r = add_input(deps, path);
+	if (r == 0 && strcmp(chosen, ".rmeta") != 0) {
+		snprintf(path, sizeof(path), "%s/lib%s.rmeta", dir, stem);
+		r = add_probe(probes, path);
+	}
+	return r;
+}
+
+/*
+ * A crate depended on is found in the -L dependency= (and crate=, all=)
+ * folders as lib<name><extra>.{rmeta,rlib,so}, <extra> its -C
+ * extra-filename, which the crate's metadata records for every crate it
+ * loaded. A file whose <extra> the output's metadata holds may have been
+ * loaded: the .rmeta is keyed by content when present (cargo writes it
+ * first, the .rlib of one run holds the same metadata, and whether the
+ * .rlib is there yet depends on timing), else the .rlib, else the .so,
+ * with the .rmeta's presence probed. An <extra> found by chance only
+ * keys more. Crate= and all= folders are keyed whole at lookup time
+ * (rust_crate_dir_inputs).
+ */
+static int dependency_crates(const struct compile_args *a, const char *cwd, const char *meta,
+                             size_t meta_len, struct depfile *deps, struct buf *probes)
+{
+	struct strv dirs = {0};
+	int r = search_dirs(a, SEARCH_DEPENDENCY, &dirs);
+
+	for (size_t k = 0; k < dirs.n && r == 0; k++) {
+		char path[PATH_MAX];
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/%s", dirs.v[k][0] == '/' ? "" : cwd, dirs.v[k]);
+		d = opendir(path);
+		while (d && r == 0 && (e = readdir(d)))
+			r = dependency_crate(a, dirs.v[k], path, e->d_name, meta, meta_len, deps,
+			                     probes);
+		if (d)
+			closedir(d);
+	}
+	strv_free(&dirs);
+	return r;
+}
+
 int rust_search_closure(const struct compile_args *a, const char *cwd, struct depfile *deps,
                         struct buf *probes)
 {
-	return module_probes(a, cwd, deps, probes);
+	char *data = NULL;
+	size_t len = 0;
+	int r = module_probes(a, cwd, deps, probes);
+
+	/* A library's metadata names the crates it loaded; a link's linker
+	 * depfile names every rlib it read already. */
+	if (r == 0 && a->output_kind != OUTPUT_LINKED &&
+	    (read_output(a, cwd, ".rmeta", &data, &len) == 0 ||
+	     read_output(a, cwd, ".rlib", &data, &len) == 0))
+		r = dependency_crates(a, cwd, data, len, deps, probes);
+	free(data);
+	return r;
 }

@@ -14,6 +14,15 @@
 #include "strv.h"
 
 /*
+ * Lookup time: the crates `extern crate` may find in folder dir (an -L
+ * crate=, all= or plain one, as spelled, relative to cwd): every
+ * lib*.rlib, .rmeta and .so in it, pushed to out to be keyed present and
+ * by content, so that a crate rebuilt or added there is a miss. 0 or
+ * -ENOMEM (an unreadable folder holds nothing).
+ */
+int rust_crate_dir_inputs(const char *cwd, const char *dir, struct strv *out);
+
+/*
  * family.h search_closure: after a compile of a, appends to deps the
  * crates it loaded from -L dependency= folders and the bundled native
  * archives it may have read, and to probes (cscan_includes' format) the
