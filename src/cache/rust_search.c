@@ -299,6 +299,138 @@ static int dependency_crates(const struct compile_args *a, const char *cwd, cons
 	return r;
 }
 
+/*
+ * A native library the link read, lib<X>.a or lib<X>.so, named by -l or
+ * by #[link(name = "X")] in some crate: the linker takes the first
+ * lib<X>.so or lib<X>.a in the -L folders (then its own), so both names
+ * are probed in each folder: one appearing earlier is a miss.
+ */
+static int native_probes(const struct compile_args *a, const struct depfile *deps,
+                         struct buf *probes)
+{
+	struct strv dirs = {0};
+	int r = search_dirs(a, SEARCH_NATIVE, &dirs);
+
+	for (size_t i = 0; i < deps->n_prereqs && r == 0; i++) {
+		const char *b = base_of(deps->prereqs[i]);
+		size_t n = strlen(b), stem = ends_with(b, ".a")    ? n - 2
+		                             : ends_with(b, ".so") ? n - 3
+		                                                   : 0;
+
+		if (!starts_with(b, "lib") || stem <= 3)
+			continue;
+		for (size_t k = 0; k < dirs.n && r == 0; k++) {
+			char p[PATH_MAX * 2];
+
+			snprintf(p, sizeof(p), "%s/%.*s.so", dirs.v[k], (int)stem, b);
+			r = add_probe(probes, p);
+			snprintf(p, sizeof(p), "%s/%.*s.a", dirs.v[k], (int)stem, b);
+			if (r == 0)
+				r = add_probe(probes, p);
+		}
+	}
+	strv_free(&dirs);
+	return r;
+}
+
+/* The value of --crate-name in a's argv, or NULL. */
+static const char *crate_name_of(const struct compile_args *a)
+{
+	for (size_t i = rust_first_arg(a); i < a->argc; i++) {
+		if (strcmp(a->argv[i], "--crate-name") == 0 && i + 1 < a->argc)
+			return a->argv[i + 1];
+		if (starts_with(a->argv[i], "--crate-name="))
+			return a->argv[i] + strlen("--crate-name=");
+	}
+	return NULL;
+}
+
+/*
+ * Does the rlib (an ar archive: "!<arch>\n", then 60-byte member headers,
+ * GNU long names in the "//" member) hold a member rustc did not write
+ * itself (lib.rmeta, <crate>[<extra>].*.rcgu.o)? Those are a native static
+ * library's objects, bundled by #[link(kind = "static")].
+ */
+static bool bundles_native(const char *ar, size_t len, const char *crate)
+{
+	const char *names = NULL;
+	size_t names_len = 0, at = 8, clen = strlen(crate);
+
+	if (len < 8 || memcmp(ar, "!<arch>\n", 8) != 0)
+		return true; /* unknown: take it as bundling */
+	while (at + 60 <= len) {
+		const char *h = ar + at, *name = h;
+		size_t size, nlen;
+		char num[11];
+
+		memcpy(num, h + 48, 10);
+		num[10] = '\0';
+		size = strtoul(num, NULL, 10);
+		nlen = strcspn(h, "/ ");
+		if (nlen > 16)
+			nlen = 16;
+		if (h[0] == '/' && h[1] == '/') {
+			names = h + 60;
+			names_len = size;
+		} else if (h[0] == '/' && h[1] >= '0' && h[1] <= '9' && names) {
+			size_t off = strtoul(h + 1, NULL, 10);
+
+			if (off >= names_len)
+				return true;
+			name = names + off;
+			nlen = strcspn(name, "/\n");
+		}
+		if (!(h[0] == '/' &&
+		      (h[1] == ' ' || h[1] == '/' || (h[1] == 'S' && h[2] == 'Y'))) &&
+		    !(nlen == 9 && memcmp(name, "lib.rmeta", 9) == 0) &&
+		    !(nlen > clen + 7 && memcmp(name, crate, clen) == 0 &&
+		      (name[clen] == '.' || name[clen] == '-') &&
+		      memcmp(name + nlen - 7, ".rcgu.o", 7) == 0))
+			return true;
+		at += 60 + size + (size & 1);
+	}
+	return false;
+}
+
+/*
+ * A library crate whose rlib bundles a native static library: the
+ * archive came from an -L native (or all, plain) folder as lib<X>.a, X
+ * named in the source, not in the dep-info. Every lib*.a there is keyed
+ * by content (and probed by native_probes); none there: -ENOTSUP.
+ */
+static int bundled_archives(const struct compile_args *a, const char *cwd, const char *rlib,
+                            size_t len, struct depfile *deps)
+{
+	const char *crate = crate_name_of(a);
+	struct strv dirs = {0};
+	size_t before = deps->n_prereqs;
+	int r;
+
+	if (!crate || !bundles_native(rlib, len, crate))
+		return 0;
+	r = search_dirs(a, SEARCH_NATIVE, &dirs);
+	for (size_t k = 0; k < dirs.n && r == 0; k++) {
+		char path[PATH_MAX];
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/%s", dirs.v[k][0] == '/' ? "" : cwd, dirs.v[k]);
+		d = opendir(path);
+		while (d && r == 0 && (e = readdir(d))) {
+			char p[PATH_MAX * 2];
+
+			if (!starts_with(e->d_name, "lib") || !ends_with(e->d_name, ".a"))
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dirs.v[k], e->d_name);
+			r = add_input(deps, p);
+		}
+		if (d)
+			closedir(d);
+	}
+	strv_free(&dirs);
+	return r == 0 && deps->n_prereqs == before ? -ENOTSUP : r;
+}
+
 int rust_search_closure(const struct compile_args *a, const char *cwd, struct depfile *deps,
                         struct buf *probes)
 {
@@ -313,5 +445,9 @@ int rust_search_closure(const struct compile_args *a, const char *cwd, struct de
 	     read_output(a, cwd, ".rlib", &data, &len) == 0))
 		r = dependency_crates(a, cwd, data, len, deps, probes);
 	free(data);
-	return r;
+	data = NULL;
+	if (r == 0 && read_output(a, cwd, ".rlib", &data, &len) == 0)
+		r = bundled_archives(a, cwd, data, len, deps);
+	free(data);
+	return r == 0 ? native_probes(a, deps, probes) : r;
 }
