@@ -109,6 +109,40 @@ static int search_dirs(const struct compile_args *a, unsigned kinds, struct strv
 	return r;
 }
 
+/* A visit of one file of a search folder: dir as spelled, abs its path. */
+struct search_visit {
+	int (*file)(struct search_visit *v, const char *dir, const char *abs, const char *name);
+	const struct compile_args *a;
+	const char *meta;
+	size_t meta_len;
+	struct depfile *deps;
+	struct buf *probes;
+};
+
+/* v->file for every file of the -L folders of kinds, until one fails;
+ * an unreadable folder holds nothing. */
+static int each_search_file(const struct compile_args *a, const char *cwd, unsigned kinds,
+                            struct search_visit *v)
+{
+	struct strv dirs = {0};
+	int r = search_dirs(a, kinds, &dirs);
+
+	for (size_t k = 0; k < dirs.n && r == 0; k++) {
+		char path[PATH_MAX];
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/%s", dirs.v[k][0] == '/' ? "" : cwd, dirs.v[k]);
+		d = opendir(path);
+		while (d && r == 0 && (e = readdir(d)))
+			r = v->file(v, dirs.v[k], path, e->d_name);
+		if (d)
+			closedir(d);
+	}
+	strv_free(&dirs);
+	return r;
+}
+
 /* ---- what the compile found ------------------------------------------- */
 
 /* path, relative to cwd or absolute, in cscan_includes' quote form: a
@@ -232,9 +266,8 @@ static bool own_output(const struct compile_args *a, const char *name)
  * when its crate may have been loaded (see dependency_crates). Each crate
  * is handled once, through the one of its files that is keyed.
  */
-static int dependency_crate(const struct compile_args *a, const char *dir, const char *abs,
-                            const char *name, const char *meta, size_t meta_len,
-                            struct depfile *deps, struct buf *probes)
+static int dependency_crate(struct search_visit *v, const char *dir, const char *abs,
+                            const char *name)
 {
 	static const char *const exts[] = {".rmeta", ".rlib", ".so"};
 	const char *ext = strrchr(name, '.'), *chosen = NULL, *mark;
@@ -246,20 +279,20 @@ static int dependency_crate(const struct compile_args *a, const char *dir, const
 	snprintf(stem, sizeof(stem), "%.*s", (int)(ext - name - 3), name + 3);
 	/* the <extra> the metadata records, or the crate's name without one */
 	mark = strchr(stem, '-') ? strchr(stem, '-') : stem;
-	if (!memmem(meta, meta_len, mark, strlen(mark)))
+	if (!memmem(v->meta, v->meta_len, mark, strlen(mark)))
 		return 0;
 	for (size_t k = 0; k < 3 && !chosen; k++) {
 		snprintf(path, sizeof(path), "%s/lib%s%s", abs, stem, exts[k]);
 		if (access(path, F_OK) == 0)
 			chosen = exts[k];
 	}
-	if (!chosen || strcmp(chosen, ext) != 0 || own_output(a, name))
+	if (!chosen || strcmp(chosen, ext) != 0 || own_output(v->a, name))
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	r = add_input(deps, path);
+	r = add_input(v->deps, path);
 	if (r == 0 && strcmp(chosen, ".rmeta") != 0) {
 		snprintf(path, sizeof(path), "%s/lib%s.rmeta", dir, stem);
-		r = add_probe(probes, path);
+		r = add_probe(v->probes, path);
 	}
 	return r;
 }
@@ -279,24 +312,9 @@ static int dependency_crate(const struct compile_args *a, const char *dir, const
 static int dependency_crates(const struct compile_args *a, const char *cwd, const char *meta,
                              size_t meta_len, struct depfile *deps, struct buf *probes)
 {
-	struct strv dirs = {0};
-	int r = search_dirs(a, SEARCH_DEPENDENCY, &dirs);
+	struct search_visit v = {dependency_crate, a, meta, meta_len, deps, probes};
 
-	for (size_t k = 0; k < dirs.n && r == 0; k++) {
-		char path[PATH_MAX];
-		struct dirent *e;
-		DIR *d;
-
-		snprintf(path, sizeof(path), "%s/%s", dirs.v[k][0] == '/' ? "" : cwd, dirs.v[k]);
-		d = opendir(path);
-		while (d && r == 0 && (e = readdir(d)))
-			r = dependency_crate(a, dirs.v[k], path, e->d_name, meta, meta_len, deps,
-			                     probes);
-		if (d)
-			closedir(d);
-	}
-	strv_free(&dirs);
-	return r;
+	return each_search_file(a, cwd, SEARCH_DEPENDENCY, &v);
 }
 
 /*
@@ -392,6 +410,18 @@ static bool bundles_native(const char *ar, size_t len, const char *crate)
 	return false;
 }
 
+/* A lib*.a of a native folder: keyed by content. */
+static int native_archive(struct search_visit *v, const char *dir, const char *abs,
+                          const char *name)
+{
+	char p[PATH_MAX * 2];
+
+	if (!starts_with(name, "lib") || !ends_with(name, ".a"))
+		return 0;
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return add_input(v->deps, p);
+}
+
 /*
  * A library crate whose rlib bundles a native static library: the
  * archive came from an -L native (or all, plain) folder as lib<X>.a, X
@@ -401,33 +431,14 @@ static bool bundles_native(const char *ar, size_t len, const char *crate)
 static int bundled_archives(const struct compile_args *a, const char *cwd, const char *rlib,
                             size_t len, struct depfile *deps)
 {
+	struct search_visit v = {native_archive, a, NULL, 0, deps, NULL};
 	const char *crate = crate_name_of(a);
-	struct strv dirs = {0};
 	size_t before = deps->n_prereqs;
 	int r;
 
 	if (!crate || !bundles_native(rlib, len, crate))
 		return 0;
-	r = search_dirs(a, SEARCH_NATIVE, &dirs);
-	for (size_t k = 0; k < dirs.n && r == 0; k++) {
-		char path[PATH_MAX];
-		struct dirent *e;
-		DIR *d;
-
-		snprintf(path, sizeof(path), "%s/%s", dirs.v[k][0] == '/' ? "" : cwd, dirs.v[k]);
-		d = opendir(path);
-		while (d && r == 0 && (e = readdir(d))) {
-			char p[PATH_MAX * 2];
-
-			if (!starts_with(e->d_name, "lib") || !ends_with(e->d_name, ".a"))
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", dirs.v[k], e->d_name);
-			r = add_input(deps, p);
-		}
-		if (d)
-			closedir(d);
-	}
-	strv_free(&dirs);
+	r = each_search_file(a, cwd, SEARCH_NATIVE, &v);
 	return r == 0 && deps->n_prereqs == before ? -ENOTSUP : r;
 }
 
