@@ -245,6 +245,41 @@ static int read_output(const struct compile_args *a, const char *cwd, const char
 	return 0;
 }
 
+/* The --extern files' bytes, one after the other, malloc'ed in *data
+ * (an unreadable one adds nothing: rustc failed on it); 0 or -ENOMEM. */
+static int read_externs(const struct compile_args *a, const char *cwd, char **data, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	int r = 0;
+
+	for (size_t i = rust_first_arg(a); i < a->argc && r == 0; i++) {
+		const char *v = strcmp(a->argv[i], "--extern") == 0 && i + 1 < a->argc
+		                        ? a->argv[++i]
+		                : starts_with(a->argv[i], "--extern=") ? a->argv[i] + 9
+		                                                       : NULL;
+		const char *eq = v ? strchr(v, '=') : NULL;
+		char path[PATH_MAX], chunk[65536];
+		size_t n;
+		FILE *f;
+
+		if (!eq ||
+		    snprintf(path, sizeof(path), "%s/%s", eq[1] == '/' ? "" : cwd, eq + 1) >=
+		            (int)sizeof(path) ||
+		    !(f = fopen(path, "re")))
+			continue;
+		while (r == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			r = buf_append(&b, chunk, n);
+		fclose(f);
+	}
+	if (r < 0) {
+		buf_free(&b);
+		return r;
+	}
+	*data = (char *)b.data;
+	*len = b.len;
+	return 0;
+}
+
 /* Is name (a file of a search folder) one of the compile's own outputs?
  * Its metadata records its own <extra>: it is no input. */
 static bool own_output(const struct compile_args *a, const char *name)
@@ -277,9 +312,11 @@ static int dependency_crate(struct search_visit *v, const char *dir, const char 
 	if (!crate_file_name(name) || (size_t)(ext - name) - 3 >= sizeof(stem))
 		return 0;
 	snprintf(stem, sizeof(stem), "%.*s", (int)(ext - name - 3), name + 3);
-	/* the <extra> the metadata records, or the crate's name without one */
-	mark = strchr(stem, '-') ? strchr(stem, '-') : stem;
-	if (!memmem(v->meta, v->meta_len, mark, strlen(mark)))
+	/* the <extra> the metadata records (cargo's "-<hash>"); a name
+	 * without a dash may hide one (extra-filename=x: libdepx.rlib, whose
+	 * name and extra the metadata holds apart): always keyed */
+	mark = strchr(stem, '-');
+	if (mark && !memmem(v->meta, v->meta_len, mark, strlen(mark)))
 		return 0;
 	for (size_t k = 0; k < 3 && !chosen; k++) {
 		snprintf(path, sizeof(path), "%s/lib%s%s", abs, stem, exts[k]);
@@ -449,11 +486,16 @@ int rust_search_closure(const struct compile_args *a, const char *cwd, struct de
 	size_t len = 0;
 	int r = module_probes(a, cwd, deps, probes);
 
-	/* A library's metadata names the crates it loaded; a link's linker
-	 * depfile names every rlib it read already. */
+	/* A library's metadata names the crates it loaded. A link writes
+	 * none: its --extern crates' metadata names the crates they loaded
+	 * (its linker's depfile names the rlibs, not a proc-macro's .so). */
 	if (r == 0 && a->output_kind != OUTPUT_LINKED &&
 	    (read_output(a, cwd, ".rmeta", &data, &len) == 0 ||
 	     read_output(a, cwd, ".rlib", &data, &len) == 0))
+		r = dependency_crates(a, cwd, data, len, deps, probes);
+	else if (r == 0 && a->output_kind == OUTPUT_LINKED)
+		r = read_externs(a, cwd, &data, &len);
+	if (r == 0 && a->output_kind == OUTPUT_LINKED)
 		r = dependency_crates(a, cwd, data, len, deps, probes);
 	free(data);
 	data = NULL;

@@ -90,6 +90,14 @@ static bool has_dep(const struct compile *c, const char *path)
 	return false;
 }
 
+static bool has_probe(const struct compile *c, const char *path)
+{
+	for (size_t at = 0; at < c->probes.len; at += strlen((char *)c->probes.data + at) + 1)
+		if (c->probes.data[at] == 'q' && strcmp((char *)c->probes.data + at + 1, path) == 0)
+			return true;
+	return false;
+}
+
 /* X.rs probes X/mod.rs, D/X/mod.rs probes D/X.rs; the crate root and
  * files that are not Rust sources probe nothing. */
 static void test_module_alternatives(void **state)
@@ -112,14 +120,13 @@ static void test_module_alternatives(void **state)
 
 /* Of a dependency= folder, the crates whose -C extra-filename the
  * output's metadata records: the .rmeta by content when there is one,
- * else the .rlib with the .rmeta's absence probed; the others, and the
- * compile's own outputs, are not inputs. */
+ * else the .rlib with the .rmeta's absence probed; a name without a dash
+ * always; the others, and the compile's own outputs, are not inputs. */
 static void test_dependency_crates(void **state)
 {
 	char *argv[] = {"rustc", "--crate-name", "l", "-L", "dependency=d", NULL};
 	char *outputs[] = {"d/libl-self.rmeta", NULL};
 	static const char meta[] = "rust metadata: dep -abc, solo -def, self -self";
-	static const char want[] = "qd/libsolo-def.rmeta";
 	struct compile c;
 
 	(void)state;
@@ -128,6 +135,7 @@ static void test_dependency_crates(void **state)
 	put("d/libdep-abc.rlib", "r", 1);
 	put("d/libsolo-def.rlib", "r", 1);
 	put("d/libother-xyz.rlib", "r", 1);
+	put("d/libplainx.rlib", "r", 1); /* extra-filename=x: always an input */
 	compile_init(&c, argv, 5, outputs, 1);
 	assert_int_equal(rust_search_closure(&c.a, dir, &c.deps, &c.probes), 0);
 	assert_true(has_dep(&c, "d/libdep-abc.rmeta"));
@@ -135,8 +143,33 @@ static void test_dependency_crates(void **state)
 	assert_true(has_dep(&c, "d/libsolo-def.rlib"));
 	assert_false(has_dep(&c, "d/libother-xyz.rlib"));
 	assert_false(has_dep(&c, "d/libl-self.rmeta"));
-	assert_int_equal(c.probes.len, sizeof(want));
-	assert_memory_equal(c.probes.data, want, sizeof(want));
+	assert_true(has_dep(&c, "d/libplainx.rlib"));
+	assert_true(has_probe(&c, "d/libsolo-def.rmeta"));
+	assert_true(has_probe(&c, "d/libplainx.rmeta"));
+	assert_false(has_probe(&c, "d/libdep-abc.rmeta"));
+	compile_free(&c);
+}
+
+/* A link has no metadata of its own: its --extern crates' name the
+ * crates they loaded, a proc-macro's .so among them (no linker reads
+ * it). */
+static void test_link_transitive_crates(void **state)
+{
+	char *argv[] = {"rustc",    "--crate-name",     "app", "--crate-type", "bin",
+	                "--extern", "m=d/libm-mm.rlib", "-L",  "dependency=d", NULL};
+	static const char meta[] = "metadata of m: pm -pm";
+	struct compile c;
+
+	(void)state;
+	put("d/libm-mm.rlib", meta, sizeof(meta));
+	put("d/libpm-pm.so", "so", 2);
+	put("d/libunrelated-zz.so", "so", 2);
+	compile_init(&c, argv, 9, NULL, 0);
+	c.a.output_kind = OUTPUT_LINKED;
+	assert_int_equal(rust_search_closure(&c.a, dir, &c.deps, &c.probes), 0);
+	assert_true(has_dep(&c, "d/libpm-pm.so"));
+	assert_true(has_probe(&c, "d/libpm-pm.rmeta"));
+	assert_false(has_dep(&c, "d/libunrelated-zz.so"));
 	compile_free(&c);
 }
 
@@ -204,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_module_alternatives),
 	        cmocka_unit_test(test_dependency_crates),
+	        cmocka_unit_test(test_link_transitive_crates),
 	        cmocka_unit_test(test_bundled_archive),
 	};
 
