@@ -36,6 +36,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import emcc  # noqa: E402
 import headers  # noqa: E402
 import rust  # noqa: E402
 
@@ -408,7 +409,7 @@ def exec_floor_ms(spawnloop, touchcc, work, n=2000):
 
 def compare(w, tools, runs, jobs, exec_ms):
     """Cold and warm builds of workload w for every tool, floor builds too."""
-    names = list(tools.prefix)
+    names = [t for t in tools.prefix if t in getattr(w, "tools", tools.prefix)]
     res = {"compiles": w.compiles, "jobs": jobs, "runs": runs, "title": w.title}
     floor, cold, warm = [], {t: [] for t in names}, {t: [] for t in names}
     tools.zstats(zero=True)
@@ -440,6 +441,8 @@ def compare(w, tools, runs, jobs, exec_ms):
         # The bare compiler has no cache: its warm build is its build.
         e["warm"] = stats(warm[t]) if t != "bare" else stats(cold[t])
         e["cold_over_bare"] = e["cold"]["median"] / bare
+        # The same run by run: a shared machine's load moves between runs.
+        e["cold_over_bare_paired"] = statistics.median(c / b for c, b in zip(cold[t], cold["bare"]))
         e["warm_over_bare"] = e["warm"]["median"] / bare
         if t != "bare":
             hit = (e["warm"]["median"] - fl) * par / w.compiles * 1000
@@ -563,6 +566,9 @@ def targets(res):
         z = w["tools"].get("zccache")
         if not z:
             continue
+        if wn == "emcc":
+            rows += emcc.targets(w)
+            continue
         rows.append({"target": "warm hit <= 1.5 x exec floor per compile", "workload": wn,
                      "value": z["hit_over_exec_floor"], "limit": 1.5, "unit": "x exec floor",
                      "met": z["hit_over_exec_floor"] <= 1.5})
@@ -661,12 +667,13 @@ def report_md(res):
                 f"{k} {v}" for k, v in sorted(zcnt.items())
                 if k.startswith(("direct_hit", "depend_miss", "uncacheable", "compile_failed", "error"))) + ".")
         L.append("")
-        L.append("| tool | cold build | warm build | cold / bare | warm / bare | warm hit per compile "
-                 "| hit / exec floor | hit / zccache's | cache on disk | per entry | server RSS |")
+        L.append("| tool | cold build | warm build | cold / bare (paired per run) | warm / bare "
+                 "| warm hit per compile | hit / exec floor | hit / zccache's | cache on disk | per entry | server RSS |")
         L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for t, e in w["tools"].items():
             L.append(f"| {t} | {fmt_s(e['cold'])} | {fmt_s(e['warm']) if t != 'bare' else '(= cold)'} "
-                     f"| {e['cold_over_bare']:.3f} | {e['warm_over_bare']:.3f} "
+                     f"| {e['cold_over_bare']:.3f} ({fmt(e.get('cold_over_bare_paired'), '.3f')}) "
+                     f"| {e['warm_over_bare']:.3f} "
                      f"| {fmt(e.get('hit_ms_per_compile'), '.2f', ' ms')} "
                      f"| {fmt(e.get('hit_over_exec_floor'), '.1f', 'x')} "
                      f"| {fmt(e.get('hit_over_zccache'), '.1f', 'x')} "
@@ -674,6 +681,9 @@ def report_md(res):
                      f"| {fmt(e['bytes_per_entry'] / 1024 if e.get('bytes_per_entry') else None, '.1f', ' KiB')} "
                      f"| {fmt(e['server_rss_kib'] / 1024 if e.get('server_rss_kib') else None, '.1f', ' MiB')} |")
         L.append("")
+        if w.get("unit_hits"):
+            L += emcc.report_unit_hits(w["unit_hits"])
+            L += emcc.report_first(res.get("emcc_first_compile") or {})
     sc = res.get("scaling") or {}
     if sc.get("jobs_runs"):
         L += [f"## Scaling with parallel jobs (zccache, warm, {sc['workload']}, {sc['compiles']} compiles)", "",
@@ -703,7 +713,7 @@ def report_md(res):
         st = res.get("zccache_status_end") or {}
         L += [f"zccached at the end of the run: {res['zccache_rss_kib_end'] / 1024:.1f} MiB resident, "
               f"{st.get('entries')} entries.", ""]
-    L += ["## Targets (issues 4 and 10)", "", "| target | workload | value | limit | met |", "| --- | --- | --- | --- | --- |"]
+    L += ["## Targets (issues 4, 10 and 13)", "", "| target | workload | value | limit | met |", "| --- | --- | --- | --- | --- |"]
     for t in res["targets"]:
         met = "n/a" if t["met"] is None else ("met" if t["met"] else "**missed**")
         L.append(f"| {t['target']} | {t['workload']} | {fmt(t['value'], '.2f')} {t['unit']} "
@@ -838,10 +848,16 @@ def main():
                    help="a cargo workspace on Debian's vendored crates: bare, zccache, sccache (only this, "
                         "unless --workloads names others)")
     g.add_argument("--rust-runs", type=int, default=1, help="cold+warm rounds of the Rust workload (default 1)")
+    g = ap.add_argument_group("the Emscripten workload (bench/emcc.py)")
+    g.add_argument("--emcc", action="store_true",
+                   help="a make project of C and C++ units built with emcc/em++: bare, zccache, ccache, sccache "
+                        "(only this, unless --workloads names others); --runs 3 in about ten minutes")
+    g.add_argument("--emcc-units", default=f"{emcc.C_UNITS},{emcc.CXX_UNITS}",
+                   help=f"C and C++ units of the emcc workload (default {emcc.C_UNITS},{emcc.CXX_UNITS})")
     a = ap.parse_args()
-    only_new = (a.headers or a.real or a.rust) and not a.workloads
+    only_new = (a.headers or a.real or a.rust or a.emcc) and not a.workloads
     a.workloads = ("" if only_new else (a.workloads or ("c" if a.quick else "c,cxx,self"))).split(",")
-    a.workloads = [w for w in a.workloads if w]
+    a.workloads = [w for w in a.workloads if w] + (["emcc"] if a.emcc else [])
     if only_new:
         a.scale_entries = a.scale_entries or ""
         a.scale_jobs = a.scale_jobs or ""
@@ -851,7 +867,7 @@ def main():
                                   else ("" if a.quick else "1000,10000,100000")))
     a.scale_jobs = ints(a.scale_jobs if a.scale_jobs is not None else ("" if a.quick else "1,2,8,32"))
     for wl in a.workloads:
-        if wl not in ("c", "cxx", "self"):
+        if wl not in ("c", "cxx", "self", "emcc"):
             ap.error(f"unknown workload {wl}")
 
     build = os.path.abspath(a.build)
@@ -867,9 +883,11 @@ def main():
     log(f"scratch folder {work}")
     helpers = build_helpers(work)
     tools = Tools(a, work, build)
+    if "emcc" in a.workloads:
+        tools.versions["emcc"] = emcc.versions(tools.env)
     res = {"meta": {"timestamp": stamp, "mode": "quick" if a.quick else ("+".join(
                         x for x in ("headers" if a.headers else "", "real" if a.real else "",
-                                    "rust" if a.rust else "") if x)
+                                    "rust" if a.rust else "", "emcc" if a.emcc else "") if x)
                         if only_new else "full"),
                     "argv": sys.argv[1:], "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "kernel": platform.release(), "loadavg_start": loadavg(), "jobs": a.jobs,
@@ -880,7 +898,7 @@ def main():
         tools.start()
         # --headers/--real time their own floor per cell: a shorter loop here.
         exec_ms = exec_floor_ms(helpers["spawnloop"], helpers["touchcc"], work,
-                                n=200 if only_new else 2000)
+                                n=200 if not a.workloads else 2000)
         res["exec_floor_ms"] = exec_ms
         log(f"exec floor {exec_ms:.3f} ms; tools: {', '.join(tools.prefix)}")
         loads = {}
@@ -898,11 +916,22 @@ def main():
                             ignore=shutil.ignore_patterns("build*", ".git", "results", "__pycache__"))
             loads["self"] = NinjaWorkload("self", "zccache's own tree (meson, ninja)", src,
                                           os.path.join(work, "self"), tools.env)
+        if "emcc" in a.workloads:
+            emcc.gen_emcc(os.path.join(work, "emcc"), gen_c, gen_cxx, *ints(a.emcc_units))
+            loads["emcc"] = emcc.EmccWorkload(os.path.join(work, "emcc"), run, tools.env, *ints(a.emcc_units))
+            why_not, res["emcc_first_compile"] = emcc.hit_check(tools, tools.env)
+            for t, why in why_not.items():
+                res["tools_missing"][f"{t} (emcc)"] = why
+                log(f"{t} left out of the emcc workload: {why}")
+                loads["emcc"].tools = tuple(x for x in loads["emcc"].tools if x != t)
         for name, w in loads.items():
             w.setup({t: tools.prefix[t] for t in tools.prefix}, helpers["touchcc"])
         for name in a.workloads:
             log(f"workload {name}: {loads[name].compiles} compiles, {a.runs} runs")
             res["workloads"][name] = compare(loads[name], tools, a.runs, a.jobs, exec_ms)
+            if name == "emcc":
+                res["workloads"][name]["unit_hits"] = emcc.unit_hits(
+                    loads[name], tools, helpers["spawnloop"], helpers["touchcc"], res["workloads"][name]["tools"])
         if a.scale_entries or a.scale_jobs:
             res["scaling"] = scaling(loads["c"], tools, a, exec_ms, helpers["fakegcc"], work)
         if a.headers:

@@ -10,9 +10,14 @@
  * source's bytes, plus the depfile. Used to fill the cache with 100 000
  * entries in minutes instead of the hours real gcc would take.
  *
- * Built with -DSPAWNLOOP as "spawnloop N PROGRAM ARG...": posix_spawn PROGRAM
- * N times, one after the other, and print the mean wall time of one run in
- * nanoseconds: the exec floor, without Python's own overhead.
+ * Built with -DSPAWNLOOP as "spawnloop [-u PATH]... N PROGRAM ARG...":
+ * posix_spawn PROGRAM N times, one after the other, and print the mean wall
+ * time of one run in nanoseconds: the exec floor, without Python's own
+ * overhead. Each -u PATH is unlinked before every run (timed too, a few
+ * microseconds), so that each run creates its outputs anew as in a build
+ * from clean: ext4 flushes a file truncated and rewritten in place
+ * (auto_da_alloc), which would cost the floor milliseconds a build never
+ * pays, and a cache that leaves same bytes alone would skip writing.
  *
  * Built with -DREPLAY as "replaycc record|replay SNAPDIR COMPILER ARG...": the
  * warm floor of a real project's build. record runs the compiler, then
@@ -146,16 +151,21 @@ int main(int argc, char **argv)
 {
 	struct timespec a, b;
 	long n, i;
+	int first = 1;
 
-	if (argc < 3)
+	while (first + 1 < argc && !strcmp(argv[first], "-u"))
+		first += 2;
+	if (argc < first + 2)
 		return 2;
-	n = atol(argv[1]);
+	n = atol(argv[first]);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (i = 0; i < n; i++) {
 		pid_t pid;
 		int st;
 
-		if (posix_spawn(&pid, argv[2], NULL, NULL, argv + 2, environ) != 0)
+		for (int u = 1; u < first; u += 2)
+			unlink(argv[u + 1]);
+		if (posix_spawn(&pid, argv[first + 1], NULL, NULL, argv + first + 1, environ) != 0)
 			return 1;
 		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			return 1;

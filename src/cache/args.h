@@ -184,8 +184,11 @@ struct compile_args {
 	/* clang loads a PCH (-include-pch, or -include f with f.pch or f.gch
 	 * present), keyed by content through extra_inputs; for stats. */
 	bool pch_input;
-	/* The output records every input's mtime and size (a clang PCH made
-	 * without -fno-pch-timestamp): the manifest keys them with the bytes. */
+	/* What the compile does depends on its inputs' mtimes (whole seconds)
+	 * and sizes, not only their bytes: a clang PCH records them when it is
+	 * made (unless -fno-pch-timestamp), and clang rejects a PCH it loads
+	 * when one of its inputs differs from the record (a fatal error). The
+	 * manifest keys them with the bytes (manifest_fold_mtime). */
 	bool pch_mtimes;
 };
 

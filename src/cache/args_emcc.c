@@ -358,6 +358,45 @@ static enum config_value config_get(const char *text, const char *key, char **ou
 	return v;
 }
 
+/* The code of one line [p, end): up to a '#' outside a string literal. */
+static const char *code_end(const char *p, const char *end)
+{
+	char quote = 0;
+
+	for (; p < end; p++) {
+		if (quote && *p == '\\' && p + 1 < end)
+			p++;
+		else if (quote && *p == quote)
+			quote = 0;
+		else if (!quote && (*p == '\'' || *p == '"'))
+			quote = *p;
+		else if (!quote && *p == '#')
+			return p;
+	}
+	return end;
+}
+
+/*
+ * Does the config's code (comments aside) read the environment? emcc
+ * exec's it, so it may take any key from any variable (configs emcc
+ * generated once read LLVM, BINARYEN, NODE): variables no list or prefix
+ * names, which the launcher does not send. Such a config is not cached.
+ */
+static bool config_reads_env(const char *text)
+{
+	static const char *const words[] = {"environ", "getenv"};
+
+	for (const char *line = text; *line;) {
+		const char *end = line + strcspn(line, "\n"), *code = code_end(line, end);
+
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			if (memmem(line, (size_t)(code - line), words[i], strlen(words[i])))
+				return true;
+		line = *end ? end + 1 : end;
+	}
+	return false;
+}
+
 /* A config key as emcc sees it: EM_<KEY> from the environment first. */
 static int config_key(const char *text, const char *key,
                       const char *(*getenv_req)(void *ctx, const char *name), void *env_ctx,
@@ -447,6 +486,8 @@ static int helper_files_emcc(const char *compiler_path, const struct compile_arg
 		goto out;
 	}
 	r = push_file(files, max, &n, strdup(config));
+	if (r == 0 && config_reads_env(text))
+		r = -ENOTSUP;
 	if (r == 0)
 		r = config_key(text, "LLVM_ROOT", getenv_req, env_ctx, &llvm);
 	if (r == 0)
@@ -494,8 +535,10 @@ out:
 /* ---- the row ---- */
 
 /* Read by emcc (tools/config.py, shared.py, emcc.py) and changing what a
- * compile makes: the config, its overrides, the sysroot, the flags. */
-static const char *const emcc_env[] = {SENT_ENV_EMSCRIPTEN, NULL};
+ * compile makes: the config, its overrides, the sysroot, the flags; and by
+ * the clang it runs, which edits its command line by CCC_OVERRIDE_OPTIONS
+ * as the clang family's does. */
+static const char *const emcc_env[] = {SENT_ENV_EMSCRIPTEN, "CCC_OVERRIDE_OPTIONS", NULL};
 
 /* Those that move the sysroot and the clang that the include search asks. */
 static const char *const emcc_probe_env[] = {
@@ -513,14 +556,48 @@ static const char *const emcc_probe_env[] = {
 
 /*
  * Debug logs and temporary files kept (EMCC_DEBUG, EMCC_DEBUG_SAVE,
- * EMPROFILE), stderr sent to a file, commands printed with their paths; and
- * EMCC_CFLAGS, arguments appended that no classifier saw (-g would put the
- * cwd in the object).
+ * EMPROFILE), stderr sent to a file, commands printed with their paths
+ * (EMCC_VERBOSE, EM_BUILD_VERBOSE); EMCC_CFLAGS, arguments appended that
+ * no classifier saw (-g would put the cwd in the object); what emcc
+ * 3.1.6 refuses with an error (emcc.py run(): the EMMAKEN_* of old); and
+ * of its Python's: what prints (imports, their times, allocator stats),
+ * fails (PYTHONSAFEPATH: emcc.py cannot import its tools), reads stdin
+ * after the run (PYTHONINSPECT), or loads modules from elsewhere, whose
+ * content no key holds (PYTHONPATH, PYTHONHOME).
  */
 static const char *const emcc_uncacheable_env[] = {
-        "EMCC_DEBUG",   "EMCC_DEBUG_SAVE", "EMCC_STDERR_FILE",    "EMPROFILE",
-        "EMCC_VERBOSE", "EMCC_CFLAGS",     "EM_COMPILER_WRAPPER", NULL,
+        "EMCC_DEBUG",
+        "EMCC_DEBUG_SAVE",
+        "EMCC_STDERR_FILE",
+        "EMPROFILE",
+        "EMCC_VERBOSE",
+        "EM_BUILD_VERBOSE",
+        "EMCC_CFLAGS",
+        "EM_COMPILER_WRAPPER",
+        "EMMAKEN_CFLAGS",
+        "EMMAKEN_COMPILER",
+        "EMMAKEN_NO_SDK",
+        "PYTHONVERBOSE",
+        "PYTHONPROFILEIMPORTTIME",
+        "PYTHONMALLOCSTATS",
+        "PYTHONSAFEPATH",
+        "PYTHONINSPECT",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        NULL,
 };
+
+/*
+ * Every other variable of emcc's (tools/config.py takes EM_<KEY> for each
+ * key of its config, EM_BINARYEN_ROOT and EM_NODE_JS too, and fails when a
+ * mandatory one is empty; shared.py, settings.py, system_libs.py and the
+ * ports read EMCC_* and EM_*): keyed by name and value, whatever emcc
+ * makes of it; and PYTHON*, read by the interpreter that runs emcc.py
+ * (PYTHONHASHSEED, PYTHONIOENCODING, PYTHONWARNINGS...). EMPROFILE,
+ * LLVM_ADD_VERSION and CLANG_ADD_VERSION have no such prefix: they are
+ * listed by name.
+ */
+static const char *const emcc_env_prefixes[] = {SENT_ENV_EMSCRIPTEN_PREFIXES, NULL};
 
 const struct family family_emcc = {
         .name = "emcc",
@@ -535,6 +612,7 @@ const struct family family_emcc = {
         .env_vars = emcc_env,
         .probe_env = emcc_probe_env,
         .uncacheable_env = emcc_uncacheable_env,
+        .env_prefixes = emcc_env_prefixes,
         .color_env = NULL,
         .color_by_terminfo = true,
         .color_always_arg = "-fcolor-diagnostics",
@@ -547,5 +625,4 @@ const struct family family_emcc = {
         .echoes_command_on_failure = true,
         .dwo_in_place = true,
         .assembler_depfile = false,
-        .stops_at_failed_source = true,
 };

@@ -740,6 +740,21 @@ static int h_xpreprocessor(void *ctx, const struct opt_row *row, const char *arg
 }
 
 /*
+ * clang loads a PCH: it checks every input the PCH recorded against the
+ * file now, size and mtime (clang 14's ASTReader::getInputFile), and fails
+ * on a difference even when the bytes are the same. Those inputs lead the
+ * unit's depfile, so its entry keys their mtimes too (pch_mtimes): a
+ * header touched, or set back, since the store misses. Only a miss more
+ * where clang would not have checked (-fno-validate-pch, a PCH made with
+ * -fno-pch-timestamp), never a hit where it fails.
+ */
+static void loads_pch(struct gcc_state *st)
+{
+	st->out->pch_input = true;
+	st->out->pch_mtimes = true;
+}
+
+/*
  * A PCH clang loads (-include-pch f, or the f.pch the driver finds for
  * -include): the unit's output follows from its bytes, so the key hashes
  * them (absent too). Its headers are in clang's depfile; the PCH is not.
@@ -748,7 +763,7 @@ static int use_pch(struct gcc_state *st, const char *path)
 {
 	if (path[0] == '\0')
 		return opt_reason(st, UNCACHEABLE_MISSING_ARGUMENT, "-include-pch");
-	st->out->pch_input = true;
+	loads_pch(st);
 	return push_value(&st->extra_inputs, path);
 }
 
@@ -895,7 +910,7 @@ static int h_forced_include(void *ctx, const struct opt_row *row, const char *ar
 			return -ENOMEM;
 		abs = args_path_join(st->cwd, path);
 		if (abs && stat(abs, &sb) == 0)
-			st->out->pch_input = true;
+			loads_pch(st);
 		free(abs);
 		r = strv_push_owned(&st->extra_inputs, path);
 		if (r < 0)
@@ -1977,7 +1992,8 @@ static int pch_compile(struct gcc_state *st, const struct lang *lang, const char
 		return r < 0 ? r : 1;
 	}
 	st->out->output_kind = OUTPUT_PCH;
-	st->out->pch_mtimes = st->clang && !st->pch_no_timestamp;
+	/* || : a PCH made without timestamps may still load one with them */
+	st->out->pch_mtimes = st->out->pch_mtimes || (st->clang && !st->pch_no_timestamp);
 	return 0;
 }
 

@@ -270,6 +270,7 @@ void cache_pending_free(struct pending *p)
 	incpath_free(&p->search);
 	private_output_free(&p->priv);
 	free(p->cwd);
+	preprocess_pending_free(p);
 	free(p);
 }
 
@@ -454,11 +455,16 @@ int cache_zero_stats(struct cache *c)
 
 void cache_get_info(struct cache *c, struct cache_info *out)
 {
-	uint64_t hits = 0, misses = 0;
+	uint64_t hits = 0, misses = 0, pp_hits = 0, pp_misses = 0;
 
 	index_flush(c->index);
 	index_stats_get(c->index, "direct_hit", &hits);
 	index_stats_get(c->index, "depend_miss", &misses);
+	/* Preprocessor mode's (preprocess.h) count as hits and misses too. */
+	index_stats_get(c->index, "preprocessor_hit", &pp_hits);
+	index_stats_get(c->index, "preprocessor_miss", &pp_misses);
+	hits += pp_hits;
+	misses += pp_misses;
 	out->entries = index_db_count(c->index, INDEX_RESULTS);
 	out->bytes = index_total_bytes(c->index);
 	out->max_size = c->max_size;

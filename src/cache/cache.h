@@ -41,6 +41,10 @@ struct cache_request {
 	/* The launcher's environment subset: name -> value. */
 	const char *(*getenv)(void *ctx, const char *name);
 	void *env_ctx;
+	/* The names of the variables sent (room for max; they live as long as
+	 * env_ctx): how many there are, which may be more than max. NULL: the
+	 * caller cannot list them (then none is keyed by prefix). */
+	size_t (*env_names)(void *ctx, const char **names, size_t max);
 	bool stderr_tty;
 	mode_t umask;
 	/* The launcher serves CACHE_SPLIT; without it, several sources are
@@ -51,6 +55,11 @@ struct cache_request {
 	/* A hit only when the compiler printed nothing: a result with output
 	 * is CACHE_RUN (multi_source_diagnostics), its outputs untouched. */
 	bool silent_only;
+	/* The launcher's stdout / stderr cannot take writes (a full device, a
+	 * read-only descriptor...): a hit that would print there is not
+	 * served, nor a miss run through the launcher's tee (the compiler
+	 * must meet the stream itself). */
+	bool stdout_unwritable, stderr_unwritable;
 };
 
 enum cache_action {
@@ -58,6 +67,9 @@ enum cache_action {
 	CACHE_RUN_STORE, /* run run_argv, then store() under token */
 	CACHE_RUN,       /* run the original command; nothing to store */
 	CACHE_SPLIT,     /* several sources: ask for each alone (sources) */
+	/* Preprocessor mode (preprocess.h): run run_argv (the -E, writing
+	 * preprocessed), then cache_preprocessed() under token. */
+	CACHE_PREPROCESS,
 };
 
 struct cache_decision {
@@ -80,11 +92,36 @@ struct cache_decision {
 	/* CACHE_SPLIT: the index in the request's argv of each source. */
 	size_t *sources;
 	size_t n_sources;
-	bool in_order; /* serve none after a source that could not be served */
+	/* CACHE_PREPROCESS: the file the -E writes; whether its text must be
+	 * checked for assembler includes (pptext.h), and as an assembler
+	 * source's; the refusal that sent the unit there. */
+	char *preprocessed;
+	bool scan_asm, asm_source;
+	char route[48];
 };
 
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d);
 void cache_decision_free(struct cache_decision *d);
+
+/*
+ * What the launcher reports of the -E under token (CACHE_PREPROCESS): its
+ * exit status, and when it ran, the digests of its output and stderr and
+ * whether that output may include files (pptext.h). d is then decided as
+ * by cache_lookup: CACHE_HIT, CACHE_RUN_STORE under the same token, or
+ * CACHE_RUN with the reason counted. A failed -E, or none, is
+ * preprocess_failed.
+ */
+struct cache_preprocessed {
+	int exit_code;
+	const struct digest *text, *err; /* NULL: not read */
+	bool may_include;
+	/* The files its line markers say it entered (pptext_entered), each
+	 * once; NULL: not known, which fails it like an unread text. */
+	const char *const *entered;
+	size_t n_entered;
+};
+int cache_preprocessed(struct cache *c, const char *token, const struct cache_preprocessed *pp,
+                       struct cache_decision *d);
 
 /*
  * The result of the compile started under token. Returns 0 when stored,

@@ -62,6 +62,20 @@ struct pending {
 	/* Where the object is written until the launcher moves it into place;
 	 * object NULL when it is written in place. */
 	struct private_output priv;
+	/* Preprocessor mode (preprocess.h): the refusal that sent it there
+	 * (empty: direct mode), the -E's output file, and the compile's argv
+	 * with the private-output plan, given once the -E missed. */
+	char route[48];
+	char *preprocessed;
+	char **run_argv;
+	bool echoes_command;
+	/* The files the -E entered: the compile must have read each, or it
+	 * read a precompiled header in its place (cache_store.c). */
+	char **entered;
+	size_t n_entered;
+	/* The -E printed nothing (no "current file is older than" warning a
+	 * dependency pragma could have given). */
+	bool preprocessed_quietly;
 };
 
 struct cache {
@@ -149,5 +163,7 @@ bool cache_preprocessed_language(const char *lang);
 bool cache_assembler_reports(const struct compile_args *a);
 bool cache_unreported_asm_includes(const struct compile_args *a, const struct file_digest *fd);
 bool cache_is_process_path(const char *p);
+/* What a pending compile holds for preprocessor mode (cache.c frees it). */
+void preprocess_pending_free(struct pending *p);
 
 #endif

@@ -23,6 +23,7 @@
 #include "multi_source.h"
 #include "paths.h"
 #include "pch.h"
+#include "preprocess.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -204,7 +205,7 @@ static int find_result(struct cache *c, const struct cache_request *req,
 {
 	struct manifest decoded = {0}, *m = manifest_memo_get(c->memo, key);
 	struct dircache_stats before, after;
-	const char *changed = NULL, *newer;
+	const char *changed = NULL;
 	struct buf blob = BUF_INIT;
 	int idx, ret;
 
@@ -242,44 +243,52 @@ static int find_result(struct cache *c, const struct cache_request *req,
 		         changed ? changed : "a header");
 		return -ENOENT;
 	}
-	newer = pch_newer_input(c->hc, req->cwd, a, &m->entries[idx]);
-	if (newer) {
-		snprintf(d->explain, sizeof(d->explain), "%s is newer than the PCH", newer);
-		return -ENOENT;
-	}
 	*result = m->entries[idx].result;
 	*uses_gch = pch_entry_uses_gch(&m->entries[idx]);
 	return 0;
 }
 
-static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
-                   const struct compiler_info *ci, const struct digest *key,
-                   struct cache_decision *d)
+/*
+ * Would serving result r print where it must not? 1: a silent_only
+ * request and r printed; 2: r prints on a stream the launcher cannot
+ * write (the compiler would fail there: clang aborts on a diagnostic to
+ * /dev/full). 0: it may be served.
+ */
+static int unservable(const struct cache_request *req, const struct result *r)
+{
+	if (req->silent_only && (r->out.len || r->err.len))
+		return 1;
+	if ((req->stdout_unwritable && r->out.len) || (req->stderr_unwritable && r->err.len))
+		return 2;
+	return 0;
+}
+
+/*
+ * Serve result rk of compile a: its outputs put in place and its output in
+ * d (CACHE_HIT), counted as counter. 0; unservable()'s 1 or 2 (req NULL:
+ * no such limits); -errno with d->explain saying why it could not be served
+ * (a damaged result is then dropped).
+ */
+static int serve_result(struct cache *c, const struct compile_args *a,
+                        const struct compiler_info *ci, const char *cwd, mode_t umask,
+                        const struct cache_request *req, const struct digest *rk,
+                        const char *counter, struct cache_decision *d, struct result *r)
 {
 	struct buf blob = BUF_INIT;
-	struct digest rk;
-	struct result r;
-	bool dest_failed = false, damaged = false, uses_gch = false;
-	const char *pch;
+	bool dest_failed = false, damaged = false;
 	int ret;
 
-	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
-	if (ret < 0)
-		return ret;
-	ret = index_get(c->index, INDEX_RESULTS, &rk, &blob);
+	memset(r, 0, sizeof(*r));
+	ret = index_get(c->index, INDEX_RESULTS, rk, &blob);
 	if (ret == 0) {
-		ret = cache_result_decode(&blob, &r);
+		ret = cache_result_decode(&blob, r);
 		damaged = ret == -EBADMSG;
-	} else
-		memset(&r, 0, sizeof(r));
-	if (ret == 0 && req->silent_only && (r.out.len || r.err.len)) {
-		cache_result_free(&r);
-		buf_free(&blob);
-		return 1;
 	}
+	buf_free(&blob);
+	if (ret == 0 && req && (ret = unservable(req, r)) > 0)
+		return ret;
 	if (ret == 0)
-		ret = cache_materialize(c, a, req->cwd, ci, &r, 0666 & ~req->umask, &dest_failed,
-		                        &damaged);
+		ret = cache_materialize(c, a, cwd, ci, r, 0666 & ~umask, &dest_failed, &damaged);
 	if (ret < 0 && dest_failed) {
 		snprintf(d->explain, sizeof(d->explain), "cannot write the outputs: %s",
 		         strerror(-ret));
@@ -290,25 +299,41 @@ static int try_hit(struct cache *c, const struct cache_request *req, const struc
 		/* Only a result that can never be served again goes: a hit that
 		 * failed for want of a descriptor used to drop its result. */
 		if (damaged)
-			forget_result(c, &rk);
+			forget_result(c, rk);
 	} else {
 		d->action = CACHE_HIT;
 		d->exit_code = 0;
-		if (buf_append(&d->out, r.out.data, r.out.len) < 0 ||
-		    buf_append(&d->err, r.err.data, r.err.len) < 0)
-			ret = -ENOMEM;
-		else {
-			index_touch(c->index, INDEX_RESULTS, &rk, time(NULL));
-			index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
-			cache_stat_add(c, "direct_hit", 1);
-			if ((pch = pch_counter(a, uses_gch, true)))
-				cache_stat_add(c, pch, 1);
-			cache_stat_add(c, "time_saved_ms",
-			               (uint64_t)(r.duration_ms > 0 ? r.duration_ms : 0));
-		}
+		if (buf_append(&d->out, r->out.data, r->out.len) < 0 ||
+		    buf_append(&d->err, r->err.data, r->err.len) < 0)
+			return -ENOMEM;
+		index_touch(c->index, INDEX_RESULTS, rk, time(NULL));
+		cache_stat_add(c, counter, 1);
+		cache_stat_add(c, "time_saved_ms",
+		               (uint64_t)(r->duration_ms > 0 ? r->duration_ms : 0));
+	}
+	return ret;
+}
+
+static int try_hit(struct cache *c, const struct cache_request *req, const struct compile_args *a,
+                   const struct compiler_info *ci, const struct digest *key,
+                   struct cache_decision *d)
+{
+	struct digest rk;
+	struct result r;
+	bool uses_gch = false;
+	const char *pch;
+	int ret;
+
+	ret = find_result(c, req, a, key, d, &rk, &uses_gch);
+	if (ret < 0)
+		return ret;
+	ret = serve_result(c, a, ci, req->cwd, req->umask, req, &rk, "direct_hit", d, &r);
+	if (ret == 0) {
+		index_touch(c->index, INDEX_MANIFESTS, key, time(NULL));
+		if ((pch = pch_counter(a, uses_gch, true)))
+			cache_stat_add(c, pch, 1);
 	}
 	cache_result_free(&r);
-	buf_free(&blob);
 	return ret;
 }
 
@@ -475,21 +500,65 @@ static const char *refusal(struct cache *c, const struct cache_request *req,
 	return NULL;
 }
 
+/* The most variables a request may send, and key by a family's prefixes. */
+#define REQUEST_ENV_MAX  1024
+#define PREFIXED_ENV_MAX 64
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The request's variables one of the family's env_prefixes names, sorted
+ * (the launcher sends them in its environment's order): how many, or
+ * -E2BIG when there are more than max (not keyed: not cached).
+ */
+static int prefixed_env(const struct family *fam, const struct cache_request *req,
+                        const char **names, size_t max)
+{
+	const char *all[REQUEST_ENV_MAX];
+	size_t n_all, n = 0;
+
+	if (!fam->env_prefixes || !req->env_names)
+		return 0;
+	n_all = req->env_names(req->env_ctx, all, REQUEST_ENV_MAX);
+	if (n_all > REQUEST_ENV_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < n_all; i++) {
+		if (!family_env_prefixed(fam, all[i], strlen(all[i])))
+			continue;
+		if (n == max)
+			return -E2BIG;
+		names[n++] = all[i];
+	}
+	qsort(names, n, sizeof(*names), by_name);
+	return (int)n;
+}
+
 /* The direct key of compile a into *key, and whether its diagnostics will be
  * coloured; NULL, or why it cannot be keyed. */
 static const char *direct_key(struct cache *c, const struct cache_request *req,
                               const struct compile_args *a, const struct compiler_info *ci,
-                              const struct file_digest *src, struct digest *key, bool *color)
+                              const struct file_digest *src, const struct incpath *search,
+                              struct digest *key, bool *color)
 {
+	struct digest search_digest;
 	const struct family *fam = family_of(a->family);
 	const char *env[32], *fenv[FAMILY_ENV_MAX] = {NULL};
+	const char *pnames[PREFIXED_ENV_MAX], *penv[PREFIXED_ENV_MAX];
 	struct key_extra_input extra[64];
 	struct digest programs;
 	struct key_inputs ki;
-	int r;
+	int r, np;
 
 	if (a->n_extra_inputs > sizeof(extra) / sizeof(extra[0]))
 		return REASON(TOO_MANY_INPUTS);
+	np = prefixed_env(fam, req, pnames, PREFIXED_ENV_MAX);
+	if (np < 0)
+		return REASON(FAMILY_ENV);
+	for (int i = 0; i < np; i++)
+		penv[i] = req_env(req, pnames[i]);
 	for (size_t i = 0; i < a->n_extra_inputs; i++) {
 		struct file_digest fd;
 		char *ep = cache_abs_join(req->cwd, a->extra_inputs[i]);
@@ -516,6 +585,8 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	for (size_t i = 0; fam->env_vars && fam->env_vars[i]; i++)
 		fenv[i] = req_env(req, fam->env_vars[i]);
 	*color = color_wanted(a, req);
+	if (incpath_digest(search, &search_digest) < 0)
+		return REASON(ERROR);
 	ki = (struct key_inputs){
 	        .args = a,
 	        .compiler_id = &ci->id,
@@ -524,11 +595,15 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 	        .env = env,
 	        .family_env_names = fam->env_vars,
 	        .family_env = fenv,
+	        .prefixed_env_names = fam->env_prefixes ? pnames : NULL,
+	        .prefixed_env = penv,
+	        .n_prefixed_env = (size_t)np,
 	        .color = *color,
 	        .cpu = a->march_native ? cpu_description(c) : NULL,
 	        .extra = extra,
 	        .n_extra = a->n_extra_inputs,
 	        .programs = &programs,
+	        .search = &search_digest,
 	};
 	key_direct(&ki, key);
 	return NULL;
@@ -604,13 +679,197 @@ nomem:
 	return -ENOMEM;
 }
 
+/* ---- preprocessor mode (preprocess.h) ---------------------------------- */
+
+/*
+ * The refusal that sends the compile with direct key key to preprocessor
+ * mode, or NULL: a store of it refused for a reason the preprocessed text
+ * answers, and left a route record saying which (cache_store.c).
+ */
+static const char *preprocessor_route(struct cache *c, const struct digest *key, char *reason,
+                                      size_t len)
+{
+	struct buf blob = BUF_INIT;
+	struct digest rk;
+	struct result r = {0};
+	const char *why = NULL;
+
+	preprocess_route_key(key, &rk);
+	if (index_get(c->index, INDEX_RESULTS, &rk, &blob) == 0 &&
+	    cache_result_decode(&blob, &r) == 0 && r.err.len < len) {
+		memcpy(reason, r.err.data, r.err.len);
+		reason[r.err.len] = '\0';
+		why = preprocess_routes(reason) ? reason : NULL;
+	}
+	cache_result_free(&r);
+	buf_free(&blob);
+	return why;
+}
+
+/*
+ * The miss just prepared (the newest pending) goes to preprocessor mode:
+ * it keeps the compile's argv for later, and d says to run the -E.
+ */
+static int start_preprocessor(struct cache *c, const struct compile_args *a, const char *route,
+                              struct cache_decision *d)
+{
+	struct pending *p = c->pending;
+	int r;
+
+	snprintf(p->route, sizeof(p->route), "%s", route);
+	snprintf(d->route, sizeof(d->route), "%s", route);
+	if (asprintf(&p->preprocessed, "%s/%s.i", c->tmp_dir, p->token) < 0) {
+		p->preprocessed = NULL;
+		return -ENOMEM;
+	}
+	p->run_argv = d->run_argv;
+	p->echoes_command = d->echoes_command;
+	d->run_argv = NULL;
+	d->echoes_command = false;
+	free(d->private_dir);
+	free(d->private_object);
+	free(d->final_object);
+	d->private_dir = d->private_object = d->final_object = NULL;
+	r = preprocess_argv(a, p->preprocessed, &d->run_argv);
+	if (r < 0)
+		return r;
+	d->preprocessed = strdup(p->preprocessed);
+	if (!d->preprocessed)
+		return -ENOMEM;
+	d->scan_asm = !cache_assembler_reports(a);
+	d->asm_source = a->language && strcmp(a->language, "assembler-with-cpp") == 0;
+	d->action = CACHE_PREPROCESS;
+	snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s)", route);
+	return 0;
+}
+
+void preprocess_pending_free(struct pending *p)
+{
+	if (p->preprocessed) {
+		unlink(p->preprocessed);
+		free(p->preprocessed);
+	}
+	for (char **v = p->run_argv; v && *v; v++)
+		free(*v);
+	free(p->run_argv);
+	for (size_t i = 0; i < p->n_entered; i++)
+		free(p->entered[i]);
+	free(p->entered);
+}
+
+/* Keep the names the -E entered for the store's check. 0 or -ENOMEM. */
+static int keep_entered(struct pending *p, const struct cache_preprocessed *pp)
+{
+	p->entered = calloc(pp->n_entered + 1, sizeof(char *));
+	if (!p->entered)
+		return -ENOMEM;
+	for (; p->n_entered < pp->n_entered; p->n_entered++)
+		if (!(p->entered[p->n_entered] = strdup(pp->entered[p->n_entered])))
+			return -ENOMEM;
+	return 0;
+}
+
+static struct pending *unlink_pending(struct cache *c, struct pending *p)
+{
+	for (struct pending **pp = &c->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			c->n_pending--;
+			break;
+		}
+	}
+	return p;
+}
+
+/* Its miss: the compile's argv and private-output plan, under its token. */
+static int preprocessor_miss(struct pending *p, struct cache_decision *d)
+{
+	d->action = CACHE_RUN_STORE;
+	d->run_argv = p->run_argv;
+	p->run_argv = NULL;
+	d->echoes_command = p->echoes_command;
+	if (p->priv.object && (!(d->private_dir = strdup(p->priv.dir)) ||
+	                       !(d->private_object = strdup(p->priv.object)) ||
+	                       !(d->final_object = strdup(p->priv.final))))
+		return -ENOMEM;
+	d->key = p->key;
+	memcpy(d->token, p->token, sizeof(d->token));
+	return 0;
+}
+
+/* Did the -E print nothing on stderr? */
+static bool preprocessed_quietly(const struct cache_preprocessed *pp)
+{
+	struct digest none;
+
+	digest_mem("", 0, &none);
+	return digest_equal(pp->err, &none);
+}
+
+int cache_preprocessed(struct cache *c, const char *token, const struct cache_preprocessed *pp,
+                       struct cache_decision *d)
+{
+	struct pending *p;
+	const char *why = NULL;
+	struct result r;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	for (p = c->pending; p && strcmp(p->token, token) != 0; p = p->next)
+		;
+	if (!p || !p->route[0] || !p->preprocessed) {
+		set_run(d, REASON(UNKNOWN_TOKEN));
+		cache_stat_uncacheable(c, d->reason);
+		if (p)
+			cache_pending_free(unlink_pending(c, p));
+		return 0;
+	}
+	snprintf(d->route, sizeof(d->route), "%s", p->route);
+	/* The launcher has read it (or never will): nothing needs it now. */
+	unlink(p->preprocessed);
+	if (pp->exit_code != 0 || !pp->text || !pp->err || !pp->entered)
+		why = REASON(PREPROCESS_FAILED);
+	else if (pp->may_include && !cache_assembler_reports(&p->args))
+		why = REASON(ASSEMBLER_INCLUDE);
+	if (why) {
+		snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s): %s", p->route,
+		         why);
+		set_run(d, why);
+		cache_stat_uncacheable(c, why);
+		cache_pending_free(unlink_pending(c, p));
+		return 0;
+	}
+	p->preprocessed_quietly = preprocessed_quietly(pp);
+	preprocess_result_key(&p->key, pp->text, pp->err, &p->key);
+	ret = serve_result(c, &p->args, p->ci, p->cwd, p->umask, NULL, &p->key, "preprocessor_hit",
+	                   d, &r);
+	cache_result_free(&r);
+	if (ret == 0) {
+		cache_pending_free(unlink_pending(c, p));
+		return 0;
+	}
+	buf_free(&d->out);
+	buf_free(&d->err);
+	if (ret != -ENOENT || !d->explain[0])
+		snprintf(d->explain, sizeof(d->explain),
+		         "preprocessor mode (%s): no entry for this preprocessed text", p->route);
+	if (keep_entered(p, pp) < 0 || preprocessor_miss(p, d) < 0) {
+		cache_decision_free(d);
+		set_run(d, REASON(ERROR));
+		cache_pending_free(unlink_pending(c, p));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_decision *d)
 {
 	struct file_digest src;
 	const struct compiler_info *ci = NULL;
 	struct compile_args a = {0};
 	struct incpath search = {0};
-	const char *why;
+	const char *why, *route = NULL;
+	char route_buf[48];
 	bool color = false;
 	int r;
 
@@ -629,7 +888,6 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 			d->action = CACHE_SPLIT;
 			d->sources = split.sources;
 			d->n_sources = split.n;
-			d->in_order = split.in_order;
 			cache_stat_add(c, "multi_source", 1);
 			compile_args_free(&a);
 			return 0;
@@ -653,30 +911,9 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		return 0;
 	}
 	why = refusal(c, req, &a, d, &ci, &src);
-	if (!why)
-		why = direct_key(c, req, &a, ci, &src, &d->key, &color);
-	if (why)
-		goto uncacheable;
-	r = try_hit(c, req, &a, ci, &d->key, d);
-	if (r == 0) {
-		if (req->part)
-			cache_stat_add(c, "multi_source_hit", 1);
-		compile_args_free(&a);
-		return 0;
-	}
-	if (r == 1) {
-		why = REASON(MULTI_SOURCE_DIAGNOSTICS);
-		goto uncacheable;
-	}
-	d->action = CACHE_RUN_STORE;
-	buf_free(&d->out);
-	buf_free(&d->err);
-	if (c->n_pending >= PENDING_MAX) {
-		set_run(d, REASON(BUSY));
-		compile_args_free(&a);
-		return 0;
-	}
-	if (cache_preprocessed_language(a.language)) {
+	/* The include search before the key: the compiler's own folders are
+	 * part of it (they move with what its driver finds installed). */
+	if (!why && cache_preprocessed_language(a.language)) {
 		r = search_for_compile(c->cc, ci, &a, req->cwd, req->getenv, req->env_ctx, &search);
 		if (r == -ENOMEM)
 			goto nomem;
@@ -684,11 +921,57 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 			log_errno(LOG_LEVEL_WARNING, r, "%s will not say where it finds headers",
 			          req->compiler);
 			why = REASON(INCLUDE_SEARCH_UNKNOWN);
-			goto uncacheable;
 		}
+	}
+	if (!why)
+		why = direct_key(c, req, &a, ci, &src, &search, &d->key, &color);
+	if (why)
+		goto uncacheable;
+	/* A source the direct mode would refuse is not looked up there. */
+	route = req->part ? NULL : preprocess_source_route(&a, cache_assembler_reports(&a), &src);
+	r = route ? -ENOENT : try_hit(c, req, &a, ci, &d->key, d);
+	if (r == 0) {
+		if (req->part)
+			cache_stat_add(c, "multi_source_hit", 1);
+		compile_args_free(&a);
+		incpath_free(&search);
+		return 0;
+	}
+	if (r == 1) {
+		why = REASON(MULTI_SOURCE_DIAGNOSTICS);
+		goto uncacheable;
+	}
+	/* Not served, nor run through the launcher's tee, which would give
+	 * the compiler a pipe in place of the stream it fails on. */
+	if (r == 2 || req->stdout_unwritable || req->stderr_unwritable) {
+		why = REASON(STREAM_UNWRITABLE);
+		goto uncacheable;
+	}
+	d->action = CACHE_RUN_STORE;
+	buf_free(&d->out);
+	buf_free(&d->err);
+	if (!req->part && !route && preprocess_may_route(&a))
+		route = preprocessor_route(c, &d->key, route_buf, sizeof(route_buf));
+	if (c->n_pending >= PENDING_MAX) {
+		set_run(d, REASON(BUSY));
+		compile_args_free(&a);
+		incpath_free(&search);
+		return 0;
 	}
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;
+	if (route) {
+		r = start_preprocessor(c, &c->pending->args, route, d);
+		if (r == -ENOMEM)
+			goto nomem_pending;
+		if (r < 0) {
+			/* Not possible for this command: the refusal stands. */
+			cache_abandon(c, d->token);
+			cache_decision_free(d);
+			why = route;
+			goto uncacheable;
+		}
+	}
 	if (req->part)
 		cache_stat_add(c, "multi_source_miss", 1);
 	return 0;
@@ -699,6 +982,8 @@ uncacheable:
 	compile_args_free(&a);
 	incpath_free(&search);
 	return 0;
+nomem_pending:
+	cache_abandon(c, d->token);
 nomem:
 	incpath_free(&search);
 	compile_args_free(&a);
@@ -719,6 +1004,8 @@ void cache_decision_free(struct cache_decision *d)
 	}
 	free(d->sources);
 	d->sources = NULL;
+	free(d->preprocessed);
+	d->preprocessed = NULL;
 	free(d->private_dir);
 	free(d->private_object);
 	free(d->final_object);

@@ -23,6 +23,7 @@
 #include "manifest_memo.h"
 #include "paths.h"
 #include "pch.h"
+#include "preprocess.h"
 #include "programs.h"
 #include "search.h"
 #include "store.h"
@@ -144,6 +145,20 @@ static int store_outputs(struct cache *c, const struct buf *out, struct result *
 }
 
 /* What the C scanner said of a file, for a closure no preprocessor read. */
+/*
+ * A dependency pragma (#pragma GCC dependency "f", or a _Pragma that may
+ * spell one) only warns when f is newer than the file. Its file is in no
+ * depfile, so the direct mode cannot key it; in preprocessor mode the key
+ * holds the -E's stderr, which warns at every lookup as the compile would.
+ * Kept only where neither printed: then the warning was off when the -E
+ * ran and when the compile ran (a touch between the two would show in the
+ * compile's stderr), and a hit needs a silent -E.
+ */
+static bool dependency_pragma_silent(const struct pending *p)
+{
+	return p->route[0] && p->preprocessed_quietly && !p->printed;
+}
+
 static void forget_c_scan(struct file_digest *fd)
 {
 	fd->time_macros = fd->timestamp_macro = false;
@@ -188,14 +203,20 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (cache_unreported_asm_includes(&p->args, &fd))
 			return REASON(ASSEMBLER_INCLUDE);
 		pragmas |= fd.include_flags;
-		if ((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
-		    (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
-		            (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD))
+		if (((fd.include_flags & CSCAN_PRAGMA_DEPENDENCY) ||
+		     (pragmas & (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) ==
+		             (CSCAN_PRAGMA_OPERATOR | CSCAN_DEPENDENCY_WORD)) &&
+		    !dependency_pragma_silent(p))
 			return REASON(PRAGMA_DEPENDENCY);
-		if (fd.include_flags & CSCAN_PCH_PREPROCESS)
+		if ((fd.include_flags & CSCAN_PCH_PREPROCESS) ||
+		    (p->route[0] && preprocess_loads_pch(deps->prereqs[i])))
 			return REASON(PCH);
-		if (fd.include_flags & CSCAN_COMPUTED_PROBE)
+		/* Preprocessor mode keyed what the preprocessor found. */
+		if ((fd.include_flags & CSCAN_COMPUTED_PROBE) && !p->route[0])
 			return REASON(COMPUTED_PROBE);
+		if (!p->route[0] &&
+		    preprocess_asm_paste(&p->args, cache_assembler_reports(&p->args), &fd))
+			return REASON(ASSEMBLER_PASTE);
 		/* gcc quoted lines of a file #line names, read then: keep
 		 * only compiles that printed nothing it could quote. */
 		if ((fd.include_flags & CSCAN_LINE_FILE) && p->printed)
@@ -204,8 +225,9 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 			if (!digest_equal(&fd.digest, &p->source))
 				return REASON(MODIFIED_DURING_COMPILE);
 			/* the source is in the direct key already, its mtime
-			 * not: a PCH that records it keeps it here */
-			if (!p->args.pch_mtimes)
+			 * not: a PCH that records it keeps it here (a unit
+			 * that loads one: the PCH does not record the unit) */
+			if (!p->args.pch_mtimes || p->args.output_kind != OUTPUT_PCH)
 				continue;
 		}
 		e->files[e->n_files].path = strdup(deps->prereqs[i]);
@@ -550,20 +572,37 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 {
 	char conflict[PATH_MAX];
 	struct key_file *kf;
-	const char *skip;
+	const char *skip, *missing;
 	int r;
 
-	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
+	/* The preprocessed route keys no search (its result is its key). */
+	if (!p->route[0] && search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
 		return REASON(ERROR);
 	skip = search_closure(p, deps, e);
 	if (!skip)
 		skip = check_closure(c, p, deps, e);
-	if (!skip && p->as_depfile)
+	if (!skip && p->as_depfile) {
+		size_t before = e->n_files;
+
 		skip = add_assembler_inputs(c, p, deps, e);
+		/* The preprocessed key cannot follow what the assembler read. */
+		if (!skip && p->route[0] && e->n_files != before)
+			skip = REASON(ASSEMBLER_INCLUDE);
+	}
 	if (skip)
 		return skip;
 	e->search = p->search;
 	memset(&p->search, 0, sizeof(p->search));
+	if (p->route[0]) {
+		e->result = p->key;
+		missing =
+		        preprocess_unread(p->entered, p->n_entered, deps->prereqs, deps->n_prereqs);
+		if (missing)
+			log_info("not caching %s: the compile did not read %s, which its -E did "
+			         "(a precompiled header in its place)",
+			         p->args.source, missing);
+		return missing ? REASON(PCH) : NULL;
+	}
 	e->no_gch = p->args.output_kind == OUTPUT_PCH;
 	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,
 	                           sizeof(conflict));
@@ -602,7 +641,8 @@ static int index_entry(struct cache *c, struct pending *p, struct manifest_entry
 
 	r = index_put(c->index, INDEX_RESULTS, &e->result, result_blob->data, result_blob->len,
 	              bytes + result_blob->len, time(NULL));
-	if (r < 0)
+	/* Preprocessor mode: the result key is found from the -E alone. */
+	if (r < 0 || p->route[0])
 		return r;
 	if (index_get(c->index, INDEX_MANIFESTS, &p->key, &blob) == 0 &&
 	    manifest_decode(blob.data, blob.len, &m) < 0)
@@ -621,6 +661,26 @@ static int index_entry(struct cache *c, struct pending *p, struct manifest_entry
 	buf_free(&blob);
 	manifest_free(&m);
 	return r;
+}
+
+/*
+ * The unit with direct key key was refused for reason, which its
+ * preprocessed text answers: its next lookup goes to preprocessor mode
+ * (cache_lookup.c). The record is a result with no output and the reason
+ * as its stderr, so that the index, eviction and verify treat it as any
+ * other; losing it costs one uncached compile.
+ */
+static void remember_route(struct cache *c, const struct digest *key, const char *reason)
+{
+	struct result none = {0};
+	struct buf blob = BUF_INIT;
+	struct digest rk;
+
+	preprocess_route_key(key, &rk);
+	if (cache_result_encode(&none, NULL, 0, reason, strlen(reason), NULL, 0, &blob) == 0 &&
+	    index_put(c->index, INDEX_RESULTS, &rk, blob.data, blob.len, blob.len, time(NULL)) < 0)
+		cache_stat_add(c, "error.index", 1);
+	buf_free(&blob);
 }
 
 int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **why)
@@ -669,11 +729,13 @@ int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **
 		digest_to_hex(&e.result, hex);
 		log_debug("stored %s as %s (%llu bytes)", p->args.source, hex,
 		          (unsigned long long)bytes);
-		cache_stat_add(c, "depend_miss", 1);
+		cache_stat_add(c, p->route[0] ? "preprocessor_miss" : "depend_miss", 1);
 		if ((pch = pch_counter(&p->args, uses_gch, false)))
 			cache_stat_add(c, pch, 1);
 		cache_stat_add(c, "bytes_stored", bytes);
 	}
+	if (skip && !p->route[0] && preprocess_routes(skip))
+		remember_route(c, &p->key, skip);
 	buf_free(&blob);
 	manifest_entry_free(&e);
 	store_job_free(j);

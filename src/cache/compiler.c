@@ -1,12 +1,14 @@
 /* compiler: identity digests and built-in include paths, cached per binary. */
 #include "compiler.h"
 #include "clock.h"
+#include "driver_scan.h"
 #include "family.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,6 +50,9 @@ struct builtin_memo {
 	bool parsed; /* dirs, n hold the folders of text */
 	char **dirs;
 	size_t n;
+	/* What the driver scanned for the answer (driver_scan.h), for a
+	 * question about include folders: the answer stands while it holds. */
+	struct driver_scan *scan;
 };
 
 #define BUILTIN_MEMO_MAX 256
@@ -78,6 +83,7 @@ static void info_free(struct compiler_info *ci)
 
 static void builtin_memo_free(struct builtin_memo *m)
 {
+	driver_scan_free(m->scan);
 	free(m->text);
 	for (size_t i = 0; i < m->n; i++)
 		free(m->dirs[i]);
@@ -111,6 +117,33 @@ static const char *const search_env[] = {
         "CPATH",           "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH",
         "GCC_EXEC_PREFIX", "COMPILER_PATH"};
 
+/*
+ * In a question's child: drop the server's own variables that a family's
+ * env_prefixes name (an autospawned server has its first launcher's
+ * EM_*): the question sees the request's probe_env only.
+ */
+static void unset_family_prefixed(void)
+{
+	extern char **environ;
+	char name[256];
+
+	for (char **e = environ; *e;) {
+		size_t len = strcspn(*e, "=");
+		bool named = false;
+
+		for (size_t i = 0; families[i] && !named; i++)
+			named = family_env_prefixed(families[i], *e, len);
+		if (!named || len >= sizeof(name)) {
+			e++;
+			continue;
+		}
+		memcpy(name, *e, len);
+		name[len] = '\0';
+		unsetenv(name);
+		e = environ; /* unsetenv moved the entries: from the start */
+	}
+}
+
 /* In the child of run_capture: stdout and stderr into the pipe's write end
  * out_fd, stdin from /dev/null, an environment that makes the answer
  * parse-stable plus the request's own (env), then the compiler. */
@@ -142,6 +175,7 @@ static _Noreturn void exec_probe(char *const argv[], const char *cwd, char *cons
 		for (size_t k = 0; f->uncacheable_env && f->uncacheable_env[k]; k++)
 			unsetenv(f->uncacheable_env[k]);
 	}
+	unset_family_prefixed();
 	/* A question is no job of a build's: an autospawned server inherits
 	 * cargo's jobserver variable without its descriptors, and rustc would
 	 * answer with a warning about them. */
@@ -324,6 +358,63 @@ static void hash_sub_program(struct hasher *h, const char *path, const char *pro
 	free(where);
 }
 
+/*
+ * One of identify()'s four questions (version, machine, the C and the C++
+ * include folders). Each is a start of the driver, and emcc's is a Python
+ * start (0.35 s bare, about 1 s through a pyenv shim): asked one after the
+ * other they cost a server's first emcc compile seconds, so they are asked
+ * at once, each on a thread of its own. arg set: its first line; else lang:
+ * its search list.
+ */
+struct identity_probe {
+	const char *path, *arg, *lang;
+	pthread_t thread;
+	bool started;
+	char *line;
+	char **dirs;
+	size_t n;
+};
+
+static void *identity_probe_run(void *arg)
+{
+	struct identity_probe *q = arg;
+
+	if (q->arg)
+		q->line = first_line(q->path, q->arg);
+	else
+		read_sysdirs(q->path, q->lang, &q->dirs, &q->n);
+	return NULL;
+}
+
+/* The four questions at once into ci (a thread that cannot start asks in
+ * this one). */
+static void identity_probes(const char *path, const struct family *fam, struct compiler_info *ci)
+{
+	struct identity_probe q[] = {
+	        {.path = path, .arg = fam ? fam->version_arg : "-dumpversion"},
+	        {.path = path, .arg = fam ? fam->machine_arg : "-dumpmachine"},
+	        {.path = path, .lang = "c"},
+	        {.path = path, .lang = "c++"},
+	};
+	size_t nq = sizeof(q) / sizeof(q[0]);
+
+	for (size_t i = 1; i < nq; i++)
+		q[i].started = pthread_create(&q[i].thread, NULL, identity_probe_run, &q[i]) == 0;
+	identity_probe_run(&q[0]);
+	for (size_t i = 1; i < nq; i++) {
+		if (q[i].started)
+			pthread_join(q[i].thread, NULL);
+		else
+			identity_probe_run(&q[i]);
+	}
+	ci->version = q[0].line;
+	ci->machine = q[1].line;
+	ci->sysdirs[COMPILER_LANG_C] = q[2].dirs;
+	ci->n_sysdirs[COMPILER_LANG_C] = q[2].n;
+	ci->sysdirs[COMPILER_LANG_CXX] = q[3].dirs;
+	ci->n_sysdirs[COMPILER_LANG_CXX] = q[3].n;
+}
+
 static int identify(const char *path, struct compiler_info *ci)
 {
 	const struct family *fam;
@@ -342,8 +433,7 @@ static int identify(const char *path, struct compiler_info *ci)
 		ci->family = args_family_from_name(path);
 	fam = family_of(ci->family);
 	ci->path = strdup(path);
-	ci->version = first_line(path, fam ? fam->version_arg : "-dumpversion");
-	ci->machine = first_line(path, fam ? fam->machine_arg : "-dumpmachine");
+	identity_probes(path, fam, ci);
 	if (!ci->path || !ci->version || !ci->machine || !ci->version[0] || !ci->machine[0])
 		return -EPROTO;
 	h = hasher_new();
@@ -357,9 +447,6 @@ static int identify(const char *path, struct compiler_info *ci)
 		hash_sub_program(h, path, fam->identity_programs[i]);
 	hasher_final(h, &ci->id);
 	hasher_free(h);
-	read_sysdirs(path, "c", &ci->sysdirs[COMPILER_LANG_C], &ci->n_sysdirs[COMPILER_LANG_C]);
-	read_sysdirs(path, "c++", &ci->sysdirs[COMPILER_LANG_CXX],
-	             &ci->n_sysdirs[COMPILER_LANG_CXX]);
 	return 0;
 }
 
@@ -526,14 +613,93 @@ static int parse_builtins(char *out, char ***dirs, size_t *n)
 	return r;
 }
 
+/* Is v an absolute path, or a colon-separated list of them? */
+static bool all_absolute(const char *v)
+{
+	for (const char *p = v; p; p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL)
+		if (*p != '/')
+			return false;
+	return true;
+}
+
+/*
+ * Can the answer to a question under opts and env not depend on the folder
+ * it is asked in? Then one answer serves every folder of a build (a
+ * recursive make asks from each), and a hit in a new folder after a server
+ * restart does not pay a question. Only options known to name no file,
+ * and paths that are absolute; anything else is asked per folder.
+ */
+static bool cwd_free(char *const *opts, size_t n_opts, char *const *env)
+{
+	static const char *const flags[] = {
+	        "-m",           "--target=",     "-stdlib=", "-nostdinc",
+	        "-nostdlibinc", "-nobuiltininc", "-pthread", "-ansi"};
+	static const char *const abs_joined[] = {"--sysroot=", "--gcc-toolchain=", "-isysroot"};
+	static const char *const abs_separate[] = {"--sysroot", "-isysroot", "--gcc-toolchain"};
+
+	for (size_t i = 0; i < n_opts; i++) {
+		const char *o = opts[i];
+		bool ok = false;
+
+		for (size_t k = 0; !ok && k < sizeof(flags) / sizeof(flags[0]); k++)
+			ok = strncmp(o, flags[k], strlen(flags[k])) == 0;
+		for (size_t k = 0; !ok && k < sizeof(abs_separate) / sizeof(abs_separate[0]); k++)
+			if (strcmp(o, abs_separate[k]) == 0 && i + 1 < n_opts &&
+			    opts[i + 1][0] == '/') {
+				ok = true;
+				i++;
+			}
+		for (size_t k = 0; !ok && k < sizeof(abs_joined) / sizeof(abs_joined[0]); k++)
+			ok = strncmp(o, abs_joined[k], strlen(abs_joined[k])) == 0 &&
+			     o[strlen(abs_joined[k])] == '/';
+		if (strcmp(o, "-target") == 0 && i + 1 < n_opts && opts[i + 1][0] != '-') {
+			ok = true;
+			i++;
+		}
+		if (!ok)
+			return false;
+	}
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (!eq || !all_absolute(eq + 1))
+			return false;
+	}
+	return true;
+}
+
+/* Is memo entry m still the driver's answer? An answer about include
+ * folders stands while the folders the driver scanned look the same. */
+static bool memo_holds(const struct builtin_memo *m, const struct compiler_info *ci)
+{
+	if (!m->scan || driver_scan_holds(m->scan))
+		return true;
+	log_info("compiler %s: a folder it looks for GCC installations or -B include "
+	         "folders in changed; asking for its include folders again",
+	         ci->path);
+	return false;
+}
+
+/* The wall clock in ns: folders' ctimes are on it. */
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /*
  * The memo entry for one question put to the compiler (opts, then argv
- * tail, under env in cwd), asking it when it is new. NULL on failure.
+ * tail, under env in cwd), asking it when it is new, or when scan (a
+ * question about include folders) and the folders the driver scanned for
+ * the answer changed. NULL on failure.
  */
 static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler_info *ci,
                                 char *const *opts, size_t n_opts, char *const *tail,
-                                char *const *env, const char *cwd)
+                                char *const *env, const char *cwd, bool scan)
 {
+	int64_t asked_ns;
 	struct builtin_memo *m, **pp;
 	struct hasher *h = hasher_new();
 	struct digest key;
@@ -548,6 +714,8 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	hasher_update_str(h, "ask-v1");
 	hasher_update(h, ci->id.bytes, sizeof(ci->id.bytes));
 	hasher_update_str(h, ci->path);
+	if (scan && cwd_free(opts, n_opts, env))
+		cwd = NULL; /* asked in the probe folder, for every folder */
 	hasher_update_str(h, cwd ? cwd : "");
 	for (size_t i = 0; i < n_opts; i++)
 		hasher_update_str(h, opts[i]);
@@ -560,8 +728,14 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 	hasher_final(h, &key);
 	hasher_free(h);
 	for (pp = &cc->builtins; (m = *pp); pp = &m->next) {
-		if (digest_equal(&m->key, &key))
-			return m;
+		if (digest_equal(&m->key, &key)) {
+			if (memo_holds(m, ci))
+				return m;
+			*pp = m->next;
+			builtin_memo_free(m);
+			cc->n_builtins--;
+			break;
+		}
 		if (!m->next && cc->n_builtins >= BUILTIN_MEMO_MAX) {
 			*pp = NULL; /* the oldest goes */
 			builtin_memo_free(m);
@@ -581,8 +755,12 @@ static struct builtin_memo *ask(struct compiler_cache *cc, const struct compiler
 		argv[k++] = opts[i];
 	for (size_t i = 0; i < n_tail; i++)
 		argv[k++] = tail[i];
+	asked_ns = realtime_ns();
 	r = run_capture(argv, cwd, env, &out, IDENTIFY_TIMEOUT_MS);
 	free(argv);
+	if (r >= 0 && scan &&
+	    driver_scan_record(out, opts, n_opts, cwd ? cwd : probe_folder, asked_ns, &m->scan) < 0)
+		r = -ENOMEM;
 	if (r < 0) {
 		free(out);
 		free(m);
@@ -647,7 +825,7 @@ int compiler_builtin_dirs(struct compiler_cache *cc, const struct compiler_info 
                           const char *cwd, char *const **dirs, size_t *n)
 {
 	char *tail[] = {"-x", (char *)lang, "-E", "-v", "-", NULL};
-	struct builtin_memo *m = ask(cc, ci, opts, n_opts, tail, env, cwd);
+	struct builtin_memo *m = ask(cc, ci, opts, n_opts, tail, env, cwd, true);
 	char *copy;
 
 	if (!m)
@@ -676,7 +854,7 @@ int compiler_prog_name(struct compiler_cache *cc, const struct compiler_info *ci
 	struct builtin_memo *m;
 
 	snprintf(arg, sizeof(arg), "-print-prog-name=%s", prog);
-	m = ask(cc, ci, NULL, 0, tail, env, NULL);
+	m = ask(cc, ci, NULL, 0, tail, env, NULL, false);
 	if (!m)
 		return -ENOMEM;
 	if (m->status != 0 || !m->text || !m->text[0])

@@ -6,6 +6,7 @@
 #include "family.h"
 
 #include <stddef.h>
+#include <string.h>
 
 const struct family *family_of(enum compiler_family id)
 {
@@ -30,4 +31,15 @@ const char *family_name(enum compiler_family id)
 	const struct family *f = family_of(id);
 
 	return f ? f->name : "unknown";
+}
+
+bool family_env_prefixed(const struct family *f, const char *name, size_t len)
+{
+	for (size_t i = 0; f->env_prefixes && f->env_prefixes[i]; i++) {
+		size_t n = strlen(f->env_prefixes[i]);
+
+		if (len >= n && strncmp(name, f->env_prefixes[i], n) == 0)
+			return true;
+	}
+	return false;
 }

@@ -66,6 +66,15 @@ struct family {
 	 * then writes logs or temporary files, or reads arguments no
 	 * classifier saw); NULL-terminated, or NULL. */
 	const char *const *uncacheable_env;
+	/*
+	 * Prefixes of the variables the driver reads where no list can be
+	 * whole (emcc: EM_<KEY> for every key of its config, and more EMCC_*
+	 * in each release): the launcher sends every variable so named
+	 * (sent_env.h), the key holds each one set, by name and value, and
+	 * the driver's questions (-E -v) never see the server's own.
+	 * NULL-terminated, or NULL.
+	 */
+	const char *const *env_prefixes;
 	/* Colour: the variable the driver reads to colour diagnostics (NULL:
 	 * none), and the option that forces colour when the user's terminal
 	 * wants it and the compile runs without one. */
@@ -115,9 +124,6 @@ struct family {
 	/* It expands @files itself, one argument a line (rustc): the
 	 * classifier gets them as written, not split into shell words. */
 	bool own_argfiles;
-	/* With several sources, it stops at the first that fails (emcc):
-	 * those after it are never compiled (gcc and clang go on). */
-	bool stops_at_failed_source;
 	/*
 	 * A compile that links (rustc's bin, proc-macro, dylib): the option
 	 * that, followed by a path, makes its linker write a depfile of
@@ -151,5 +157,7 @@ const struct family *family_of(enum compiler_family id);
 const struct family *family_from_base(const char *base, bool *cxx);
 /* The family's name, "unknown" for none. */
 const char *family_name(enum compiler_family id);
+/* Is the variable name[0, len) one of f's env_prefixes names? */
+bool family_env_prefixed(const struct family *f, const char *name, size_t len);
 
 #endif

@@ -23,6 +23,7 @@ struct entry {
 	dev_t dev;
 	ino_t ino;
 	int64_t hashed_at_ns;
+	bool had_writer;       /* open for writing when hashed: see open_for_writing */
 	struct file_digest fd; /* fd.includes points into includes */
 	struct buf includes;
 	char path[];
@@ -148,7 +149,27 @@ static bool racy(const struct entry *e)
 {
 	int64_t changed = e->fd.mtime_ns > e->fd.ctime_ns ? e->fd.mtime_ns : e->fd.ctime_ns;
 
-	return e->hashed_at_ns - changed < timestamp_racy_margin_ns(e->fd.ctime_ns);
+	return e->had_writer ||
+	       e->hashed_at_ns - changed < timestamp_racy_margin_ns(e->fd.ctime_ns);
+}
+
+/*
+ * Is the file open for writing anywhere? A writable shared mapping is, and
+ * its writes to a page already dirty change the bytes without moving the
+ * mtime or ctime (the kernel updates them on a clean page's first write
+ * fault only): the stat cannot vouch for a digest read meanwhile. The
+ * kernel refuses a read lease (EAGAIN) exactly while a writer exists. Not
+ * known (false: the stat is trusted, as before) for another user's file
+ * (EACCES without CAP_LEASE) or where leases are not supported. The lease
+ * goes at once; a writer opening in between breaks it with SIGIO, which
+ * the server ignores (and waits the few microseconds until it goes).
+ */
+static bool open_for_writing(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) < 0)
+		return errno == EAGAIN;
+	fcntl(fd, F_SETLEASE, F_UNLCK);
+	return false;
 }
 
 /* Read the whole file (its size from st) into *text. -EAGAIN when it grew or
@@ -314,7 +335,7 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 
 /* dirfd/name: the file, as openat() takes it. */
 static int open_and_hash(int dirfd, const char *name, struct stat *st, struct file_digest *out,
-                         struct buf *includes, const struct entry *prev)
+                         struct buf *includes, const struct entry *prev, bool *had_writer)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
 	 * refuses it); regular files ignore the flag. O_NOATIME: a header
@@ -336,6 +357,8 @@ static int open_and_hash(int dirfd, const char *name, struct stat *st, struct fi
 	} else if (!S_ISREG(st->st_mode)) {
 		r = -EINVAL;
 	} else {
+		if (had_writer)
+			*had_writer = open_for_writing(fd);
 		r = hash_open_file(fd, st, out, includes, prev);
 	}
 	close(fd);
@@ -346,7 +369,7 @@ int hashcache_hash_file(const char *path, struct file_digest *out)
 {
 	struct stat st;
 
-	return open_and_hash(AT_FDCWD, path, &st, out, NULL, NULL);
+	return open_and_hash(AT_FDCWD, path, &st, out, NULL, NULL, NULL);
 }
 
 int hashcache_get(struct hashcache *hc, const char *path, struct file_digest *out)
@@ -364,6 +387,7 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
 	struct entry **slot = &hc->buckets[h & (hc->n_buckets - 1)], *e;
 	struct timespec now;
 	struct stat st;
+	bool had_writer = false;
 	size_t len;
 	int r;
 
@@ -393,7 +417,7 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
 	clock_gettime(CLOCK_REALTIME, &now);
 	hc->stats.rehashes++;
 	buf_reset(&hc->scratch);
-	r = open_and_hash(dirfd, name, &st, out, &hc->scratch, e);
+	r = open_and_hash(dirfd, name, &st, out, &hc->scratch, e, &had_writer);
 	if (r < 0)
 		return r;
 	if (!e) {
@@ -421,6 +445,7 @@ int hashcache_get_by(struct hashcache *hc, const char *path,
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	e->hashed_at_ns = ts_ns(now);
+	e->had_writer = had_writer;
 	/* The entry keeps the list; the scratch buffer is reused. */
 	buf_free(&e->includes);
 	e->includes = hc->scratch;

@@ -5,7 +5,9 @@
  * was hashed (within timestamp_racy_margin_ns: 50 ms where the filesystem
  * keeps nanoseconds, 2 s where it keeps seconds) is not trusted (its stat may
  * not move on a second change inside the same clock tick) and is hashed
- * again next time.
+ * again next time; so is one that some process had open for writing when
+ * it was hashed (a writable shared mapping changes it without moving its
+ * stat).
  */
 #ifndef ZCCACHE_HASHCACHE_H
 #define ZCCACHE_HASHCACHE_H

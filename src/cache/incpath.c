@@ -19,6 +19,23 @@ void incpath_free(struct incpath *ip)
 	memset(ip, 0, sizeof(*ip));
 }
 
+int incpath_digest(const struct incpath *ip, struct digest *out)
+{
+	struct hasher *h = hasher_new();
+
+	if (!h)
+		return -ENOMEM;
+	hasher_update_str(h, "incpath-v1");
+	hasher_update_u64(h, ip->n_quote);
+	hasher_update_u64(h, ip->n_user);
+	hasher_update_u64(h, ip->n_dirs);
+	for (size_t i = 0; i < ip->n_dirs; i++)
+		hasher_update_str(h, ip->dirs[i]);
+	hasher_final(h, out);
+	hasher_free(h);
+	return 0;
+}
+
 static int add_dir(struct incpath *ip, const char *d, size_t len)
 {
 	char **g = realloc(ip->dirs, (ip->n_dirs + 2) * sizeof(char *));

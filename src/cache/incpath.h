@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "dircache.h"
+#include "hash.h"
 
 struct incpath {
 	char **dirs; /* as the command or the compiler spelled them: relative to the cwd or absolute
@@ -47,6 +48,12 @@ struct incpath_spec {
 
 int incpath_build(const struct incpath_spec *s, struct incpath *out);
 void incpath_free(struct incpath *ip);
+
+/* The digest of the folders and how they are split (quote, user, system):
+ * for the direct key, since the compiler's own folders move with what its
+ * driver finds installed. An empty search (none built) has one too.
+ * 0 or -ENOMEM. */
+int incpath_digest(const struct incpath *ip, struct digest *out);
 
 /* What the walk found, summed so that two walks compare in 16 bytes. */
 struct incpath_summary {

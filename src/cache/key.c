@@ -110,6 +110,15 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 		if (in->family_env[i])
 			hasher_update_str(h, in->family_env[i]);
 	}
+	/* Only for such a family, so that no other family's keys change. */
+	if (in->prefixed_env_names) {
+		hasher_update_str(h, "family-env-prefixed");
+		hasher_update_u64(h, in->n_prefixed_env);
+		for (size_t i = 0; i < in->n_prefixed_env; i++) {
+			hasher_update_str(h, in->prefixed_env_names[i]);
+			hasher_update_str(h, in->prefixed_env[i]);
+		}
+	}
 	put_bool(h, in->color);
 
 	/* Only when the output records them: otherwise two build folders share. */
@@ -132,6 +141,9 @@ void key_direct(const struct key_inputs *in, struct digest *out)
 	put_bool(h, in->programs != NULL);
 	if (in->programs)
 		hasher_update(h, in->programs->bytes, sizeof(in->programs->bytes));
+	put_bool(h, in->search != NULL);
+	if (in->search)
+		hasher_update(h, in->search->bytes, sizeof(in->search->bytes));
 	hasher_final(h, out);
 	hasher_free(h);
 }

@@ -38,6 +38,11 @@ struct key_inputs {
 	 * their values in order, NULL where unset. */
 	const char *const *family_env_names;
 	const char *const *family_env;
+	/* For a family with env_prefixes (else NULL): every variable set that
+	 * one names, sorted by name, and their values. */
+	const char *const *prefixed_env_names;
+	const char *const *prefixed_env;
+	size_t n_prefixed_env;
 	bool color;      /* diagnostics will carry colour codes */
 	const char *cpu; /* host CPU description, when -march=native */
 	const struct key_extra_input *extra;
@@ -47,6 +52,9 @@ struct key_inputs {
 	const char *cwd;
 	/* The helper programs the driver runs (see programs.h), or NULL. */
 	const struct digest *programs;
+	/* The include search folders, the compiler's own among them (see
+	 * incpath_digest), or NULL. */
+	const struct digest *search;
 };
 
 void key_direct(const struct key_inputs *in, struct digest *out);

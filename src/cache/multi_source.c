@@ -53,6 +53,5 @@ int multi_source_split(const struct compile_args *a, int argc, const char *const
 		return -ENOMEM;
 	memcpy(split->sources, a->source_args, a->n_source_args * sizeof(*split->sources));
 	split->n = a->n_source_args;
-	split->in_order = fam->stops_at_failed_source;
 	return 0;
 }

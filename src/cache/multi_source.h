@@ -18,9 +18,6 @@
 struct multi_source_split {
 	size_t *sources; /* malloc'ed: the index in argv of each source */
 	size_t n;
-	/* The driver stops at the first source that fails: the launcher
-	 * serves none after one it could not serve. */
-	bool in_order;
 };
 
 /*

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 
 #include "args.h"
-#include "hashcache.h"
 #include "manifest.h"
 
 /* Does the entry key a .gch the include search found (manifest.c)? */
@@ -21,14 +20,5 @@ bool pch_entry_uses_gch(const struct manifest_entry *e);
  * -include-pch, or a .gch keyed by its include search); NULL otherwise.
  */
 const char *pch_counter(const struct compile_args *a, bool uses_gch, bool hit);
-
-/*
- * clang rejects a PCH whose headers' mtimes differ from the ones it
- * recorded (unless made with -fno-pch-timestamp), even when their bytes
- * are the same: a unit whose entry names a file newer than the PCH it
- * loads is run, not served. Returns that file (it points into e), or NULL.
- */
-const char *pch_newer_input(struct hashcache *hc, const char *cwd, const struct compile_args *a,
-                            const struct manifest_entry *e);
 
 #endif

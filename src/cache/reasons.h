@@ -98,7 +98,7 @@
 	  "the source or a header changed while the compiler ran: the next compile is cached")     \
 	R(X, PRAGMA_DEPENDENCY, "pragma_dependency",                                               \
 	  "a dependency pragma (#pragma GCC ... \"file\"): the file it names is not in the "       \
-	  "depfile")                                                                               \
+	  "depfile; preprocessor mode caches it where nothing is printed")                         \
 	R(X, UNKNOWN_TOKEN, "unknown_token",                                                       \
 	  "a store for a compile the server does not know (restarted, or timed out)")              \
 	R(X, COMPILE_FAILED, "compile_failed", "the compile failed: failures are not cached")      \
@@ -129,6 +129,14 @@
 	  "so that the compiler's output keeps its order")                                         \
 	R(X, MULTI_SOURCE_MISSING, "multi_source_missing",                                         \
 	  "several sources, one of which is not a file: the driver may then compile none")         \
+	R(X, ASSEMBLER_PASTE, "assembler_paste",                                                   \
+	  "an assembler source pastes tokens (##) for an assembler that names no file it reads: "  \
+	  "only its preprocessed text shows a pasted .include")                                    \
+	R(X, PREPROCESS_FAILED, "preprocess_failed",                                               \
+	  "preprocessor mode: the -E run failed or its output could not be read")                  \
+	R(X, STREAM_UNWRITABLE, "stream_unwritable",                                               \
+	  "stdout or stderr cannot take writes (a full device, a read-only descriptor, a pipe "    \
+	  "without a reader): the compiler meets that itself, as it prints")                       \
 	R(X, UNKEYED_SEARCH, "unkeyed_search",                                                     \
 	  "the compiler found an input by a search the cache cannot key (an rlib bundling a "      \
 	  "native library from outside the -L folders)")

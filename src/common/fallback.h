@@ -39,7 +39,8 @@
 	X(CACHE_UNAVAILABLE, "cache_unavailable", true) /* the server runs without its cache */   \
 	X(VERSION_OLD, "version_old", false) /* an older server, asked to exit: passes */         \
 	X(NOT_UTF8, "not_utf8", false) /* an argument or variable the protocol cannot carry */    \
-	X(STDERR_CLOSED, "stderr_closed", false) /* the compiler's diagnostics would fail */
+	X(STDERR_CLOSED, "stderr_closed", false) /* the compiler's diagnostics would fail */      \
+	X(REPLAY_FAILED, "replay_failed", false) /* a hit's stdout/stderr could not be written */
 
 enum fallback_reason {
 #define X(id, name, persistent) FALLBACK_##id,

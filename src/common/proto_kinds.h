@@ -21,7 +21,9 @@
 	  .optional = {FIELD("env", JSON_OBJECT), FIELD("pid", JSON_INTEGER),              \
 	               FIELD("stderr_tty", JSON_TRUE), FIELD("session", JSON_STRING),      \
 	               RANGED("umask", JSON_INTEGER, 0, 0777), FIELD("part", JSON_TRUE),   \
-	               FIELD("silent_only", JSON_TRUE), FIELD("split", JSON_TRUE)},        \
+	               FIELD("silent_only", JSON_TRUE), FIELD("split", JSON_TRUE),         \
+	               FIELD("stdout_unwritable", JSON_TRUE),                              \
+	               FIELD("stderr_unwritable", JSON_TRUE)},                             \
 	  .validate = validate_compile)                                                    \
 	X(STORE, "store", req_store, .required = {FIELD("token", JSON_STRING)},            \
 	  .optional = {RANGED("exit", JSON_INTEGER, 0, 255), FIELD("stdout", JSON_STRING), \
@@ -39,6 +41,10 @@
 	X(STOP, "stop", req_stop, .any_version = true)                                     \
 	X(EXPLAIN, "explain", req_explain, .optional = {FIELD("limit", JSON_INTEGER)})     \
 	X(VERIFY, "verify", req_verify,                                                    \
-	  .optional = {FIELD("repair", JSON_TRUE), FIELD("progress", JSON_TRUE)})
+	  .optional = {FIELD("repair", JSON_TRUE), FIELD("progress", JSON_TRUE)})          \
+	X(PREPROCESSED, "preprocessed", req_preprocessed,                                  \
+	  .required = {FIELD("token", JSON_STRING), RANGED("exit", JSON_INTEGER, 0, 255)}, \
+	  .optional = {FIELD("digest", JSON_STRING), FIELD("stderr_digest", JSON_STRING),  \
+	               FIELD("may_include", JSON_TRUE), FIELD("entered", JSON_ARRAY)})
 
 #endif

@@ -1,6 +1,8 @@
 /* sent_env: the environment a launcher sends with a compile request (see .h). */
 #include "sent_env.h"
 
+#include <string.h>
+
 const char *const sent_env_vars[] = {
         "CPATH",
         "C_INCLUDE_PATH",
@@ -68,3 +70,16 @@ const char *const sent_env_vars[] = {
         "CLIPPY_CONF_DIR",
 };
 const size_t sent_env_count = sizeof(sent_env_vars) / sizeof(sent_env_vars[0]);
+
+bool sent_env_prefixed(const char *name, size_t len)
+{
+	static const char *const prefixes[] = {SENT_ENV_EMSCRIPTEN_PREFIXES};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (len >= n && strncmp(name, prefixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}

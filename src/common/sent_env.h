@@ -9,6 +9,7 @@
 #ifndef ZCCACHE_SENT_ENV_H
 #define ZCCACHE_SENT_ENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -21,6 +22,12 @@
 	"EM_CONFIG", "EM_CACHE", "EM_LLVM_ROOT", "EM_LLVM_ADD_VERSION", "EM_CLANG_ADD_VERSION", \
 	        "LLVM_ADD_VERSION", "CLANG_ADD_VERSION", "EM_FROZEN_CACHE", "EM_PORTS",         \
 	        "EMCC_STRICT", "EMCC_FORCE_STDLIBS", "EMCC_LOCAL_PORTS", "EMSDK_PYTHON"
+/* The prefixes of Emscripten's variables: no list of them can be whole
+ * (tools/config.py overrides every key of its config from EM_<KEY>, and each
+ * release reads more EMCC_* and EM_*), and those of the Python that runs
+ * it; every variable so named is sent and, for emcc, keyed (family.h
+ * env_prefixes). */
+#define SENT_ENV_EMSCRIPTEN_PREFIXES "EM_", "EMCC_", "EMMAKEN_", "EMSDK", "PYTHON"
 /* What cargo sets for a crate's compile that env!() reads */
 #define SENT_ENV_CARGO                                                                         \
 	"CARGO_PKG_NAME", "CARGO_PKG_VERSION", "CARGO_PKG_VERSION_MAJOR",                      \
@@ -49,5 +56,8 @@
 
 extern const char *const sent_env_vars[];
 extern const size_t sent_env_count;
+
+/* Is the variable name[0, len) sent for one of the prefixes (above)? */
+bool sent_env_prefixed(const char *name, size_t len);
 
 #endif

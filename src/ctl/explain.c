@@ -25,6 +25,8 @@ static const char *outcome_words(const char *outcome)
 		return "stored";
 	if (strcmp(outcome, "compiling") == 0)
 		return "still compiling";
+	if (strcmp(outcome, "preprocessor_hit") == 0)
+		return "a hit by its preprocessed text (preprocessor mode)";
 	if (strcmp(outcome, "abandoned") == 0)
 		return "abandoned (the launcher went away), nothing stored";
 	return NULL;

@@ -91,6 +91,26 @@ static void add(json_t *counters, const char *name, json_int_t n)
 	                    json_integer(json_integer_value(json_object_get(counters, name)) + n));
 }
 
+/* What became of a miss (reason: its outcome) into the counters; stored
+ * names the counter a stored one raises. */
+static void count_miss(json_t *counters, const char *reason, const char *stored)
+{
+	char name[128];
+
+	if (strcmp(reason, "stored") == 0)
+		add(counters, stored, 1);
+	else if (strcmp(reason, "compile_failed") == 0)
+		add(counters, "compile_failed", 1);
+	else if (strcmp(reason, "error") == 0)
+		add(counters, "error.store", 1);
+	else if (strcmp(reason, "abandoned") == 0)
+		add(counters, "abandoned", 1);
+	else {
+		snprintf(name, sizeof(name), "uncacheable.%s", reason);
+		add(counters, name, 1);
+	}
+}
+
 /* One record into the counters, named as the server names its own. */
 static void count_record(json_t *rec, void *ctx)
 {
@@ -104,18 +124,13 @@ static void count_record(json_t *rec, void *ctx)
 		add(counters, "time_saved_ms",
 		    json_integer_value(json_object_get(rec, "saved_ms")));
 	} else if (strcmp(outcome, "miss") == 0) {
-		if (strcmp(reason, "stored") == 0)
-			add(counters, "depend_miss", 1);
-		else if (strcmp(reason, "compile_failed") == 0)
-			add(counters, "compile_failed", 1);
-		else if (strcmp(reason, "error") == 0)
-			add(counters, "error.store", 1);
-		else if (strcmp(reason, "abandoned") == 0)
-			add(counters, "abandoned", 1);
-		else {
-			snprintf(name, sizeof(name), "uncacheable.%s", reason);
-			add(counters, name, 1);
-		}
+		count_miss(counters, reason, "depend_miss");
+	} else if (strcmp(outcome, "preprocessor") == 0) {
+		/* Preprocessor mode: a hit by the -E, or a miss's outcome. */
+		if (strcmp(reason, "preprocessor_hit") == 0)
+			add(counters, "preprocessor_hit", 1);
+		else
+			count_miss(counters, reason, "preprocessor_miss");
 	} else if (strcmp(outcome, "uncacheable") == 0) {
 		snprintf(name, sizeof(name), "uncacheable.%s", reason);
 		add(counters, name, 1);

@@ -20,7 +20,10 @@ static uint64_t get(json_t *counters, const char *name)
 /* The headline figures first, then every counter, sorted, zeros left out. */
 static void print_table(json_t *counters)
 {
-	uint64_t hits = get(counters, "direct_hit"), misses = get(counters, "depend_miss");
+	uint64_t direct = get(counters, "direct_hit"),
+	         preprocessed = get(counters, "preprocessor_hit");
+	uint64_t hits = direct + preprocessed;
+	uint64_t misses = get(counters, "depend_miss") + get(counters, "preprocessor_miss");
 	uint64_t uncacheable = 0, errors = 0, fallbacks = 0;
 	const char **names;
 	const char *name;
@@ -38,7 +41,8 @@ static void print_table(json_t *counters)
 			fallbacks += (uint64_t)json_integer_value(v);
 		n++;
 	}
-	printf("%-32s %12llu\n", "cache hits (direct)", (unsigned long long)hits);
+	printf("%-32s %12llu\n", "cache hits (direct)", (unsigned long long)direct);
+	printf("%-32s %12llu\n", "cache hits (preprocessed)", (unsigned long long)preprocessed);
 	printf("%-32s %12llu\n", "cache misses", (unsigned long long)misses);
 	printf("%-32s %11.1f%%\n", "hit rate",
 	       hits + misses ? 100.0 * (double)hits / (double)(hits + misses) : 0.0);

@@ -17,9 +17,11 @@
 #include "log.h"
 #include "miss.h"
 #include "multi.h"
+#include "ppmode.h"
 #include "proto.h"
 #include "run.h"
 #include "sent_env.h"
+#include "streams.h"
 
 /*
  * On a terminal, gcc cuts diagnostics to the width of its stdin's terminal
@@ -77,6 +79,33 @@ static bool carriable(const char *s)
 	return j != NULL;
 }
 /*
+ * Every variable named by a sent prefix (sent_env_prefixed): emcc reads
+ * more than any list names. *bad is set to the first one the protocol
+ * cannot carry. 0, or -ENOMEM.
+ */
+static int add_prefixed_env(json_t *env, const char **bad)
+{
+	extern char **environ;
+
+	for (char **e = environ; e && *e && !*bad; e++) {
+		const char *eq = strchr(*e, '=');
+		char *name;
+		int r;
+
+		if (!eq || !sent_env_prefixed(*e, (size_t)(eq - *e)))
+			continue;
+		name = strndup(*e, (size_t)(eq - *e));
+		if (!name)
+			return -ENOMEM;
+		r = json_object_set_new(env, name, json_string(eq + 1));
+		free(name);
+		if (r < 0)
+			*bad = *e;
+	}
+	return 0;
+}
+
+/*
  * The compile request, or NULL: out of memory, or *bad names a string the
  * protocol (JSON, UTF-8) cannot carry: an argument or variable in another
  * encoding, which the server would otherwise never see (nor key).
@@ -98,6 +127,8 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 		if (v && json_object_set_new(env, sent_env_vars[i], json_string(v)) < 0)
 			*bad = sent_env_vars[i];
 	}
+	if (!*bad && add_prefixed_env(env, bad) < 0)
+		goto fail;
 	if (!*bad && !carriable(compiler))
 		*bad = "the compiler's path";
 	if (!*bad && !carriable(cwd))
@@ -122,6 +153,7 @@ static json_t *build_request(const char *compiler, const char *cwd, int cargc, c
 		json_object_set_new(req, "part", json_true());
 	if (flags & LAUNCH_SILENT_ONLY)
 		json_object_set_new(req, "silent_only", json_true());
+	streams_describe(req);
 	return req;
 fail:
 	json_decref(req);
@@ -164,23 +196,29 @@ static void handle_version_mismatch(const struct zc_paths *paths, const char *cw
 	json_decref(ack);
 }
 /* Write a cached result's output as the compiler would have, and end like it. */
-static _Noreturn void replay_hit(json_t *reply)
+static _Noreturn void replay_hit(const struct launch *l, char **argv, json_t *reply)
 {
 	const char *out = proto_get_str(reply, "stdout") ?: "";
 	const char *err = proto_get_str(reply, "stderr") ?: "";
-	int status = (int)proto_get_int(reply, "exit", 0);
+	int status = (int)proto_get_int(reply, "exit", 0), r;
 	struct buf o = BUF_INIT, e = BUF_INIT;
 
 	if (b64_decode(out, strlen(out), &o) < 0 || b64_decode(err, strlen(err), &e) < 0) {
 		/* The outputs are already in place; only the text is lost. Say so. */
 		log_warnx("server sent undecodable compiler output for a hit");
 	}
-	run_write_all(STDOUT_FILENO, o.data, o.len);
-	run_write_all(STDERR_FILENO, e.data, e.len);
+	/* A stream that failed after the request described it: the compiler
+	 * meets it as it would have (clang aborts, gcc carries on). */
+	if ((r = streams_replay(o.data, o.len, e.data, e.len)) < 0)
+		fallback_note(l->paths, FALLBACK_REPLAY_FAILED, l->cwd,
+		              "cannot write a hit's stdout or stderr (%s): ran the compiler",
+		              strerror(-r));
 	/* Freed, not left to exit: the sanitizer build checks every exit path. */
 	buf_free(&o);
 	buf_free(&e);
 	json_decref(reply);
+	if (r < 0)
+		launch_exec(l->compiler, argv);
 	exit(status);
 }
 int launch_ask(const struct launch *l, int fd, int argc, char **argv, unsigned flags,
@@ -209,6 +247,30 @@ int launch_ask(const struct launch *l, int fd, int argc, char **argv, unsigned f
 		*reply = NULL;
 	}
 	return r;
+}
+
+/*
+ * Preprocessor mode: the -E *reply names runs, and the server's answer to
+ * it replaces *reply; its action, to be served as a compile's. No answer,
+ * or an error, and the compile runs as given.
+ */
+static const char *launch_preprocessed(const struct launch *l, int fd, char **argv, json_t **reply)
+{
+	*reply = ppmode_run(l, fd, *reply);
+	if (!*reply) {
+		fallback_note(l->paths, FALLBACK_NO_ANSWER, l->cwd,
+		              "no answer from the server at %s after preprocessing",
+		              l->paths->socket);
+		launch_exec(l->compiler, argv);
+	}
+	if (!proto_get_bool(*reply, "ok", 0)) {
+		fallback_note(l->paths, FALLBACK_REFUSED, l->cwd,
+		              "the server refused the preprocessed report (%s: %s)",
+		              proto_get_str(*reply, "error") ?: "?",
+		              proto_get_str(*reply, "message") ?: "?");
+		launch_exec(l->compiler, argv);
+	}
+	return proto_get_str(*reply, "action") ?: "";
 }
 
 _Noreturn void launch_compile(const struct launch *l, int fd, int argc, char **argv, unsigned flags)
@@ -241,9 +303,11 @@ _Noreturn void launch_compile(const struct launch *l, int fd, int argc, char **a
 		launch_exec(l->compiler, argv);
 	}
 	action = proto_get_str(reply, "action") ?: "";
+	if (strcmp(action, "preprocess") == 0)
+		action = launch_preprocessed(l, fd, argv, &reply);
 	if (strcmp(action, "hit") == 0) {
 		close(fd);
-		replay_hit(reply);
+		replay_hit(l, argv, reply);
 	}
 	if (strcmp(action, "split") == 0 && (flags & LAUNCH_SPLIT))
 		multi_serve(l, fd, argc, argv, reply);

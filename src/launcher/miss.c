@@ -18,7 +18,7 @@
 #include "run.h"
 
 /* Build the argv the server asked us to run: its words, our compiler path. */
-static char **argv_from_reply(json_t *reply, const char *compiler)
+char **miss_argv_from_reply(json_t *reply, const char *compiler)
 {
 	json_t *arr = json_object_get(reply, "argv");
 	size_t n = json_array_size(arr);
@@ -132,7 +132,7 @@ int miss_run(int fd, const char *compiler, char **cargv, json_t *reply, int time
              struct miss *m)
 {
 	const char *token = proto_get_str(reply, "token");
-	char **argv = argv_from_reply(reply, compiler);
+	char **argv = miss_argv_from_reply(reply, compiler);
 	int r;
 
 	memset(m, 0, sizeof(*m));

@@ -32,6 +32,9 @@ struct miss {
  */
 int miss_run(int fd, const char *compiler, char **cargv, json_t *reply, int timeout_ms, bool tee,
              struct miss *m);
+/* The argv reply names (its strings still reply's), argv[0] compiler;
+ * NULL when it names none. Free the array only. */
+char **miss_argv_from_reply(json_t *reply, const char *compiler);
 /* It exited 0 and printed nothing. */
 bool miss_silent(const struct miss *m);
 /* Put the outputs where the compiler would have left them; the wait status

@@ -173,9 +173,7 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 	size_t n, pending = 0, last = 0, *src = split_sources(split, argc, &n);
 	bool *served = src ? calloc(n, sizeof(*served)) : NULL;
 	bool *others = src ? calloc(n, sizeof(*others)) : NULL;
-	/* The driver stops at a failed source: after one not served, the rest
-	 * compile too, or some would be written that the command never would. */
-	bool in_order = proto_get_bool(split, "in_order", 1), holding = false;
+	bool holding = false;
 	struct miss held;
 	char **part;
 	int part_argc;
@@ -203,7 +201,13 @@ _Noreturn void multi_serve(const struct launch *l, int fd, int argc, char **argv
 			launch_compile(l, fd, part_argc, argv, LAUNCH_PART);
 		}
 		part = argv_without(argc, argv, src, n, others, &part_argc);
-		if (part && fd >= 0 && !(in_order && pending))
+		/* Once one source waits for the final run, every later one
+		 * waits too: emcc stops at a failed source (those after it are
+		 * never written), and with any driver a later source may read
+		 * what an earlier one writes (.incbin of its object, its .gch
+		 * beside a header), which a hit or an early compile would take
+		 * from before that write. */
+		if (part && fd >= 0 && !pending)
 			o = serve_silently(l, &fd, part_argc, part, &holding, &held);
 		served[k] = o == PART_SERVED;
 		if (!served[k]) {

@@ -354,6 +354,9 @@ int main(int argc, char **argv)
 	/* Past RLIMIT_FSIZE (a quota set with ulimit -f) a write must fail with
 	 * EFBIG, which the cache handles like a full disk, not kill the server. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* hashcache's probe for a file's writers takes a read lease for a
+	 * moment: a writer opening then breaks it with SIGIO. */
+	signal(SIGIO, SIG_IGN);
 	paths_home_nss = passwd_home_nss;
 	r = paths_resolve(&srv.paths);
 	if (r < 0) {

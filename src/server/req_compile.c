@@ -95,7 +95,24 @@ static const char *env_lookup(void *ctx, const char *name)
 	return json_string_value(json_object_get(ctx, name));
 }
 
-static json_t *run_reply(const char *reason)
+static size_t env_names(void *ctx, const char **names, size_t max)
+{
+	const char *name;
+	json_t *value;
+	size_t n = 0;
+
+	json_object_foreach((json_t *)ctx, name, value)
+	{
+		if (!json_is_string(value))
+			continue;
+		if (n < max)
+			names[n] = name;
+		n++;
+	}
+	return n;
+}
+
+json_t *compile_run_reply(const char *reason)
 {
 	json_t *reply = proto_reply_new();
 
@@ -116,10 +133,10 @@ static void refuse_peer(struct server *srv, struct conn *c, json_t *req, enum ca
 	cache_count(srv->cache, counter, 1);
 	explain_record(srv, c, req, "uncacheable", reason, detail, NULL);
 	journal_compile(srv, req, "uncacheable", reason, NULL, 0, 0);
-	conn_reply(c, run_reply(reason));
+	conn_reply(c, compile_run_reply(reason));
 }
 
-static json_t *hit_reply(struct cache_decision *d)
+json_t *compile_hit_reply(struct cache_decision *d)
 {
 	json_t *reply = proto_reply_new();
 	struct buf b = BUF_INIT;
@@ -135,7 +152,7 @@ static json_t *hit_reply(struct cache_decision *d)
 	return reply;
 }
 
-static json_t *store_reply(struct cache_decision *d)
+json_t *compile_store_reply(struct cache_decision *d)
 {
 	json_t *reply = proto_reply_new(), *argv = json_array();
 
@@ -155,6 +172,25 @@ static json_t *store_reply(struct cache_decision *d)
 	return reply;
 }
 
+/* Preprocessor mode: the launcher runs the -E and reports what it made
+ * (req_preprocessed.c). */
+static json_t *preprocess_reply(struct cache_decision *d)
+{
+	json_t *reply = proto_reply_new(), *argv = json_array();
+
+	for (char **v = d->run_argv; v && *v; v++)
+		json_array_append_new(argv, json_string(*v));
+	json_object_set_new(reply, "action", json_string("preprocess"));
+	json_object_set_new(reply, "token", json_string(d->token));
+	json_object_set_new(reply, "argv", argv);
+	json_object_set_new(reply, "output", json_string(d->preprocessed));
+	if (d->scan_asm)
+		json_object_set_new(reply, "scan_asm", json_true());
+	if (d->asm_source)
+		json_object_set_new(reply, "asm_source", json_true());
+	return reply;
+}
+
 /* Several sources: the launcher asks for each alone (multi_source.h). */
 static json_t *split_reply(struct cache_decision *d)
 {
@@ -164,7 +200,6 @@ static json_t *split_reply(struct cache_decision *d)
 		json_array_append_new(sources, json_integer((json_int_t)d->sources[i]));
 	json_object_set_new(reply, "action", json_string("split"));
 	json_object_set_new(reply, "sources", sources);
-	json_object_set_new(reply, "in_order", json_boolean(d->in_order));
 	return reply;
 }
 
@@ -283,7 +318,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 
 	if (!srv->cache) {
 		const char *reason = cache_reason_name(CACHE_REASON_CACHE_UNAVAILABLE);
-		json_t *reply = run_reply(reason);
+		json_t *reply = compile_run_reply(reason);
 
 		/* The launcher says this one on stderr: it persists until fixed. */
 		json_object_set_new(reply, "message", json_string(srv->cache_error));
@@ -306,7 +341,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		return;
 	args = calloc(n + 1, sizeof(*args));
 	if (!args) {
-		conn_reply(c, run_reply("error"));
+		conn_reply(c, compile_run_reply("error"));
 		return;
 	}
 	json_array_foreach(argv, i, arg) args[i] = json_string_value(arg);
@@ -316,11 +351,14 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	        .argv = args,
 	        .cwd = proto_get_str(req, "cwd"),
 	        .getenv = env_lookup,
+	        .env_names = env_names,
 	        .env_ctx = json_object_get(req, "env"),
 	        .stderr_tty = proto_get_bool(req, "stderr_tty", 0),
 	        .umask = (mode_t)(proto_get_int(req, "umask", 022) & 0777),
 	        .part = proto_get_bool(req, "part", 0),
 	        .silent_only = proto_get_bool(req, "silent_only", 0),
+	        .stdout_unwritable = proto_get_bool(req, "stdout_unwritable", 0),
+	        .stderr_unwritable = proto_get_bool(req, "stderr_unwritable", 0),
 	        .can_split = proto_get_bool(req, "split", 0),
 	};
 	started_ms = monotonic_ms();
@@ -334,17 +372,25 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 	case CACHE_HIT:
 		journal_compile(srv, req, "hit", "", NULL, monotonic_ms() - started_ms,
 		                journal_saved_before(srv) - saved_before);
-		conn_reply(c, hit_reply(&d));
+		conn_reply(c, compile_hit_reply(&d));
 		break;
 	case CACHE_RUN:
 		log_debug("pid %ld: not cacheable: %s", (long)conn_peer_pid(c), d.explain);
 		explain_record(srv, c, req, "uncacheable", d.reason, d.explain, NULL);
 		journal_compile(srv, req, "uncacheable", d.reason, NULL, 0, 0);
-		conn_reply(c, run_reply(d.reason));
+		conn_reply(c, compile_run_reply(d.reason));
 		break;
 	case CACHE_SPLIT:
 		/* No journal line: each source's own request makes one. */
 		conn_reply(c, split_reply(&d));
+		break;
+	case CACHE_PREPROCESS:
+		/* Not joined: two identical commands may preprocess differently
+		 * (that is why they are here); the outcome comes with the store. */
+		explain_record(srv, c, req, "miss", d.route, d.explain, d.token);
+		journal_compile(srv, req, "preprocessor", d.route, d.token, 0, 0);
+		conn_set_token(c, d.token);
+		conn_reply(c, preprocess_reply(&d));
 		break;
 	case CACHE_RUN_STORE:
 		in = may_join ? inflight_find(srv, &d.key) : NULL;
@@ -364,7 +410,7 @@ static void handle(struct server *srv, struct conn *c, json_t *req, bool may_joi
 		explain_record(srv, c, req, "miss", "miss", d.explain, d.token);
 		journal_compile(srv, req, "miss", "", d.token, 0, 0);
 		conn_set_token(c, d.token);
-		conn_reply(c, store_reply(&d));
+		conn_reply(c, compile_store_reply(&d));
 		break;
 	}
 	cache_decision_free(&d);

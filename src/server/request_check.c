@@ -28,7 +28,7 @@ struct request_rule {
 	/* Checked only when present: a mistyped optional field is an error,
 	 * never silently its default (a numeric "older_than" must not flush
 	 * the whole cache). */
-	struct field optional[8];
+	struct field optional[10];
 	/* Checks beyond field types; NULL or an error reply. */
 	json_t *(*validate)(json_t *req);
 };

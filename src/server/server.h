@@ -128,6 +128,11 @@ void inflight_finish(struct server *srv, struct conn *owner);
 void inflight_cancel_all(struct server *srv);
 /* Handle a compile request again (a parked one whose compiler is known now). */
 void compile_resume(struct server *srv, struct conn *c, json_t *req);
+/* The replies to a compile, shared with req_preprocessed.c. */
+struct cache_decision;
+json_t *compile_run_reply(const char *reason);
+json_t *compile_hit_reply(struct cache_decision *d);
+json_t *compile_store_reply(struct cache_decision *d);
 
 /* identify.c: park a compile whose compiler is not identified yet, and
  * identify it on a thread (true), or let the caller go on (false). */

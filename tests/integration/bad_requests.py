@@ -62,6 +62,9 @@ FIELDS = {
     "stop": [],  # any shape from any version stops: see the stop cases
     "explain": [("limit", "integer", False)],
     "verify": [("repair", "boolean", False), ("progress", "boolean", False)],
+    "preprocessed": [("token", "string", True), ("exit", "integer", True),
+                     ("digest", "string", False), ("stderr_digest", "string", False),
+                     ("may_include", "boolean", False), ("entered", "array", False)],
 }
 
 # A valid request of each kind, that the hostile cases spoil one way each.
@@ -75,9 +78,11 @@ BASE = {
     "status": {}, "stats": {}, "zero-stats": {}, "flush": {"older_than": "1d"},
     "config": {"op": "get", "key": "max_size"},
     "trim": {}, "stop": {}, "explain": {"limit": 5}, "verify": {"repair": False},
+    "preprocessed": {"token": "00000000000000000000000000", "exit": 0, "digest": "0" * 32,
+                     "stderr_digest": "0" * 32, "may_include": False, "entered": ["a.h"]},
 }
 # What the base request itself gets: an error or a plain reply.
-BASE_ANSWER = {"compile": "run-store", "store": "bad-request"}
+BASE_ANSWER = {"compile": "run-store", "store": "bad-request", "preprocessed": "bad-request"}
 
 SAMPLES = {"null": None, "false": False, "integer": 7, "float": 1.5,
            "string": "x", "array": ["x"], "object": {"x": 1}}
@@ -195,6 +200,8 @@ ABSURD = {
     ("store", "duration_ms", -(1 << 63)): "bad-request",
     ("store", "duration_ms"): "bad-request",  # range ok; then: no such token
     ("store",): "bad-request",
+    # preprocessed: like a store, only for the token its connection was given.
+    ("preprocessed",): "bad-request",
     ("flush", "older_than"): "bad-request",
     ("config", "op"): "bad-request", ("config", "key"): "bad-request",
     ("config", "value"): "ok",  # a get ignores the value

@@ -65,6 +65,38 @@ else
 	ok "no gnuplot: the chart is skipped with a message" grep -q 'chart skipped: gnuplot is not installed' "$T/stderr"
 	ok "no gnuplot: results.md says so" grep -q 'skipped: gnuplot is not installed' "$out/latest/results.md"
 fi
+# The emcc workload (--emcc): 2 C and 1 C++ units, one run, bare, zccache
+# and (when installed) ccache; its hit check must have found both caching.
+if command -v emcc >/dev/null && command -v em++ >/dev/null; then
+	eout=$T/results-emcc
+	python3 "$SRCDIR/bench/bench.py" --build "$ZCCACHE_BUILD" --emcc --emcc-units 2,1 --runs 1 \
+		--no-sccache --work "$T/work" --out "$eout" >"$T/estdout" 2>"$T/estderr"
+	rc=$?
+	is "bench.py --emcc exits 0" "$rc" 0
+	[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/estderr" | tail -n 30
+	check_emcc_json() {
+		python3 - "$eout/latest/results.json" "$(command -v ccache)" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert list(r["workloads"]) == ["emcc"], list(r["workloads"])
+assert r["scaling"] == {} and "headers" not in r, "emcc alone runs nothing else"
+w = r["workloads"]["emcc"]
+assert w["compiles"] == 3, w["compiles"]
+want = {"bare", "zccache"} | ({"ccache"} if sys.argv[2] else set())
+assert set(w["tools"]) == want, (set(w["tools"]), r["tools_missing"])
+assert w["zccache_counters"].get("direct_hit") == 3, w["zccache_counters"]
+assert set(w["unit_hits"]) == {"floor"} | want - {"bare"}, w["unit_hits"]
+for e in w["unit_hits"].values():
+    assert e["ms"]["median"] > 0 and e["loops"] > 0, e
+assert "cold_over_bare_paired" in w["tools"]["zccache"]
+assert [t["target"].split(":")[0] for t in r["targets"]] == ["issue 13"] * 2, r["targets"]
+assert r["meta"]["versions"].get("emcc"), r["meta"]["versions"]
+EOF
+	}
+	ok "the emcc workload's results hold every tool that caches emcc" check_emcc_json
+else
+	skip_case "bench --emcc" "emcc not installed"
+fi
 # no_bench_server: no zccached of this test's sandbox runs any more.
 no_bench_server() {
 	local p

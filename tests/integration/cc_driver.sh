@@ -89,7 +89,9 @@ deltas "clang .incbin spelled across literals: not cacheable" "uncacheable.assem
 ok "clang .incbin: equals the bare compile" same "$T/c/bare.o" "$T/c/zc.o"
 
 # #pragma GCC dependency: a warning (an error with -Werror) when the named
-# file is newer than the source.
+# file is newer than the source. The direct mode cannot key that file (no
+# depfile names it); preprocessor mode keys the -E's stderr, where the
+# warning shows, and stores only compiles that printed nothing.
 W=$T/work/pragma && mkdir -p "$W" && cd "$W" || exit 1
 touch -d '2020-01-01' parse.y
 printf '#pragma GCC dependency "parse.y"\nint f(void) { return 1; }\n' >a.c
@@ -97,8 +99,9 @@ touch -d '2021-01-01' a.c
 mark
 compile_pair "$T/p" gcc -Werror a.c
 compile_pair "$T/p" gcc -Werror a.c
-deltas "gcc #pragma GCC dependency: not cacheable" \
-	"uncacheable.pragma_dependency=2"
+compile_pair "$T/p" gcc -Werror a.c
+deltas "gcc #pragma GCC dependency: refused in direct mode, then by its preprocessed text" \
+	"uncacheable.pragma_dependency=1 preprocessor_miss=1 preprocessor_hit=1"
 touch parse.y
 compile_pair "$T/p" gcc -Werror a.c
 is "gcc #pragma GCC dependency: parse.y newer: exit status" "$(cat "$T/p/zc.rc")" "$(cat "$T/p/bare.rc")"

@@ -202,4 +202,57 @@ ok "a failing compile: no object" test ! -e bad.o
 ok "a failing compile: nothing of the cache's in the messages" bash -c "! grep -q 'zccache' zc.err"
 mark
 
+# Precompiled headers as emcmake's CMake makes them (target_precompile_headers:
+# em++ emits a clang .pch that every unit loads with -Xclang -include-pch):
+# cold, warm (objects emcc's, byte for byte), a header of the PCH edited.
+if command -v cmake >/dev/null && command -v ninja >/dev/null && command -v emcmake >/dev/null; then
+	P=$W/pch
+	mkdir -p "$P/src/p/src" "$P/src/p/include"
+	cat >"$P/src/p/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.16)
+project(p CXX)
+add_library(lib STATIC src/u0.cpp src/u1.cpp src/u2.cpp)
+target_include_directories(lib PRIVATE include)
+target_compile_options(lib PRIVATE -O2)
+target_precompile_headers(lib PRIVATE include/common.h <vector> <string>)
+EOF
+	printf '#pragma once\n#include <map>\n#include "tune.h"\ninline int scale(int x) { return x * TUNE; }\n' \
+		>"$P/src/p/include/common.h"
+	echo '#define TUNE 3' >"$P/src/p/include/tune.h"
+	for i in 0 1 2; do
+		printf 'int u%d(int n) { std::vector<std::string> v(n, "u"); std::map<int, int> m;\n  for (int k = 0; k < n; k++) m[k] = scale(k) + (int)v[k].size() + %d; return (int)m.size(); }\n' \
+			"$i" "$i" >"$P/src/p/src/u$i.cpp"
+	done
+	# pch_configure DIR [launcher]
+	pch_configure() {
+		local launcher=()
+		[ -n "${2:-}" ] && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=zccache)
+		emcmake cmake -S "$P/src/p" -B "$1" -G Ninja "${launcher[@]}" >"$T/cmake.out" 2>&1
+	}
+	pch_objs() { echo "$1/CMakeFiles/lib.dir/src"; }
+	pch_configure "$P/bare" && ninja -C "$P/bare" >/dev/null 2>&1
+	is "em++ PCH: bare build" "$?" 0
+	ok "em++ PCH: the bare build made a .pch" test -s "$P/bare/CMakeFiles/lib.dir/cmake_pch.hxx.pch"
+	mark
+	pch_configure "$P/zc" launcher && ninja -C "$P/zc" >"$T/ninja.out" 2>&1
+	is "em++ PCH: cold build through zccache" "$?" 0
+	deltas "em++ PCH cold: the PCH and every unit stored, counted as such" \
+		"depend_miss=4 pch.compile_stored=1 pch.use_stored=3"
+	ok "em++ PCH cold: objects emcc's, byte for byte" same_files "$(pch_objs "$P/bare")" "$(pch_objs "$P/zc")" '*.o'
+	ninja -C "$P/zc" -t clean >/dev/null && ninja -C "$P/zc" >"$T/ninja.out" 2>&1
+	is "em++ PCH: warm build through zccache" "$?" 0
+	deltas "em++ PCH warm: the PCH and every unit hit" "direct_hit=4 pch.compile_hit=1 pch.use_hit=3"
+	ok "em++ PCH warm: objects emcc's, byte for byte" same_files "$(pch_objs "$P/bare")" "$(pch_objs "$P/zc")" '*.o'
+	sleep 0.02
+	echo '#define TUNE 4' >"$P/src/p/include/tune.h"
+	ninja -C "$P/zc" >"$T/ninja.out" 2>&1
+	is "em++ PCH: build after editing a header of the PCH" "$?" 0
+	deltas "em++ PCH edit: the PCH and every unit miss" "depend_miss=4 pch.compile_stored=1 pch.use_stored=3"
+	ninja -C "$P/bare" >/dev/null 2>&1
+	ok "em++ PCH edit: objects emcc's, byte for byte" same_files "$(pch_objs "$P/bare")" "$(pch_objs "$P/zc")" '*.o'
+	mark
+else
+	skip_case "em++ PCH" "cmake, ninja or emcmake not installed"
+fi
+
 done_testing

@@ -40,7 +40,7 @@ import json, re, sys
 before = json.load(open(sys.argv[1]))
 after = json.load(sys.stdin)
 want = dict((k, int(v)) for k, v in (w.split("=") for w in sys.argv[2].split()))
-watched = re.compile(r"^(direct_hit|depend_miss|compile_failed|joined|evictions|uncacheable\..*|error\..*)$")
+watched = re.compile(r"^(direct_hit|depend_miss|preprocessor_hit|preprocessor_miss|compile_failed|joined|evictions|uncacheable\..*|error\..*)$")
 bad = []
 for k in sorted(set(before) | set(after) | set(want)):
     if not watched.match(k) and k not in want:

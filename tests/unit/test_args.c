@@ -1659,6 +1659,13 @@ static void test_pch_compiles(void **state)
 	assert_int_equal(a.output_kind, OUTPUT_PCH);
 	assert_false(a.pch_mtimes);
 	compile_args_free(&a);
+	/* ... unless it loads one that records them: clang checks those */
+	classify("clang -Xclang -fno-pch-timestamp -include-pch base.pch -x c-header -c all.h "
+	         "-o all.h.pch",
+	         "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_true(a.pch_mtimes);
+	compile_args_free(&a);
 	assert_reason("gcc -c all.h", UNCACHEABLE_PCH);
 	/* clang's records its inputs' mtimes: keyed too */
 	classify("clang -x c-header -c all.h -o all.h.pch", "/w", &a);
@@ -1670,10 +1677,12 @@ static void test_pch_compiles(void **state)
 	assert_reason("clang -Xclang -emit-pch -c a.c -o a.o", UNCACHEABLE_PCH);
 	assert_reason("gcc -x c-header-cpp-output -c all.i -o all.h.gch", UNCACHEABLE_PCH);
 	assert_reason("gcc -c -fpch-preprocess a.c", UNCACHEABLE_PCH);
-	/* a unit loading one: keyed by its bytes */
+	/* a unit loading one: keyed by its bytes, and its headers by their
+	 * mtimes too (clang checks them against the PCH's record) */
 	classify("clang -include-pch all.h.pch -c a.c", "/w", &a);
 	assert_int_equal(a.reason, UNCACHEABLE_NONE);
 	assert_true(a.pch_input);
+	assert_true(a.pch_mtimes);
 	assert_list("extra", "all.h.pch", a.extra_inputs, a.n_extra_inputs);
 	compile_args_free(&a);
 	assert_reason("clang -Xclang -include-pch -c a.c", UNCACHEABLE_MISSING_ARGUMENT);
@@ -1699,6 +1708,7 @@ static void test_precompiled_header_beside_include(void **state)
 	assert_int_equal(a.reason, UNCACHEABLE_NONE);
 	assert_list("extra", "all.h.pch all.h.gch", a.extra_inputs, a.n_extra_inputs);
 	assert_true(a.pch_input);
+	assert_true(a.pch_mtimes);
 	compile_args_free(&a);
 	assert_int_equal(args_classify(5, named, tmpdir, &a), 0);
 	assert_int_equal(a.reason, UNCACHEABLE_PCH);

@@ -1,8 +1,10 @@
 /* family: the table of compiler families and what the engine asks of a row. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -11,6 +13,7 @@
 #include "family.h"
 #include "key.h"
 #include "sent_env.h"
+#include "testutil.h"
 
 /* Every row answers every question the engine asks. */
 static void test_rows_are_complete(void **state)
@@ -79,7 +82,7 @@ static bool sent(const char *name)
 	for (size_t i = 0; i < sent_env_count; i++)
 		if (strcmp(sent_env_vars[i], name) == 0)
 			return true;
-	return false;
+	return sent_env_prefixed(name, strlen(name));
 }
 
 /* The launcher knows no family: what it sends must cover what any family
@@ -109,8 +112,16 @@ static void test_launcher_sends_what_the_server_reads(void **state)
 				         f->uncacheable_env[k]);
 		if (f->color_env && !sent(f->color_env))
 			fail_msg("%s colour variable %s is not sent", f->name, f->color_env);
+		/* a prefix the server keys names only variables sent */
+		for (size_t k = 0; f->env_prefixes && f->env_prefixes[k]; k++)
+			if (!sent(f->env_prefixes[k]))
+				fail_msg("%s prefix %s is not sent", f->name, f->env_prefixes[k]);
 	}
 	assert_true(sent("PATH"));
+	/* emcc reads EM_<KEY> for every key of its config */
+	assert_true(sent("EM_BINARYEN_ROOT"));
+	assert_true(sent("EMMAKEN_NO_SDK"));
+	assert_false(sent_env_prefixed("EMX", 3));
 }
 
 /* The helper programs: gcc runs its compiler proper and as; clang none,
@@ -281,6 +292,49 @@ static void test_rustc_commands(void **state)
 #undef LIB
 }
 
+static const char *no_env(void *ctx, const char *name)
+{
+	return NULL;
+}
+
+/* emcc's helper files under a config in root: how many, or -errno. */
+static int emcc_helpers(const char *root, const char *config)
+{
+	const struct family *emcc = family_of(COMPILER_EMCC);
+	struct compile_args a = {0};
+	char *files[32];
+	int n;
+
+	tu_write_file(tu_in(root, ".emscripten"), config, strlen(config), 0644);
+	n = emcc->helper_files(tu_in(root, "emcc"), &a, no_env, NULL, files, 32);
+	for (int i = 0; i < n; i++)
+		free(files[i]);
+	return n;
+}
+
+/* emcc exec's its config: one that reads the environment may take any key
+ * from a variable the launcher never sends, so it is not cached. */
+static void test_emcc_config_reading_env(void **state)
+{
+	char root[] = "/tmp/zcc-emroot.XXXXXX";
+	const char *plain = "# each key may be set by the EM_<KEY> environment variable\n"
+	                    "LLVM_ROOT = '/usr/bin' # getenv in a comment\n"
+	                    "NODE_JS = 'a#b' # os.environ\n";
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	tu_write_file(tu_in(root, "emcc"), "", 0, 0755);
+	tu_write_file(tu_in(root, "emcc.py"), "", 0, 0644);
+	assert_true(emcc_helpers(root, plain) > 0);
+	assert_int_equal(emcc_helpers(root, "import os\nLLVM_ROOT = '/usr/bin'\n"
+	                                    "BINARYEN_ROOT = os.getenv('BINARYEN', '/usr')\n"),
+	                 -ENOTSUP);
+	assert_int_equal(emcc_helpers(root, "LLVM_ROOT = '/usr/bin'\n"
+	                                    "NODE_JS = '#' + os.environ['NODE']\n"),
+	                 -ENOTSUP);
+	assert_int_equal(rmtree(root), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +344,7 @@ int main(void)
 	        cmocka_unit_test(test_programs),
 	        cmocka_unit_test(test_emcc_settings),
 	        cmocka_unit_test(test_rustc_commands),
+	        cmocka_unit_test(test_emcc_config_reading_env),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

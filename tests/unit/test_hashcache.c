@@ -156,6 +156,26 @@ static void test_second_lookup_does_not_rehash(void **state)
 	assert_int_equal(rehashes(hc), 2);
 }
 
+/* A file some process has open for writing (a writable shared mapping
+ * changes it without moving its stat) is read again on every lookup; once
+ * the writer is gone, its stat is trusted again. */
+static void test_file_open_for_writing_is_rehashed(void **state)
+{
+	struct hashcache *hc = *state;
+	struct file_digest fd;
+	int w = open(settled[READ_A], O_WRONLY | O_CLOEXEC);
+
+	assert_true(w >= 0);
+	assert_int_equal(hashcache_get(hc, settled[READ_A], &fd), 0);
+	assert_int_equal(hashcache_get(hc, settled[READ_A], &fd), 0);
+	assert_int_equal(rehashes(hc), 2);
+	close(w);
+	assert_int_equal(hashcache_get(hc, settled[READ_A], &fd), 0);
+	assert_int_equal(rehashes(hc), 3);
+	assert_int_equal(hashcache_get(hc, settled[READ_A], &fd), 0);
+	assert_int_equal(rehashes(hc), 3);
+}
+
 /* Give to the mtime (and atime) of from. */
 static void copy_times(const char *from, const char *to)
 {
@@ -374,6 +394,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_file_replaced_by_rename_is_rehashed, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_same_content_rewrite_keeps_the_scan, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_file_open_for_writing_is_rehashed, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_racy_file_is_rehashed_next_time, setup,
 	                                        teardown),

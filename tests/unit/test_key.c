@@ -17,8 +17,9 @@
 #include "hash.h"
 #include "key.h"
 
-#define MAX_ENV   32
-#define MAX_EXTRA 4
+#define MAX_ENV      32
+#define MAX_EXTRA    4
+#define MAX_PREFIXED 4
 
 /* Everything key_direct depends on, as a request would supply it. */
 struct key_case {
@@ -34,6 +35,12 @@ struct key_case {
 	const char *extra_content[MAX_EXTRA];
 	/* What the helper programs the driver runs hash to (NULL: none known). */
 	const char *programs;
+	/* The include search folders, the compiler's own among them (NULL: none). */
+	const char *search;
+	/* For a family with env_prefixes: the variables they name, set. */
+	bool prefixes;
+	const char *prefixed_names[MAX_PREFIXED], *prefixed[MAX_PREFIXED];
+	size_t n_prefixed;
 };
 
 #define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -68,7 +75,7 @@ static void key_of(const struct key_case *c, struct digest *out)
 {
 	struct compile_args a = {0};
 	struct key_extra_input extra[MAX_EXTRA];
-	struct digest compiler_id, source, programs;
+	struct digest compiler_id, source, programs, search;
 	struct key_inputs in;
 
 	assert_true(key_n_env_vars <= MAX_ENV);
@@ -98,9 +105,18 @@ static void key_of(const struct key_case *c, struct digest *out)
 	        .n_extra = a.n_extra_inputs,
 	        .cwd = c->cwd,
 	};
+	if (c->prefixes) {
+		in.prefixed_env_names = c->prefixed_names;
+		in.prefixed_env = c->prefixed;
+		in.n_prefixed_env = c->n_prefixed;
+	}
 	if (c->programs) {
 		digest_mem(c->programs, strlen(c->programs), &programs);
 		in.programs = &programs;
+	}
+	if (c->search) {
+		digest_mem(c->search, strlen(c->search), &search);
+		in.search = &search;
 	}
 	key_direct(&in, out);
 	compile_args_free(&a);
@@ -226,6 +242,29 @@ static void test_each_env_var_changes_key(void **state)
 	}
 }
 
+/* emcc's EM_*: a variable set or not, its value, and its name. */
+static void test_prefixed_env_changes_key(void **state)
+{
+	struct key_case none = base_case(ARGV("clang", "-c", "a.c"));
+	struct key_case empty, one, other, renamed;
+
+	none.prefixes = true;
+	empty = none;
+	empty.prefixed_names[0] = "EM_BINARYEN_ROOT";
+	empty.prefixed[0] = "";
+	empty.n_prefixed = 1;
+	one = empty;
+	one.prefixed[0] = "/usr";
+	other = empty;
+	other.prefixed[0] = "/opt";
+	renamed = one;
+	renamed.prefixed_names[0] = "EM_NODE_JS";
+	assert_other_key(&none, &empty, "EM_BINARYEN_ROOT unset vs empty");
+	assert_other_key(&empty, &one, "EM_BINARYEN_ROOT empty vs set");
+	assert_other_key(&one, &other, "EM_BINARYEN_ROOT value");
+	assert_other_key(&one, &renamed, "the variable's name");
+}
+
 static void test_color_changes_key(void **state)
 {
 	struct key_case x = base_case(ARGV("gcc", "-c", "a.c")), y = x;
@@ -271,6 +310,19 @@ static void test_programs_change_key(void **state)
 	as2.programs = "cc1 /usr/lib/gcc/cc1 as /home/me/bin/as v2";
 	assert_other_key(&as1, &as2, "another assembler first in PATH");
 	assert_other_key(&x, &as1, "programs known vs not");
+}
+
+static void test_builtin_search_changes_key(void **state)
+{
+	struct key_case x = base_case(ARGV("clang++", "-c", "a.cc"));
+	struct key_case v12 = x, v13 = x;
+
+	/* --gcc-toolchain's newest GCC chose the C++ headers: another one
+	 * installed there moves them, and nothing in the command changed. */
+	v12.search = "/t/lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12";
+	v13.search = "/t/lib/gcc/x86_64-linux-gnu/13/../../../../include/c++/13";
+	assert_other_key(&v12, &v13, "a newer GCC installation under the toolchain");
+	assert_other_key(&x, &v12, "search known vs not");
 }
 
 static void test_driver_language_changes_key(void **state)
@@ -464,6 +516,7 @@ int main(void)
 	        cmocka_unit_test(test_key_arguments_change_key),
 	        cmocka_unit_test(test_source_digest_changes_key),
 	        cmocka_unit_test(test_each_env_var_changes_key),
+	        cmocka_unit_test(test_prefixed_env_changes_key),
 	        cmocka_unit_test(test_color_changes_key),
 	        cmocka_unit_test(test_cpu_changes_key_with_march_native),
 	        cmocka_unit_test(test_extra_input_changes_key),
@@ -477,6 +530,7 @@ int main(void)
 	        cmocka_unit_test(test_cwd_mapped_away_same_checkout_same_key),
 	        cmocka_unit_test(test_result_key),
 	        cmocka_unit_test(test_programs_change_key),
+	        cmocka_unit_test(test_builtin_search_changes_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
