@@ -22,6 +22,7 @@
 #include "rust_identity.h"
 #include "rust_link.h"
 #include "rust_relocate.h"
+#include "rust_search.h"
 #include "sent_env.h"
 
 /* The questions cargo asks (-vV, --print, "-" on stdin), the crates that
@@ -129,6 +130,26 @@ static const char *const link_unsafe_codegen[] = {
         NULL,
 };
 
+/*
+ * -C options that make rustc leave files beside its outputs in any crate
+ * type: save-temps keeps every codegen unit's .o/.bc and its rustc*
+ * folder, split-debuginfo=unpacked a .dwo per codegen unit (that the
+ * rlib's objects point at). A hit would write the rlib alone: not cached.
+ * split-debuginfo=packed and off leave none for a library (a link's .dwp
+ * is link_unsafe_codegen's).
+ */
+static bool leaves_side_outputs(const char *v)
+{
+	static const char *const off[] = {"=no", "=n", "=off", "=false", NULL};
+	bool saved = strcmp(v, "save-temps") == 0 || starts_with(v, "save-temps=");
+
+	for (size_t k = 0; off[k] && saved; k++)
+		saved = strcmp(v + strlen("save-temps"), off[k]) != 0;
+	return saved ||
+	       (starts_with(v, "split-debuginfo") && strcmp(v, "split-debuginfo=packed") != 0 &&
+	        strcmp(v, "split-debuginfo=off") != 0);
+}
+
 /* -C name[=value]: incremental keeps state between compiles. */
 static int codegen(struct rustc_walk *w, const char *v)
 {
@@ -136,6 +157,8 @@ static int codegen(struct rustc_walk *w, const char *v)
 
 	if (starts_with(v, "incremental"))
 		return refuse(w, UNCACHEABLE_RUST_INCREMENTAL, v);
+	if (leaves_side_outputs(v))
+		return refuse(w, UNCACHEABLE_EXTRA_OUTPUT, v);
 	if (starts_with(v, "extra-filename="))
 		w->extra = v + strlen("extra-filename=");
 	/* Files beside the crate that no --emit names (checked: unpacked split
@@ -182,16 +205,28 @@ static int native_lib(struct rustc_walk *w, const char *arg, const char *v)
 	return strv_push_n(&w->native_libs, name, strcspn(name, ":"));
 }
 
+/* A plain or all= -L folder: searched for crates and native libraries. */
+static int crate_and_native_dir(struct rustc_walk *w, const char *dir)
+{
+	int r = rust_crate_dir_inputs(w->cwd, dir, &w->extern_files);
+
+	return r == 0 ? strv_push(&w->native_dirs, dir) : r;
+}
+
 /* -L [kind=]dir: the folders but dependency= and crate= hold native
- * libraries. */
+ * libraries; those but native= and dependency= the crates `extern crate`
+ * finds by name, keyed whole (rust_search.c). */
 static int search_dir(struct rustc_walk *w, const char *v)
 {
-	if (starts_with(v, "dependency=") || starts_with(v, "crate=") ||
-	    starts_with(v, "framework="))
+	if (starts_with(v, "crate="))
+		return rust_crate_dir_inputs(w->cwd, v + strlen("crate="), &w->extern_files);
+	if (starts_with(v, "dependency=") || starts_with(v, "framework="))
 		return 0;
-	if (starts_with(v, "native=") || starts_with(v, "all="))
-		v = strchr(v, '=') + 1;
-	return strv_push(&w->native_dirs, v);
+	if (starts_with(v, "native="))
+		return strv_push(&w->native_dirs, v + strlen("native="));
+	if (starts_with(v, "all="))
+		v += strlen("all=");
+	return crate_and_native_dir(w, v);
 }
 
 static const struct rustc_opt valued[] = {
@@ -583,6 +618,8 @@ static const char *const rustc_env[] = {
         /* clippy-driver's lints and configuration */
         "CLIPPY_ARGS",
         "CLIPPY_CONF_DIR",
+        /* what the drivers read themselves */
+        SENT_ENV_RUSTC_OWN,
         NULL,
 };
 
@@ -617,4 +654,5 @@ const struct family family_rustc = {
         .own_temporary = rust_link_own_temporary,
         .relocate_store = rust_relocate_store,
         .relocate_restore = rust_relocate_restore,
+        .search_closure = rust_search_closure,
 };

@@ -611,6 +611,26 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 	return 0;
 }
 
+/* What the family's own searches found (family.h search_closure): files
+ * joined to deps, the names they looked for after e->forced's. NULL, or
+ * why the result is not stored. */
+static const char *search_closure(struct pending *p, struct depfile *deps, struct manifest_entry *e)
+{
+	const struct family *fam = family_of(p->args.family);
+	struct buf probes = {(uint8_t *)e->forced, e->forced_len, e->forced_len};
+	int r;
+
+	if (!fam->search_closure)
+		return NULL;
+	r = fam->search_closure(&p->args, p->cwd, deps, &probes);
+	e->forced = (char *)probes.data;
+	e->forced_len = probes.len;
+	if (r == -ENOTSUP)
+		log_info("not caching %s: an input found by a search cannot be keyed",
+		         p->args.source);
+	return r == -ENOTSUP ? REASON(UNKEYED_SEARCH) : r < 0 ? REASON(ERROR) : NULL;
+}
+
 /* The closure checked and recorded with its include search: the manifest
  * entry, with e->result set. NULL, or why the result is not stored. */
 static const char *record_entry(struct cache *c, struct pending *p, struct depfile *deps,
@@ -621,7 +641,12 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 	const char *skip, *missing;
 	int r;
 
-	skip = check_closure(c, p, deps, e);
+	/* The preprocessed route keys no search (its result is its key). */
+	if (!p->route[0] && search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
+		return REASON(ERROR);
+	skip = search_closure(p, deps, e);
+	if (!skip)
+		skip = check_closure(c, p, deps, e);
 	if (!skip && p->as_depfile) {
 		size_t before = e->n_files;
 
@@ -644,8 +669,6 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 			         p->args.source, missing);
 		return missing ? REASON(PCH) : NULL;
 	}
-	if (search_forced_names(&p->args, &e->forced, &e->forced_len) < 0)
-		return REASON(ERROR);
 	e->no_gch = p->args.output_kind == OUTPUT_PCH;
 	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,
 	                           sizeof(conflict));

@@ -58,7 +58,7 @@ int compiler_identify(struct compiler_cache *cc, const char *path,
  * NULL-terminated), for the questions below. Returns how many, or
  * -ENOMEM. Free with compiler_probe_env_free.
  */
-#define COMPILER_PROBE_ENV_MAX (2 + 32) /* 2 + FAMILY_ENV_MAX */
+#define COMPILER_PROBE_ENV_MAX (2 + 48) /* 2 + FAMILY_ENV_MAX */
 int compiler_probe_env(enum compiler_family family,
                        const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                        char **env);

@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "depfile.h"
 
-#define FAMILY_ENV_MAX 32
+#define FAMILY_ENV_MAX 48
 
 struct family {
 	const char *name; /* for logs, the journal and explain: "gcc", "clang" */
@@ -151,6 +151,17 @@ struct family {
 	                              const char *path, struct buf *text);
 	int (*relocate_restore)(const struct compile_args *a, const char *cwd, const char *path,
 	                        struct buf *text);
+	/*
+	 * After a compile of a in cwd: what its own searches found beyond
+	 * its depfile (rustc's crates in -L folders), appended to deps and
+	 * keyed by content, and the names whose presence decided them
+	 * (rustc's foo/mod.rs beside foo.rs), appended to probes in
+	 * cscan_includes' format and probed on every hit as the include
+	 * search is. 0, -ENOTSUP when a search cannot be keyed (not
+	 * stored: unkeyed_search), -errno. NULL: none.
+	 */
+	int (*search_closure)(const struct compile_args *a, const char *cwd, struct depfile *deps,
+	                      struct buf *probes);
 };
 
 /* The rows, NULL-terminated; the first whose names() matches wins. */

@@ -139,7 +139,10 @@
 	  "without a reader): the compiler meets that itself, as it prints")                       \
 	R(X, RUST_PATH_EMBEDDED, "rust_path_embedded",                                             \
 	  "the output holds the cwd that --remap-path-prefix was to cover (env!() of a path, a "   \
-	  "proc macro's): keyed relative to the cwd, it would be served to another checkout")
+	  "proc macro's): keyed relative to the cwd, it would be served to another checkout")      \
+	R(X, UNKEYED_SEARCH, "unkeyed_search",                                                     \
+	  "the compiler found an input by a search the cache cannot key (an rlib bundling a "      \
+	  "native library from outside the -L folders)")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

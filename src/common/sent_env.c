@@ -63,6 +63,7 @@ const char *const sent_env_vars[] = {
         SENT_ENV_CARGO,
         "RUSTC_BOOTSTRAP",
         "RUSTC_LOG",
+        SENT_ENV_RUSTC_OWN,
         /* a link's C driver, and clippy-driver's lints and configuration */
         "LIBRARY_PATH",
         "CLIPPY_ARGS",

@@ -37,6 +37,23 @@
 	        "CARGO_PKG_README", "CARGO_PKG_RUST_VERSION", "CARGO_MANIFEST_DIR",            \
 	        "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"
 
+/*
+ * What rustc's driver (librustc_driver-*.so) and clippy-driver read
+ * themselves, beyond cargo's: `strings` on both, less what changes no
+ * output (RUST_BACKTRACE, RUST_MIN_STACK, RUSTC_ICE: a failed compile is
+ * not stored; TMPDIR; the jobserver's MAKEFLAGS) and what -Z alone
+ * enables (-Z is not cached). The version written into the metadata,
+ * where --target finds a target's JSON, cargo-aware diagnostics, Apple
+ * targets' SDK and deployment versions, clippy's help lines and width.
+ */
+#define SENT_ENV_RUSTC_OWN                                                                         \
+	"RUSTC_FORCE_RUSTC_VERSION", "RUSTC_OVERRIDE_VERSION_STRING", "RUST_TARGET_PATH",          \
+	        "RUSTC_CTFE_BACKTRACE", "CARGO", "CARGO_TARGET_DIR", "UNSTABLE_RUSTDOC_TEST_PATH", \
+	        "UNSTABLE_RUSTDOC_TEST_LINE", "SDKROOT", "MACOSX_DEPLOYMENT_TARGET",               \
+	        "IPHONEOS_DEPLOYMENT_TARGET", "TVOS_DEPLOYMENT_TARGET",                            \
+	        "WATCHOS_DEPLOYMENT_TARGET", "XROS_DEPLOYMENT_TARGET",                             \
+	        "CLIPPY_DISABLE_DOCS_LINKS", "CLIPPY_TERMINAL_WIDTH"
+
 extern const char *const sent_env_vars[];
 extern const size_t sent_env_count;
 

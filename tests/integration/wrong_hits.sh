@@ -4,6 +4,10 @@
 # exit status differ from the bare compiler's after the case's change, 0
 # when they agree, 77 when it cannot run here. Two at a time.
 . "$(dirname "$0")/lib.sh"
+# lib.sh's HOME hides rustup's toolchains: without them the Rust cases
+# only skip ("no toolchain rustc"). The user's own, as rust_env.sh finds.
+real_home=$(getent passwd "$(id -u)" | cut -d: -f6)
+[ -n "${RUSTUP_HOME:-}" ] || [ ! -d "$real_home/.rustup" ] || export RUSTUP_HOME=$real_home/.rustup
 
 BIN=$T/bin-all
 mkdir -p "$BIN"
