@@ -39,7 +39,8 @@ static size_t trimmed_len(const char *from, size_t len)
 static bool covers(const char *from, size_t len, const char *path)
 {
 	len = trimmed_len(from, len);
-	if (len == 0 || from[0] != '/' || memmem(from, len, "//", 2) || memmem(from, len, "/./", 3))
+	if (!from || len == 0 || from[0] != '/' || memmem(from, len, "//", 2) ||
+	    memmem(from, len, "/./", 3))
 		return false;
 	if (len == 1)
 		return path[0] == '/';
