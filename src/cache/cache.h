@@ -86,6 +86,9 @@ struct cache_decision {
 	 * launcher shows a miss's output only once it succeeded, and runs a
 	 * failed compile again as given (family.h). */
 	bool echoes_command;
+	/* Its outputs are inputs of the build's next compiles (a Rust crate,
+	 * a PCH): the launcher ends only once the file clock has moved on. */
+	bool settle;
 	char token[40];
 	struct digest key;
 	char explain[512]; /* why it missed, for `zccachectl explain` */

@@ -641,6 +641,7 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 		goto nomem;
 	}
 	d->echoes_command = family_of(a->family)->echoes_command_on_failure;
+	d->settle = family_of(a->family)->closure_from_depinfo || a->output_kind == OUTPUT_PCH;
 	r = private_output_plan(a, req->cwd, p->token, &p->priv);
 	if (r < 0)
 		goto nomem;

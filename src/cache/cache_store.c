@@ -194,8 +194,11 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (r < 0)
 			return REASON(MISSING_INCLUDE);
 		/* Changed while the compiler ran: which version did it read? */
-		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
+		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns) {
+			log_info("not caching %s: %s changed while it compiled", p->args.source,
+			         deps->prereqs[i]);
 			return REASON(MODIFIED_DURING_COMPILE);
+		}
 		if (!c_scan)
 			forget_c_scan(&fd);
 		if (fd.timestamp_macro || (fd.time_macros && !p->date_epoch))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "b64.h"
@@ -142,6 +143,7 @@ int miss_run(int fd, const char *compiler, char **cargv, json_t *reply, int time
 	        .final = proto_get_str(reply, "final_object"),
 	};
 	m->private_output = m->pl.dir && m->pl.object && m->pl.final;
+	m->settle = proto_get_bool(reply, "settle", false);
 	if (!token || !argv) {
 		log_warnx("compiling directly: the server asked to store without a token or argv");
 		free(argv);
@@ -181,6 +183,28 @@ static void miss_free(struct miss *m)
 	m->reply = NULL;
 }
 
+/*
+ * Wait until the kernel's coarse clock, which stamps file times, has moved
+ * past now. A compile the build starts after this one ends (cargo's next
+ * crate, a unit loading this PCH) then finds these outputs older than its
+ * own start: the store refuses a closure file stamped in the tick its
+ * compile started in (changed during it, or just before: the tick cannot
+ * tell). At most one tick (1-10 ms), waited only by such compiles.
+ */
+static void settle_file_clock(void)
+{
+	struct timespec t0, t, nap = {0, 500000};
+
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &t0) < 0)
+		return;
+	for (int i = 0; i < 40; i++) {
+		nanosleep(&nap, NULL);
+		if (clock_gettime(CLOCK_REALTIME_COARSE, &t) < 0 || t.tv_sec != t0.tv_sec ||
+		    t.tv_nsec != t0.tv_nsec)
+			return;
+	}
+}
+
 int miss_place(struct miss *m, const char *compiler, char **cargv)
 {
 	int wait_status = m->res.wait_status;
@@ -190,6 +214,8 @@ int miss_place(struct miss *m, const char *compiler, char **cargv)
 		wait_status = 1 << 8; /* exited 1: the build has no object */
 	if (WIFEXITED(m->res.wait_status) && !m->stored && m->rewritten)
 		rerun_original(compiler, cargv);
+	if (m->settle)
+		settle_file_clock();
 	miss_free(m);
 	return wait_status;
 }

@@ -21,6 +21,7 @@ struct miss {
 	bool stored;           /* the server took it (and filtered the depfile) */
 	bool rewritten;        /* the command's -MMD ran as -MD */
 	bool reusable;         /* the store was answered: fd may ask again */
+	bool settle;           /* its outputs are other compiles' inputs: see miss_place */
 };
 
 /*

@@ -164,6 +164,8 @@ json_t *compile_store_reply(struct cache_decision *d)
 	json_object_set_new(reply, "argv", argv);
 	if (d->echoes_command)
 		json_object_set_new(reply, "echoes_command", json_true());
+	if (d->settle)
+		json_object_set_new(reply, "settle", json_true());
 	if (d->private_object) {
 		json_object_set_new(reply, "private_dir", json_string(d->private_dir));
 		json_object_set_new(reply, "private_object", json_string(d->private_object));
