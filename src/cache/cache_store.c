@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cache_internal.h"
+#include "clock.h"
 #include "cscan.h"
 #include "dircache.h"
 #include "family.h"
@@ -159,6 +160,14 @@ static bool dependency_pragma_silent(const struct pending *p)
 	return p->route[0] && p->preprocessed_quietly && !p->printed;
 }
 
+/* Was the file changed at or after the compile started (a whole-second
+ * stamp: in that second)? Then which version the compiler read is unknown. */
+static bool changed_since(const struct file_digest *fd, int64_t started_ns)
+{
+	return timestamp_at_or_after(fd->mtime_ns, started_ns) ||
+	       timestamp_at_or_after(fd->ctime_ns, started_ns);
+}
+
 static void forget_c_scan(struct file_digest *fd)
 {
 	fd->time_macros = fd->timestamp_macro = false;
@@ -194,7 +203,7 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (r < 0)
 			return REASON(MISSING_INCLUDE);
 		/* Changed while the compiler ran: which version did it read? */
-		if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns) {
+		if (changed_since(&fd, p->started_ns)) {
 			log_info("not caching %s: %s changed while it compiled", p->args.source,
 			         deps->prereqs[i]);
 			return REASON(MODIFIED_DURING_COMPILE);
@@ -302,7 +311,7 @@ static const char *add_assembler_inputs(struct cache *c, struct pending *p,
 			continue;
 		if (r < 0)
 			skip = REASON(MISSING_INCLUDE);
-		else if (fd.mtime_ns >= p->started_ns || fd.ctime_ns >= p->started_ns)
+		else if (changed_since(&fd, p->started_ns))
 			skip = REASON(MODIFIED_DURING_COMPILE);
 		else if (!(e->files[e->n_files].path = strdup(f)))
 			skip = REASON(ERROR);

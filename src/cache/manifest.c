@@ -1,5 +1,6 @@
 /* manifest: include sets per direct key, their encoding, matching and recording. */
 #include "manifest.h"
+#include "clock.h"
 #include "cscan.h"
 #include "le.h"
 #include "paths.h"
@@ -462,16 +463,6 @@ static int64_t ts_ns(struct timespec ts)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/*
- * Was a timestamp t set at or after since (both from the kernel's coarse
- * clock)? A whole-second t may come from a filesystem that truncates: then
- * anything in that second counts.
- */
-static bool at_or_after(int64_t t, int64_t since)
-{
-	return t >= since - (t % 1000000000LL == 0 ? 1000000000LL : 0);
-}
-
 struct record_ctx {
 	int64_t since_ns;
 	char *conflict;
@@ -625,8 +616,8 @@ static int gch_found(struct record_ctx *rc, const char *path)
 		if (strcmp(rc->gch[i], gch) == 0)
 			return 0;
 	if (stat(gch, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    at_or_after(ts_ns(st.st_ctim), rc->since_ns) ||
-	    at_or_after(ts_ns(st.st_mtim), rc->since_ns)) {
+	    timestamp_at_or_after(ts_ns(st.st_ctim), rc->since_ns) ||
+	    timestamp_at_or_after(ts_ns(st.st_mtim), rc->since_ns)) {
 		snprintf(rc->conflict, rc->conflict_len, "%s", gch);
 		return -EXDEV;
 	}
@@ -691,10 +682,10 @@ static int check_found(void *ctx, const char *dir, const char *name, const struc
 			return r;
 	}
 	if (p->folder_ctime_ns == DIRCACHE_NO_FOLDER ||
-	    !at_or_after(p->folder_ctime_ns, rc->since_ns))
+	    !timestamp_at_or_after(p->folder_ctime_ns, rc->since_ns))
 		return 0;
-	if ((lstat(path, &st) == 0 && at_or_after(ts_ns(st.st_ctim), rc->since_ns)) ||
-	    (stat(path, &st) == 0 && at_or_after(ts_ns(st.st_ctim), rc->since_ns))) {
+	if ((lstat(path, &st) == 0 && timestamp_at_or_after(ts_ns(st.st_ctim), rc->since_ns)) ||
+	    (stat(path, &st) == 0 && timestamp_at_or_after(ts_ns(st.st_ctim), rc->since_ns))) {
 		snprintf(rc->conflict, rc->conflict_len, "%s", path);
 		return -EEXIST;
 	}

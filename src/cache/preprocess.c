@@ -80,11 +80,24 @@ static bool dropped_joined(const char *arg)
 	       strncmp(arg, "-MT", 3) == 0 || strncmp(arg, "-MQ", 3) == 0;
 }
 
+static bool preprocessor_output_option(const char *arg)
+{
+	static const char *const exact[] = {"-P", "-fdirectives-only", "-fpreprocessed",
+	                                    "-Xpreprocessor"};
+
+	for (size_t k = 0; k < sizeof(exact) / sizeof(exact[0]); k++)
+		if (strcmp(arg, exact[k]) == 0)
+			return true;
+	/* -dD, -dM, -dN, -dI, -dU: dumps; -Wp,: the preprocessor's own options */
+	return (arg[0] == '-' && arg[1] == 'd' && strchr("DMNIU", arg[2]) && arg[2] && !arg[3]) ||
+	       strncmp(arg, "-Wp,", 4) == 0;
+}
+
 /* Is argument i of a (and those it takes) left out of the -E? 1 yes, with
  * *skip the values it takes; 0 no; -EINVAL when it cannot be split. */
 static int left_out(const struct compile_args *a, size_t i, size_t *skip)
 {
-	const char *arg = a->argv[i], *opt;
+	const char *arg = a->argv[i];
 
 	*skip = 0;
 	for (size_t k = 0; k < sizeof(dropped) / sizeof(dropped[0]); k++) {
@@ -99,10 +112,14 @@ static int left_out(const struct compile_args *a, size_t i, size_t *skip)
 	 * needs, the command is not split. */
 	if (strncmp(arg, "-Wp,-MD,", 8) == 0 || strncmp(arg, "-Wp,-MMD,", 9) == 0)
 		return strchr(strchr(arg + 5, ',') + 1, ',') ? -EINVAL : 1;
-	opt = strcmp(arg, "-Xpreprocessor") == 0 ? (i + 1 < a->argc ? a->argv[i + 1] : "")
-	      : strncmp(arg, "-Wp,", 4) == 0     ? arg
-	                                         : NULL;
-	return opt && strstr(opt, "-M") ? -EINVAL : 0;
+	/* What the -E would print otherwise than the compile reads: without
+	 * line markers (-P: which copy of a header, no longer shown), only
+	 * directives run (-fdirectives-only: no _Pragma, no macro expansion),
+	 * an already preprocessed input, dumps in place of text, and anything
+	 * handed to the preprocessor itself (-Wp, -Xpreprocessor). */
+	if (preprocessor_output_option(arg))
+		return -EINVAL;
+	return 0;
 }
 
 int preprocess_argv(const struct compile_args *a, const char *output, char ***out)

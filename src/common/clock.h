@@ -2,6 +2,7 @@
 #ifndef ZCCACHE_CLOCK_H
 #define ZCCACHE_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Milliseconds of CLOCK_MONOTONIC. */
@@ -13,5 +14,10 @@ int64_t monotonic_ms(void);
  * tick of 1-10 ms); one on a whole second may come from a filesystem that
  * keeps seconds only (FAT keeps two). */
 int64_t timestamp_racy_margin_ns(int64_t ctime_ns);
+
+/* Was a file timestamp t (ns) set at or after since (both from the kernel's
+ * coarse clock)? A whole-second t may come from a filesystem that truncates:
+ * then anything in that second counts. */
+bool timestamp_at_or_after(int64_t t, int64_t since);
 
 #endif
