@@ -43,6 +43,15 @@
 enum output_role { ROLE_OBJECT, ROLE_DWO, ROLE_GCNO, ROLE_SU, ROLE_FILE, ROLE_COUNT };
 extern const char *const cache_role_names[ROLE_COUNT];
 
+/* The extra inputs' digests as the key took them, before the compile ran
+ * (args.h extra_inputs, in order). */
+#define PENDING_EXTRA_MAX 64
+struct pending_extra {
+	struct digest digest[PENDING_EXTRA_MAX];
+	bool present[PENDING_EXTRA_MAX];
+	size_t n;
+};
+
 struct pending {
 	struct pending *next;
 	char token[40];
@@ -52,7 +61,8 @@ struct pending {
 	char *cwd;
 	char *tmp_depfile; /* ours, when the build asked for none */
 	char *as_depfile;  /* the assembler's own (see cache_assembler_reports) */
-	char *ld_depfile;  /* the linker's (family.h link_depfile_arg) */
+	struct pending_extra extra;
+	char *ld_depfile; /* the linker's (family.h link_depfile_arg) */
 	int64_t started_ns;
 	struct digest source;
 	bool date_epoch; /* SOURCE_DATE_EPOCH pins __DATE__/__TIME__ */

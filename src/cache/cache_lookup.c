@@ -541,13 +541,13 @@ static int prefixed_env(const struct family *fam, const struct cache_request *re
 static const char *direct_key(struct cache *c, const struct cache_request *req,
                               const struct compile_args *a, const struct compiler_info *ci,
                               const struct file_digest *src, const struct incpath *search,
-                              struct digest *key, bool *color)
+                              struct digest *key, bool *color, struct pending_extra *keyed)
 {
 	struct digest search_digest;
 	const struct family *fam = family_of(a->family);
 	const char *env[32], *fenv[FAMILY_ENV_MAX] = {NULL};
 	const char *pnames[PREFIXED_ENV_MAX], *penv[PREFIXED_ENV_MAX];
-	struct key_extra_input extra[64];
+	struct key_extra_input extra[PENDING_EXTRA_MAX];
 	struct digest programs;
 	struct key_inputs ki;
 	int r, np;
@@ -568,7 +568,10 @@ static const char *direct_key(struct cache *c, const struct cache_request *req,
 		if (extra[i].present)
 			extra[i].digest = fd.digest;
 		free(ep);
+		keyed->present[i] = extra[i].present;
+		keyed->digest[i] = extra[i].digest;
 	}
+	keyed->n = a->n_extra_inputs;
 	/* One round of folder checks per lookup: the programs' PATH and the
 	 * include search share it. */
 	dircache_next_round(c->dc);
@@ -871,6 +874,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	struct incpath search = {0};
 	const char *why, *route = NULL;
 	char route_buf[48];
+	struct pending_extra keyed = {0};
 	bool color = false;
 	int r;
 
@@ -925,7 +929,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 		}
 	}
 	if (!why)
-		why = direct_key(c, req, &a, ci, &src, &search, &d->key, &color);
+		why = direct_key(c, req, &a, ci, &src, &search, &d->key, &color, &keyed);
 	if (why)
 		goto uncacheable;
 	/* A source the direct mode would refuse is not looked up there. */
@@ -961,6 +965,7 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	}
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;
+	c->pending->extra = keyed;
 	if (route) {
 		r = start_preprocessor(c, &c->pending->args, route, d);
 		if (r == -ENOMEM)

@@ -168,6 +168,33 @@ static bool changed_since(const struct file_digest *fd, int64_t started_ns)
 	       timestamp_at_or_after(fd->ctime_ns, started_ns);
 }
 
+/*
+ * An extra input (a Rust crate's --extern rlib) whose ctime alone moved
+ * after the compile started, its bytes those the key took before it began:
+ * cargo hard-links a crate it finished into target/debug/ (its link count,
+ * so its ctime, changes) while the crates after it already compile. Its
+ * mtime stayed before the start, so no write followed it unless one put
+ * the old mtime back too and left the very bytes the key holds.
+ */
+static bool keyed_as_read(const struct pending *p, const char *name, const struct file_digest *fd)
+{
+	char *path, *keyed;
+	bool same = false;
+
+	if (timestamp_at_or_after(fd->mtime_ns, p->started_ns) ||
+	    !(path = cache_abs_join(p->cwd, name)))
+		return false;
+	for (size_t i = 0; i < p->extra.n && i < p->args.n_extra_inputs && !same; i++) {
+		if (!p->extra.present[i] ||
+		    !(keyed = cache_abs_join(p->cwd, p->args.extra_inputs[i])))
+			continue;
+		same = strcmp(keyed, path) == 0 && digest_equal(&p->extra.digest[i], &fd->digest);
+		free(keyed);
+	}
+	free(path);
+	return same;
+}
+
 static void forget_c_scan(struct file_digest *fd)
 {
 	fd->time_macros = fd->timestamp_macro = false;
@@ -203,7 +230,7 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 		if (r < 0)
 			return REASON(MISSING_INCLUDE);
 		/* Changed while the compiler ran: which version did it read? */
-		if (changed_since(&fd, p->started_ns)) {
+		if (changed_since(&fd, p->started_ns) && !keyed_as_read(p, deps->prereqs[i], &fd)) {
 			log_info("not caching %s: %s changed while it compiled", p->args.source,
 			         deps->prereqs[i]);
 			return REASON(MODIFIED_DURING_COMPILE);
