@@ -316,7 +316,7 @@ static int dependency_crate(struct search_visit *v, const char *dir, const char 
 	 * without a dash may hide one (extra-filename=x: libdepx.rlib, whose
 	 * name and extra the metadata holds apart): always keyed */
 	mark = strchr(stem, '-');
-	if (mark && !memmem(v->meta, v->meta_len, mark, strlen(mark)))
+	if (mark && (!v->meta_len || !memmem(v->meta, v->meta_len, mark, strlen(mark))))
 		return 0;
 	for (size_t k = 0; k < 3 && !chosen; k++) {
 		snprintf(path, sizeof(path), "%s/lib%s%s", abs, stem, exts[k]);
