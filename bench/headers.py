@@ -585,8 +585,13 @@ def run_real(a, tools, helpers, work, log):
         floor = [build("floor") for _ in range(a.real_runs)]
         res["floor"] = summary(floor)
         log(f"linux floor (perfect cache): {res['floor']['median']:.1f} s")
-        if c:
+        warms = [e["warm"]["median"] for e in res["tools"].values() if e.get("warm")]
+        if c and warms and res["floor"]["median"] <= min(warms):
             res["floor_over_ccache"] = res["floor"]["median"] / c["median"]
+        elif warms:
+            # Above a tool's warm build, it is no floor: replaycc ran gcc for
+            # compiles it had not recorded (Kbuild renamed or re-ran some).
+            res["floor_invalid"] = True
     if not perf_usable() and a.count_hits:
         # One more warm build per tool under perf: the server's calls per hit.
         # zccache only: its server's calls per hit are the figure; a build
@@ -725,6 +730,8 @@ def report_real(r):
               f"copies the object and depfile a recorded build left; the rest is Kbuild's own work): "
               f"{f['median']:.1f} s ({f['min']:.1f}-{f['max']:.1f})"
               + (f", {r['floor_over_ccache']:.2f} x ccache's warm build: no cache can do better than that."
-                 if r.get("floor_over_ccache") else ".")]
+                 if r.get("floor_over_ccache") else
+                 ": above a tool's warm build, so not a floor (replaycc ran gcc for compiles it had not "
+                 "recorded); not used." if r.get("floor_invalid") else ".")]
     L.append("")
     return L
