@@ -801,6 +801,35 @@ static int preprocessor_miss(struct pending *p, struct cache_decision *d)
 	return 0;
 }
 
+/*
+ * Is there a precompiled header beside a header the -E entered? gcc's -E
+ * reads the text, its compile loads x.h.gch in its place (clang: x.h.pch
+ * for an -include): a .gch made after the store would be served the text's
+ * result. One stat per header, on a path that already runs the -E.
+ */
+static bool precompiled_beside(const char *cwd, const struct cache_preprocessed *pp)
+{
+	static const char *const suffixes[] = {".gch", ".pch"};
+
+	for (size_t i = 0; i < pp->n_entered; i++) {
+		const char *f = pp->entered[i], *dir = f[0] == '/' ? "" : cwd;
+		size_t len = strlen(f);
+
+		if (f[0] == '<' && len > 1 && f[len - 1] == '>')
+			continue;
+		for (size_t k = 0; k < 2; k++) {
+			char path[PATH_MAX];
+
+			/* A name too long to probe counts as one there. */
+			if ((size_t)snprintf(path, sizeof(path), "%s%s%s%s", dir, *dir ? "/" : "",
+			                     f, suffixes[k]) >= sizeof(path) ||
+			    access(path, F_OK) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Did the -E print nothing on stderr? */
 static bool preprocessed_quietly(const struct cache_preprocessed *pp)
 {
@@ -835,6 +864,8 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 		why = REASON(PREPROCESS_FAILED);
 	else if (pp->may_include && !cache_assembler_reports(&p->args))
 		why = REASON(ASSEMBLER_INCLUDE);
+	else if (precompiled_beside(p->cwd, pp))
+		why = REASON(PCH);
 	if (why) {
 		snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s): %s", p->route,
 		         why);

@@ -160,6 +160,24 @@ static bool dependency_pragma_silent(const struct pending *p)
 	return p->route[0] && p->preprocessed_quietly && !p->printed;
 }
 
+/* The first file of the compile's depfile, its source aside (the -E's line
+ * markers do not count it as entered), that its -E did not enter. */
+static const char *read_unentered(const struct pending *p, const struct depfile *deps)
+{
+	char **others = calloc(deps->n_prereqs + 1, sizeof(char *));
+	const char *missing;
+	size_t n = 0;
+
+	if (!others)
+		return deps->n_prereqs ? deps->prereqs[0] : NULL;
+	for (size_t i = 0; i < deps->n_prereqs; i++)
+		if (i != deps->source_index)
+			others[n++] = deps->prereqs[i];
+	missing = preprocess_unread(others, n, p->entered, p->n_entered);
+	free(others);
+	return missing;
+}
+
 /* Was the file changed at or after the compile started (a whole-second
  * stamp: in that second)? Then which version the compiler read is unknown. */
 static bool changed_since(const struct file_digest *fd, int64_t started_ns)
@@ -702,11 +720,22 @@ static const char *record_entry(struct cache *c, struct pending *p, struct depfi
 		e->result = p->key;
 		missing =
 		        preprocess_unread(p->entered, p->n_entered, deps->prereqs, deps->n_prereqs);
-		if (missing)
+		if (missing) {
 			log_info("not caching %s: the compile did not read %s, which its -E did "
 			         "(a precompiled header in its place)",
 			         p->args.source, missing);
-		return missing ? REASON(PCH) : NULL;
+			return REASON(PCH);
+		}
+		/* The key holds what the -E read: a file only the compile read
+		 * (clang's sanitizer ignorelist in its resource folder) is in no
+		 * key, so such a compile is not kept. */
+		missing = read_unentered(p, deps);
+		if (missing) {
+			log_info("not caching %s: the compile read %s, which its -E did not",
+			         p->args.source, missing);
+			return REASON(PREPROCESS_UNSEEN_INPUT);
+		}
+		return NULL;
 	}
 	e->no_gch = p->args.output_kind == OUTPUT_PCH;
 	r = manifest_record_search(e, c->hc, c->dc, p->cwd, p->args.source, p->started_ns, conflict,

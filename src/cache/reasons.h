@@ -134,6 +134,8 @@
 	  "only its preprocessed text shows a pasted .include")                                    \
 	R(X, PREPROCESS_FAILED, "preprocess_failed",                                               \
 	  "preprocessor mode: the -E run failed or its output could not be read")                  \
+	R(X, PREPROCESS_UNSEEN_INPUT, "preprocess_unseen_input",                                   \
+	  "preprocessor mode: the compile read a file its -E did not (no key holds it)")           \
 	R(X, STREAM_UNWRITABLE, "stream_unwritable",                                               \
 	  "stdout or stderr cannot take writes (a full device, a read-only descriptor, a pipe "    \
 	  "without a reader): the compiler meets that itself, as it prints")                       \
