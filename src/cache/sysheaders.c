@@ -184,7 +184,8 @@ int sysheaders_classify(const struct depfile *deps, const struct incpath *search
 
 			if (whole && path[0] == '/')
 				continue;
-			a = bsearch(&key, r.v, r.n, sizeof(*r.v), cmp_asked);
+			/* bsearch wants a buffer even for no entries (UBSan) */
+			a = r.n ? bsearch(&key, r.v, r.n, sizeof(*r.v), cmp_asked) : NULL;
 			if (!a)
 				continue;
 			while (a > r.v && strcmp(a[-1].name, name) == 0)
