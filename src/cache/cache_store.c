@@ -182,25 +182,29 @@ static const char *read_unentered(const struct pending *p, const struct depfile 
  * stamp: in that second)? Then which version the compiler read is unknown. */
 static bool changed_since(const struct file_digest *fd, int64_t started_ns)
 {
+	/* The ctime, which the kernel sets, tells the filesystem's precision:
+	 * with nanoseconds, a whole-second mtime was set by hand (touch -d). */
+	if (fd->ctime_ns % 1000000000LL != 0)
+		return fd->mtime_ns >= started_ns || fd->ctime_ns >= started_ns;
 	return timestamp_at_or_after(fd->mtime_ns, started_ns) ||
 	       timestamp_at_or_after(fd->ctime_ns, started_ns);
 }
 
 /*
- * An extra input (a Rust crate's --extern rlib) whose ctime alone moved
- * after the compile started, its bytes those the key took before it began:
- * cargo hard-links a crate it finished into target/debug/ (its link count,
- * so its ctime, changes) while the crates after it already compile. Its
- * mtime stayed before the start, so no write followed it unless one put
- * the old mtime back too and left the very bytes the key holds.
+ * An extra input (a Rust crate's --extern rlib or rmeta) stamped in the
+ * tick the compile started in, or after, whose bytes are those the key
+ * took before it began: cargo hard-links a crate it finished into
+ * target/debug/ (its ctime moves) while the crates after it compile, and
+ * starts a crate in the tick the rmeta it needs was written. The bytes
+ * read before the start and after the end are the same, so the compile
+ * read them, unless a write changed them and another put them back.
  */
 static bool keyed_as_read(const struct pending *p, const char *name, const struct file_digest *fd)
 {
 	char *path, *keyed;
 	bool same = false;
 
-	if (timestamp_at_or_after(fd->mtime_ns, p->started_ns) ||
-	    !(path = cache_abs_join(p->cwd, name)))
+	if (!(path = cache_abs_join(p->cwd, name)))
 		return false;
 	for (size_t i = 0; i < p->extra.n && i < p->args.n_extra_inputs && !same; i++) {
 		if (!p->extra.present[i] ||
