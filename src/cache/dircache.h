@@ -106,7 +106,6 @@ struct dircache_trace *dircache_trace_stop(struct dircache *dc, bool keep);
 bool dircache_trace_holds(struct dircache *dc, const struct dircache_trace *t);
 void dircache_trace_free(struct dircache_trace *t);
 
-
 struct dircache_stats {
 	uint64_t folders, listings, stats;
 	uint64_t traces_held; /* dircache_trace_holds said yes */
