@@ -239,6 +239,8 @@ int cache_open(const struct cache_options *o, struct cache **out)
 	r = dircache_new(&c->dc);
 	if (r < 0)
 		goto fail;
+	if (o->dir_fds)
+		dircache_set_max_fds(c->dc, o->dir_fds);
 	r = manifest_memo_new(MANIFEST_MEMO_BYTES, &c->memo);
 	if (r < 0)
 		goto fail;

@@ -26,6 +26,8 @@ struct cache_options {
 	const char *tmp_dir;
 	int compression_level;
 	uint64_t max_size;
+	/* Folder descriptors the cache may keep open (0: its default, 256). */
+	size_t dir_fds;
 };
 
 /* Opens (creating) the cache. An index of another format is moved aside. */

@@ -79,11 +79,12 @@ struct dircache {
 	uint64_t epoch;
 	struct dircache_trace *trace; /* being recorded, or NULL */
 	uint64_t trace_ids;
-	size_t n_fds; /* folders' descriptors open, at most DIRCACHE_MAX_FDS */
+	size_t n_fds;   /* folders' descriptors open, at most max_fds */
+	size_t max_fds; /* DIRCACHE_MAX_FDS, or what the owner's limit allows */
 	struct dircache_stats stats;
 };
 
-/* Descriptors kept for dircache_dirfd: the server's limit is far above. */
+/* Descriptors kept for dircache_dirfd, unless the owner allows fewer. */
 #define DIRCACHE_MAX_FDS 256
 
 /* What one folder looked like when a trace noted it. */
@@ -183,6 +184,7 @@ int dircache_new(struct dircache **out)
 		return -ENOMEM;
 	}
 	dc->round = 1;
+	dc->max_fds = DIRCACHE_MAX_FDS;
 	*out = dc;
 	return 0;
 }
@@ -727,7 +729,7 @@ static int folder_fd(struct dircache *dc, struct dircache_folder *f)
 		f->fd = -1;
 		dc->n_fds--;
 	}
-	if (dc->n_fds >= DIRCACHE_MAX_FDS)
+	if (dc->n_fds >= dc->max_fds)
 		return -1;
 	fd = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -742,6 +744,11 @@ static int folder_fd(struct dircache *dc, struct dircache_folder *f)
 	f->fd_ino = st.st_ino;
 	dc->n_fds++;
 	return fd;
+}
+
+void dircache_set_max_fds(struct dircache *dc, size_t n)
+{
+	dc->max_fds = n < DIRCACHE_MAX_FDS ? n : DIRCACHE_MAX_FDS;
 }
 
 int dircache_dirfd(struct dircache *dc, const char *path, const char **name)

@@ -24,6 +24,10 @@ struct dircache;
 
 int dircache_new(struct dircache **out);
 void dircache_free(struct dircache *dc);
+/* At most n folder descriptors kept open for dircache_dirfd (256 unless
+ * fewer): the server's connections and its work share its limit. Folders
+ * beyond it are stat'ed by path. */
+void dircache_set_max_fds(struct dircache *dc, size_t n);
 
 /* Start a round: every folder is checked again on its next probe. Memory is
  * released here (only here) when the cache has grown past its bound. */

@@ -162,15 +162,14 @@ static bool racy(const struct entry *e)
  * kernel refuses a read lease (EAGAIN) exactly while a writer exists. Not
  * known (false: the stat is trusted, as before) for another user's file
  * (EACCES without CAP_LEASE) or where leases are not supported. The lease
- * goes at once; a writer opening in between breaks it with SIGIO, which
- * the server ignores (and waits the few microseconds until it goes).
+ * is held while the file is read and goes with its close (no F_UNLCK: one
+ * call less per header rehashed): a writer opening meanwhile breaks it
+ * with SIGIO, which the server ignores, and waits the microseconds until
+ * the close, so the bytes read are those no writer had open.
  */
 static bool open_for_writing(int fd)
 {
-	if (fcntl(fd, F_SETLEASE, F_RDLCK) < 0)
-		return errno == EAGAIN;
-	fcntl(fd, F_SETLEASE, F_UNLCK);
-	return false;
+	return fcntl(fd, F_SETLEASE, F_RDLCK) < 0 && errno == EAGAIN;
 }
 
 /* Read the whole file (its size from st) into *text. -EAGAIN when it grew or
@@ -210,18 +209,20 @@ static int read_whole(int fd, const struct stat *st, char **text, size_t *len)
 	return 0;
 }
 
-/* The chunked fallback: digest only; every flag set. */
-static int hash_chunks(int fd, struct file_digest *out)
+/* The chunked fallback: digest only, from the file's current offset (the
+ * start: callers that read before seek back); every flag set. A read short
+ * of what was asked, once the stat's size is in, is the end of a regular
+ * file: no second read to say so (a header of a few kB is one read). */
+static int hash_chunks(int fd, const struct stat *st, struct file_digest *out)
 {
 	enum { CHUNK = 65536 };
 	static char buf[CHUNK];
 	struct hasher *h = hasher_new();
+	uint64_t got = 0;
 	int r = 0;
 
 	if (!h)
 		return -ENOMEM;
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		r = -errno;
 	while (r == 0) {
 		ssize_t n = read(fd, buf, CHUNK);
 
@@ -232,6 +233,9 @@ static int hash_chunks(int fd, struct file_digest *out)
 		if (n <= 0)
 			break;
 		hasher_update(h, buf, (size_t)n);
+		got += (uint64_t)n;
+		if (n < CHUNK && got >= (uint64_t)st->st_size)
+			break;
 	}
 	if (r == 0)
 		hasher_final(h, &out->digest);
@@ -286,8 +290,10 @@ static int hash_open_file(int fd, const struct stat *st, struct file_digest *out
 	out->includes_len = 0;
 	out->include_flags = 0;
 	r = (uint64_t)st->st_size > SCAN_MAX ? -EFBIG : read_whole(fd, st, &text, &n);
+	if (r == -EAGAIN && lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
 	if (r == -EFBIG || r == -EAGAIN)
-		return hash_chunks(fd, out);
+		return hash_chunks(fd, st, out);
 	if (r < 0)
 		return r;
 	digest_mem(text, n, &out->digest);
@@ -344,7 +350,7 @@ static int digest_only(int fd, const struct stat *st, struct file_digest *out)
 	out->size = (uint64_t)st->st_size;
 	out->mtime_ns = ts_ns(st->st_mtim);
 	out->ctime_ns = ts_ns(st->st_ctim);
-	return hash_chunks(fd, out);
+	return hash_chunks(fd, st, out);
 }
 
 /* dirfd/name: the file, as openat() takes it. */

@@ -27,6 +27,7 @@
 #define SYNC_MAX_MS 30000
 #define GRACE_MS    5000
 #define CONNS_CAP   4096u
+#define DIR_FDS_MAX 256u
 /* Descriptors kept for everything but connections (half, when the limit is low). */
 #define FDS_RESERVED 64
 
@@ -190,6 +191,7 @@ static void open_cache(struct server *srv)
 	        .tmp_dir = srv->paths.runtime_dir[0] ? tmp : NULL,
 	        .compression_level = (int)srv->cfg.value[CONFIG_COMPRESSION_LEVEL],
 	        .max_size = srv->cfg.value[CONFIG_MAX_SIZE],
+	        .dir_fds = srv->dir_fds,
 	};
 	int r;
 
@@ -229,13 +231,18 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
  * request opens while it is handled (a source, an artifact, an output). With
  * a small limit, half of it is kept back; with a cap of 256 under a limit of
  * 64 the server ran out of descriptors instead of pausing its listener.
+ * The folder descriptors the cache keeps for its lookups (up to 256) come
+ * out of the connections' share, a quarter of it at most: they once took
+ * what the reserve was for, and a burst under a limit of 64 dropped
+ * connections (out of descriptors) with the listener paused at its cap.
  */
 static void raise_fd_limit(struct server *srv)
 {
 	struct rlimit rl;
-	rlim_t reserve;
+	rlim_t reserve, avail;
 
 	srv->max_conns = 256;
+	srv->dir_fds = 0; /* the cache's default */
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
 	if (rl.rlim_cur < rl.rlim_max) {
@@ -244,11 +251,12 @@ static void raise_fd_limit(struct server *srv)
 			getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur == RLIM_INFINITY)
-		rl.rlim_cur = CONNS_CAP + FDS_RESERVED;
+		rl.rlim_cur = CONNS_CAP + DIR_FDS_MAX + FDS_RESERVED;
 	reserve = rl.rlim_cur / 2 < FDS_RESERVED ? rl.rlim_cur / 2 : FDS_RESERVED;
-	srv->max_conns = rl.rlim_cur - reserve > CONNS_CAP ? CONNS_CAP
-	                 : rl.rlim_cur > reserve           ? (unsigned)(rl.rlim_cur - reserve)
-	                                                   : 1;
+	avail = rl.rlim_cur > reserve ? rl.rlim_cur - reserve : 0;
+	srv->dir_fds = avail / 4 < DIR_FDS_MAX ? (unsigned)(avail / 4) : DIR_FDS_MAX;
+	avail -= srv->dir_fds;
+	srv->max_conns = avail > CONNS_CAP ? CONNS_CAP : avail > 0 ? (unsigned)avail : 1;
 }
 
 static int setup_logging(struct server *srv)

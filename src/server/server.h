@@ -54,7 +54,8 @@ struct server {
 	struct conn *conns;
 	unsigned n_conns;
 	unsigned max_conns;
-	unsigned n_busy; /* connections with a request being handled */
+	unsigned dir_fds; /* folder descriptors the cache may keep (0: its default) */
+	unsigned n_busy;  /* connections with a request being handled */
 
 	/* Timers and signals */
 	struct event *tick, *watchdog, *sigterm, *sigint, *sighup, *grace;
