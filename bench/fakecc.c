@@ -23,12 +23,19 @@
  * warm floor of a real project's build. record runs the compiler, then
  * copies a compile's object (-o X.o, relative) and its depfile (-MF F,
  * -Wp,-MD,F or -Wp,-MMD,F) under SNAPDIR; replay copies them back when they
- * are there, as a perfect cache would at the cost of one exec and a copy,
- * and runs the compiler for anything else (probes, links, preprocessing).
+ * are there, as a perfect cache would at the cost of one exec and a copy.
+ * Every other call that reads no stdin (Kbuild's cc-option probes, --version,
+ * -print-file-name) is recorded too, by its arguments (a probe's .tmp_PID
+ * folder left out) and folder, when it writes nothing the build keeps (no
+ * depfile, output none, /dev/null or the probe's): its exit status, stdout
+ * and stderr, replayed as they were, since a real cache answers those probes too (a floor that
+ * ran them was slower than the caches' warm builds). The rest runs the
+ * compiler.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,15 +105,111 @@ static void outputs(int argc, char **argv, const char **obj, const char **dep, i
 		else if (strncmp(a, "-Wp,-MMD,", 9) == 0)
 			*dep = a + 9;
 	}
-	if (*obj && ((*obj)[0] == '/' || strlen(*obj) < 3 || strcmp(*obj + strlen(*obj) - 2, ".o")))
+	/* A probe's object (Kbuild's .tmp_PID/tmp.o) is a probe call. */
+	if (*obj && ((*obj)[0] == '/' || strlen(*obj) < 3 || strcmp(*obj + strlen(*obj) - 2, ".o") ||
+	             strstr(*obj, ".tmp_")))
 		*obj = NULL;
+}
+
+/* A call's key: FNV-1a over its folder and arguments, a probe's .tmp_NNN
+ * (Kbuild's per-process folder) read as .tmp_ so that it matches. */
+static uint64_t call_key(int argc, char **argv)
+{
+	char cwd[PATH_MAX];
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	for (int i = -1; i < argc; i++) {
+		for (p = i < 0 ? cwd : argv[i]; *p; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			if (strncmp(p, ".tmp_", 5) == 0) {
+				p += 4;
+				while (p[1] >= '0' && p[1] <= '9')
+					p++;
+			}
+		}
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Reads its stdin (a "-" argument): not recorded, its input is unknown. */
+static int reads_stdin(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return 1;
+	return 0;
+}
+
+static int cat_file(const char *path, int to)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(to, buf, (size_t)n) != n)
+			break;
+	close(fd);
+	return 0;
+}
+
+/* Replay a recorded call: its stdout, stderr and exit status; an output it
+ * names (-o) is created empty, as a probe's caller only looks at the status. */
+static int replay_call(const char *snap, uint64_t key, const char *obj_any)
+{
+	char p[PATH_MAX];
+	FILE *f;
+	int rc;
+
+	snprintf(p, sizeof(p), "%s/calls/%016llx.rc", snap, (unsigned long long)key);
+	if (!(f = fopen(p, "r")))
+		return -1;
+	rc = fscanf(f, "%d", &rc) == 1 ? rc : -1;
+	fclose(f);
+	if (rc < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/calls/%016llx.out", snap, (unsigned long long)key);
+	cat_file(p, 1);
+	snprintf(p, sizeof(p), "%s/calls/%016llx.err", snap, (unsigned long long)key);
+	cat_file(p, 2);
+	if (rc == 0 && obj_any && strcmp(obj_any, "/dev/null") != 0) {
+		int fd = open(obj_any, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return rc;
+}
+
+/* The -o argument, whatever it names, or NULL. */
+static const char *any_output(int argc, char **argv)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], "-o") == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+/* A call whose output nobody keeps: none, /dev/null, or a probe's .tmp_
+ * folder. Others (-S, -E into a file the build uses) run the compiler. */
+static int probe_output(const char *o)
+{
+	return !o || strcmp(o, "/dev/null") == 0 || strstr(o, ".tmp_") != NULL;
 }
 
 int main(int argc, char **argv)
 {
 	const char *obj, *dep;
 	char a[PATH_MAX], b[PATH_MAX];
-	int compile, st;
+	int compile, st, record_call = 0;
+	int out_fd = -1, err_fd = -1;
+	uint64_t key = 0;
 	pid_t pid;
 
 	if (argc < 4)
@@ -123,13 +226,48 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	if (!(compile && obj) && !dep && probe_output(any_output(argc - 3, argv + 3)) &&
+	    !reads_stdin(argc - 3, argv + 3)) {
+		key = call_key(argc - 3, argv + 3);
+		if (strcmp(argv[1], "replay") == 0) {
+			int rc = replay_call(argv[2], key, any_output(argc - 3, argv + 3));
+
+			if (rc >= 0)
+				return rc;
+		} else {
+			snprintf(a, sizeof(a), "%s/calls/x", argv[2]);
+			if (mkdir_parents(a) == 0) {
+				snprintf(a, sizeof(a), "%s/calls/%016llx.out", argv[2], (unsigned long long)key);
+				snprintf(b, sizeof(b), "%s/calls/%016llx.err", argv[2], (unsigned long long)key);
+				out_fd = open(a, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0644);
+				err_fd = open(b, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0644);
+				record_call = out_fd >= 0 && err_fd >= 0;
+			}
+		}
+	}
 	pid = fork();
 	if (pid == 0) {
+		if (record_call && (dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0))
+			_exit(127);
 		execvp(argv[3], argv + 3);
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) < 0)
 		return 1;
+	if (record_call) {
+		FILE *f;
+
+		/* Pass the call's output on, then note its status. */
+		snprintf(a, sizeof(a), "%s/calls/%016llx.out", argv[2], (unsigned long long)key);
+		cat_file(a, 1);
+		snprintf(a, sizeof(a), "%s/calls/%016llx.err", argv[2], (unsigned long long)key);
+		cat_file(a, 2);
+		snprintf(a, sizeof(a), "%s/calls/%016llx.rc", argv[2], (unsigned long long)key);
+		if (WIFEXITED(st) && (f = fopen(a, "w"))) {
+			fprintf(f, "%d\n", WEXITSTATUS(st));
+			fclose(f);
+		}
+	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 	if (compile && obj && strcmp(argv[1], "record") == 0) {
