@@ -38,6 +38,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import emcc  # noqa: E402
 import headers  # noqa: E402
+import realcmake  # noqa: E402
 import rust  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -592,14 +593,17 @@ def targets(res):
             rows.append({"target": "issue 10: hit >= 3 x cheaper than ccache", "workload": f"N={c['n']} {c['layout']}",
                          "value": cc.get("over_zccache"), "limit": 3.0, "unit": "ccache / zccache",
                          "met": cc.get("over_zccache") is not None and cc["over_zccache"] >= 3.0})
-    rl = res.get("real") or {}
-    if rl.get("tools", {}).get("zccache"):
+    for wl in ("real", "curl"):
+        rl = res.get(wl) or {}
+        name = "linux" if wl == "real" else wl
+        if not rl.get("tools", {}).get("zccache"):
+            continue
         z = rl["tools"]["zccache"]
         if rl.get("warm_zccache_over_ccache"):
-            rows.append({"target": "issue 10: real project warm <= 0.6 x ccache's", "workload": "linux",
+            rows.append({"target": "issue 10: real project warm <= 0.6 x ccache's", "workload": name,
                          "value": rl["warm_zccache_over_ccache"], "limit": 0.6, "unit": "zccache / ccache",
                          "met": rl["warm_zccache_over_ccache"] <= 0.6})
-        rows.append({"target": "issue 10: real project cold <= 1.03 x bare", "workload": "linux",
+        rows.append({"target": "issue 10: real project cold <= 1.03 x bare", "workload": name,
                      "value": z["cold_over_bare"], "limit": 1.03, "unit": "cold / bare",
                      "met": z["cold_over_bare"] <= 1.03})
     rows += rust.targets(res.get("rust"))
@@ -655,6 +659,10 @@ def report_md(res):
         L += ["## Real project: failed", "", "```", res["real"]["error"], "```", ""]
     elif res.get("real"):
         L += headers.report_real(res["real"])
+    if res.get("curl", {}).get("error"):
+        L += ["## Real project (curl): failed", "", "```", res["curl"]["error"], "```", ""]
+    elif res.get("curl"):
+        L += realcmake.report_curl(res["curl"])
     if res.get("rust"):
         L += rust.report(res["rust"])
     for wn, w in res["workloads"].items():
@@ -841,6 +849,9 @@ def main():
     g.add_argument("--real-targets", default="kernel/ mm/ fs/",
                    help="what Kbuild builds (default \"kernel/ mm/ fs/\": a few minutes on 2 busy cores; "
                         "\"vmlinux\" for the whole kernel)")
+    g.add_argument("--curl", action="store_true",
+                   help="build curl 7.88.1 (Debian's source archive) by its CMake build with Ninja, cold and "
+                        "warm per tool (--real-runs, --real-tools, --real-dir apply)")
     g.add_argument("--real-runs", type=int, default=1, help="cold+warm rounds of the real project (default 1)")
     g.add_argument("--real-tools", default="zccache,ccache", help="cache tools on the real project (default zccache,ccache)")
     g = ap.add_argument_group("the Rust workload (bench/rust.py)")
@@ -855,7 +866,7 @@ def main():
     g.add_argument("--emcc-units", default=f"{emcc.C_UNITS},{emcc.CXX_UNITS}",
                    help=f"C and C++ units of the emcc workload (default {emcc.C_UNITS},{emcc.CXX_UNITS})")
     a = ap.parse_args()
-    only_new = (a.headers or a.real or a.rust or a.emcc) and not a.workloads
+    only_new = (a.headers or a.real or a.curl or a.rust or a.emcc) and not a.workloads
     a.workloads = ("" if only_new else (a.workloads or ("c" if a.quick else "c,cxx,self"))).split(",")
     a.workloads = [w for w in a.workloads if w] + (["emcc"] if a.emcc else [])
     if only_new:
@@ -887,6 +898,7 @@ def main():
         tools.versions["emcc"] = emcc.versions(tools.env)
     res = {"meta": {"timestamp": stamp, "mode": "quick" if a.quick else ("+".join(
                         x for x in ("headers" if a.headers else "", "real" if a.real else "",
+                                    "curl" if a.curl else "",
                                     "rust" if a.rust else "", "emcc" if a.emcc else "") if x)
                         if only_new else "full"),
                     "argv": sys.argv[1:], "cpus": os.cpu_count(), "cpu_model": cpu_model(),
@@ -936,18 +948,18 @@ def main():
             res["scaling"] = scaling(loads["c"], tools, a, exec_ms, helpers["fakegcc"], work)
         if a.headers:
             res["headers"] = headers.run_headers(a, tools, helpers, work, exec_ms, log)
-        if a.real:
+        # The real projects and Rust: a failure is reported, the run goes on.
+        for flag, key, what, run in (
+                (a.real, "real", "real project", lambda: headers.run_real(a, tools, helpers, work, log)),
+                (a.curl, "curl", "curl", lambda: realcmake.run_curl(a, tools, helpers, work, log)),
+                (a.rust, "rust", "rust workload", lambda: rust.run_rust(a, tools, work, log))):
+            if not flag:
+                continue
             try:
-                res["real"] = headers.run_real(a, tools, helpers, work, log)
+                res[key] = run()
             except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
-                log(f"real project failed: {e}")
-                res["real"] = {"error": str(e)[-4000:]}
-        if a.rust:
-            try:
-                res["rust"] = rust.run_rust(a, tools, work, log)
-            except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
-                log(f"rust workload failed: {e}")
-                res["rust"] = {"error": str(e)[-4000:]}
+                log(f"{what} failed: {e}")
+                res[key] = {"error": str(e)[-4000:]}
         st = tools.zstatus()
         res["zccache_status_end"] = st
         res["zccache_rss_kib_end"] = vmrss_kib(st["pid"]) if st.get("pid") else None

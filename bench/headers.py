@@ -381,14 +381,11 @@ def project_cell(ht, work, n, layout, perf_ok, units, jobs, runs):
         for t in order:
             if t == "bare" and r:
                 continue
-            pid = ht.server_pid(t) if t in ht.names else None
-            a, sa = proc_cpu_s(pid), proc_sched_s(pid)
-            times[t].append(build(t))
-            b, sb = proc_cpu_s(pid), proc_sched_s(pid)
-            if a is not None and b is not None:
-                cpu[t] += b - a
-            if sa is not None and sb is not None:
-                sch[t] += sb - sa
+            took, dc, ds = timed_on_server(ht.server_pid(t) if t in ht.names else None, build, t)
+            times[t].append(took)
+            if t in cpu:
+                cpu[t] += dc
+                sch[t] += ds
     par = min(jobs, os.cpu_count() or 1)
     fl = statistics.median(times["floor"])
     for t, xs in times.items():
@@ -507,7 +504,7 @@ def run_real(a, tools, helpers, work, log):
         subprocess.run(mk + [a.real_config], env=env, check=True, capture_output=True)
         with open(marker, "w") as f:
             f.write(a.real_config + "\n")
-    names = ["bare"] + [t for t in ("zccache", "ccache", "sccache") if t in tools.prefix and t in a.real_tools]
+    names = ["bare"] + [t for t in ("zccache", "ccache", "sccache") if t in tools.prefix and t in a.real_tools.split(",")]
     cc = {t: " ".join(tools.prefix[t] + ["gcc"]) for t in names}
     ht = HTools(tools, helpers, log)
     res = {"project": "Linux 6.1 (Debian linux-source-6.1)", "config": a.real_config, "jobs": a.jobs,
@@ -523,31 +520,7 @@ def run_real(a, tools, helpers, work, log):
         if r.returncode != 0:
             raise RuntimeError(f"linux build with {t} failed:\n{r.stderr[-3000:]}")
         return took
-    cold = {t: [] for t in names}
-    warm = {t: [] for t in names if t != "bare"}
-    cpu = {t: 0.0 for t in names}
-    sch = {t: 0.0 for t in names}
-    cnt = {t: {} for t in names}
-    for r in range(a.real_runs):
-        order = names if r % 2 == 0 else names[::-1]
-        for t in order:
-            if t != "bare":
-                tools.empty(t)
-            cold[t].append(build(t))
-            if t != "bare":
-                c0 = ht.counters(t)
-                pid = ht.server_pid(t)
-                p0, s0 = proc_cpu_s(pid), proc_sched_s(pid)
-                warm[t].append(build(t))
-                p1, s1 = proc_cpu_s(pid), proc_sched_s(pid)
-                if p0 is not None and p1 is not None:
-                    cpu[t] += p1 - p0
-                if s0 is not None and s1 is not None:
-                    sch[t] += s1 - s0
-                for k, v in delta(ht.counters(t), c0).items():
-                    cnt[t][k] = cnt[t].get(k, 0) + v
-            log(f"linux run {r + 1}/{a.real_runs} {t}: cold {cold[t][-1]:.1f} s"
-                + (f", warm {warm[t][-1]:.1f} s" if t != "bare" else ""))
+    cold, warm, cpu, sch, cnt = cold_warm_rounds(names, a.real_runs, build, tools, ht, log, "linux")
     # Compiles in a build: the depfiles Kbuild leaves (.o.cmd per object).
     dirs = [os.path.join(tree, t) for t in targets if t.endswith("/")] or [tree]
     objs = int(subprocess.run(["sh", "-c", 'find "$@" -name "*.o.cmd" | wc -l', "sh", *dirs],
@@ -588,6 +561,18 @@ def run_real(a, tools, helpers, work, log):
         warms = [e["warm"]["median"] for e in res["tools"].values() if e.get("warm")]
         if c and warms and res["floor"]["median"] <= min(warms):
             res["floor_over_ccache"] = res["floor"]["median"] / c["median"]
+            # What each cache adds to Kbuild's own work, per hit: the
+            # build's wall time above the floor, over the hits, times the
+            # jobs that ran at once (as the headers workload's hit/compile).
+            par = min(a.jobs, os.cpu_count() or 1)
+            for t, e in res["tools"].items():
+                if e.get("warm") and e.get("hits_per_warm_build"):
+                    e["above_floor_s"] = e["warm"]["median"] - res["floor"]["median"]
+                    e["above_floor_ms_per_hit"] = e["above_floor_s"] * 1000 * par / e["hits_per_warm_build"]
+            zf = res["tools"].get("zccache", {}).get("above_floor_s")
+            cf = res["tools"].get("ccache", {}).get("above_floor_s")
+            if zf is not None and cf:
+                res["above_floor_zccache_over_ccache"] = zf / cf
         elif warms:
             # Above a tool's warm build, it is no floor: replaycc ran gcc for
             # compiles it had not recorded (Kbuild renamed or re-ran some).
@@ -615,6 +600,46 @@ def run_real(a, tools, helpers, work, log):
             log(f"linux counted warm build {t}: {hits} hits")
     subprocess.run(mk + ["clean"], env=env, capture_output=True)
     return res
+
+
+def timed_on_server(pid, build, t):
+    """build(t)'s result, and the server's CPU and schedstat seconds over it
+    (0 where not known)."""
+    p0, s0 = proc_cpu_s(pid), proc_sched_s(pid)
+    took = build(t)
+    p1, s1 = proc_cpu_s(pid), proc_sched_s(pid)
+    return (took, p1 - p0 if p0 is not None and p1 is not None else 0.0,
+            s1 - s0 if s0 is not None and s1 is not None else 0.0)
+
+
+def cold_warm_rounds(names, runs, build, tools, ht, log, tag, after_round=None):
+    """runs rounds, tools alternated (reversed every other round): per tool a
+    cold build (cache emptied) and, for a cache, a warm one, with the
+    server's CPU (and schedstat) and counters over the warm builds.
+    after_round(r) runs after each round (a floor build)."""
+    cold = {t: [] for t in names}
+    warm = {t: [] for t in names if t != "bare"}
+    cpu = {t: 0.0 for t in names}
+    sch = {t: 0.0 for t in names}
+    cnt = {t: {} for t in names}
+    for r in range(runs):
+        for t in (names if r % 2 == 0 else names[::-1]):
+            if t != "bare":
+                tools.empty(t)
+            cold[t].append(build(t))
+            if t != "bare":
+                c0 = ht.counters(t)
+                took, dc, ds = timed_on_server(ht.server_pid(t), build, t)
+                warm[t].append(took)
+                cpu[t] += dc
+                sch[t] += ds
+                for k, v in delta(ht.counters(t), c0).items():
+                    cnt[t][k] = cnt[t].get(k, 0) + v
+            log(f"{tag} run {r + 1}/{runs} {t}: cold {cold[t][-1]:.1f} s"
+                + (f", warm {warm[t][-1]:.2f} s" if t != "bare" else ""))
+        if after_round:
+            after_round(r)
+    return cold, warm, cpu, sch, cnt
 
 
 def hit_count(tool, c):
@@ -727,11 +752,19 @@ def report_real(r):
     if r.get("floor"):
         f = r["floor"]
         L += ["", f"Warm floor (a perfect cache: every compile one exec of bench/fakecc.c's `replaycc`, which "
-              f"copies the object and depfile a recorded build left; the rest is Kbuild's own work): "
+              f"copies the object and depfile a recorded build left, and answers Kbuild's probes as recorded, "
+              f"as the caches do; the rest is Kbuild's own work): "
               f"{f['median']:.1f} s ({f['min']:.1f}-{f['max']:.1f})"
               + (f", {r['floor_over_ccache']:.2f} x ccache's warm build: no cache can do better than that."
                  if r.get("floor_over_ccache") else
                  ": above a tool's warm build, so not a floor (replaycc ran gcc for compiles it had not "
                  "recorded); not used." if r.get("floor_invalid") else ".")]
+        above = [(t, e) for t, e in r["tools"].items() if e.get("above_floor_s") is not None]
+        if above:
+            L += ["", "What each cache adds to the floor (warm build - floor; per hit: that x parallel jobs / hits): "
+                  + "; ".join(f"{t} {e['above_floor_s']:.2f} s, {e['above_floor_ms_per_hit']:.2f} ms per hit"
+                              for t, e in above)
+                  + (f". zccache / ccache above the floor: **{r['above_floor_zccache_over_ccache']:.2f}**."
+                     if r.get("above_floor_zccache_over_ccache") else ".")]
     L.append("")
     return L
