@@ -13,6 +13,7 @@
 #include "args.h"
 #include "args_family.h"
 #include "family.h"
+#include "gcc_specs.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -2327,6 +2328,7 @@ const struct family family_gcc = {
         .machine_arg = "-dumpmachine",
         .identity_programs = gcc_identity_programs,
         .programs = programs_gcc,
+        .helper_files = gcc_specs_files,
         .env_vars = gcc_env,
         .color_env = "GCC_COLORS",
         .color_always_arg = "-fdiagnostics-color=always",
