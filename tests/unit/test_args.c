@@ -1601,6 +1601,24 @@ static void test_option_details(void **state)
 	            a.n_extra_inputs);
 	compile_args_free(&a);
 
+	/* a value handed on to an LLVM pass or a plugin may name a file it
+	 * reads: keyed, however it is passed; numbers and booleans name none */
+	classify("clang -c -mllvm -dfsan-abilist=abi.txt,b.txt -mllvm -inline-threshold=50 "
+	         "-mllvm -opt -mllvm v.txt -Xclang -mllvm -Xclang -x=c.txt "
+	         "-Xclang -plugin-arg-p -Xclang p.txt -mllvm -enable-x=true a.c",
+	         "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_list("extra", "abi.txt b.txt v.txt c.txt p.txt", a.extra_inputs, a.n_extra_inputs);
+	compile_args_free(&a);
+	classify("gcc -c -fplugin=./p.so -fplugin-arg-p-list=l.txt -fplugin-arg-p-off a.c", "/w",
+	         &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_list("extra", "./p.so l.txt", a.extra_inputs, a.n_extra_inputs);
+	compile_args_free(&a);
+	/* ... and one that writes a file is an output the cache does not keep */
+	assert_reason("clang -c -mllvm -info-output-file=i.txt a.c", UNCACHEABLE_EXTRA_OUTPUT);
+	assert_reason("clang -c -mllvm -dot-cfg-only a.c", UNCACHEABLE_EXTRA_OUTPUT);
+
 	/* the search path in gcc's order, each kind counted */
 	classify("gcc -c -Ia -iquote q1 -isystem s -idirafter d -I b -iquoteq2 a.c", "/w", &a);
 	assert_list("search", "q1 q2 a b s d", a.include_search, a.n_include_search);
