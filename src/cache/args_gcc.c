@@ -1306,7 +1306,8 @@ static int h_record(void *ctx, const struct opt_row *row, const char *arg, const
 	return KEY_KEEP;
 }
 
-/* -fdiagnostics-absolute-paths puts the cwd into the diagnostics we replay. */
+/* -fdiagnostics-absolute-paths puts real paths into the diagnostics we
+ * replay (args.h diagnostics_real_paths). */
 static int h_absolute_paths(void *ctx, const struct opt_row *row, const char *arg,
                             const char *value)
 {
@@ -1964,6 +1965,7 @@ static int place_cwd(struct gcc_state *st, const struct lang *lang)
 	out->debug_info = st->debug || st->as_debug;
 	/* gcc's records leave out -M options, -Wa and the colour: checked. */
 	out->records_command_line = st->clang && st->record_cmdline;
+	out->diagnostics_real_paths = st->clang && st->absolute_paths;
 	/* cc1 records them; an assembler source's object has no LTO or
 	 * offload sections. */
 	out->assembler_options_recorded = st->cwd_recorded && !asm_only;

@@ -646,7 +646,9 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 	j->p = p;
 	j->duration_ms = duration_ms;
 	p->printed = err_len > 0;
-	skip = read_closure(p, &j->deps);
+	skip = p->printed && p->args.diagnostics_real_paths ? REASON(DIAGNOSTICS_REAL_PATHS) : NULL;
+	if (!skip)
+		skip = read_closure(p, &j->deps);
 	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
 	if (!skip && filter_user_mmd(c, p) < 0)
 		skip = REASON(DEPFILE_UNREADABLE);

@@ -144,7 +144,10 @@
 	  "proc macro's): keyed relative to the cwd, it would be served to another checkout")      \
 	R(X, UNKEYED_SEARCH, "unkeyed_search",                                                     \
 	  "the compiler found an input by a search the cache cannot key (an rlib bundling a "      \
-	  "native library from outside the -L folders)")
+	  "native library from outside the -L folders)")                                           \
+	R(X, DIAGNOSTICS_REAL_PATHS, "diagnostics_real_paths",                                     \
+	  "it printed diagnostics that name files by their real folder (clang "                    \
+	  "-fdiagnostics-absolute-paths), which no key holds: only silent compiles are cached")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)
