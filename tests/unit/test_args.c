@@ -4,6 +4,7 @@
  * naming observed by running gcc 12 and clang 14 (noted beside each case).
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1350,6 +1351,39 @@ static int remove_tmpdir(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * rustc names its folder by getcwd() (the real path), a --remap-path-prefix
+ * is matched against that: a checkout entered through a symlink is keyed
+ * by both names, never relocated (nor one whose name an output escapes:
+ * rust_relocate.h); a plain one the map covers is.
+ */
+static void test_rustc_remap_real_cwd(void **state)
+{
+	static const char *const rs = "rustc --crate-type lib --crate-name a --emit=dep-info,link "
+	                              "--remap-path-prefix=%s=/src a.rs";
+	char base[PATH_MAX], real[PATH_MAX + 8], link[PATH_MAX + 8], cmd[3 * PATH_MAX];
+	char want[2 * PATH_MAX + 32];
+	struct compile_args a;
+
+	/* /tmp itself may be a symlink */
+	assert_non_null(realpath(tmpdir, base));
+	snprintf(real, sizeof(real), "%s/real", base);
+	snprintf(link, sizeof(link), "%s/link", base);
+	assert_int_equal(mkdir(real, 0700), 0);
+	assert_int_equal(symlink(real, link), 0);
+
+	snprintf(cmd, sizeof(cmd), rs, real);
+	classify(cmd, real, &a);
+	assert_true(a.cwd_relocated);
+	compile_args_free(&a);
+	snprintf(cmd, sizeof(cmd), rs, link);
+	classify(cmd, link, &a);
+	assert_false(a.cwd_relocated);
+	snprintf(want, sizeof(want), "%s\001%s", real, link);
+	assert_string_equal(a.output_cwd, want);
+	compile_args_free(&a);
+}
+
 static void test_response_file_quoting(void **state)
 {
 	struct compile_args a;
@@ -1952,6 +1986,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_response_file_unusable, make_tmpdir,
 	                                        remove_tmpdir),
 	        cmocka_unit_test_setup_teardown(test_precompiled_header_beside_include, make_tmpdir,
+	                                        remove_tmpdir),
+	        cmocka_unit_test_setup_teardown(test_rustc_remap_real_cwd, make_tmpdir,
 	                                        remove_tmpdir),
 	        cmocka_unit_test_setup_teardown(test_profile_data_paths, make_tmpdir,
 	                                        remove_tmpdir),
