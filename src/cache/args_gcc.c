@@ -1213,9 +1213,10 @@ static int h_extra_input(void *ctx, const struct opt_row *row, const char *arg, 
 }
 
 /*
- * gcc looks a relative specs file up in its own directories before the cwd
- * (-specs=nano.specs); that copy belongs to the toolchain as cc1 does, so
- * the cwd's one is all the build adds.
+ * gcc looks a relative specs file up in its startfile folders before the
+ * cwd (-specs=nano.specs): its own install's copy belongs to the toolchain
+ * as cc1 does, LIBRARY_PATH's and GCC_EXEC_PREFIX's are keyed with the
+ * programs (gcc_specs.c), and the cwd's one here.
  */
 static int h_specs(void *ctx, const struct opt_row *row, const char *arg, const char *value)
 {

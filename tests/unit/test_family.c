@@ -298,6 +298,16 @@ static const char *no_env(void *ctx, const char *name)
 	return NULL;
 }
 
+/* files (n of them, freed here) are want (count of them), in order. */
+static void assert_files(char **files, int n, const char *const *want, int count)
+{
+	assert_int_equal(n, count);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(files[i], want[i]);
+		free(files[i]);
+	}
+}
+
 static const char *specs_env(void *ctx, const char *name)
 {
 	if (strcmp(name, "LIBRARY_PATH") == 0)
@@ -322,14 +332,33 @@ static void test_gcc_specs_places(void **state)
 	char *files[16];
 	int n = gcc->helper_files(&ci, "/w", &a, specs_env, NULL, files, 16);
 
-	assert_int_equal(n, 10);
-	for (int i = 0; i < n; i++) {
-		assert_string_equal(files[i], want[i]);
-		free(files[i]);
-	}
+	assert_files(files, n, want, 10);
 	/* More places than room: the compile runs uncached. */
 	assert_int_equal(gcc->helper_files(&ci, "/w", &a, specs_env, NULL, files, 3), -E2BIG);
 	assert_int_equal(gcc->helper_files(&ci, "/w", &a, no_env, NULL, files, 16), 0);
+}
+
+static const char *lp_env(void *ctx, const char *name)
+{
+	return strcmp(name, "LIBRARY_PATH") == 0 ? "/l" : NULL;
+}
+
+/* A relative -specs=f is looked up in those folders too, before the cwd;
+ * an absolute one is only itself (the classifier keys it). */
+static void test_gcc_specs_option_names(void **state)
+{
+	const struct family *gcc = family_of(COMPILER_GCC);
+	char *argv[] = {
+	        "gcc", "-specs=n.specs", "--specs=/abs.specs", "-specs", "sub/x.specs", "-c", "a.c",
+	        NULL};
+	struct compile_args a = {.argv = argv, .argc = 7};
+	struct compiler_info ci = {.path = "/usr/bin/gcc", .machine = "m", .version = "9"};
+	const char *want[] = {"/l/m/9/specs", "/l/specs",           "/l/m/9/n.specs",
+	                      "/l/n.specs",   "/l/m/9/sub/x.specs", "/l/sub/x.specs"};
+	char *files[16];
+	int n = gcc->helper_files(&ci, "/w", &a, lp_env, NULL, files, 16);
+
+	assert_files(files, n, want, 6);
 }
 
 /* emcc's helper files under a config in root: how many, or -errno. */
@@ -382,6 +411,7 @@ int main(void)
 	        cmocka_unit_test(test_rustc_commands),
 	        cmocka_unit_test(test_emcc_config_reading_env),
 	        cmocka_unit_test(test_gcc_specs_places),
+	        cmocka_unit_test(test_gcc_specs_option_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
