@@ -160,6 +160,13 @@ struct compile_args {
 	 * the cache may not add an assembler depfile.
 	 */
 	bool assembler_options_recorded;
+	/*
+	 * Diagnostics name files by their real path (clang's
+	 * -fdiagnostics-absolute-paths: the cwd and every folder with its
+	 * symlinks resolved), which the key does not hold: only a compile
+	 * that printed nothing is stored.
+	 */
+	bool diagnostics_real_paths;
 	enum diagnostics_color color;
 
 	/*

@@ -18,6 +18,7 @@
 
 #include "args.h"
 #include "args_family.h"
+#include "compiler.h"
 #include "family.h"
 #include "sent_env.h"
 
@@ -450,7 +451,8 @@ static int push_file(char **files, size_t max, size_t *n, char *path)
 	return 0;
 }
 
-static int helper_files_emcc(const char *compiler_path, const struct compile_args *a,
+static int helper_files_emcc(const struct compiler_info *ci, const char *cwd,
+                             const struct compile_args *a,
                              const char *(*getenv_req)(void *ctx, const char *name), void *env_ctx,
                              char **files, size_t max)
 {
@@ -459,7 +461,7 @@ static int helper_files_emcc(const char *compiler_path, const struct compile_arg
 	size_t n = 0;
 	int r = 0;
 
-	if (!realpath(compiler_path, real))
+	if (!realpath(ci->path, real))
 		return -errno;
 	root = folder_of(real);
 	if (!root)

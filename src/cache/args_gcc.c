@@ -13,6 +13,7 @@
 #include "args.h"
 #include "args_family.h"
 #include "family.h"
+#include "gcc_specs.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -446,6 +447,7 @@ enum xclang_next {
 	XC_INCLUDE,   /* ... a file to -include */
 	XC_DEBUG_DIR, /* ... the debug compilation dir */
 	XC_PCH,       /* ... a precompiled header to load (-include-pch) */
+	XC_PASSED,    /* ... an LLVM option or a plugin's argument (passed_value) */
 };
 
 struct gcc_state {
@@ -772,6 +774,70 @@ static int h_include_pch(void *ctx, const struct opt_row *row, const char *arg, 
 	return use_pch(ctx, value);
 }
 
+/* A value that names no file: a number or a boolean. */
+static bool names_no_file(const char *v, size_t len)
+{
+	static const char *const words[] = {"true", "false", "TRUE", "FALSE", "True", "False"};
+	size_t i = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
+		if (strlen(words[k]) == len && strncmp(v, words[k], len) == 0)
+			return true;
+	if (i < len && (v[i] == '-' || v[i] == '+'))
+		i++;
+	if (i == len || !isdigit((unsigned char)v[i]))
+		return len == 0;
+	while (i < len && (isalnum((unsigned char)v[i]) || v[i] == '.'))
+		i++;
+	return i == len;
+}
+
+/*
+ * An option handed on to an LLVM pass or a plugin (-mllvm -dfsan-abilist=f,
+ * -mllvm -opt -mllvm f, -Xclang -plugin-arg-p -Xclang f,
+ * -fplugin-arg-p-key=f) may name a file it reads, which no depfile names
+ * and no table here can list: each value that could name one (after the
+ * "=", each of a comma list) is keyed by content, or as absent, so a file
+ * changed or created there misses. An LLVM option that writes a file
+ * (-info-output-file=, -dot-cfg-*, ...) is an output the cache does not keep.
+ */
+static int passed_value(struct gcc_state *st, const char *value)
+{
+	static const char *const writers[] = {"output", "dot", "export", "dump"};
+	bool option = value[0] == '-';
+	const char *eq = option ? strchr(value, '=') : NULL;
+	const char *p = option ? (eq ? eq + 1 : NULL) : value;
+
+	for (size_t i = 0; option && i < ARRAY_SIZE(writers); i++) {
+		const char *w = strstr(value, writers[i]);
+
+		if (w && (!eq || w < eq))
+			return opt_reason(st, UNCACHEABLE_EXTRA_OUTPUT, value);
+	}
+	while (p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (!names_no_file(p, len) && strv_push_n(&st->extra_inputs, p, len) < 0)
+			return -ENOMEM;
+		p = comma ? comma + 1 : NULL;
+	}
+	return KEY_KEEP;
+}
+
+static int h_passed(void *ctx, const struct opt_row *row, const char *arg, const char *value)
+{
+	return passed_value(ctx, value);
+}
+
+/* -fplugin-arg-<plugin>-<key>[=<value>]: the value is the plugin's. */
+static int h_plugin_arg(void *ctx, const struct opt_row *row, const char *arg, const char *value)
+{
+	const char *eq = strchr(value, '=');
+
+	return eq ? passed_value(ctx, eq + 1) : KEY_KEEP;
+}
+
 /*
  * -Xclang passes cc1 options, some of which take the next -Xclang as their
  * value. Only the ones build systems actually use are modelled.
@@ -792,7 +858,6 @@ static int h_xclang(void *ctx, const struct opt_row *row, const char *arg, const
 	static const char *const with_value[] = {
 	        "-add-plugin",
 	        "-target-feature",
-	        "-mllvm",
 	        "-triple",
 	};
 	/* options whose value (the next -Xclang) the key or the search needs */
@@ -823,6 +888,8 @@ static int h_xclang(void *ctx, const struct opt_row *row, const char *arg, const
 		return KEY_KEEP;
 	case XC_PCH:
 		return use_pch(st, value);
+	case XC_PASSED:
+		return passed_value(st, value);
 	}
 
 	for (size_t i = 0; i < ARRAY_SIZE(with_file); i++) {
@@ -835,8 +902,8 @@ static int h_xclang(void *ctx, const struct opt_row *row, const char *arg, const
 		st->debug_dir_fixed = true;
 		return KEY_KEEP;
 	}
-	if (str_prefix(value, "-plugin-arg-")) {
-		st->xclang_next = XC_VALUE;
+	if (str_prefix(value, "-plugin-arg-") || str_eq(value, "-mllvm")) {
+		st->xclang_next = XC_PASSED;
 		return KEY_KEEP;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(with_value); i++) {
@@ -1146,9 +1213,10 @@ static int h_extra_input(void *ctx, const struct opt_row *row, const char *arg, 
 }
 
 /*
- * gcc looks a relative specs file up in its own directories before the cwd
- * (-specs=nano.specs); that copy belongs to the toolchain as cc1 does, so
- * the cwd's one is all the build adds.
+ * gcc looks a relative specs file up in its startfile folders before the
+ * cwd (-specs=nano.specs): its own install's copy belongs to the toolchain
+ * as cc1 does, LIBRARY_PATH's and GCC_EXEC_PREFIX's are keyed with the
+ * programs (gcc_specs.c), and the cwd's one here.
  */
 static int h_specs(void *ctx, const struct opt_row *row, const char *arg, const char *value)
 {
@@ -1239,7 +1307,8 @@ static int h_record(void *ctx, const struct opt_row *row, const char *arg, const
 	return KEY_KEEP;
 }
 
-/* -fdiagnostics-absolute-paths puts the cwd into the diagnostics we replay. */
+/* -fdiagnostics-absolute-paths puts real paths into the diagnostics we
+ * replay (args.h diagnostics_real_paths). */
 static int h_absolute_paths(void *ctx, const struct opt_row *row, const char *arg,
                             const char *value)
 {
@@ -1366,7 +1435,7 @@ static const struct opt_row gcc_rows[] = {
         SEPARATE("-Xlinker", OPT_ANY, KEEP),
         SEPARATE("-Xclang", OPT_CLANG, h_xclang, 0),
         JOINED("-Xarch_", OPT_CLANG, REASON(UNSUPPORTED_OPTION)),
-        SEPARATE("-mllvm", OPT_CLANG, KEEP),
+        SEPARATE("-mllvm", OPT_CLANG, h_passed, 0),
         SEPARATE("--param", OPT_ANY, KEEP),
         JOINED("--param=", OPT_ANY, KEEP),
         SEPARATE("-wrapper", OPT_GCC, REASON(UNSUPPORTED_OPTION)),
@@ -1501,6 +1570,7 @@ static const struct opt_row gcc_rows[] = {
         JOINED("-ftime-trace-granularity=", OPT_CLANG, KEEP),
         /* files the compile reads that no depfile lists */
         JOINED("-fplugin=", OPT_ANY, h_extra_input, 0),
+        JOINED("-fplugin-arg-", OPT_ANY, h_plugin_arg, 0),
         JOINED("-fpass-plugin=", OPT_CLANG, h_extra_input, 0),
         JOINED("-fsanitize-blacklist=", OPT_CLANG, h_extra_input, 0),
         JOINED("-fsanitize-ignorelist=", OPT_CLANG, h_extra_input, 0),
@@ -1896,6 +1966,7 @@ static int place_cwd(struct gcc_state *st, const struct lang *lang)
 	out->debug_info = st->debug || st->as_debug;
 	/* gcc's records leave out -M options, -Wa and the colour: checked. */
 	out->records_command_line = st->clang && st->record_cmdline;
+	out->diagnostics_real_paths = st->clang && st->absolute_paths;
 	/* cc1 records them; an assembler source's object has no LTO or
 	 * offload sections. */
 	out->assembler_options_recorded = st->cwd_recorded && !asm_only;
@@ -2327,6 +2398,7 @@ const struct family family_gcc = {
         .machine_arg = "-dumpmachine",
         .identity_programs = gcc_identity_programs,
         .programs = programs_gcc,
+        .helper_files = gcc_specs_files,
         .env_vars = gcc_env,
         .color_env = "GCC_COLORS",
         .color_always_arg = "-fdiagnostics-color=always",

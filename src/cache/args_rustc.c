@@ -492,17 +492,30 @@ static int rewrite(char **s, const char *cwd, char *(*f)(const char *cwd, const 
 }
 
 /*
- * The cwd as the output records it. When a --remap-path-prefix covers it,
- * rustc maps every path under it (rust_relocate.c): the key then holds the
- * mapped cwd and the paths under it relative to it, and the files the
- * command names are named so, found and written from the hit's own cwd.
+ * The cwd as the output records it. rustc names its folder by getcwd(),
+ * the real path, where the request's cwd is $PWD's name for it (a checkout
+ * entered through a symlink): the key holds both when they differ, and
+ * the remap is matched against the real one. When a --remap-path-prefix
+ * covers the cwd, rustc maps every path under it (rust_relocate.c): the
+ * key then holds the mapped cwd and the paths under it relative to it, and
+ * the files the command names are named so, found and written from the
+ * hit's own cwd. That rewrite needs the cwd spelled alike everywhere: a
+ * symlinked cwd (rustc prints its real path, the command $PWD's) or one
+ * that an output escapes is keyed as it is instead.
  */
 static int relocate(struct compile_args *out, const char *cwd, const struct strv *remaps)
 {
+	char real[PATH_MAX];
 	bool nomem;
 	int r = 0;
 
-	out->output_cwd = rust_mapped_cwd(cwd, remaps->v, remaps->n, &nomem);
+	if (!realpath(cwd, real))
+		snprintf(real, sizeof(real), "%s", cwd);
+	if (strcmp(real, cwd) != 0)
+		return asprintf(&out->output_cwd, "%s\001%s", real, cwd) < 0 ? -ENOMEM : 0;
+	nomem = false;
+	if (rust_cwd_relocatable(cwd))
+		out->output_cwd = rust_mapped_cwd(cwd, remaps->v, remaps->n, &nomem);
 	if (nomem)
 		return -ENOMEM;
 	if (!out->output_cwd)

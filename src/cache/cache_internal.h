@@ -86,6 +86,12 @@ struct pending {
 	/* The -E printed nothing (no "current file is older than" warning a
 	 * dependency pragma could have given). */
 	bool preprocessed_quietly;
+	/* The route (a reasons.h name) this unit would take to preprocessor
+	 * mode, where its last compile printed: run as a direct miss, never
+	 * stored; silent, it clears the record and goes there again. */
+	char printed_route[48];
+	/* In preprocessor mode, the direct key (key is then the result's). */
+	struct digest direct_key;
 };
 
 struct cache {

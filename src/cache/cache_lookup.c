@@ -710,6 +710,20 @@ static const char *preprocessor_route(struct cache *c, const struct digest *key,
 	return why;
 }
 
+/* Did the last compile of the unit with direct key key print in
+ * preprocessor mode (cache_store.c printed_refusal)? */
+static bool preprocessor_printed(struct cache *c, const struct digest *key)
+{
+	struct buf blob = BUF_INIT;
+	struct digest nk;
+	bool printed;
+
+	preprocess_printed_key(key, &nk);
+	printed = index_get(c->index, INDEX_RESULTS, &nk, &blob) == 0;
+	buf_free(&blob);
+	return printed;
+}
+
 /*
  * The miss just prepared (the newest pending) goes to preprocessor mode:
  * it keeps the compile's argv for later, and d says to run the -E.
@@ -875,6 +889,7 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 		return 0;
 	}
 	p->preprocessed_quietly = preprocessed_quietly(pp);
+	p->direct_key = p->key;
 	preprocess_result_key(&p->key, pp->text, pp->err, &p->key);
 	ret = serve_result(c, &p->args, p->ci, p->cwd, p->umask, NULL, &p->key, "preprocessor_hit",
 	                   d, &r);
@@ -997,7 +1012,14 @@ int cache_lookup(struct cache *c, const struct cache_request *req, struct cache_
 	if (prepare_miss(c, req, &a, ci, &src, &search, color, d) < 0)
 		goto nomem;
 	c->pending->extra = keyed;
-	if (route) {
+	if (route && preprocessor_printed(c, &d->key)) {
+		/* It printed there last time: run it as it is, no -E, not
+		 * stored (its store clears the note once it is silent). */
+		snprintf(c->pending->printed_route, sizeof(c->pending->printed_route), "%s", route);
+		snprintf(d->explain, sizeof(d->explain),
+		         "preprocessor mode (%s): it printed last time, run without the cache",
+		         route);
+	} else if (route) {
 		r = start_preprocessor(c, &c->pending->args, route, d);
 		if (r == -ENOMEM)
 			goto nomem_pending;

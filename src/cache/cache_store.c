@@ -616,13 +616,62 @@ static const char *relocate_for_store(struct cache_store_job *j)
 	return skip;
 }
 
+/* A record under rk: a result with no output and text as its stderr. */
+static void put_note(struct cache *c, const struct digest *rk, const char *text)
+{
+	struct result none = {0};
+	struct buf blob = BUF_INIT;
+
+	if (cache_result_encode(&none, NULL, 0, text, strlen(text), NULL, 0, &blob) == 0 &&
+	    index_put(c->index, INDEX_RESULTS, rk, blob.data, blob.len, blob.len, time(NULL)) < 0)
+		cache_stat_add(c, "error.index", 1);
+	buf_free(&blob);
+}
+
+/*
+ * Refusals of a compile that printed, decided before its closure is read.
+ * clang's -fdiagnostics-absolute-paths prints real paths no key holds.
+ * In preprocessor mode gcc quotes a warned line as it is on disk, comments
+ * and spacing included, where the -E text keyed drops them: only silent
+ * compiles are stored there, and a note sends the next lookup of a printing
+ * unit to a plain miss without the -E (cache_lookup.c), until one prints
+ * nothing: that one clears the note. NULL: not refused here.
+ */
+static const char *printed_refusal(struct cache *c, struct pending *p)
+{
+	struct digest nk;
+	int r;
+
+	if (p->printed_route[0] || p->route[0])
+		preprocess_printed_key(p->route[0] ? &p->direct_key : &p->key, &nk);
+	if (p->printed_route[0]) {
+		int route = cache_reason_lookup(p->printed_route);
+
+		if (p->printed)
+			return REASON(PREPROCESS_PRINTED);
+		r = index_del(c->index, INDEX_RESULTS, &nk);
+		if (r < 0 && r != -ENOENT)
+			cache_stat_add(c, "error.index", 1);
+		return route < 0 ? REASON(ERROR) : cache_reason_name((enum cache_reason)route);
+	}
+	if (!p->printed)
+		return NULL;
+	if (p->args.diagnostics_real_paths)
+		return REASON(DIAGNOSTICS_REAL_PATHS);
+	if (p->route[0]) {
+		put_note(c, &nk, p->route);
+		return REASON(PREPROCESS_PRINTED);
+	}
+	return NULL;
+}
+
 int cache_store_begin(struct cache *c, const char *token, int exit_code, const void *out,
                       size_t out_len, const void *err, size_t err_len, int64_t duration_ms,
                       struct cache_store_job **job, const char **why)
 {
 	struct pending *p = take_pending(c, token);
 	struct cache_store_job *j;
-	const char *skip;
+	const char *skip, *printed;
 	int r;
 
 	*why = NULL;
@@ -646,9 +695,12 @@ int cache_store_begin(struct cache *c, const char *token, int exit_code, const v
 	j->p = p;
 	j->duration_ms = duration_ms;
 	p->printed = err_len > 0;
-	skip = read_closure(p, &j->deps);
-	/* The user's -MMD file: the compile wrote -MD; filter it back now. */
-	if (!skip && filter_user_mmd(c, p) < 0)
+	skip = printed = printed_refusal(c, p);
+	if (!skip)
+		skip = read_closure(p, &j->deps);
+	/* The user's -MMD file: the compile wrote -MD; filter it back now
+	 * (also when printed_refusal left the closure unread). */
+	if ((!skip || printed) && filter_user_mmd(c, p) < 0)
 		skip = REASON(DEPFILE_UNREADABLE);
 	if (!skip &&
 	    (buf_append(&j->out, out, out_len) < 0 || buf_append(&j->err, err, err_len) < 0))
@@ -810,15 +862,10 @@ static int index_entry(struct cache *c, struct pending *p, struct manifest_entry
  */
 static void remember_route(struct cache *c, const struct digest *key, const char *reason)
 {
-	struct result none = {0};
-	struct buf blob = BUF_INIT;
 	struct digest rk;
 
 	preprocess_route_key(key, &rk);
-	if (cache_result_encode(&none, NULL, 0, reason, strlen(reason), NULL, 0, &blob) == 0 &&
-	    index_put(c->index, INDEX_RESULTS, &rk, blob.data, blob.len, blob.len, time(NULL)) < 0)
-		cache_stat_add(c, "error.index", 1);
-	buf_free(&blob);
+	put_note(c, &rk, reason);
 }
 
 int cache_store_finish(struct cache *c, struct cache_store_job *j, const char **why)

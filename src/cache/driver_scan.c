@@ -126,11 +126,57 @@ static int watch_multilibs(struct driver_scan *s, const char *version)
 	return 0;
 }
 
+/* A version folder: its multilibs, and its include/ (Gentoo's
+ * include/g++-v<version>, which clang takes when nothing else holds
+ * libstdc++: one created there moves include/'s ctime). */
+static int watch_version(struct driver_scan *s, const char *version)
+{
+	char p[PATH_MAX];
+
+	if (watch_multilibs(s, version) < 0)
+		return -ENOMEM;
+	if (paths_join(p, sizeof(p), version, "include") == 0 && watch_if_folder(s, p) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Where clang++ takes libstdc++'s headers from for a GCC under a prefix
+ * (clang 14's addGCCLibStdCxxIncludePaths): base/include/c++/<version>,
+ * base being the prefix or prefix/<triple>, each taken when it exists
+ * (with its <triple>/ and backward/). Every folder on the way is watched,
+ * present or absent, and each version folder in include/c++: a version
+ * created in an existing include/c++ moves no other watched folder.
+ */
+static int watch_cxx_headers(struct driver_scan *s, const char *base)
+{
+	static const char *const steps[] = {"", "include", "include/c++"};
+	char p[PATH_MAX];
+	struct stat st;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (paths_join(p, sizeof(p), base, steps[i]) < 0)
+			return 0;
+		r = watch(s, p, stat(p, &st) == 0 && S_ISDIR(st.st_mode) ? &st : NULL, false);
+	}
+	return r < 0 ? r : watch_children(s, p, NULL);
+}
+
 /* A triple folder's versions (a version counts when it holds crtbegin.o:
- * its creation moves the version folder's ctime). */
+ * its creation moves the version folder's ctime), and the libstdc++ folders
+ * under <prefix>/<triple>, which clang spells from the version's lib
+ * folder (<prefix>/lib/gcc/<triple>/../../../<triple>) as this does. */
 static int watch_versions(struct driver_scan *s, const char *triple)
 {
-	return watch_children(s, triple, watch_multilibs);
+	const char *name = strrchr(triple, '/');
+	char base[PATH_MAX];
+	int r = watch_children(s, triple, watch_version);
+
+	if (r == 0 && name &&
+	    (size_t)snprintf(base, sizeof(base), "%s/../../..%s", triple, name) < sizeof(base))
+		r = watch_cxx_headers(s, base);
+	return r;
 }
 
 /*
@@ -163,7 +209,7 @@ static int watch_gcc_prefix(struct driver_scan *s, const char *prefix)
 			r = watch_children(s, gcc, watch_versions);
 		}
 	}
-	return r;
+	return r < 0 ? r : watch_cxx_headers(s, prefix);
 }
 
 /* A path option's value, absolute (relative ones are the cwd's). */

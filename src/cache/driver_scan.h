@@ -5,7 +5,9 @@
  * <prefix>/{lib,lib64,...}/{gcc,gcc-cross}/<triple>/ (the prefix: --gcc-toolchain, else the
  * sysroot's /usr and its own install folder's parent, else /usr); gcc adds
  * <-B prefix>/include when that exists; clang adds
- * <sysroot>/usr/include/<multiarch> when that exists. A version installed
+ * <sysroot>/usr/include/<multiarch> when that exists, and clang++ libstdc++'s
+ * <prefix>[/<triple>]/include/c++/<version> (else the installation's
+ * include/g++-v<version>) when that exists. A version installed
  * there later, or such a folder created, moves the built-in search path
  * without any folder of the old one changing: the answer of `-E -v` is
  * only good while these folders look the same.

@@ -15,6 +15,8 @@
 #include "buf.h"
 #include "depfile.h"
 
+struct compiler_info;
+
 #define FAMILY_ENV_MAX 48
 
 struct family {
@@ -45,13 +47,15 @@ struct family {
 	/*
 	 * For a driver that cannot name its helpers (emcc, a Python program
 	 * that runs a clang its config names): the files whose content makes
-	 * the compiler, found for compile a of the driver at compiler_path
-	 * under the request's environment (getenv). Hashed with the programs
+	 * the compiler, found for compile a of the driver ci (run in cwd)
+	 * under the request's environment (getenv). A missing file is keyed
+	 * as absent: one created later changes the key. Hashed with the programs
 	 * on every lookup, so each costs one stat on a hit. Fills files (each
 	 * malloc'ed, room for max) and returns how many, or -errno (the compile
 	 * is then not cached). NULL: none.
 	 */
-	int (*helper_files)(const char *compiler_path, const struct compile_args *a,
+	int (*helper_files)(const struct compiler_info *ci, const char *cwd,
+	                    const struct compile_args *a,
 	                    const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
 	                    char **files, size_t max);
 

@@ -231,6 +231,13 @@ void preprocess_route_key(const struct digest *direct, struct digest *out)
 	tagged_key("zccache preprocessor route 1", parts, 1, out);
 }
 
+void preprocess_printed_key(const struct digest *direct, struct digest *out)
+{
+	const struct digest *parts[] = {direct};
+
+	tagged_key("zccache preprocessor printed 1", parts, 1, out);
+}
+
 void preprocess_result_key(const struct digest *direct, const struct digest *text,
                            const struct digest *err, struct digest *out)
 {

@@ -70,6 +70,9 @@ const char *preprocess_unread(char *const *entered, size_t n_entered, char *cons
 
 /* Where a direct key remembers that its unit goes to preprocessor mode. */
 void preprocess_route_key(const struct digest *direct, struct digest *out);
+/* Where a direct key remembers that its last compile in preprocessor mode
+ * printed: the next runs without the -E, and is not stored (cache_store.c). */
+void preprocess_printed_key(const struct digest *direct, struct digest *out);
 /* The key of a result in preprocessor mode. */
 void preprocess_result_key(const struct digest *direct, const struct digest *text,
                            const struct digest *err, struct digest *out);

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* More than any family names (emcc: about a dozen). */
-#define PROGRAMS_HELPER_FILES_MAX 32
+/* More than any family names (emcc: about a dozen; gcc: two specs files
+ * per LIBRARY_PATH folder). */
+#define PROGRAMS_HELPER_FILES_MAX 64
 
 /*
  * The first executable name in the colon-separated folders of var (an
@@ -149,12 +150,12 @@ static int add_program(struct compiler_cache *cc, const struct compiler_info *ci
  * missing one is folded as absent: the driver then fails, or finds
  * another, which the next lookup sees. */
 static int add_helper_files(const struct family *fam, const struct compiler_info *ci,
-                            const struct compile_args *a,
+                            const char *cwd, const struct compile_args *a,
                             const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                             struct hashcache *hc, struct hasher *h)
 {
 	char *files[PROGRAMS_HELPER_FILES_MAX] = {NULL};
-	int n = fam->helper_files(ci->path, a, getenv, env_ctx, files, PROGRAMS_HELPER_FILES_MAX);
+	int n = fam->helper_files(ci, cwd, a, getenv, env_ctx, files, PROGRAMS_HELPER_FILES_MAX);
 
 	if (n < 0)
 		return n;
@@ -192,7 +193,7 @@ int programs_digest(struct compiler_cache *cc, const struct compiler_info *ci,
 	for (size_t i = 0; i < n_progs && r >= 0; i++)
 		r = add_program(cc, ci, progs[i], env, (size_t)k, cwd, getenv, env_ctx, hc, dc, h);
 	if (r >= 0 && fam && fam->helper_files)
-		r = add_helper_files(fam, ci, a, getenv, env_ctx, hc, h);
+		r = add_helper_files(fam, ci, cwd, a, getenv, env_ctx, hc, h);
 	if (r >= 0)
 		hasher_final(h, out);
 	hasher_free(h);

@@ -144,7 +144,14 @@
 	  "proc macro's): keyed relative to the cwd, it would be served to another checkout")      \
 	R(X, UNKEYED_SEARCH, "unkeyed_search",                                                     \
 	  "the compiler found an input by a search the cache cannot key (an rlib bundling a "      \
-	  "native library from outside the -L folders)")
+	  "native library from outside the -L folders)")                                           \
+	R(X, DIAGNOSTICS_REAL_PATHS, "diagnostics_real_paths",                                     \
+	  "it printed diagnostics that name files by their real folder (clang "                    \
+	  "-fdiagnostics-absolute-paths), which no key holds: only silent compiles are cached")    \
+	R(X, PREPROCESS_PRINTED, "preprocess_printed",                                             \
+	  "preprocessor mode: the compile printed diagnostics, which quote lines as they are "     \
+	  "on disk (comments, spacing) where the -E text keyed drops them: only silent "           \
+	  "compiles are cached, and one that printed runs without the -E until it stops")
 
 #define CACHE_REASON_ROW_(X, id, name, prose)       X(id, name, prose)
 #define CACHE_REASON_NAME_ONLY_(X, id, name, prose) X(id, name)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compiler.h"
 #include "rust_identity.h"
 #include "rust_link.h"
 
@@ -127,7 +128,7 @@ static int add_dir_files(const char *dir, const char *const *prefixes, const cha
  * (lib/rustlib/<target>/lib/): both are part of its identity. The binary
  * cargo runs is the toolchain's own rustc (rustup's proxy resolves it).
  */
-int rust_helper_files(const char *compiler_path, const struct compile_args *a,
+int rust_helper_files(const struct compiler_info *ci, const char *cwd, const struct compile_args *a,
                       const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                       char **files, size_t max)
 {
@@ -137,7 +138,7 @@ int rust_helper_files(const char *compiler_path, const struct compile_args *a,
 	size_t n = 0;
 	int r;
 
-	if (!realpath(compiler_path, real))
+	if (!realpath(ci->path, real))
 		return -errno;
 	/* <sysroot>/bin/rustc */
 	for (int up = 0; up < 2; up++) {

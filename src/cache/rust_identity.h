@@ -10,6 +10,8 @@
 
 #include "args.h"
 
+struct compiler_info;
+
 /* Is compile a run by clippy-driver (which drops an argv[1] named rustc)? */
 bool rust_is_clippy(const struct compile_args *a);
 /* The index of the first argument rustc reads: 2 after clippy-driver's
@@ -17,7 +19,7 @@ bool rust_is_clippy(const struct compile_args *a);
 size_t rust_first_arg(const struct compile_args *a);
 /* family.h helper_files: the sysroot's driver and standard library, clippy's
  * configuration files, the linker of a link. */
-int rust_helper_files(const char *compiler_path, const struct compile_args *a,
+int rust_helper_files(const struct compiler_info *ci, const char *cwd, const struct compile_args *a,
                       const char *(*getenv)(void *ctx, const char *name), void *env_ctx,
                       char **files, size_t max);
 

@@ -70,6 +70,14 @@ char *rust_mapped_cwd(const char *cwd, char *const *maps, size_t n, bool *nomem)
 	return NULL;
 }
 
+bool rust_cwd_relocatable(const char *cwd)
+{
+	for (const unsigned char *p = (const unsigned char *)cwd; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\\')
+			return false;
+	return true;
+}
+
 /* Does arg start with the cwd, or a path under it (or a FROM=, the cwd)?
  * The length of the cwd's part, or 0. */
 static size_t under_cwd(const char *cwd, const char *arg)

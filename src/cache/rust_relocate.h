@@ -21,6 +21,15 @@
 char *rust_mapped_cwd(const char *cwd, char *const *maps, size_t n, bool *nomem);
 
 /*
+ * Can the texts naming cwd be rewritten for another checkout? Only when
+ * every output spells it byte for byte: rustc's dep-info writes a space
+ * as "\ ", its JSON notices escape '"', '\' and control bytes, and a
+ * byte that is not ASCII may be re-encoded. False: the compile is keyed
+ * with its cwd as it is.
+ */
+bool rust_cwd_relocatable(const char *cwd);
+
+/*
  * A key argument with each path under cwd, at its start or after an '='
  * (--out-dir=, --extern name=, -L dependency=, --remap-path-prefix FROM=),
  * written relative to a stand-in for cwd; malloc'ed, NULL on ENOMEM.

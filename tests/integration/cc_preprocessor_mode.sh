@@ -4,7 +4,8 @@
 # pastes tokens) is keyed on its -E output. Cold it is a preprocessor_miss,
 # warm a preprocessor_hit whose object, depfile, stdout, stderr and exit
 # status are the bare compile's, byte for byte; a changed header or -D is a
-# miss with the new object; a failed compile is not cached; a .S whose
+# miss with the new object; a failed compile is not cached, nor one that
+# printed (it runs without the -E until it is silent); a .S whose
 # preprocessed text has .include stays uncacheable, and so does a unit that
 # loads a .gch in place of a header its -E read.
 . "$(dirname "$0")/lib.sh"
@@ -15,14 +16,14 @@ cd "$T/work" || exit 1
 ok "a server runs" server_alive
 mark
 
-# A computed __has_include in the source; a warning from the compiler
-# proper (not the preprocessor), so that a hit must replay it.
+# A computed __has_include in the source, compiled silently: a compile
+# that prints is not stored in preprocessor mode (warned.c below).
 cat >probe.c <<'EOF'
 #define HDR "probed.h"
 #if __has_include(HDR)
 #include HDR
 #endif
-int f(int x) { int unused; return x + VALUE; }
+int f(int x) { return x + VALUE; }
 EOF
 echo '#define VALUE 1' >probed.h
 # The same doubt in a header only: the direct mode learns it at its store.
@@ -72,7 +73,7 @@ for cc in gcc clang; do
 		# shellcheck disable=SC2086
 		args=(-c probe.c -o probe.o -Wall $deps)
 		bare "$cc" probe.o "${args[@]}"
-		ok "$cc $deps: the bare compile warns" grep -q unused "$T/bare.err"
+		ok "$cc $deps: the bare compile is silent" test ! -s "$T/bare.err"
 		cached "$cc $deps cold" "$cc" probe.o "${args[@]}"
 		deltas "$cc $deps cold: a preprocessor miss, stored" "preprocessor_miss=1"
 		cached "$cc $deps warm" "$cc" probe.o "${args[@]}"
@@ -96,6 +97,35 @@ for cc in gcc clang; do
 	cached "$cc -DVALUE=4 again" "$cc" probe.o "${args[@]}" -DVALUE=4
 	deltas "$cc -DVALUE=4 again: a preprocessor hit" "preprocessor_hit=1"
 	mv probed.h.away probed.h
+
+	# A unit that warns: gcc and clang quote the warned line as it is on
+	# disk (comments, spacing), which the -E text keyed drops (case h7-03):
+	# not stored; while it prints it runs as it is, without the -E; the
+	# first silent one sends it back to preprocessor mode.
+	printf '#define HDR "probed.h"\n#if __has_include(HDR)\n#include HDR\n#endif\n#include "warn.h"\nint w(void) { return g(); }\n' >warned.c
+	printf 'static int g(void) { int unused; return 1; } /* one */\n' >warn.h
+	args=(-c warned.c -o warned.o -Wall -MD)
+	bare "$cc" warned.o "${args[@]}"
+	ok "$cc warned unit: the bare compile warns" grep -q unused "$T/bare.err"
+	cached "$cc warned unit, first" "$cc" warned.o "${args[@]}"
+	deltas "$cc warned unit, first: run, not stored" "uncacheable.preprocess_printed=1"
+	printf 'static int g(void) { int unused; return 1; } /* TWO */\n' >warn.h
+	bare "$cc" warned.o "${args[@]}"
+	ok "$cc warned unit: the bare compile quotes the new comment" grep -q TWO "$T/bare.err"
+	cached "$cc warned unit, comment changed" "$cc" warned.o "${args[@]}"
+	deltas "$cc warned unit, comment changed: run without the -E, not stored" \
+		"uncacheable.preprocess_printed=1"
+	"$CTL" explain >"$T/explain.txt" 2>&1
+	ok "$cc explain says it printed last time" grep -q 'printed last time' "$T/explain.txt"
+	printf 'static int g(void) { return 1; }\n' >warn.h
+	bare "$cc" warned.o "${args[@]}"
+	cached "$cc warned unit, silent now" "$cc" warned.o "${args[@]}"
+	deltas "$cc warned unit, silent now: run once more, back to preprocessor mode" \
+		"uncacheable.computed_probe=1"
+	cached "$cc warned unit, silent, second" "$cc" warned.o "${args[@]}"
+	deltas "$cc warned unit, silent, second: a preprocessor miss" "preprocessor_miss=1"
+	cached "$cc warned unit, silent, third" "$cc" warned.o "${args[@]}"
+	deltas "$cc warned unit, silent, third: a preprocessor hit" "preprocessor_hit=1"
 
 	# Learned at the store: once uncacheable, then preprocessor mode.
 	args=(-c viahdr.c -o viahdr.o -MD)
@@ -168,11 +198,16 @@ for cc in gcc clang; do
 	ok "$cc the bare compile warns once dep/dep.h is newer" grep -q "dep/dep.h" "$T/bare.err"
 	cached "$cc dependency pragma, its file newer" "$cc" dep.o "${args[@]}"
 	deltas "$cc dependency pragma, its file newer: runs, not stored" \
-		"uncacheable.pragma_dependency=1"
+		"uncacheable.preprocess_printed=1"
 	touch -d '-1 hour' dep/dep.h
 	bare "$cc" dep.o "${args[@]}"
+	# it printed last time: run once without the -E, silent, then back
 	cached "$cc dependency pragma, its file older again" "$cc" dep.o "${args[@]}"
-	deltas "$cc dependency pragma, its file older again: a preprocessor hit" "preprocessor_hit=1"
+	deltas "$cc dependency pragma, its file older again: run once more" \
+		"uncacheable.pragma_dependency=1"
+	cached "$cc dependency pragma, its file older, second" "$cc" dep.o "${args[@]}"
+	deltas "$cc dependency pragma, its file older, second: a preprocessor hit" \
+		"preprocessor_hit=1"
 
 	# A compile that fails after preprocessing: not cached, twice.
 	args=(-c broken.c -o broken.o -MD)

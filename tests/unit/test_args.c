@@ -4,6 +4,7 @@
  * naming observed by running gcc 12 and clang 14 (noted beside each case).
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1350,6 +1351,39 @@ static int remove_tmpdir(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * rustc names its folder by getcwd() (the real path), a --remap-path-prefix
+ * is matched against that: a checkout entered through a symlink is keyed
+ * by both names, never relocated (nor one whose name an output escapes:
+ * rust_relocate.h); a plain one the map covers is.
+ */
+static void test_rustc_remap_real_cwd(void **state)
+{
+	static const char *const rs = "rustc --crate-type lib --crate-name a --emit=dep-info,link "
+	                              "--remap-path-prefix=%s=/src a.rs";
+	char base[PATH_MAX], real[PATH_MAX + 8], link[PATH_MAX + 8], cmd[3 * PATH_MAX];
+	char want[2 * PATH_MAX + 32];
+	struct compile_args a;
+
+	/* /tmp itself may be a symlink */
+	assert_non_null(realpath(tmpdir, base));
+	snprintf(real, sizeof(real), "%s/real", base);
+	snprintf(link, sizeof(link), "%s/link", base);
+	assert_int_equal(mkdir(real, 0700), 0);
+	assert_int_equal(symlink(real, link), 0);
+
+	snprintf(cmd, sizeof(cmd), rs, real);
+	classify(cmd, real, &a);
+	assert_true(a.cwd_relocated);
+	compile_args_free(&a);
+	snprintf(cmd, sizeof(cmd), rs, link);
+	classify(cmd, link, &a);
+	assert_false(a.cwd_relocated);
+	snprintf(want, sizeof(want), "%s\001%s", real, link);
+	assert_string_equal(a.output_cwd, want);
+	compile_args_free(&a);
+}
+
 static void test_response_file_quoting(void **state)
 {
 	struct compile_args a;
@@ -1600,6 +1634,24 @@ static void test_option_details(void **state)
 	assert_list("extra", "./plug.so bl.txt s.prof x.txt b.txt", a.extra_inputs,
 	            a.n_extra_inputs);
 	compile_args_free(&a);
+
+	/* a value handed on to an LLVM pass or a plugin may name a file it
+	 * reads: keyed, however it is passed; numbers and booleans name none */
+	classify("clang -c -mllvm -dfsan-abilist=abi.txt,b.txt -mllvm -inline-threshold=50 "
+	         "-mllvm -opt -mllvm v.txt -Xclang -mllvm -Xclang -x=c.txt "
+	         "-Xclang -plugin-arg-p -Xclang p.txt -mllvm -enable-x=true a.c",
+	         "/w", &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_list("extra", "abi.txt b.txt v.txt c.txt p.txt", a.extra_inputs, a.n_extra_inputs);
+	compile_args_free(&a);
+	classify("gcc -c -fplugin=./p.so -fplugin-arg-p-list=l.txt -fplugin-arg-p-off a.c", "/w",
+	         &a);
+	assert_int_equal(a.reason, UNCACHEABLE_NONE);
+	assert_list("extra", "./p.so l.txt", a.extra_inputs, a.n_extra_inputs);
+	compile_args_free(&a);
+	/* ... and one that writes a file is an output the cache does not keep */
+	assert_reason("clang -c -mllvm -info-output-file=i.txt a.c", UNCACHEABLE_EXTRA_OUTPUT);
+	assert_reason("clang -c -mllvm -dot-cfg-only a.c", UNCACHEABLE_EXTRA_OUTPUT);
 
 	/* the search path in gcc's order, each kind counted */
 	classify("gcc -c -Ia -iquote q1 -isystem s -idirafter d -I b -iquoteq2 a.c", "/w", &a);
@@ -1934,6 +1986,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_response_file_unusable, make_tmpdir,
 	                                        remove_tmpdir),
 	        cmocka_unit_test_setup_teardown(test_precompiled_header_beside_include, make_tmpdir,
+	                                        remove_tmpdir),
+	        cmocka_unit_test_setup_teardown(test_rustc_remap_real_cwd, make_tmpdir,
 	                                        remove_tmpdir),
 	        cmocka_unit_test_setup_teardown(test_profile_data_paths, make_tmpdir,
 	                                        remove_tmpdir),

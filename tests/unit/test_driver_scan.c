@@ -3,7 +3,7 @@
  * folders stands while the folders its driver scanned look the same, and
  * falls when a GCC version is installed under the toolchain, when the
  * toolchain (or a sysroot's GCC installation, or its multiarch include
- * folder) appears where none was, or
+ * folder, or a libstdc++ header folder) appears where none was, or
  * when a folder changed around the question itself.
  */
 #include <limits.h>
@@ -89,6 +89,32 @@ static void new_version_under_toolchain(void **state)
 	driver_scan_free(s);
 }
 
+/* clang++ takes libstdc++ from <prefix>[/<triple>]/include/c++/<version>
+ * when that exists: a version folder created in an existing include/c++,
+ * or a triple's include folder created, moves the search path. */
+static void libstdcxx_folder_created_later(void **state)
+{
+	static const char *const created[] = {"X/include/c++/12", "X/x86_64-linux-gnu/include",
+	                                      "X/lib/gcc/x86_64-linux-gnu/12/include/g++-v12"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(created) / sizeof(created[0]); i++) {
+		struct driver_scan *s;
+
+		mkdirs("X/lib/gcc/x86_64-linux-gnu/12/include");
+		mkdirs("X/include/c++");
+		mkdirs("X/x86_64-linux-gnu");
+		settle();
+		s = record("InstalledDir: /nonexistent/bin\n", "--gcc-toolchain=X");
+		assert_true(driver_scan_holds(s));
+		mkdirs(created[i]);
+		assert_false(driver_scan_holds(s));
+		driver_scan_free(s);
+		assert_int_equal(rmtree(root), 0);
+		assert_int_equal(mkdir(root, 0700), 0);
+	}
+}
+
 static void toolchain_created_later(void **state)
 {
 	struct driver_scan *s;
@@ -168,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(new_version_under_toolchain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(toolchain_created_later, setup, teardown),
+	        cmocka_unit_test_setup_teardown(libstdcxx_folder_created_later, setup, teardown),
 	        cmocka_unit_test_setup_teardown(sysroot_installation_created_later, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(sysroot_multiarch_created_later, setup, teardown),

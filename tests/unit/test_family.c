@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "compiler.h"
 #include "family.h"
 #include "key.h"
 #include "sent_env.h"
@@ -297,16 +298,80 @@ static const char *no_env(void *ctx, const char *name)
 	return NULL;
 }
 
+/* files (n of them, freed here) are want (count of them), in order. */
+static void assert_files(char **files, int n, const char *const *want, int count)
+{
+	assert_int_equal(n, count);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(files[i], want[i]);
+		free(files[i]);
+	}
+}
+
+static const char *specs_env(void *ctx, const char *name)
+{
+	if (strcmp(name, "LIBRARY_PATH") == 0)
+		return "/l1::rel";
+	if (strcmp(name, "GCC_EXEC_PREFIX") == 0)
+		return "/x/gep/";
+	return NULL;
+}
+
+/* gcc takes a specs file from LIBRARY_PATH's folders and GCC_EXEC_PREFIX
+ * (its tool folder too), each with and without <machine>/<version>/, an
+ * empty element being the cwd: every such place is keyed. */
+static void test_gcc_specs_places(void **state)
+{
+	const struct family *gcc = family_of(COMPILER_GCC);
+	struct compile_args a = {0};
+	struct compiler_info ci = {.path = "/usr/bin/gcc", .machine = "m", .version = "9"};
+	const char *want[] = {"/x/gep/m/9/specs",  "/x/gep/specs",  "/x/../m/lib/m/9/specs",
+	                      "/x/../m/lib/specs", "/l1/m/9/specs", "/l1/specs",
+	                      "/w/m/9/specs",      "/w/specs",      "/w/rel/m/9/specs",
+	                      "/w/rel/specs"};
+	char *files[16];
+	int n = gcc->helper_files(&ci, "/w", &a, specs_env, NULL, files, 16);
+
+	assert_files(files, n, want, 10);
+	/* More places than room: the compile runs uncached. */
+	assert_int_equal(gcc->helper_files(&ci, "/w", &a, specs_env, NULL, files, 3), -E2BIG);
+	assert_int_equal(gcc->helper_files(&ci, "/w", &a, no_env, NULL, files, 16), 0);
+}
+
+static const char *lp_env(void *ctx, const char *name)
+{
+	return strcmp(name, "LIBRARY_PATH") == 0 ? "/l" : NULL;
+}
+
+/* A relative -specs=f is looked up in those folders too, before the cwd;
+ * an absolute one is only itself (the classifier keys it). */
+static void test_gcc_specs_option_names(void **state)
+{
+	const struct family *gcc = family_of(COMPILER_GCC);
+	char *argv[] = {
+	        "gcc", "-specs=n.specs", "--specs=/abs.specs", "-specs", "sub/x.specs", "-c", "a.c",
+	        NULL};
+	struct compile_args a = {.argv = argv, .argc = 7};
+	struct compiler_info ci = {.path = "/usr/bin/gcc", .machine = "m", .version = "9"};
+	const char *want[] = {"/l/m/9/specs", "/l/specs",           "/l/m/9/n.specs",
+	                      "/l/n.specs",   "/l/m/9/sub/x.specs", "/l/sub/x.specs"};
+	char *files[16];
+	int n = gcc->helper_files(&ci, "/w", &a, lp_env, NULL, files, 16);
+
+	assert_files(files, n, want, 6);
+}
+
 /* emcc's helper files under a config in root: how many, or -errno. */
 static int emcc_helpers(const char *root, const char *config)
 {
 	const struct family *emcc = family_of(COMPILER_EMCC);
 	struct compile_args a = {0};
+	struct compiler_info ci = {.path = (char *)tu_in(root, "emcc")};
 	char *files[32];
 	int n;
 
 	tu_write_file(tu_in(root, ".emscripten"), config, strlen(config), 0644);
-	n = emcc->helper_files(tu_in(root, "emcc"), &a, no_env, NULL, files, 32);
+	n = emcc->helper_files(&ci, root, &a, no_env, NULL, files, 32);
 	for (int i = 0; i < n; i++)
 		free(files[i]);
 	return n;
@@ -345,6 +410,8 @@ int main(void)
 	        cmocka_unit_test(test_emcc_settings),
 	        cmocka_unit_test(test_rustc_commands),
 	        cmocka_unit_test(test_emcc_config_reading_env),
+	        cmocka_unit_test(test_gcc_specs_places),
+	        cmocka_unit_test(test_gcc_specs_option_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

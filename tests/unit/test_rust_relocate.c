@@ -53,6 +53,20 @@ static void test_map_covers_by_component(void **state)
 	assert_null(mapped("/ws/a", dotted, 1));
 }
 
+/* The outputs must spell the cwd as it is for the rewrite to find it:
+ * rustc's dep-info escapes a space, its JSON a quote, a backslash and
+ * control bytes; bytes past ASCII may be re-encoded. */
+static void test_cwd_escaped_somewhere_is_not_relocated(void **state)
+{
+	(void)state;
+	assert_true(rust_cwd_relocatable("/ws/a-b_c.d/e+f@g"));
+	assert_false(rust_cwd_relocatable("/ws/a b"));
+	assert_false(rust_cwd_relocatable("/ws/a\\b"));
+	assert_false(rust_cwd_relocatable("/ws/a\"b"));
+	assert_false(rust_cwd_relocatable("/ws/a\tb"));
+	assert_false(rust_cwd_relocatable("/ws/caf\xc3\xa9"));
+}
+
 static void test_last_map_wins(void **state)
 {
 	char *maps[] = {"/ws/a=/first", "/ws=/second", "/elsewhere=/x"};
@@ -175,6 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_map_covers_by_component),
 	        cmocka_unit_test(test_last_map_wins),
+	        cmocka_unit_test(test_cwd_escaped_somewhere_is_not_relocated),
 	        cmocka_unit_test(test_key_paths_relative_to_cwd),
 	        cmocka_unit_test(test_depinfo_comes_back_with_the_hits_cwd),
 	        cmocka_unit_test(test_cwd_held_otherwise_is_refused),
