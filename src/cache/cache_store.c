@@ -179,7 +179,8 @@ static const char *read_unentered(const struct pending *p, const struct depfile 
 }
 
 /* Was the file changed at or after the compile started (a whole-second
- * stamp: in that second)? Then which version the compiler read is unknown. */
+ * stamp: in the two seconds before, FAT's step)? Then which version the
+ * compiler read is unknown. */
 static bool changed_since(const struct file_digest *fd, int64_t started_ns)
 {
 	/* The ctime, which the kernel sets, tells the filesystem's precision:
