@@ -669,6 +669,9 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 	p->umask = req->umask;
 	p->search = *search;
 	memset(search, 0, sizeof(*search));
+	/* The folders as the compile will meet them: a store keeps nothing
+	 * reached another way afterwards (swap_check.h). */
+	cache_store_record_folders(p);
 	p->next = c->pending;
 	c->pending = p;
 	c->n_pending++;
