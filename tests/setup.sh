@@ -17,6 +17,9 @@ PACKAGES=(
 	cmake
 	debhelper dpkg-dev fakeroot lintian rpm rpmlint
 	librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
+	# the wrong_hits cases on FAT's timestamps mount a FUSE passthrough
+	# (fat2s); they skip (77) where /dev/fuse cannot be used
+	fuse3 libfuse3-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

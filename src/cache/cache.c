@@ -270,6 +270,7 @@ void cache_pending_free(struct pending *p)
 	}
 	compile_args_free(&p->args);
 	incpath_free(&p->search);
+	swap_record_free(p->before);
 	private_output_free(&p->priv);
 	free(p->cwd);
 	preprocess_pending_free(p);

@@ -27,6 +27,7 @@
 #include "incpath.h"
 #include "private_output.h"
 #include "reasons.h"
+#include "swap_check.h"
 
 #define RESULT_FORMAT 3
 /* Decoded manifests kept in memory (see manifest_memo). */
@@ -92,6 +93,8 @@ struct pending {
 	char printed_route[48];
 	/* In preprocessor mode, the direct key (key is then the result's). */
 	struct digest direct_key;
+	/* The folders as they were when the compile started (swap_check.h). */
+	struct swap_record *before;
 };
 
 struct cache {
@@ -163,6 +166,10 @@ int cache_result_encode(const struct result *r, const void *out, size_t out_len,
                         size_t err_len, char *const *deps, size_t n_deps, struct buf *b);
 /* Its output of role, or NULL. */
 const struct result_output *cache_result_output(const struct result *r, enum output_role role);
+
+/* cache_store.c: note the folders the compile about to run will meet
+ * (p->before, swap_check.h). */
+void cache_store_record_folders(struct pending *p);
 
 /* cache_outputs.c */
 const char *cache_role_path(const struct compile_args *a, enum output_role role);

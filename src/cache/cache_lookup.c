@@ -23,6 +23,7 @@
 #include "multi_source.h"
 #include "paths.h"
 #include "pch.h"
+#include "pp_gch.h"
 #include "preprocess.h"
 #include "programs.h"
 #include "search.h"
@@ -668,6 +669,9 @@ static int prepare_miss(struct cache *c, const struct cache_request *req, struct
 	p->umask = req->umask;
 	p->search = *search;
 	memset(search, 0, sizeof(*search));
+	/* The folders as the compile will meet them: a store keeps nothing
+	 * reached another way afterwards (swap_check.h). */
+	cache_store_record_folders(p);
 	p->next = c->pending;
 	c->pending = p;
 	c->n_pending++;
@@ -844,6 +848,21 @@ static bool precompiled_beside(const char *cwd, const struct cache_preprocessed 
 	return false;
 }
 
+/* A .gch gcc finds for an entered header in a folder searched before
+ * (or beside) the one the -E found it in (pp_gch.h). In doubt: one. */
+static bool gch_on_search(struct cache *c, const struct pending *p,
+                          const struct cache_preprocessed *pp)
+{
+	char found[PATH_MAX];
+	int r = pp_gch_reachable(c->dc, &p->search, p->cwd, p->args.source, pp->entered,
+	                         pp->n_entered, found, sizeof(found));
+
+	if (r > 0)
+		log_info("preprocessor mode: %s would load %s, not what its -E read",
+		         p->args.source, found);
+	return r != 0;
+}
+
 /* Did the -E print nothing on stderr? */
 static bool preprocessed_quietly(const struct cache_preprocessed *pp)
 {
@@ -878,7 +897,7 @@ int cache_preprocessed(struct cache *c, const char *token, const struct cache_pr
 		why = REASON(PREPROCESS_FAILED);
 	else if (pp->may_include && !cache_assembler_reports(&p->args))
 		why = REASON(ASSEMBLER_INCLUDE);
-	else if (precompiled_beside(p->cwd, pp))
+	else if (precompiled_beside(p->cwd, pp) || gch_on_search(c, p, pp))
 		why = REASON(PCH);
 	if (why) {
 		snprintf(d->explain, sizeof(d->explain), "preprocessor mode (%s): %s", p->route,

@@ -179,7 +179,8 @@ static const char *read_unentered(const struct pending *p, const struct depfile 
 }
 
 /* Was the file changed at or after the compile started (a whole-second
- * stamp: in that second)? Then which version the compiler read is unknown. */
+ * stamp: in the two seconds before, FAT's step)? Then which version the
+ * compiler read is unknown. */
 static bool changed_since(const struct file_digest *fd, int64_t started_ns)
 {
 	/* The ctime, which the kernel sets, tells the filesystem's precision:
@@ -188,6 +189,44 @@ static bool changed_since(const struct file_digest *fd, int64_t started_ns)
 		return fd->mtime_ns >= started_ns || fd->ctime_ns >= started_ns;
 	return timestamp_at_or_after(fd->mtime_ns, started_ns) ||
 	       timestamp_at_or_after(fd->ctime_ns, started_ns);
+}
+
+void cache_store_record_folders(struct pending *p)
+{
+	const char **more = calloc(p->args.n_extra_inputs + ROLE_FILE + 2, sizeof(char *));
+	size_t n = 0;
+
+	/* Where it reads (the extra inputs: cargo's deps folder) and where
+	 * it writes: folders the build changes while it compiles. */
+	for (size_t i = 0; more && i < p->args.n_extra_inputs; i++)
+		more[n++] = p->args.extra_inputs[i];
+	for (int k = 0; more && k < ROLE_FILE; k++)
+		if (cache_role_path(&p->args, (enum output_role)k))
+			more[n++] = cache_role_path(&p->args, (enum output_role)k);
+	if (more && p->args.depfile)
+		more[n++] = p->args.depfile;
+	p->before = more ? swap_record_take(p->cwd, p->args.source, &p->search, more, n) : NULL;
+	free(more);
+}
+
+/* Is name now found by another way than the compile found it (a symlink
+ * on its path repointed, a folder renamed over: swap_check.h)? The digest
+ * taken now is then of other bytes than the compiler read, whatever their
+ * stamps say. */
+static bool reached_otherwise(struct pending *p, const char *name)
+{
+	char changed[PATH_MAX];
+	int r = swap_check_path(p->before, p->cwd, name, p->started_ns, changed, sizeof(changed));
+
+	if (r == 0)
+		return false;
+	if (r > 0)
+		log_info("not caching %s: %s changed while it compiled (%s)", p->args.source,
+		         changed, name);
+	else
+		log_errno(LOG_LEVEL_INFO, r, "not caching %s: cannot follow %s", p->args.source,
+		          name);
+	return true;
 }
 
 /*
@@ -251,6 +290,8 @@ static const char *check_closure(struct cache *c, struct pending *p, struct depf
 			return REASON(PROCESS_PATH);
 		if (r < 0)
 			return REASON(MISSING_INCLUDE);
+		if (reached_otherwise(p, deps->prereqs[i]))
+			return REASON(MODIFIED_DURING_COMPILE);
 		/* Changed while the compiler ran: which version did it read? */
 		if (changed_since(&fd, p->started_ns) && !keyed_as_read(p, deps->prereqs[i], &fd)) {
 			log_info("not caching %s: %s changed while it compiled", p->args.source,
@@ -360,7 +401,7 @@ static const char *add_assembler_inputs(struct cache *c, struct pending *p,
 			continue;
 		if (r < 0)
 			skip = REASON(MISSING_INCLUDE);
-		else if (changed_since(&fd, p->started_ns))
+		else if (changed_since(&fd, p->started_ns) || reached_otherwise(p, f))
 			skip = REASON(MODIFIED_DURING_COMPILE);
 		else if (!(e->files[e->n_files].path = strdup(f)))
 			skip = REASON(ERROR);

@@ -2,6 +2,7 @@
 #include "dircache.h"
 #include "clock.h"
 #include "paths.h"
+#include "stamp_trust.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -468,7 +469,12 @@ static int validate(struct dircache *dc, struct dircache_folder *f)
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->ctime_ns = ts_ns(st.st_ctim);
-	f->trusted = ts_ns(now) - f->ctime_ns > timestamp_racy_margin_ns(f->ctime_ns);
+	/* Where the ctime can be put back (tar x, cp -a restore a folder's
+	 * times on FAT, FUSE...: stamp_trust.h), the listing is read again every
+	 * round: correct, and slower there. Asked at every listing read (one
+	 * statfs beside a getdents pass): a device may be another mount now. */
+	f->trusted = ts_ns(now) - f->ctime_ns > timestamp_racy_margin_ns(f->ctime_ns) &&
+	             stamp_trust_ask(-1, f->path);
 	r = list_folder(dc, f, same_folder);
 	if (r < 0) {
 		f->exists = false;

@@ -9,8 +9,9 @@
  * stat'ed again at most once per round (one lookup or one store). A listing
  * read within a clock tick of the folder's last change is not trusted next
  * round (a second change in that tick would not move the ctime) and is read
- * again. Names that are symlinks (or of unknown type) are stat'ed on every
- * probe: their target can change without their folder changing.
+ * again; so is one on a filesystem whose ctime can be put back from
+ * userspace (FAT, FUSE, ...: stamp_trust.h), every round. Names that are symlinks (or of unknown
+ * type) are stat'ed on every probe: their target can change without their folder changing.
  */
 #ifndef ZCCACHE_DIRCACHE_H
 #define ZCCACHE_DIRCACHE_H

@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "cscan.h"
+#include "stamp_trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,9 @@ struct hashcache {
 	size_t n_buckets, n_entries;
 	struct hashcache_stats stats;
 	struct buf scratch; /* the include list of the file being hashed */
+	/* Per device: may a stat vouch for a digest there (stamp_trust.h)?
+	 * Learned on every hash, read on every hit. */
+	struct stamp_trust trust;
 };
 
 static uint64_t path_hash(const char *p)
@@ -353,10 +357,11 @@ static int digest_only(int fd, const struct stat *st, struct file_digest *out)
 	return hash_chunks(fd, st, out);
 }
 
-/* dirfd/name: the file, as openat() takes it. */
+/* dirfd/name: the file, as openat() takes it. trust, when given, learns
+ * whether its filesystem's stat can vouch for the digest. */
 static int open_and_hash(int dirfd, const char *name, struct stat *st, struct file_digest *out,
                          bool scan, struct buf *includes, const struct entry *prev,
-                         bool *had_writer)
+                         bool *had_writer, struct stamp_trust *trust)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (then fstat
 	 * refuses it); regular files ignore the flag. O_NOATIME: a header
@@ -380,6 +385,10 @@ static int open_and_hash(int dirfd, const char *name, struct stat *st, struct fi
 	} else {
 		if (had_writer)
 			*had_writer = open_for_writing(fd);
+		/* Asked again at every hash, not once per device: a device
+		 * number is reused by the next mount (a USB stick for another). */
+		if (trust)
+			stamp_trust_learn(trust, st->st_dev, fd, NULL);
 		r = scan ? hash_open_file(fd, st, out, includes, prev) : digest_only(fd, st, out);
 	}
 	close(fd);
@@ -390,7 +399,7 @@ int hashcache_hash_file(const char *path, struct file_digest *out)
 {
 	struct stat st;
 
-	return open_and_hash(AT_FDCWD, path, &st, out, true, NULL, NULL, NULL);
+	return open_and_hash(AT_FDCWD, path, &st, out, true, NULL, NULL, NULL, NULL);
 }
 
 static int lookup(struct hashcache *hc, const char *path,
@@ -422,7 +431,8 @@ static int lookup(struct hashcache *hc, const char *path,
 			continue;
 		if (e->dev == st.st_dev && e->ino == st.st_ino &&
 		    e->fd.size == (uint64_t)st.st_size && e->fd.mtime_ns == ts_ns(st.st_mtim) &&
-		    e->fd.ctime_ns == ts_ns(st.st_ctim) && !racy(e) && (e->scanned || !scan)) {
+		    e->fd.ctime_ns == ts_ns(st.st_ctim) && !racy(e) && (e->scanned || !scan) &&
+		    stamp_trust_vouches(&hc->trust, st.st_dev)) {
 			*out = e->fd;
 			return 0;
 		}
@@ -433,7 +443,7 @@ static int lookup(struct hashcache *hc, const char *path,
 	clock_gettime(CLOCK_REALTIME, &now);
 	hc->stats.rehashes++;
 	buf_reset(&hc->scratch);
-	r = open_and_hash(dirfd, name, &st, out, scan, &hc->scratch, e, &had_writer);
+	r = open_and_hash(dirfd, name, &st, out, scan, &hc->scratch, e, &had_writer, &hc->trust);
 	if (r < 0)
 		return r;
 	if (!e) {

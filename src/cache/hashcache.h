@@ -7,7 +7,9 @@
  * not move on a second change inside the same clock tick) and is hashed
  * again next time; so is one that some process had open for writing when
  * it was hashed (a writable shared mapping changes it without moving its
- * stat).
+ * stat). On a filesystem whose ctime can be put back from userspace (FAT,
+ * exFAT, FUSE, SMB, 9p, ...: stamp_trust.h) the stat vouches for nothing
+ * and every lookup hashes the file again: correct, and slower there.
  */
 #ifndef ZCCACHE_HASHCACHE_H
 #define ZCCACHE_HASHCACHE_H

@@ -152,8 +152,7 @@ int preprocess_argv(const struct compile_args *a, const char *output, char ***ou
 	return 0;
 }
 
-/* path without "./" components and repeated slashes, in a new string. */
-static char *lexical(const char *path)
+char *preprocess_lexical(const char *path)
 {
 	char *out = malloc(strlen(path) + 1), *o = out;
 	const char *p = path;
@@ -190,7 +189,7 @@ const char *preprocess_unread(char *const *entered, size_t n_entered, char *cons
 	if (!known)
 		return n_entered ? entered[0] : NULL;
 	for (; n < n_prereqs; n++)
-		if (!(known[n] = lexical(prereqs[n])))
+		if (!(known[n] = preprocess_lexical(prereqs[n])))
 			break;
 	qsort(known, n, sizeof(char *), cmp_str);
 	for (size_t i = 0; !missing && i < n_entered; i++) {
@@ -199,7 +198,7 @@ const char *preprocess_unread(char *const *entered, size_t n_entered, char *cons
 
 		if (entered[i][0] == '<' && len > 1 && entered[i][len - 1] == '>')
 			continue;
-		name = lexical(entered[i]);
+		name = preprocess_lexical(entered[i]);
 		if (n < n_prereqs || !name || !bsearch(&name, known, n, sizeof(char *), cmp_str))
 			missing = entered[i];
 		free(name);

@@ -68,6 +68,10 @@ int preprocess_argv(const struct compile_args *a, const char *output, char ***ou
 const char *preprocess_unread(char *const *entered, size_t n_entered, char *const *prereqs,
                               size_t n_prereqs);
 
+/* path without "./" components and repeated slashes, in a new string
+ * (NULL without memory). */
+char *preprocess_lexical(const char *path);
+
 /* Where a direct key remembers that its unit goes to preprocessor mode. */
 void preprocess_route_key(const struct digest *direct, struct digest *out);
 /* Where a direct key remembers that its last compile in preprocessor mode

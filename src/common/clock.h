@@ -16,8 +16,9 @@ int64_t monotonic_ms(void);
 int64_t timestamp_racy_margin_ns(int64_t ctime_ns);
 
 /* Was a file timestamp t (ns) set at or after since (both from the kernel's
- * coarse clock)? A whole-second t may come from a filesystem that truncates:
- * then anything in that second counts. */
+ * coarse clock)? A whole-second t may come from a filesystem that truncates,
+ * to two seconds on FAT: then anything in the two seconds before since
+ * counts. */
 bool timestamp_at_or_after(int64_t t, int64_t since);
 
 #endif
