@@ -199,12 +199,9 @@ sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])
 import zcproto
 gcc, d = sys.argv[2], sys.argv[3]
 os.chdir(d + "/work")
-# As the launcher asks: argv[0], the environment cclib.sh sets, and what it
-# sends of ours that gcc reads before it compiles (its specs places are keyed).
-env = {"LC_ALL": "C"}
-env.update({k: os.environ[k] for k in ("LIBRARY_PATH", "GCC_EXEC_PREFIX") if k in os.environ})
 def ask(cwd, argv):
-    r = zcproto.request(zcproto.compile_request([gcc] + argv, gcc, cwd, env))
+    # As the launcher asks (argv[0], the environment cclib.sh sets).
+    r = zcproto.request(zcproto.compile_request([gcc] + argv, gcc, cwd, {"LC_ALL": "C"}))
     return "%s %s" % (r.get("action"), r.get("reason") or r.get("store"))
 print(ask(d + "/elsewhere", ["-c", "a.c", "-o", "a.o"]))
 print(ask(d + "/elsewhere/../elsewhere", ["-c", "a.c", "-o", "x.o"]))

@@ -83,9 +83,14 @@ def compile_request(argv, compiler, cwd=None, env=None):
     """A compile request as the launcher sends it: argv as typed, the resolved
     compiler, the folder (ours unless given) and the environment subset,
     which always holds PATH (the driver finds `as` there) as the launcher's
-    does."""
+    does, and ours of what gcc reads before it compiles (its specs places
+    are keyed): a request without them is another compile than the
+    launcher's where they are set."""
     env = dict(env or {})
     env.setdefault("PATH", os.environ.get("PATH", "/usr/bin:/bin"))
+    for k in ("LIBRARY_PATH", "GCC_EXEC_PREFIX", "COMPILER_PATH"):
+        if k in os.environ:
+            env.setdefault(k, os.environ[k])
     return {"v": 1, "kind": "compile", "argv": argv, "compiler": compiler,
             "cwd": cwd or os.getcwd(), "env": env,
             "pid": os.getpid(), "stderr_tty": False, "umask": 0o22}
