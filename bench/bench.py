@@ -949,14 +949,14 @@ def main():
         if a.headers:
             res["headers"] = headers.run_headers(a, tools, helpers, work, exec_ms, log)
         # The real projects and Rust: a failure is reported, the run goes on.
-        for flag, key, what, run in (
+        for flag, key, what, measure in (
                 (a.real, "real", "real project", lambda: headers.run_real(a, tools, helpers, work, log)),
                 (a.curl, "curl", "curl", lambda: realcmake.run_curl(a, tools, helpers, work, log)),
                 (a.rust, "rust", "rust workload", lambda: rust.run_rust(a, tools, work, log))):
             if not flag:
                 continue
             try:
-                res[key] = run()
+                res[key] = measure()
             except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
                 log(f"{what} failed: {e}")
                 res[key] = {"error": str(e)[-4000:]}
