@@ -106,8 +106,8 @@ static void outputs(int argc, char **argv, const char **obj, const char **dep, i
 			*dep = a + 9;
 	}
 	/* A probe's object (Kbuild's .tmp_PID/tmp.o) is a probe call. */
-	if (*obj && ((*obj)[0] == '/' || strlen(*obj) < 3 || strcmp(*obj + strlen(*obj) - 2, ".o") ||
-	             strstr(*obj, ".tmp_")))
+	if (*obj && ((*obj)[0] == '/' || strlen(*obj) < 3 ||
+	             strcmp(*obj + strlen(*obj) - 2, ".o") || strstr(*obj, ".tmp_")))
 		*obj = NULL;
 }
 
@@ -237,8 +237,10 @@ int main(int argc, char **argv)
 		} else {
 			snprintf(a, sizeof(a), "%s/calls/x", argv[2]);
 			if (mkdir_parents(a) == 0) {
-				snprintf(a, sizeof(a), "%s/calls/%016llx.out", argv[2], (unsigned long long)key);
-				snprintf(b, sizeof(b), "%s/calls/%016llx.err", argv[2], (unsigned long long)key);
+				snprintf(a, sizeof(a), "%s/calls/%016llx.out", argv[2],
+				         (unsigned long long)key);
+				snprintf(b, sizeof(b), "%s/calls/%016llx.err", argv[2],
+				         (unsigned long long)key);
 				out_fd = open(a, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0644);
 				err_fd = open(b, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0644);
 				record_call = out_fd >= 0 && err_fd >= 0;
