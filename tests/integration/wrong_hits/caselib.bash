@@ -3,6 +3,7 @@
 # compile through zccache with the bare one. Not a case itself (the runner
 # takes *.sh only).
 BIN=${1:?usage: $0 BINDIR}
+CASES=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # before the cd below
 BIN=$(cd "$BIN" 2>/dev/null && pwd) || { echo "no such folder: $1"; exit 77; }
 for b in zccache zccached zccachectl; do [ -x "$BIN/$b" ] || { echo "missing $BIN/$b"; exit 77; }; done
 need() { for c; do command -v "$c" >/dev/null 2>&1 || { echo "SKIP: $c not found"; exit 77; }; done; }
@@ -36,3 +37,26 @@ verdict() { if [ $HIT = 1 ] && [ $DIFF = 1 ]; then echo "RESULT: WRONG HIT"; exi
   if [ $DIFF = 1 ]; then echo "RESULT: outputs differ on a miss (${1:-the cache changed what the compiler writes})"; exit ${2:-1}; fi
   echo "RESULT: ok (cache matched the bare compiler)"; exit 0; }
 
+# fat2s_mount: FAT's time rules on $T/mnt (backed by $T/back), through the
+# FUSE passthrough fat2s.c beside this file; unmounted at exit (the server
+# may still hold folders of the mount open for a moment after its stop).
+# Skips (77) where FUSE cannot be used.
+fat2s_mount() {
+	[ -e /dev/fuse ] || { echo "SKIP: no /dev/fuse"; exit 77; }
+	pkg-config --exists fuse3 || { echo "SKIP: no libfuse3-dev"; exit 77; }
+	gcc -O2 "$CASES/fat2s.c" $(pkg-config --cflags --libs fuse3) -o "$T/fat2s" ||
+		{ echo "SKIP: cannot build fat2s"; exit 77; }
+	mkdir "$T/back" "$T/mnt"
+	"$T/fat2s" "$T/back" "$T/mnt" || { echo "SKIP: cannot mount fat2s"; exit 77; }
+	CLEANUP_EXTRA='n=0; until fusermount3 -u "$T/mnt" 2>/dev/null; do n=$((n+1)); [ $n -ge 25 ] && { fusermount3 -uz "$T/mnt"; break; }; sleep 0.2; done'
+}
+# slow_source FILE: a C unit of 300 loop functions including <h.h> for V:
+# gcc -O2 takes long enough on it for a case to change things meanwhile.
+slow_source() {
+	python3 -c "
+print('#include <h.h>')
+print('int v = V;')
+for i in range(300):
+    print(f'int f{i}(int x){{ int s=0; for(int k=0;k<x;k++) s += (k*{i})^(s>>3); return s+{i}; }}')
+" >"$1"
+}

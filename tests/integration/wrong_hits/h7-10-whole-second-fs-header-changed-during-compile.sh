@@ -10,12 +10,7 @@ truncate -s 32M "$T/fs.img" && mkfs.ext2 -q -F -I 128 "$T/fs.img" >/dev/null 2>&
 mkdir "$T/mnt" && mount -o loop "$T/fs.img" "$T/mnt" 2>/dev/null || { echo "SKIP: cannot mount a loop image"; exit 77; }
 CLEANUP_EXTRA='cd /; umount "$T/mnt"'
 cd "$T/mnt" || exit 77
-python3 -c "
-print('#include <h.h>')
-print('int v = V;')
-for i in range(300):
-    print(f'int f{i}(int x){{ int s=0; for(int k=0;k<x;k++) s += (k*{i})^(s>>3); return s+{i}; }}')
-" > big.c
+slow_source big.c
 mkdir inc; printf '#define V 1\n' > inc/h.h; touch -d '-1 hour' inc/h.h inc big.c
 "$BIN/zccachectl" status >/dev/null 2>&1   # the server up before the timed compile
 for try in 1 2 3; do

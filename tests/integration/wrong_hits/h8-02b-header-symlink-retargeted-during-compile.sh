@@ -6,12 +6,7 @@
 
 # ---- case ----
 need gcc python3 objdump
-python3 -c "
-print('#include <h.h>')
-print('int v = V;')
-for i in range(300):
-    print(f'int f{i}(int x){{ int s=0; for(int k=0;k<x;k++) s += (k*{i})^(s>>3); return s+{i}; }}')
-" > big.c
+slow_source big.c
 mkdir inc v1 v2
 printf '#define V 1\n' > v1/h.h; printf '#define V 2\n' > v2/h.h
 touch -d '-1 hour' v1/h.h v2/h.h v1 v2 big.c

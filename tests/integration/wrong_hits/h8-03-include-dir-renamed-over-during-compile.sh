@@ -6,12 +6,7 @@
 
 # ---- case ----
 need gcc python3 objdump
-python3 -c "
-print('#include <h.h>')
-print('int v = V;')
-for i in range(300):
-    print(f'int f{i}(int x){{ int s=0; for(int k=0;k<x;k++) s += (k*{i})^(s>>3); return s+{i}; }}')
-" > big.c
+slow_source big.c
 mkdir gen gen.new
 printf '#define V 1\n' > gen/h.h; printf '#define V 2\n' > gen.new/h.h
 touch -d "-1 hour" gen/h.h gen.new/h.h gen gen.new big.c
