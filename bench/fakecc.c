@@ -165,14 +165,14 @@ static int replay_call(const char *snap, uint64_t key, const char *obj_any)
 {
 	char p[PATH_MAX];
 	FILE *f;
-	int rc;
+	int rc, n;
 
 	snprintf(p, sizeof(p), "%s/calls/%016llx.rc", snap, (unsigned long long)key);
 	if (!(f = fopen(p, "r")))
 		return -1;
-	rc = fscanf(f, "%d", &rc) == 1 ? rc : -1;
+	n = fscanf(f, "%d", &rc);
 	fclose(f);
-	if (rc < 0)
+	if (n != 1 || rc < 0)
 		return -1;
 	snprintf(p, sizeof(p), "%s/calls/%016llx.out", snap, (unsigned long long)key);
 	cat_file(p, 1);

@@ -77,11 +77,16 @@ def run_curl(a, tools, helpers, work, log):
     if r.returncode != 0:
         raise RuntimeError(f"curl cmake failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
 
+    current = [None]  # the launcher the folder is configured with
+
     def use(t):
+        if current[0] == launcher[t]:
+            return
         r = subprocess.run(["cmake", "-DCMAKE_C_COMPILER_LAUNCHER=" + ";".join(launcher[t]), bdir],
                            env=env, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"curl cmake for {t} failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
+        current[0] = launcher[t]
     res = {"project": "curl 7.88.1 (Debian's source archive)", "jobs": a.jobs, "runs": a.real_runs, "tools": {}}
     res["objects"] = int(subprocess.run(["sh", "-c", f"ninja -C '{bdir}' -t commands | grep -c ' -c '"],
                                         capture_output=True, text=True).stdout.strip() or 0)
